@@ -1,0 +1,1 @@
+"""Generated from protos/exprun/v1. Do not edit."""

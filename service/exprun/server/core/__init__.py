@@ -1,0 +1,1 @@
+"""The domain core: types, validation, errors and use-cases. No gRPC, SQLite or Google imports."""

@@ -1,0 +1,458 @@
+"""The use-cases: one method per API operation.
+
+Each method validates its input completely before the first store call, so a rejected request
+never changes stored data, then delegates to the storage port. Arguments are plain values and
+domain types; `field` names in errors are the request's field paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import replace
+
+from exprun.server.core import layouts, limits, listing
+from exprun.server.core.downsample import downsample
+from exprun.server.core.errors import InvalidArgument, collect
+from exprun.server.core.model import (
+    Artifact,
+    ClassificationMetrics,
+    Execution,
+    Experiment,
+    ExperimentModel,
+    Link,
+    LinkKind,
+    ModelFile,
+    ParamValue,
+    Run,
+    RunState,
+    Series,
+    SeriesQuery,
+    WriteResult,
+    WriterPosition,
+)
+from exprun.server.core.names import (
+    check_experiment_id,
+    check_run_id,
+    parse_experiment,
+    parse_job,
+    parse_location,
+    parse_run,
+    parse_tensorboard,
+)
+from exprun.server.core.store import ModelUpload, RunStore
+from exprun.server.core.validation import (
+    check_classification_metrics,
+    check_model_artifact_id,
+    check_model_path,
+    check_series,
+    check_summary,
+    check_text,
+    check_writer_id,
+    metadata_size,
+)
+
+
+def _run_state(value: str) -> str:
+    name = value.upper().removeprefix("RUN_STATE_")
+    if name not in RunState.__members__:
+        raise ValueError(f"unknown state {value!r}")
+    return name
+
+
+_RUN_FILTERS: dict[str, listing.Normaliser] = {"state": _run_state, "run_id": str, "display_name": str}
+_RUN_ORDER = ("create_time", "update_time", "run_id")
+_EXPERIMENT_FILTERS: dict[str, listing.Normaliser] = {"experiment_id": str, "backing_tensorboard": str}
+_EXPERIMENT_ORDER = ("create_time", "update_time", "experiment_id")
+_ARTIFACT_FILTERS: dict[str, listing.Normaliser] = {"schema_title": str}
+
+
+def now_micros() -> int:
+    """Real UTC now, truncated to milliseconds like the SDK's default wall time (but not local time)."""
+    return time.time_ns() // 1_000_000 * 1000
+
+
+def resolve_wall_times(series: Sequence[Series]) -> list[Series]:
+    """Empty wall-time columns mean now; one wall time shared by the whole call, as in the SDK."""
+    now = now_micros()
+    return [s if s.wall_time_micros else replace(s, wall_time_micros=[now] * len(s.values)) for s in series]
+
+
+class ExperimentRuns:
+    def __init__(self, store: RunStore) -> None:
+        self.store = store
+
+    # -- experiments --------------------------------------------------------------------------
+    async def create_experiment(
+        self, parent: str, experiment_id: str, description: str, backing_tensorboard: str
+    ) -> Experiment:
+        location = parse_location(parent, "parent")
+        check_experiment_id(experiment_id, "experiment_id")
+        collect(check_text(description, "experiment.description", limits.DESCRIPTION_MAX_CHARS))
+        if backing_tensorboard:
+            parse_tensorboard(backing_tensorboard, "experiment.backing_tensorboard", location)
+        name = parse_experiment(f"{parent}/experiments/{experiment_id}", "experiment_id")
+        return await self.store.create_experiment(
+            Experiment(name=name, description=description, backing_tensorboard=backing_tensorboard)
+        )
+
+    async def get_experiment(self, name: str) -> Experiment:
+        return await self.store.get_experiment(parse_experiment(name, "name"))
+
+    async def list_experiments(
+        self, parent: str, page_size: int, page_token: str, filter_text: str, order_by: str
+    ) -> tuple[list[Experiment], str]:
+        location = parse_location(parent, "parent")
+        query = listing.list_query(
+            scope=parent,
+            page_size=page_size,
+            page_token=page_token,
+            filter_text=filter_text,
+            order_by=order_by,
+            filter_fields=_EXPERIMENT_FILTERS,
+            order_fields=_EXPERIMENT_ORDER,
+        )
+        page = await self.store.list_experiments(location, query)
+        return page.items, listing.next_token(query, page.has_more, parent, filter_text, order_by)
+
+    async def delete_experiment(self, name: str, delete_backing_tensorboard_runs: bool) -> None:
+        await self.store.delete_experiment(
+            parse_experiment(name, "name"),
+            delete_backing_tensorboard_runs=delete_backing_tensorboard_runs,
+        )
+
+    # -- runs ---------------------------------------------------------------------------------
+    async def create_run(self, parent: str, run_id: str, state: RunState, tensorboard: str) -> Run:
+        experiment = parse_experiment(parent, "parent")
+        check_run_id(experiment.experiment, run_id, "run_id")
+        if tensorboard:
+            parse_tensorboard(tensorboard, "tensorboard", experiment.parent)
+        run = Run(name=experiment.run(run_id), state=state or RunState.RUNNING)
+        created = await self.store.create_run(run)
+        if not tensorboard:
+            tensorboard = (await self.store.get_experiment(experiment)).backing_tensorboard
+        if tensorboard:
+            created = await self.store.set_backing_tensorboard_run(created.name, tensorboard)
+        return created
+
+    async def get_run(self, name: str) -> Run:
+        return await self.store.get_run(parse_run(name, "name"))
+
+    async def list_runs(
+        self, parent: str, page_size: int, page_token: str, filter_text: str, order_by: str
+    ) -> tuple[list[Run], str]:
+        experiment = parse_experiment(parent, "parent")
+        query = listing.list_query(
+            scope=parent,
+            page_size=page_size,
+            page_token=page_token,
+            filter_text=filter_text,
+            order_by=order_by,
+            filter_fields=_RUN_FILTERS,
+            order_fields=_RUN_ORDER,
+        )
+        query = replace(
+            query,
+            filters=tuple(
+                replace(t, field="run_id") if t.field == "display_name" else t for t in query.filters
+            ),
+        )
+        page = await self.store.list_runs(experiment, query)
+        return page.items, listing.next_token(query, page.has_more, parent, filter_text, order_by)
+
+    async def delete_run(self, name: str, delete_backing_tensorboard_run: bool) -> None:
+        await self.store.delete_run(
+            parse_run(name, "name"), delete_backing_tensorboard_run=delete_backing_tensorboard_run
+        )
+
+    async def update_run_state(self, name: str, state: RunState) -> Run:
+        run = parse_run(name, "name")
+        if state == RunState.STATE_UNSPECIFIED:
+            raise InvalidArgument.field("state", "must be set to a state other than RUN_STATE_UNSPECIFIED")
+        return await self.store.update_run_state(run, state)
+
+    async def end_run(self, name: str, state: RunState) -> Run:
+        return await self.update_run_state(name, state or RunState.COMPLETE)
+
+    async def log_params(self, run: str, params: Mapping[str, ParamValue]) -> Run:
+        name = parse_run(run, "run")
+        check_summary(params, "params")
+        return await self.store.merge_summary(name, params=params)
+
+    async def log_metrics(self, run: str, metrics: Mapping[str, ParamValue]) -> Run:
+        name = parse_run(run, "run")
+        check_summary(metrics, "metrics")
+        return await self.store.merge_summary(name, metrics=metrics)
+
+    async def assign_backing_tensorboard(self, run: str, tensorboard: str) -> Run:
+        name = parse_run(run, "run")
+        parse_tensorboard(tensorboard, "tensorboard", name.parent.parent)
+        return await self.store.set_backing_tensorboard_run(name, tensorboard)
+
+    # -- classification metrics ---------------------------------------------------------------
+    async def log_classification_metrics(
+        self, parent: str, cm: ClassificationMetrics
+    ) -> ClassificationMetrics:
+        name = parse_run(parent, "parent")
+        check_classification_metrics(cm, "classification_metrics")
+        artifact = await self.store.add_artifact(name, layouts.classification_metrics_artifact(cm))
+        return layouts.classification_metrics_from(artifact)
+
+    async def list_classification_metrics(
+        self, parent: str, page_size: int, page_token: str
+    ) -> tuple[list[ClassificationMetrics], str]:
+        artifacts, token = await self._list_artifacts(
+            parent, page_size, page_token, layouts.CLASSIFICATION_METRICS
+        )
+        return [layouts.classification_metrics_from(a) for a in artifacts], token
+
+    # -- time series --------------------------------------------------------------------------
+    async def write_time_series(
+        self,
+        run: str,
+        series: Sequence[Series],
+        *,
+        writer_id: str = "",
+        sequence: int = 0,
+        field: str = "batch.series",
+        max_points: int = limits.UNARY_WRITE_MAX_POINTS,
+    ) -> WriteResult:
+        name = parse_run(run, "run")
+        position = self._position(writer_id, sequence)
+        series = resolve_wall_times(series)
+        check_series(series, field, max_points)
+        return await self.store.write_time_series(name, series, position)
+
+    @staticmethod
+    def _position(writer_id: str, sequence: int) -> WriterPosition | None:
+        if sequence and not writer_id:
+            raise InvalidArgument.field("writer_id", "is required when sequence is set")
+        if sequence < 0:
+            raise InvalidArgument.field("sequence", "must be >= 1")
+        if not writer_id:
+            return None
+        check_writer_id(writer_id, "writer_id")
+        if not sequence:
+            raise InvalidArgument.field("sequence", "is required when writer_id is set")
+        return WriterPosition(writer_id, sequence)
+
+    async def open_stream(self, run: str, writer_id: str) -> tuple[str, int]:
+        """Returns the run's canonical name and the writer's committed sequence."""
+        name = parse_run(run, "open.run")
+        check_writer_id(writer_id, "open.writer_id")
+        return name.path, await self.store.committed_sequence(name, writer_id)
+
+    async def read_time_series(
+        self, run: str, metrics: Sequence[str], start_step: int, end_step: int, max_points: int
+    ) -> AsyncIterator[Series]:
+        name = parse_run(run, "run")
+        violations = []
+        if start_step < 0:
+            violations.append(("start_step", "must be >= 0"))
+        if end_step < 0:
+            violations.append(("end_step", "must be >= 0 (0 means no upper bound)"))
+        if max_points < 0:
+            violations.append(("max_points", "must be >= 0 (0 means all points)"))
+        if violations:
+            field, description = violations[0]
+            raise InvalidArgument.field(field, description)
+        query = SeriesQuery(
+            metrics=tuple(sorted(set(metrics))), start_step=start_step, end_step=end_step or None
+        )
+        await self.store.get_run(name)
+        if not max_points:
+            async for chunk in self.store.read_time_series(name, query):
+                yield chunk
+            return
+        pending: Series | None = None
+        async for chunk in self.store.read_time_series(name, query):
+            if pending is not None and pending.metric != chunk.metric:
+                yield downsample(pending, max_points)
+                pending = None
+            pending = chunk if pending is None else _concat(pending, chunk)
+        if pending is not None:
+            yield downsample(pending, max_points)
+
+    # -- executions and artifacts -------------------------------------------------------------
+    async def associate_execution(self, run: str, execution: Execution, name: str) -> Execution:
+        run_name = parse_run(run, "run")
+        execution_id = ""
+        if name:
+            store = run_name.parent.parent.metadata_store()
+            prefix = f"{store}/executions/"
+            if not name.startswith(prefix) or "/" in name[len(prefix) :] or name == prefix:
+                raise InvalidArgument.field("execution.name", f"must have the format {prefix}{{execution}}")
+            execution_id = name[len(prefix) :]
+            check_model_artifact_id(execution_id.lower(), "execution.name")
+        violations = check_text(
+            execution.display_name, "execution.display_name", limits.DISPLAY_NAME_MAX_CHARS
+        ) + check_text(execution.description, "execution.description", limits.DESCRIPTION_MAX_CHARS)
+        collect(violations)
+        if metadata_size(execution.metadata) > limits.METADATA_MAX_BYTES:
+            raise InvalidArgument.field("execution.metadata", "is over 200 KB serialized")
+        execution = replace(
+            execution,
+            execution_id=execution_id or uuid.uuid4().hex,
+            schema_title=execution.schema_title or "system.ContainerExecution",
+            state=execution.state or RunState.RUNNING,
+        )
+        return await self.store.associate_execution(run_name, execution)
+
+    async def list_executions(
+        self, parent: str, page_size: int, page_token: str
+    ) -> tuple[list[Execution], str]:
+        name = parse_run(parent, "parent")
+        query = listing.list_query(scope=parent, page_size=page_size, page_token=page_token)
+        page = await self.store.list_executions(name, query)
+        return page.items, listing.next_token(query, page.has_more, parent, "", "")
+
+    async def list_artifacts(
+        self, parent: str, page_size: int, page_token: str, filter_text: str
+    ) -> tuple[list[Artifact], str]:
+        parse_run(parent, "parent")
+        terms = listing.parse_filter(filter_text, _ARTIFACT_FILTERS)
+        if any(t.negate for t in terms) or len(terms) > 1:
+            raise InvalidArgument.field("filter", 'only schema_title = "..." is supported')
+        schema_title = terms[0].value if terms else ""
+        return await self._list_artifacts(parent, page_size, page_token, schema_title, filter_text)
+
+    async def _list_artifacts(
+        self, parent: str, page_size: int, page_token: str, schema_title: str, filter_text: str = ""
+    ) -> tuple[list[Artifact], str]:
+        name = parse_run(parent, "parent")
+        query = listing.list_query(
+            scope=f"{parent}|{schema_title}", page_size=page_size, page_token=page_token
+        )
+        page = await self.store.list_artifacts(name, query, schema_title=schema_title)
+        token = listing.next_token(query, page.has_more, f"{parent}|{schema_title}", "", "")
+        return page.items, token
+
+    # -- models -------------------------------------------------------------------------------
+    async def log_model(
+        self,
+        run: str,
+        model: ExperimentModel,
+        files: Sequence[ModelFile],
+        chunks: AsyncIterator[tuple[str, bytes]],
+    ) -> ExperimentModel:
+        name = parse_run(run, "header.run")
+        self._check_model(model, files)
+        artifact_id = model.artifact_id or f"model-{uuid.uuid4().hex[:24]}"
+        upload = None if model.uri else await self.store.begin_model_upload(name, artifact_id)
+        try:
+            uri = model.uri
+            if upload is not None:
+                await _receive_files(files, chunks, upload)
+                uri = await upload.commit()
+            else:
+                async for _ in chunks:
+                    raise InvalidArgument.field("chunk", "a model logged by uri takes no files")
+            stored = replace(model, artifact_id=artifact_id, uri=uri, files=tuple(files))
+            artifact = await self.store.add_artifact(name, layouts.model_artifact(stored))
+        except BaseException:
+            if upload is not None:
+                await upload.abort()
+            raise
+        return layouts.model_from(artifact)
+
+    @staticmethod
+    def _check_model(model: ExperimentModel, files: Sequence[ModelFile]) -> None:
+        if not model.framework_name:
+            raise InvalidArgument.field("header.model.framework_name", "is required")
+        check_model_artifact_id(model.artifact_id, "header.model.artifact_id")
+        collect(check_text(model.display_name, "header.model.display_name", limits.DISPLAY_NAME_MAX_CHARS))
+        if model.uri and files:
+            raise InvalidArgument.field("header.files", "must be empty when model.uri is set")
+        if not model.uri and not files:
+            raise InvalidArgument.field("header.files", "list the files to upload, or set model.uri")
+        if len(files) > limits.MODEL_MAX_FILES:
+            raise InvalidArgument.field("header.files", "at most 1000 files")
+        seen: set[str] = set()
+        for i, f in enumerate(files):
+            check_model_path(f.path, f"header.files[{i}].path")
+            if f.path in seen:
+                raise InvalidArgument.field(f"header.files[{i}].path", "appears twice")
+            seen.add(f.path)
+            if f.size_bytes < 0:
+                raise InvalidArgument.field(f"header.files[{i}].size_bytes", "must be >= 0")
+            if len(f.sha256) != 64 or any(c not in "0123456789abcdef" for c in f.sha256):
+                raise InvalidArgument.field(f"header.files[{i}].sha256", "must be 64 lowercase hex digits")
+        if sum(f.size_bytes for f in files) > limits.MODEL_MAX_TOTAL_BYTES:
+            raise InvalidArgument.field("header.files", "total size is over 2 GiB")
+        if model.input_example is not None and metadata_size({"x": model.input_example}) > (
+            limits.METADATA_MAX_BYTES
+        ):
+            raise InvalidArgument.field("header.model.input_example", "is over 200 KB serialized")
+
+    async def list_models(
+        self, parent: str, page_size: int, page_token: str
+    ) -> tuple[list[ExperimentModel], str]:
+        artifacts, token = await self._list_artifacts(parent, page_size, page_token, layouts.EXPERIMENT_MODEL)
+        return [layouts.model_from(a) for a in artifacts], token
+
+    # -- job links ----------------------------------------------------------------------------
+    async def log_pipeline_job(self, run: str, pipeline_job: str) -> Link:
+        name = parse_run(run, "run")
+        parse_job(pipeline_job, "pipeline_job", "pipelineJobs")
+        return await self.store.add_link(name, Link(LinkKind.PIPELINE_JOB, pipeline_job))
+
+    async def log_custom_job(self, run: str, custom_job: str) -> Link:
+        name = parse_run(run, "run")
+        parse_job(custom_job, "custom_job", "customJobs")
+        return await self.store.add_link(name, Link(LinkKind.CUSTOM_JOB, custom_job))
+
+    async def list_links(
+        self, parent: str, kind: LinkKind, page_size: int, page_token: str
+    ) -> tuple[list[Link], str]:
+        name = parse_run(parent, "parent")
+        scope = f"{parent}|{kind}"
+        query = listing.list_query(scope=scope, page_size=page_size, page_token=page_token)
+        page = await self.store.list_links(name, kind, query)
+        return page.items, listing.next_token(query, page.has_more, scope, "", "")
+
+
+def _concat(a: Series, b: Series) -> Series:
+    return Series(
+        metric=a.metric,
+        steps=[*(a.steps or []), *(b.steps or [])],
+        values=[*a.values, *b.values],
+        wall_time_micros=[*a.wall_time_micros, *b.wall_time_micros],
+    )
+
+
+async def _receive_files(
+    files: Sequence[ModelFile], chunks: AsyncIterator[tuple[str, bytes]], upload: ModelUpload
+) -> None:
+    """Checks order, sizes and checksums while the bytes stream in, never holding a whole file."""
+    index, received = 0, 0
+    digest = hashlib.sha256()
+
+    def finish_file() -> None:
+        f = files[index]
+        if received != f.size_bytes:
+            raise InvalidArgument.field(
+                "chunk.data", f"file {f.path!r} has {received} bytes; the header says {f.size_bytes}"
+            )
+        if digest.hexdigest() != f.sha256:
+            raise InvalidArgument.field(
+                "chunk.data", f"file {f.path!r} does not match its sha256 in the header"
+            )
+
+    async for path, data in chunks:
+        if len(data) > limits.MODEL_CHUNK_MAX_BYTES:
+            raise InvalidArgument.field("chunk.data", "is over 1 MiB")
+        while index < len(files) and path != files[index].path:
+            finish_file()
+            index, received, digest = index + 1, 0, hashlib.sha256()
+        if index >= len(files):
+            raise InvalidArgument.field("chunk.path", f"{path!r} is not the next file listed in the header")
+        received += len(data)
+        if received > files[index].size_bytes:
+            raise InvalidArgument.field("chunk.data", f"file {path!r} is larger than the header says")
+        digest.update(data)
+        await upload.write(path, data)
+    while index < len(files):
+        finish_file()
+        index, received, digest = index + 1, 0, hashlib.sha256()

@@ -1,0 +1,164 @@
+"""The storage port: what the core needs from a backend, nothing more.
+
+Every store (embedded SQLite, Vertex AI) implements this and passes the one conformance suite
+in `tests/conformance`. Each method lists the domain errors it may raise; validation of input
+shape is the core's job, so stores only raise what depends on stored state.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator, Mapping, Sequence
+
+from exprun.server.core.model import (
+    Artifact,
+    Execution,
+    Experiment,
+    Link,
+    LinkKind,
+    ListQuery,
+    Page,
+    ParamValue,
+    Run,
+    RunState,
+    Series,
+    SeriesQuery,
+    WriteResult,
+    WriterPosition,
+)
+from exprun.server.core.names import ExperimentName, LocationName, RunName
+
+
+class ModelUpload(abc.ABC):
+    """Where an uploaded model's files go before the model artifact is recorded.
+
+    The core checks sizes and checksums as bytes arrive; the store only keeps them. Nothing is
+    visible to readers until `commit`, and `abort` leaves no trace.
+    """
+
+    @abc.abstractmethod
+    async def write(self, path: str, data: bytes) -> None: ...
+
+    @abc.abstractmethod
+    async def commit(self) -> str:
+        """Makes the files durable and returns the URI of the model directory."""
+
+    @abc.abstractmethod
+    async def abort(self) -> None: ...
+
+
+class RunStore(abc.ABC):
+    """The async storage port."""
+
+    # -- experiments --------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def create_experiment(self, experiment: Experiment) -> Experiment:
+        """Raises AlreadyExists."""
+
+    @abc.abstractmethod
+    async def get_experiment(self, name: ExperimentName) -> Experiment:
+        """Raises NotFound."""
+
+    @abc.abstractmethod
+    async def list_experiments(self, parent: LocationName, query: ListQuery) -> Page[Experiment]:
+        """Filter fields: experiment_id, backing_tensorboard. Order: create_time, update_time,
+        experiment_id."""
+
+    @abc.abstractmethod
+    async def delete_experiment(self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool) -> None:
+        """Deletes the experiment and its runs. Raises NotFound."""
+
+    # -- runs ---------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def create_run(self, run: Run) -> Run:
+        """Raises NotFound (experiment), AlreadyExists (the run, or another run with the same
+        `{E}-{R}` context ID in the project and location)."""
+
+    @abc.abstractmethod
+    async def get_run(self, name: RunName) -> Run:
+        """Raises NotFound."""
+
+    @abc.abstractmethod
+    async def list_runs(self, parent: ExperimentName, query: ListQuery) -> Page[Run]:
+        """Filter fields: state, run_id. Order: create_time, update_time, run_id.
+        Raises NotFound (experiment)."""
+
+    @abc.abstractmethod
+    async def delete_run(self, name: RunName, *, delete_backing_tensorboard_run: bool) -> None:
+        """Raises NotFound."""
+
+    @abc.abstractmethod
+    async def update_run_state(self, name: RunName, state: RunState) -> Run:
+        """Raises NotFound."""
+
+    @abc.abstractmethod
+    async def merge_summary(
+        self,
+        name: RunName,
+        *,
+        params: Mapping[str, ParamValue] | None = None,
+        metrics: Mapping[str, ParamValue] | None = None,
+    ) -> Run:
+        """Merges params and/or metrics key by key, atomically. Raises NotFound, and
+        InvalidArgument when the merged metadata would pass the 200 KB Vertex limit."""
+
+    @abc.abstractmethod
+    async def set_backing_tensorboard_run(self, name: RunName, tensorboard: str) -> Run:
+        """Records the TensorBoard run under `tensorboard` that backs the run. Idempotent for the
+        same TensorBoard. Raises NotFound, FailedPrecondition (another one is assigned)."""
+
+    # -- time series --------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def write_time_series(
+        self, name: RunName, series: Sequence[Series], position: WriterPosition | None
+    ) -> WriteResult:
+        """Writes points; `(run, metric, step)` overwrites. Series with `steps is None` get the
+        run's largest step + 1 + i. With a position, a sequence at or below the writer's
+        committed one writes nothing; otherwise points and sequence commit together.
+        Raises NotFound."""
+
+    @abc.abstractmethod
+    async def committed_sequence(self, name: RunName, writer_id: str) -> int:
+        """The writer's highest committed sequence, 0 for a new writer. Raises NotFound."""
+
+    @abc.abstractmethod
+    def read_time_series(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
+        """Yields each metric's points in step order, a metric possibly over several chunks,
+        metrics in name order. Raises NotFound."""
+
+    # -- artifacts, executions, links ---------------------------------------------------------
+    @abc.abstractmethod
+    async def add_artifact(self, name: RunName, artifact: Artifact) -> Artifact:
+        """Creates an artifact in the run's context; an empty `artifact_id` is generated.
+        Raises NotFound, AlreadyExists."""
+
+    @abc.abstractmethod
+    async def list_artifacts(
+        self, name: RunName, query: ListQuery, *, schema_title: str = ""
+    ) -> Page[Artifact]:
+        """Oldest first. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def associate_execution(self, name: RunName, execution: Execution) -> Execution:
+        """Adds the execution with that ID to the run's context, creating it from the given
+        fields if it does not exist. Raises NotFound (the run)."""
+
+    @abc.abstractmethod
+    async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
+        """Oldest first. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def add_link(self, name: RunName, link: Link) -> Link:
+        """Links a job to the run; linking the same job again is a no-op. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def list_links(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
+        """Oldest first. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def begin_model_upload(self, name: RunName, artifact_id: str) -> ModelUpload:
+        """Raises NotFound."""
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def close(self) -> None: ...

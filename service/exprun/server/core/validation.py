@@ -1,0 +1,186 @@
+"""Checks of request content against the Vertex rules, so a request Vertex would refuse fails
+here, before any store call, with every offending field named."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+from exprun.server.core import limits
+from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
+from exprun.server.core.model import ClassificationMetrics, ParamValue, Series
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MODEL_ARTIFACT_ID = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
+_WRITER_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
+
+
+def check_text(value: str, field: str, max_chars: int) -> list[FieldViolation]:
+    if len(value) > max_chars:
+        return [FieldViolation(field, f"is {len(value)} characters; at most {max_chars} allowed")]
+    return []
+
+
+def check_summary(values: Mapping[str, ParamValue], field: str) -> None:
+    """Params and summary metrics: `Union[float, int, str]`, finite, keys that Vertex can store."""
+    violations: list[FieldViolation] = []
+    if not values:
+        violations.append(FieldViolation(field, "must hold at least one entry"))
+    if len(values) > limits.SUMMARY_MAX_KEYS_PER_CALL:
+        violations.append(FieldViolation(field, f"has {len(values)} entries; at most 1000 per call"))
+    for key, value in values.items():
+        where = f"{field}[{key!r}]"
+        if not key or len(key) > limits.SUMMARY_KEY_MAX_CHARS or _CONTROL.search(key):
+            violations.append(
+                FieldViolation(where, "key must be 1-256 characters without control characters")
+            )
+        if isinstance(value, bool) or not isinstance(value, float | int | str):
+            violations.append(FieldViolation(where, "value must be a double, an int64 or a string"))
+        elif isinstance(value, float) and not math.isfinite(value):
+            violations.append(FieldViolation(where, "value must be finite (not NaN or infinity)"))
+        elif isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
+            violations.append(FieldViolation(where, "value must fit in int64"))
+        elif isinstance(value, str) and len(value.encode()) > limits.STRING_VALUE_MAX_BYTES:
+            violations.append(FieldViolation(where, "string value is over 65536 bytes"))
+    collect(violations)
+
+
+def metadata_size(metadata: Mapping[str, object]) -> int:
+    """The size Vertex counts: the JSON the SDK sends for a context's metadata."""
+    return len(json.dumps(metadata, separators=(",", ":")).encode())
+
+
+def check_metadata_size(metadata: Mapping[str, object], field: str) -> None:
+    size = metadata_size(metadata)
+    if size > limits.METADATA_MAX_BYTES:
+        raise InvalidArgument(
+            [FieldViolation(field, f"would make the run's metadata {size} bytes; at most 204800")],
+            reason="METADATA_TOO_LARGE",
+            metadata={"size_bytes": str(size), "limit_bytes": str(limits.METADATA_MAX_BYTES)},
+        )
+
+
+def check_series(series: Sequence[Series], field: str, max_points: int) -> None:
+    """Column-major series: equal columns, finite values, steps >= 0, each metric once."""
+    violations: list[FieldViolation] = []
+    if not series:
+        violations.append(FieldViolation(field, "must hold at least one series"))
+    total = 0
+    seen: set[str] = set()
+    for i, s in enumerate(series):
+        where = f"{field}[{i}]"
+        total += len(s.values)
+        if not s.metric or len(s.metric) > limits.METRIC_NAME_MAX_CHARS or _CONTROL.search(s.metric):
+            violations.append(
+                FieldViolation(f"{where}.metric", "must be 1-128 characters without control characters")
+            )
+        elif s.metric in seen:
+            violations.append(FieldViolation(f"{where}.metric", f"{s.metric!r} appears twice"))
+        seen.add(s.metric)
+        if not s.values:
+            violations.append(FieldViolation(f"{where}.values", "must hold at least one value"))
+        if s.steps is not None and len(s.steps) != len(s.values):
+            violations.append(
+                FieldViolation(
+                    f"{where}.steps",
+                    f"has {len(s.steps)} entries but values has {len(s.values)}; "
+                    "give one step per value or none",
+                )
+            )
+        elif s.steps is not None and s.steps and min(s.steps) < 0:
+            violations.append(FieldViolation(f"{where}.steps", "steps must be >= 0"))
+        if len(s.wall_time_micros) != len(s.values):
+            violations.append(
+                FieldViolation(
+                    f"{where}.wall_time_micros",
+                    f"has {len(s.wall_time_micros)} entries but values has {len(s.values)}; "
+                    "give one wall time per value or none",
+                )
+            )
+        if not all(math.isfinite(v) for v in s.values):
+            violations.append(
+                FieldViolation(f"{where}.values", "values must be finite (not NaN or infinity)")
+            )
+    if total > max_points:
+        violations.append(FieldViolation(field, f"holds {total} points; at most {max_points} per batch"))
+    collect(violations)
+
+
+def check_classification_metrics(cm: ClassificationMetrics, field: str) -> None:
+    """The SDK's four `ValueError`s, plus square rows, finiteness and size limits."""
+    violations: list[FieldViolation] = []
+    if (cm.labels or cm.matrix) and not (cm.labels and cm.matrix):
+        violations.append(FieldViolation(f"{field}.labels", "labels and matrix must be set together"))
+    curve = (cm.fpr, cm.tpr, cm.threshold)
+    if any(curve) and not all(curve):
+        violations.append(FieldViolation(f"{field}.fpr", "fpr, tpr, and threshold must be set together"))
+    if not cm.labels and not cm.matrix and not any(curve):
+        violations.append(FieldViolation(field, "set labels and matrix, or fpr, tpr and threshold, or both"))
+    if cm.labels and cm.matrix:
+        if len(cm.labels) != len(cm.matrix):
+            violations.append(
+                FieldViolation(
+                    f"{field}.matrix",
+                    f"length of labels and matrix must be the same; got {len(cm.labels)} "
+                    f"and {len(cm.matrix)}",
+                )
+            )
+        for r, row in enumerate(cm.matrix):
+            if len(row) != len(cm.labels):
+                violations.append(
+                    FieldViolation(
+                        f"{field}.matrix[{r}].values",
+                        f"has {len(row)} values; each row needs one per label ({len(cm.labels)})",
+                    )
+                )
+            if not all(math.isfinite(v) for v in row):
+                violations.append(FieldViolation(f"{field}.matrix[{r}].values", "must be finite"))
+    if all(curve) and not len(cm.fpr) == len(cm.tpr) == len(cm.threshold):
+        violations.append(
+            FieldViolation(
+                f"{field}.fpr",
+                f"length of fpr, tpr and threshold must be the same; got {len(cm.fpr)}, "
+                f"{len(cm.tpr)} and {len(cm.threshold)}",
+            )
+        )
+    if len(cm.labels) > limits.CLASSIFICATION_MAX_LABELS:
+        violations.append(FieldViolation(f"{field}.labels", "at most 1000 labels"))
+    if len(cm.fpr) > limits.CLASSIFICATION_MAX_CURVE_POINTS:
+        violations.append(FieldViolation(f"{field}.fpr", "at most 10000 curve points"))
+    for name, column in zip(("fpr", "tpr", "threshold"), curve, strict=True):
+        if not all(math.isfinite(v) for v in column):
+            violations.append(FieldViolation(f"{field}.{name}", "must be finite"))
+    violations += check_text(cm.display_name, f"{field}.display_name", limits.DISPLAY_NAME_MAX_CHARS)
+    collect(violations)
+
+
+def check_writer_id(writer_id: str, field: str) -> None:
+    if not _WRITER_ID.match(writer_id):
+        raise InvalidArgument.field(field, "must be 1-128 printable ASCII characters, no spaces")
+
+
+def check_model_artifact_id(artifact_id: str, field: str) -> None:
+    if artifact_id and not _MODEL_ARTIFACT_ID.match(artifact_id):
+        raise InvalidArgument.field(
+            field,
+            "must be up to 63 characters of [a-z0-9_-], starting with a letter",
+        )
+
+
+def check_model_path(path: str, field: str) -> None:
+    parts = path.split("/")
+    bad = (
+        not path
+        or path.startswith("/")
+        or "\\" in path
+        or any(p in ("", ".", "..") for p in parts)
+        or _CONTROL.search(path) is not None
+        or len(path) > 1024
+    )
+    if bad:
+        raise InvalidArgument.field(
+            field, "must be a relative path with '/' separators, no '..' and no empty parts"
+        )
