@@ -1,0 +1,97 @@
+"""The composition root: open the chosen store, build the gRPC server, run until a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+import grpc
+from exprun.server.core.service import ExperimentRuns
+from exprun.server.core.store import RunStore
+from exprun.server.settings import Settings
+from exprun.server.transport.errors import ErrorInterceptor
+from exprun.server.transport.servicer import ExperimentRunServicer
+from exprun.v1 import experiment_run_service_pb2, experiment_run_service_pb2_grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+log = logging.getLogger("exprun.server")
+
+SERVICE_NAME = experiment_run_service_pb2.DESCRIPTOR.services_by_name["ExperimentRunService"].full_name
+# Health entries that follow readiness: the API's own name (grpc convention) and a plain
+# "readiness" for Kubernetes gRPC probes. "" stays SERVING while the process lives (liveness).
+READINESS_ENTRIES = (SERVICE_NAME, "readiness")
+
+SERVER_OPTIONS = [
+    # Streamed batches (up to 100,000 points, ~2.4 MB) and 1 MiB model chunks must fit, with room.
+    ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+    ("grpc.max_send_message_length", 32 * 1024 * 1024),
+    # Detect dead peers on idle connections without tripping proxies' idle timeouts.
+    ("grpc.keepalive_time_ms", 60_000),
+    ("grpc.keepalive_timeout_ms", 20_000),
+    # Clients may ping every 10 s without being told GOAWAY (too_many_pings).
+    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+]
+
+
+async def open_store(settings: Settings) -> RunStore:
+    """Stores are imported only when chosen, so unused backends cost no start-up time."""
+    from exprun.server.stores.sqlite.store import SqliteRunStore
+
+    return await SqliteRunStore.open(settings.data_dir)
+
+
+@dataclass
+class RunningServer:
+    server: grpc.aio.Server
+    health: health.aio.HealthServicer
+    store: RunStore
+    port: int
+
+    async def stop(self, grace: float) -> None:
+        """Readiness goes NOT_SERVING first, so load balancers stop routing before we refuse."""
+        for entry in READINESS_ENTRIES:
+            await self.health.set(entry, health_pb2.HealthCheckResponse.NOT_SERVING)
+        await self.server.stop(grace)
+        await self.store.close()
+
+
+async def start(settings: Settings, store: RunStore) -> RunningServer:
+    server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
+    experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(
+        ExperimentRunServicer(ExperimentRuns(store)), server
+    )
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+    port = server.add_insecure_port(settings.listen)
+    if port == 0:
+        raise OSError(f"cannot listen on {settings.listen}")
+    await server.start()
+    await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    for entry in READINESS_ENTRIES:
+        await health_servicer.set(entry, health_pb2.HealthCheckResponse.SERVING)
+    return RunningServer(server, health_servicer, store, port)
+
+
+async def serve(settings: Settings) -> None:
+    store = await open_store(settings)
+    running = await start(settings, store)
+    host = settings.listen.rpartition(":")[0]
+    log.info(
+        "exprun serving on %s:%d (store: %s, data dir: %s)",
+        host,
+        running.port,
+        settings.store,
+        settings.data_dir.resolve(),
+    )
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    await stopping.wait()
+    log.info("shutting down (grace %.1fs)", settings.shutdown_grace_seconds)
+    await running.stop(settings.shutdown_grace_seconds)

@@ -1,0 +1,221 @@
+"""Proto ⇄ domain conversion. Malformed messages (an unset oneof, an unknown enum) become
+INVALID_ARGUMENT here, with the field named, before the core sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from exprun.server.core import model
+from exprun.server.core.errors import InvalidArgument
+from exprun.v1 import resources_pb2 as pb
+from google.protobuf import json_format, struct_pb2, timestamp_pb2
+
+
+def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(value.astimezone(UTC))
+    return ts
+
+
+def run_state(value: int, field: str) -> model.RunState:
+    try:
+        return model.RunState(value)
+    except ValueError:
+        raise InvalidArgument.field(field, f"{value} is not a RunState") from None
+
+
+def state_to_proto(state: model.RunState) -> pb.RunState:
+    """Domain and proto share the `Execution.State` numbering."""
+    return cast("pb.RunState", int(state))
+
+
+# -- values ----------------------------------------------------------------------------------
+def value_from_proto(value: pb.Value, field: str) -> model.ParamValue:
+    kind = value.WhichOneof("kind")
+    if kind == "double_value":
+        return value.double_value
+    if kind == "int_value":
+        return value.int_value
+    if kind == "string_value":
+        return value.string_value
+    raise InvalidArgument.field(field, "value must set one of double_value, int_value, string_value")
+
+
+def values_from_proto(values: Mapping[str, pb.Value], field: str) -> dict[str, model.ParamValue]:
+    return {key: value_from_proto(v, f"{field}[{key!r}]") for key, v in values.items()}
+
+
+def value_to_proto(value: model.ParamValue) -> pb.Value:
+    if isinstance(value, str):
+        return pb.Value(string_value=value)
+    if isinstance(value, int):
+        return pb.Value(int_value=value)
+    return pb.Value(double_value=value)
+
+
+def _values_to_proto(values: Mapping[str, model.ParamValue]) -> dict[str, pb.Value]:
+    return {key: value_to_proto(v) for key, v in values.items()}
+
+
+def struct_to_dict(value: struct_pb2.Struct) -> dict[str, Any]:
+    return json_format.MessageToDict(value)
+
+
+def dict_to_struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(dict(value))
+    return struct
+
+
+# -- resources -------------------------------------------------------------------------------
+def experiment_to_proto(experiment: model.Experiment) -> pb.Experiment:
+    return pb.Experiment(
+        name=experiment.name.path,
+        description=experiment.description,
+        backing_tensorboard=experiment.backing_tensorboard,
+        create_time=timestamp(experiment.create_time),
+        update_time=timestamp(experiment.update_time),
+        metadata_context=experiment.name.metadata_context,
+    )
+
+
+def run_to_proto(run: model.Run) -> pb.Run:
+    return pb.Run(
+        name=run.name.path,
+        run_id=run.name.run,
+        resource_id=run.name.resource_id,
+        metadata_context=run.name.metadata_context,
+        state=state_to_proto(run.state),
+        params=_values_to_proto(run.params),
+        metrics=_values_to_proto(run.metrics),
+        backing_tensorboard_run=run.backing_tensorboard_run,
+        create_time=timestamp(run.create_time),
+        update_time=timestamp(run.update_time),
+        time_series_metrics=list(run.time_series_metrics),
+    )
+
+
+def classification_metrics_from_proto(cm: pb.ClassificationMetrics) -> model.ClassificationMetrics:
+    return model.ClassificationMetrics(
+        display_name=cm.display_name,
+        labels=tuple(cm.labels),
+        matrix=tuple(tuple(row.values) for row in cm.matrix),
+        fpr=tuple(cm.fpr),
+        tpr=tuple(cm.tpr),
+        threshold=tuple(cm.threshold),
+    )
+
+
+def classification_metrics_to_proto(run: str, cm: model.ClassificationMetrics) -> pb.ClassificationMetrics:
+    return pb.ClassificationMetrics(
+        name=f"{run}/classificationMetrics/{cm.artifact_id}",
+        display_name=cm.display_name,
+        labels=list(cm.labels),
+        matrix=[pb.MatrixRow(values=list(row)) for row in cm.matrix],
+        fpr=list(cm.fpr),
+        tpr=list(cm.tpr),
+        threshold=list(cm.threshold),
+        create_time=timestamp(cm.create_time),
+    )
+
+
+def series_from_proto(series: Iterable[pb.TimeSeries]) -> list[model.Series]:
+    return [
+        model.Series(
+            metric=s.metric,
+            steps=list(s.steps) if len(s.steps) else None,
+            values=list(s.values),
+            wall_time_micros=list(s.wall_time_micros),
+        )
+        for s in series
+    ]
+
+
+def series_to_proto(series: model.Series) -> pb.TimeSeries:
+    return pb.TimeSeries(
+        metric=series.metric,
+        steps=list(series.steps or []),
+        values=list(series.values),
+        wall_time_micros=list(series.wall_time_micros),
+    )
+
+
+def execution_from_proto(execution: pb.Execution) -> model.Execution:
+    return model.Execution(
+        execution_id="",
+        display_name=execution.display_name,
+        schema_title=execution.schema_title,
+        state=run_state(execution.state, "execution.state"),
+        metadata=struct_to_dict(execution.metadata),
+        description=execution.description,
+    )
+
+
+def execution_to_proto(metadata_store: str, execution: model.Execution) -> pb.Execution:
+    return pb.Execution(
+        name=f"{metadata_store}/executions/{execution.execution_id}",
+        display_name=execution.display_name,
+        schema_title=execution.schema_title,
+        state=state_to_proto(execution.state),
+        metadata=dict_to_struct(execution.metadata),
+        description=execution.description,
+        create_time=timestamp(execution.create_time),
+    )
+
+
+def artifact_to_proto(metadata_store: str, artifact: model.Artifact) -> pb.Artifact:
+    return pb.Artifact(
+        name=f"{metadata_store}/artifacts/{artifact.artifact_id}",
+        display_name=artifact.display_name,
+        schema_title=artifact.schema_title,
+        uri=artifact.uri,
+        metadata=dict_to_struct(artifact.metadata),
+        create_time=timestamp(artifact.create_time),
+    )
+
+
+def model_from_proto(m: pb.ExperimentModel) -> model.ExperimentModel:
+    return model.ExperimentModel(
+        artifact_id=m.artifact_id,
+        framework_name=m.framework_name,
+        display_name=m.display_name,
+        framework_version=m.framework_version,
+        model_file=m.model_file,
+        model_class=m.model_class,
+        uri=m.uri,
+        input_example=json_format.MessageToDict(m.input_example) if m.HasField("input_example") else None,
+    )
+
+
+def model_files_from_proto(files: Iterable[pb.ModelFile]) -> list[model.ModelFile]:
+    return [model.ModelFile(f.path, f.size_bytes, f.sha256) for f in files]
+
+
+def model_to_proto(metadata_store: str, m: model.ExperimentModel) -> pb.ExperimentModel:
+    message = pb.ExperimentModel(
+        name=f"{metadata_store}/artifacts/{m.artifact_id}",
+        artifact_id=m.artifact_id,
+        display_name=m.display_name,
+        framework_name=m.framework_name,
+        framework_version=m.framework_version,
+        model_file=m.model_file,
+        model_class=m.model_class,
+        uri=m.uri,
+        files=[pb.ModelFile(path=f.path, size_bytes=f.size_bytes, sha256=f.sha256) for f in m.files],
+        create_time=timestamp(m.create_time),
+    )
+    if m.input_example is not None:
+        json_format.ParseDict(m.input_example, message.input_example)
+    return message
+
+
+def pipeline_job_to_proto(link: model.Link) -> pb.PipelineJobLink:
+    return pb.PipelineJobLink(pipeline_job=link.target, create_time=timestamp(link.create_time))
+
+
+def custom_job_to_proto(link: model.Link, console_uri: str) -> pb.CustomJobLink:
+    return pb.CustomJobLink(custom_job=link.target, console_uri=console_uri)
