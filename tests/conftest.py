@@ -2,90 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import pathlib
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-START_TIMEOUT_SECONDS = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class ServerProcess:
-    """`python -m exprun.server serve` in a subprocess, on one data directory across restarts."""
-
-    def __init__(self, data_dir: pathlib.Path, log_path: pathlib.Path) -> None:
-        self.data_dir = data_dir
-        self.log_path = log_path
-        self.port = free_port()
-        self.target = f"127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "exprun.server",
-                "serve",
-                "--listen",
-                self.target,
-                "--data-dir",
-                str(self.data_dir),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        self.wait_serving()
-
-    def wait_serving(self) -> None:
-        """Polls the readiness entry of the health service; bounded by START_TIMEOUT_SECONDS."""
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        with grpc.insecure_channel(self.target) as channel:
-            stub = health_pb2_grpc.HealthStub(channel)
-            while time.monotonic() < deadline:
-                assert self.process is not None
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
-                try:
-                    reply = stub.Check(health_pb2.HealthCheckRequest(service="readiness"), timeout=1)
-                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                        return
-                except grpc.RpcError:
-                    pass
-                time.sleep(0.05)
-        raise RuntimeError(f"server not serving after {START_TIMEOUT_SECONDS}s")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs, as in a crash or an OOM kill."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def terminate(self) -> int:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
-
-    def restart_after_kill(self) -> None:
-        self.kill()
-        self.start()
+from tests.support.server_process import ServerProcess
 
 
 @pytest.fixture(scope="session")
