@@ -1,0 +1,75 @@
+"""Input checks that mirror what Vertex and the SDK refuse, with every bad field named."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from exprun.server.core.errors import InvalidArgument
+from exprun.server.core.model import ClassificationMetrics, Series
+from exprun.server.core.validation import check_classification_metrics, check_series, check_summary
+
+
+def cm(**fields: object) -> ClassificationMetrics:
+    base: dict[str, object] = {
+        "display_name": "",
+        "labels": (),
+        "matrix": (),
+        "fpr": (),
+        "tpr": (),
+        "threshold": (),
+    }
+    base.update(fields)
+    return ClassificationMetrics(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("metrics", "message"),
+    [
+        (cm(labels=("a", "b")), "labels and matrix must be set together"),
+        (cm(fpr=(0.1,), tpr=(0.2,)), "fpr, tpr, and threshold must be set together"),
+        (cm(labels=("a", "b"), matrix=((1.0, 2.0),)), "length of labels and matrix must be the same"),
+        (
+            cm(fpr=(0.1, 0.2), tpr=(0.2,), threshold=(0.9, 0.5)),
+            "length of fpr, tpr and threshold must be the same",
+        ),
+    ],
+)
+def test_the_sdks_four_classification_metrics_errors(metrics: ClassificationMetrics, message: str) -> None:
+    with pytest.raises(InvalidArgument, match=message):
+        check_classification_metrics(metrics, "classification_metrics")
+
+
+def test_ragged_confusion_matrix_rows_are_rejected() -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        check_classification_metrics(cm(labels=("a", "b"), matrix=((1.0, 2.0), (3.0,))), "cm")
+    assert raised.value.violations[0].field == "cm.matrix[1].values"
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_non_finite_summary_values_are_rejected(value: float) -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        check_summary({"acc": value}, "metrics")
+    assert raised.value.violations[0].field == "metrics['acc']"
+
+
+def test_bool_is_not_a_summary_value() -> None:
+    with pytest.raises(InvalidArgument, match="double, an int64 or a string"):
+        check_summary({"flag": True}, "params")
+
+
+def test_all_bad_series_fields_are_reported_at_once() -> None:
+    bad = [
+        Series("loss", [1, 2], [0.1], [1]),
+        Series("loss", None, [math.nan], [1]),
+    ]
+    with pytest.raises(InvalidArgument) as raised:
+        check_series(bad, "batch.series", 5000)
+    fields = {v.field for v in raised.value.violations}
+    assert fields == {"batch.series[0].steps", "batch.series[1].metric", "batch.series[1].values"}
+
+
+def test_a_batch_over_the_vertex_write_limit_is_rejected() -> None:
+    series = [Series("loss", list(range(5001)), [0.0] * 5001, [0] * 5001)]
+    with pytest.raises(InvalidArgument, match="5001 points; at most 5000"):
+        check_series(series, "batch.series", 5000)
