@@ -1,0 +1,53 @@
+"""The one place that calls the generated stub.
+
+Every call goes through `Api.call` (or `Api.stream`), so call metadata (the bearer token) is
+attached once and every `grpc.RpcError` becomes a typed `ExprunError` before user code sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import grpc
+from exprun.client import _config
+from exprun.client.errors import from_rpc_error
+from exprun.v1 import experiment_run_service_pb2_grpc as service_grpc
+
+T = TypeVar("T")
+
+
+class Api:
+    """A stub bound to a channel and to the call metadata current when it was made."""
+
+    def __init__(self, channel: Any, metadata: tuple[tuple[str, str], ...]) -> None:
+        self.stub: Any = service_grpc.ExperimentRunServiceStub(channel)
+        self.metadata = metadata
+
+    def call(self, method: Any, request: Any, timeout: float | None = None) -> Any:
+        """A unary or client-streaming call; `request` may be an iterator of messages."""
+        try:
+            return method(request, metadata=self.metadata, timeout=timeout)
+        except grpc.RpcError as error:
+            raise from_rpc_error(error) from None
+
+    def stream(self, method: Any, request: Any) -> Iterator[Any]:
+        """A server-streaming call; errors surface while iterating, typed like the rest."""
+        try:
+            yield from method(request, metadata=self.metadata)
+        except grpc.RpcError as error:
+            raise from_rpc_error(error) from None
+
+    def pages(self, fetch: Callable[[str], tuple[Iterable[T], str]]) -> Iterator[T]:
+        """Follows `next_page_token` until it is empty, the API's only end-of-list signal."""
+        token = ""
+        while True:
+            items, token = fetch(token)
+            yield from items
+            if not token:
+                return
+
+
+def current() -> Api:
+    """An `Api` on the shared channel of the configured target."""
+    return Api(_config.channel(), _config.call_metadata())

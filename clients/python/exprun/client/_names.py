@@ -1,0 +1,70 @@
+"""Turning what users type (`"run-1"`, an experiment object, a full name) into resource names.
+
+IDs are not validated here: the server owns the Vertex ID rules and answers a bad name with
+INVALID_ARGUMENT naming the field, so the client cannot drift from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from exprun.client import _config
+
+
+class HasExprunName(Protocol):
+    @property
+    def exprun_name(self) -> str: ...
+
+
+def location_name(project: str | None = None, location: str | None = None) -> str:
+    return f"projects/{_config.project(project)}/locations/{_config.location(location)}"
+
+
+def experiment_name(
+    experiment: str | HasExprunName | None,
+    project: str | None = None,
+    location: str | None = None,
+) -> str:
+    """A bare experiment ID, a full `projects/.../experiments/E` name, or an `Experiment`."""
+    if experiment is not None and not isinstance(experiment, str):
+        return experiment.exprun_name
+    chosen = _config.experiment(experiment)
+    if not chosen:
+        raise ValueError(
+            "No experiment is set: pass experiment=..., call exprun.client.init(experiment=...), "
+            "or set EXPRUN_EXPERIMENT."
+        )
+    if chosen.startswith("projects/"):
+        return chosen
+    return f"{location_name(project, location)}/experiments/{chosen}"
+
+
+def run_name(
+    run: str,
+    experiment: str | HasExprunName | None = None,
+    project: str | None = None,
+    location: str | None = None,
+) -> str:
+    """A bare run ID within `experiment`, or a full `projects/.../experiments/E/runs/R` name."""
+    if run.startswith("projects/"):
+        return run
+    return f"{experiment_name(experiment, project, location)}/runs/{run}"
+
+
+def segment(name: str, collection: str) -> str:
+    """The ID after `collection` in a resource name (`""` if absent)."""
+    parts = name.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part == collection:
+            return parts[i + 1]
+    return ""
+
+
+def resource_name_of(obj: Any, kind: str) -> str:
+    """Accepts a name or any SDK-like object with `.resource_name` (a PipelineJob, a Tensorboard)."""
+    if isinstance(obj, str):
+        return obj
+    name = getattr(obj, "resource_name", None)
+    if isinstance(name, str):
+        return name
+    raise TypeError(f"{kind} must be a resource name or have a .resource_name, not {type(obj).__name__}")

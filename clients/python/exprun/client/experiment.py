@@ -1,0 +1,186 @@
+"""`Experiment`: just enough of the SDK's class for the run workflow (create, get, list, delete)."""
+
+from __future__ import annotations
+
+import builtins
+import datetime
+from typing import Any
+
+from exprun.client import _api, _names
+from exprun.client.errors import NotFound
+from exprun.client.values import from_timestamp
+from exprun.v1 import experiment_run_service_pb2 as service_pb2
+from exprun.v1 import resources_pb2
+
+
+def tensorboard_name(tensorboard: Any, project: str, location: str) -> str:
+    """A TensorBoard given as an ID, a full name or an object with `.resource_name`."""
+    name = _names.resource_name_of(tensorboard, "tensorboard")
+    if name.startswith("projects/"):
+        return name
+    return f"projects/{project}/locations/{location}/tensorboards/{name}"
+
+
+class Experiment:
+    """A Vertex AI Experiment. `Experiment("name")` fetches it and raises `NotFound` if missing."""
+
+    def __init__(
+        self,
+        experiment_name: str,
+        *,
+        project: str | None = None,
+        location: str | None = None,
+    ) -> None:
+        api = _api.current()
+        name = _names.experiment_name(experiment_name, project, location)
+        self._api = api
+        self._proto: resources_pb2.Experiment = api.call(
+            api.stub.GetExperiment, service_pb2.GetExperimentRequest(name=name)
+        )
+
+    @classmethod
+    def _wrap(cls, api: _api.Api, proto: resources_pb2.Experiment) -> Experiment:
+        experiment = cls.__new__(cls)
+        experiment._api = api
+        experiment._proto = proto
+        return experiment
+
+    # -- constructors ---------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        experiment_name: str,
+        *,
+        description: str | None = None,
+        backing_tensorboard: Any = None,
+        project: str | None = None,
+        location: str | None = None,
+    ) -> Experiment:
+        """Raises `AlreadyExists` for an existing experiment, as the SDK does."""
+        api = _api.current()
+        parent = _names.location_name(project, location)
+        body = resources_pb2.Experiment(description=description or "")
+        if backing_tensorboard is not None:
+            _, p, _, loc = parent.split("/")
+            body.backing_tensorboard = tensorboard_name(backing_tensorboard, p, loc)
+        proto = api.call(
+            api.stub.CreateExperiment,
+            service_pb2.CreateExperimentRequest(
+                parent=parent, experiment_id=experiment_name, experiment=body
+            ),
+        )
+        return cls._wrap(api, proto)
+
+    @classmethod
+    def get(
+        cls, experiment_name: str, *, project: str | None = None, location: str | None = None
+    ) -> Experiment | None:
+        """None when the experiment does not exist, like the SDK's `Experiment.get`."""
+        try:
+            return cls(experiment_name, project=project, location=location)
+        except NotFound:
+            return None
+
+    @classmethod
+    def get_or_create(
+        cls,
+        experiment_name: str,
+        *,
+        description: str | None = None,
+        backing_tensorboard: Any = None,
+        project: str | None = None,
+        location: str | None = None,
+    ) -> Experiment:
+        existing = cls.get(experiment_name, project=project, location=location)
+        if existing is not None:
+            return existing
+        return cls.create(
+            experiment_name,
+            description=description,
+            backing_tensorboard=backing_tensorboard,
+            project=project,
+            location=location,
+        )
+
+    @classmethod
+    def list(
+        cls,
+        *,
+        filter: str | None = None,
+        order_by: str | None = None,
+        project: str | None = None,
+        location: str | None = None,
+    ) -> builtins.list[Experiment]:
+        """Every experiment of the project and location, all pages, oldest first by default."""
+        api = _api.current()
+        parent = _names.location_name(project, location)
+
+        def fetch(token: str) -> tuple[builtins.list[Experiment], str]:
+            response: service_pb2.ListExperimentsResponse = api.call(
+                api.stub.ListExperiments,
+                service_pb2.ListExperimentsRequest(
+                    parent=parent, page_token=token, filter=filter or "", order_by=order_by or ""
+                ),
+            )
+            return [cls._wrap(api, e) for e in response.experiments], response.next_page_token
+
+        return builtins.list(api.pages(fetch))
+
+    # -- actions ----------------------------------------------------------------------------------
+    def delete(self, *, delete_backing_tensorboard_runs: bool = False) -> None:
+        """Deletes the experiment and all its runs."""
+        self._api.call(
+            self._api.stub.DeleteExperiment,
+            service_pb2.DeleteExperimentRequest(
+                name=self.exprun_name, delete_backing_tensorboard_runs=delete_backing_tensorboard_runs
+            ),
+        )
+
+    # -- properties -------------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The experiment ID, as the SDK's `Experiment.name`."""
+        return _names.segment(self._proto.name, "experiments")
+
+    @property
+    def exprun_name(self) -> str:
+        """`projects/{project}/locations/{location}/experiments/{experiment}`."""
+        return self._proto.name
+
+    @property
+    def resource_name(self) -> str:
+        """The Vertex Metadata context name, as the SDK's `Experiment.resource_name`."""
+        return self._proto.metadata_context
+
+    @property
+    def project(self) -> str:
+        return _names.segment(self._proto.name, "projects")
+
+    @property
+    def location(self) -> str:
+        return _names.segment(self._proto.name, "locations")
+
+    @property
+    def description(self) -> str:
+        return self._proto.description
+
+    @property
+    def backing_tensorboard_resource_name(self) -> str | None:
+        return self._proto.backing_tensorboard or None
+
+    @property
+    def create_time(self) -> datetime.datetime | None:
+        return from_timestamp(self._proto.create_time)
+
+    @property
+    def update_time(self) -> datetime.datetime | None:
+        return from_timestamp(self._proto.update_time)
+
+    def __repr__(self) -> str:
+        return f"Experiment({self.exprun_name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Experiment) and other.exprun_name == self.exprun_name
+
+    def __hash__(self) -> int:
+        return hash(self.exprun_name)

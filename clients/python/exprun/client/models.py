@@ -1,0 +1,231 @@
+"""`log_model`: turning a model object or a path into files, and uploading them.
+
+A Python object cannot cross gRPC, so a model is logged as files, the way the SDK stages it in
+GCS: sklearn as `model.pkl` (pickle protocol 4), xgboost as `model.bst` (`save_model`) and
+PyTorch as `model.pt` (`torch.save`). Frameworks are recognised by the classes' module names,
+so none of them is imported unless the caller already holds one of its objects.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exprun.client.values import from_json_value, from_timestamp, to_json_value
+from exprun.v1 import experiment_run_service_pb2 as service_pb2
+from exprun.v1 import resources_pb2
+
+# The API's limit per ModelChunk.
+CHUNK_BYTES = 1024 * 1024
+# The SDK's pickle protocol for sklearn models (`_models._PICKLE_PROTOCOL`).
+PICKLE_PROTOCOL = 4
+# The SDK keeps at most this many rows of an input example.
+MAX_INPUT_EXAMPLE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """One uploaded file, as the server recorded it."""
+
+    path: str
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ExperimentModel:
+    """A `google.ExperimentModel` artifact logged to a run.
+
+    `name` is the artifact ID and `resource_name` the full Vertex Metadata name, as in the SDK.
+    """
+
+    resource_name: str
+    name: str
+    display_name: str
+    framework_name: str
+    framework_version: str
+    model_file: str
+    model_class: str
+    uri: str
+    input_example: Any
+    files: tuple[ModelFile, ...]
+    create_time: datetime.datetime | None
+
+    @classmethod
+    def from_proto(cls, proto: resources_pb2.ExperimentModel) -> ExperimentModel:
+        return cls(
+            resource_name=proto.name,
+            name=proto.artifact_id or proto.name.rsplit("/", 1)[-1],
+            display_name=proto.display_name,
+            framework_name=proto.framework_name,
+            framework_version=proto.framework_version,
+            model_file=proto.model_file,
+            model_class=proto.model_class,
+            uri=proto.uri,
+            input_example=from_json_value(proto.input_example) if proto.HasField("input_example") else None,
+            files=tuple(ModelFile(f.path, f.size_bytes, f.sha256) for f in proto.files),
+            create_time=from_timestamp(proto.create_time),
+        )
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file to upload: where it is and what the header says about it."""
+
+    path: str
+    source: Path
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str
+    version: str
+    model_file: str
+    model_class: str
+
+
+def _classes(model: Any) -> list[tuple[str, str]]:
+    return [(c.__module__, c.__name__) for c in type(model).__mro__]
+
+
+def _version(package: str) -> str:
+    module = sys.modules.get(package)
+    version = getattr(module, "__version__", "")
+    return version if isinstance(version, str) else ""
+
+
+def detect_framework(model: Any) -> Framework:
+    """Recognises the model's framework from its classes' module names, as the SDK's
+    `isinstance` checks would, without importing anything."""
+    cls = type(model)
+    model_class = f"{cls.__module__}.{cls.__name__}"
+    classes = _classes(model)
+    if any(m.startswith("xgboost") and n in ("Booster", "XGBModel") for m, n in classes):
+        return Framework("xgboost", _version("xgboost"), "model.bst", model_class)
+    # The SDK also requires the class itself to live in sklearn, so sklearn-API wrappers from
+    # other libraries (xgboost, lightgbm) are not pickled as sklearn.
+    if cls.__module__.startswith("sklearn") and any(
+        m.startswith("sklearn") and n == "BaseEstimator" for m, n in classes
+    ):
+        return Framework("sklearn", _version("sklearn"), "model.pkl", model_class)
+    if any(m.startswith("torch.nn") and n == "Module" for m, n in classes):
+        return Framework("pytorch", _version("torch"), "model.pt", model_class)
+    raise ValueError(f"Model type {model_class} not supported.")
+
+
+def save(model: Any, framework: Framework, directory: Path) -> None:
+    path = directory / framework.model_file
+    if framework.name == "sklearn":
+        with path.open("wb") as f:
+            pickle.dump(model, f, protocol=PICKLE_PROTOCOL)
+    elif framework.name == "xgboost":
+        model.save_model(str(path))
+    elif framework.name == "pytorch":
+        torch = sys.modules["torch"]
+        torch.save(model, str(path))
+    else:
+        raise ValueError(f"Model type {framework.model_class} not supported.")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(CHUNK_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def scan(path: Path) -> list[LocalFile]:
+    """A file, or every file under a directory in a stable (sorted) order, with `/` separators."""
+    if path.is_file():
+        return [LocalFile(path.name, path, path.stat().st_size, _sha256(path))]
+    if not path.is_dir():
+        raise FileNotFoundError(f"model path {path} does not exist")
+    files = []
+    for root, dirs, names in os.walk(path):
+        dirs.sort()
+        for name in sorted(names):
+            source = Path(root) / name
+            relative = source.relative_to(path).as_posix()
+            files.append(LocalFile(relative, source, source.stat().st_size, _sha256(source)))
+    if not files:
+        raise ValueError(f"model directory {path} holds no files")
+    return files
+
+
+def upload_requests(
+    header: service_pb2.LogModelHeader, files: Sequence[LocalFile]
+) -> Iterator[service_pb2.LogModelRequest]:
+    """The header, then each file's bytes in ≤1 MiB chunks, files in header order (an empty
+    file gets one empty chunk).
+
+    Read lazily so a large model is never held in memory whole.
+    """
+    yield service_pb2.LogModelRequest(header=header)
+    for local in files:
+        if local.size_bytes == 0:
+            # One empty chunk, so a server that creates files as chunks arrive creates this one too.
+            yield service_pb2.LogModelRequest(chunk=service_pb2.ModelChunk(path=local.path, data=b""))
+            continue
+        with local.source.open("rb") as f:
+            while block := f.read(CHUNK_BYTES):
+                yield service_pb2.LogModelRequest(chunk=service_pb2.ModelChunk(path=local.path, data=block))
+
+
+def header(
+    run: str,
+    model: resources_pb2.ExperimentModel,
+    files: Sequence[LocalFile],
+) -> service_pb2.LogModelHeader:
+    return service_pb2.LogModelHeader(
+        run=run,
+        model=model,
+        files=[resources_pb2.ModelFile(path=f.path, size_bytes=f.size_bytes, sha256=f.sha256) for f in files],
+    )
+
+
+def _first_rows(value: Any) -> Any:
+    if not isinstance(value, list) and hasattr(value, "tolist"):
+        value = value.tolist()
+    return value[:MAX_INPUT_EXAMPLE_ROWS] if isinstance(value, list) else value
+
+
+def input_example_value(example: Any) -> Any:
+    """The SDK's `instance.yaml` content (`{"type": ..., "data": ...}`, at most 5 rows) as JSON."""
+    module = type(example).__module__
+    if module.startswith("pandas") and hasattr(example, "head"):
+        return to_json_value(
+            {"type": "pandas.DataFrame", "data": example.head(MAX_INPUT_EXAMPLE_ROWS).to_dict("list")}
+        )
+    if module.startswith("numpy") and hasattr(example, "tolist"):
+        return to_json_value({"type": "numpy.ndarray", "data": example[:MAX_INPUT_EXAMPLE_ROWS].tolist()})
+    if isinstance(example, list):
+        rows = example[:MAX_INPUT_EXAMPLE_ROWS] if all(isinstance(x, list) for x in example) else example
+        return to_json_value({"type": "list", "data": rows})
+    if isinstance(example, dict):
+        data = {key: _first_rows(value) for key, value in example.items()}
+        return to_json_value({"type": "dict", "data": data})
+    raise ValueError(
+        "Input example type not supported. Valid example must be a list, dict, np.ndarray, or pd.DataFrame."
+    )
+
+
+def serialized(model: Any, framework: Framework) -> tuple[tempfile.TemporaryDirectory[str], list[LocalFile]]:
+    """Saves the model into a fresh temporary directory; the caller cleans it up."""
+    tmp = tempfile.TemporaryDirectory(prefix="exprun-model-")
+    try:
+        save(model, framework, Path(tmp.name))
+        return tmp, scan(Path(tmp.name))
+    except BaseException:
+        tmp.cleanup()
+        raise

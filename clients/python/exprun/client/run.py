@@ -1,0 +1,595 @@
+"""`ExperimentRun`: the SDK's class, member for member, over the exprun API.
+
+The common `aiplatform.ExperimentRun` workflow ports by changing the import; where gRPC forces
+a difference (models travel as files, jobs as names) the method's docstring says so.
+The object caches the `Run` returned by its last call, as the SDK caches its context: the
+properties read that cache, the `get_*` methods always ask the server.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime
+import os
+import types
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from exprun.client import _api, _names, models, timeseries
+from exprun.client.errors import NotFound
+from exprun.client.experiment import Experiment, tensorboard_name
+from exprun.client.resources import (
+    Artifact,
+    ClassificationMetrics,
+    Execution,
+    RunState,
+    to_proto_state,
+)
+from exprun.client.values import ParamValue, from_timestamp, from_value_map, to_struct, to_value_map
+from exprun.v1 import experiment_run_service_pb2 as service_pb2
+from exprun.v1 import resources_pb2
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ExperimentArg = str | Experiment | None
+
+
+class ExperimentRun:
+    """A run of an experiment. `ExperimentRun("run-1")` fetches it and raises `NotFound` if missing.
+
+    `run_name` is a run ID within `experiment` (default: the one from `init`) or a full
+    `projects/.../experiments/E/runs/R` name.
+    """
+
+    def __init__(
+        self,
+        run_name: str,
+        experiment: ExperimentArg = None,
+        *,
+        project: str | None = None,
+        location: str | None = None,
+    ) -> None:
+        api = _api.current()
+        name = _names.run_name(run_name, experiment, project, location)
+        self._api = api
+        self._proto: resources_pb2.Run = api.call(api.stub.GetRun, service_pb2.GetRunRequest(name=name))
+
+    @classmethod
+    def _wrap(cls, api: _api.Api, proto: resources_pb2.Run) -> ExperimentRun:
+        run = cls.__new__(cls)
+        run._api = api
+        run._proto = proto
+        return run
+
+    # -- constructors -----------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        run_name: str,
+        experiment: ExperimentArg = None,
+        tensorboard: Any = None,
+        state: RunState | int | str = RunState.RUNNING,
+        *,
+        project: str | None = None,
+        location: str | None = None,
+    ) -> ExperimentRun:
+        """Raises `AlreadyExists` for an existing run and `NotFound` for a missing experiment.
+
+        `tensorboard` (an ID, a name or an object with `.resource_name`) backs the run's time
+        series; without it the experiment's backing TensorBoard is used, if it has one.
+        """
+        api = _api.current()
+        parent = _names.experiment_name(experiment, project, location)
+        request = service_pb2.CreateRunRequest(
+            parent=parent, run_id=run_name, run=resources_pb2.Run(state=to_proto_state(state))
+        )
+        if tensorboard is not None:
+            request.tensorboard = tensorboard_name(
+                tensorboard, _names.segment(parent, "projects"), _names.segment(parent, "locations")
+            )
+        return cls._wrap(api, api.call(api.stub.CreateRun, request))
+
+    @classmethod
+    def get(
+        cls,
+        run_name: str,
+        experiment: ExperimentArg = None,
+        *,
+        project: str | None = None,
+        location: str | None = None,
+    ) -> ExperimentRun | None:
+        """None when the run (or its experiment) does not exist, like the SDK's `get`."""
+        try:
+            return cls(run_name, experiment, project=project, location=location)
+        except NotFound:
+            return None
+
+    @classmethod
+    def list(
+        cls,
+        experiment: ExperimentArg = None,
+        filter: str | None = None,
+        order_by: str | None = None,
+        *,
+        project: str | None = None,
+        location: str | None = None,
+    ) -> builtins.list[ExperimentRun]:
+        """Every run of the experiment, all pages read.
+
+        `filter` is the API's (`state = RUNNING AND run_id != "baseline"`); `order_by` is
+        `create_time` (default), `update_time` or `run_id`, optionally followed by ` desc`.
+        """
+        api = _api.current()
+        parent = _names.experiment_name(experiment, project, location)
+
+        def fetch(token: str) -> tuple[builtins.list[ExperimentRun], str]:
+            response: service_pb2.ListRunsResponse = api.call(
+                api.stub.ListRuns,
+                service_pb2.ListRunsRequest(
+                    parent=parent, page_token=token, filter=filter or "", order_by=order_by or ""
+                ),
+            )
+            return [cls._wrap(api, r) for r in response.runs], response.next_page_token
+
+        return builtins.list(api.pages(fetch))
+
+    def refresh(self) -> ExperimentRun:
+        """Re-reads the run, e.g. to see `time_series_metrics` after writes or another writer's changes."""
+        self._proto = self._call(self._api.stub.GetRun, service_pb2.GetRunRequest(name=self.exprun_name))
+        return self
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    def update_state(self, state: RunState | int | str) -> None:
+        self._proto = self._call(
+            self._api.stub.UpdateRunState,
+            service_pb2.UpdateRunStateRequest(name=self.exprun_name, state=to_proto_state(state)),
+        )
+
+    def end_run(self, state: RunState | int | str = RunState.COMPLETE) -> None:
+        self._proto = self._call(
+            self._api.stub.EndRun,
+            service_pb2.EndRunRequest(name=self.exprun_name, state=to_proto_state(state)),
+        )
+
+    def get_state(self) -> str:
+        """The state's name from the server, as the SDK's `get_state()` returns it."""
+        return self.refresh().state.name
+
+    def delete(self, delete_backing_tensorboard_run: bool = False) -> None:
+        """Deletes the run with its time series, artifacts and links."""
+        self._call(
+            self._api.stub.DeleteRun,
+            service_pb2.DeleteRunRequest(
+                name=self.exprun_name, delete_backing_tensorboard_run=delete_backing_tensorboard_run
+            ),
+        )
+
+    def __enter__(self) -> ExperimentRun:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: types.TracebackType | None,
+    ) -> None:
+        """Ends the run `FAILED` if the block raised, else `COMPLETE`, as the SDK does."""
+        global _active_run
+        self.end_run(RunState.FAILED if exc_type is not None else RunState.COMPLETE)
+        if _active_run is self:
+            _active_run = None
+
+    # -- params and summary metrics ---------------------------------------------------------------
+    def log_params(self, params: Mapping[str, ParamValue]) -> None:
+        """Merges params key by key. `bool` raises `TypeError`: the API has no bool type."""
+        self._proto = self._call(
+            self._api.stub.LogParams,
+            service_pb2.LogParamsRequest(run=self.exprun_name, params=to_value_map(params)),
+        )
+
+    def get_params(self) -> dict[str, ParamValue]:
+        """Params as logged: an `int` reads back as `int` (Vertex itself would return a float)."""
+        response: service_pb2.GetParamsResponse = self._call(
+            self._api.stub.GetParams, service_pb2.GetParamsRequest(run=self.exprun_name)
+        )
+        return from_value_map(response.params)
+
+    def log_metrics(self, metrics: Mapping[str, ParamValue]) -> None:
+        self._proto = self._call(
+            self._api.stub.LogMetrics,
+            service_pb2.LogMetricsRequest(run=self.exprun_name, metrics=to_value_map(metrics)),
+        )
+
+    def get_metrics(self) -> dict[str, ParamValue]:
+        response: service_pb2.GetMetricsResponse = self._call(
+            self._api.stub.GetMetrics, service_pb2.GetMetricsRequest(run=self.exprun_name)
+        )
+        return from_value_map(response.metrics)
+
+    # -- classification metrics -------------------------------------------------------------------
+    def log_classification_metrics(
+        self,
+        *,
+        labels: Sequence[str] | None = None,
+        matrix: Sequence[Sequence[float]] | None = None,
+        fpr: Sequence[float] | None = None,
+        tpr: Sequence[float] | None = None,
+        threshold: Sequence[float] | None = None,
+        display_name: str | None = None,
+    ) -> ClassificationMetrics:
+        """The server applies the SDK's checks; a violation raises `InvalidArgument` (a `ValueError`)."""
+        body = resources_pb2.ClassificationMetrics(
+            display_name=display_name or "",
+            labels=builtins.list(labels or []),
+            matrix=[resources_pb2.MatrixRow(values=[float(v) for v in row]) for row in matrix or []],
+            fpr=[float(v) for v in fpr or []],
+            tpr=[float(v) for v in tpr or []],
+            threshold=[float(v) for v in threshold or []],
+        )
+        proto = self._call(
+            self._api.stub.LogClassificationMetrics,
+            service_pb2.LogClassificationMetricsRequest(parent=self.exprun_name, classification_metrics=body),
+        )
+        return ClassificationMetrics.from_proto(proto)
+
+    def get_classification_metrics(self) -> builtins.list[dict[str, Any]]:
+        """Dicts exactly like the SDK's: `id, display_name[, labels, matrix][, fpr, tpr, threshold]`."""
+
+        def fetch(token: str) -> tuple[builtins.list[dict[str, Any]], str]:
+            response: service_pb2.ListClassificationMetricsResponse = self._call(
+                self._api.stub.ListClassificationMetrics,
+                service_pb2.ListClassificationMetricsRequest(parent=self.exprun_name, page_token=token),
+            )
+            items = [ClassificationMetrics.from_proto(c).to_dict() for c in response.classification_metrics]
+            return items, response.next_page_token
+
+        return builtins.list(self._api.pages(fetch))
+
+    # -- time series ------------------------------------------------------------------------------
+    def log_time_series_metrics(
+        self,
+        metrics: Mapping[str, float],
+        step: int | None = None,
+        wall_time: timeseries.WallTime | None = None,
+    ) -> None:
+        """One point per metric at `step`; with no step, the run's largest step so far + 1.
+
+        The server picks that step, so it is right even across processes (the SDK caches it per
+        object). No `wall_time` means the server's current UTC time.
+        """
+        batch = resources_pb2.TimeSeriesBatch(series=timeseries.step_series(metrics, step, wall_time))
+        self._call(
+            self._api.stub.WriteTimeSeries,
+            service_pb2.WriteTimeSeriesRequest(run=self.exprun_name, batch=batch),
+        )
+
+    def log_time_series(
+        self,
+        columns: Mapping[str, Sequence[float]],
+        steps: Sequence[int] | None = None,
+        wall_times: Sequence[timeseries.WallTime] | None = None,
+    ) -> int:
+        """Bulk write of aligned columns: row `i` is `{metric: columns[metric][i]}` at `steps[i]`.
+
+        Sent in requests of at most 5000 points. Without `steps`, rows continue after the run's
+        largest step. Returns the number of points stored.
+        """
+        written = 0
+        for request in timeseries.columnar_requests(self.exprun_name, columns, steps, wall_times):
+            response: service_pb2.WriteTimeSeriesResponse = self._call(
+                self._api.stub.WriteTimeSeries, request
+            )
+            written += response.points_written
+        return written
+
+    def read_time_series(
+        self,
+        metrics: Sequence[str] | None = None,
+        *,
+        start_step: int = 0,
+        end_step: int | None = None,
+        max_points: int = 0,
+    ) -> dict[str, timeseries.SeriesData]:
+        """Points per metric in step order; `end_step` is exclusive; `max_points` > 0 downsamples."""
+        request = service_pb2.ReadTimeSeriesRequest(
+            run=self.exprun_name,
+            metrics=builtins.list(metrics or []),
+            start_step=start_step,
+            end_step=end_step or 0,
+            max_points=max_points,
+        )
+        return timeseries.collect(self._api.stream(self._api.stub.ReadTimeSeries, request))
+
+    def get_time_series_data_frame(self) -> pd.DataFrame:
+        """The SDK's frame: `step`, `wall_time` (UTC), then one column per metric.
+
+        Needs pandas (`pip install 'exprun-client[pandas]'`).
+        """
+        return timeseries.data_frame(self.read_time_series())
+
+    def assign_backing_tensorboard(self, tensorboard: Any) -> None:
+        """Raises `FailedPrecondition` if the run already has a different one, as the SDK refuses."""
+        self._proto = self._call(
+            self._api.stub.AssignBackingTensorboard,
+            service_pb2.AssignBackingTensorboardRequest(
+                run=self.exprun_name, tensorboard=tensorboard_name(tensorboard, self.project, self.location)
+            ),
+        )
+
+    # -- executions and artifacts -----------------------------------------------------------------
+    def associate_execution(self, execution: Execution | str | Any) -> Execution:
+        """Associates an execution by name (ID or full name, or an SDK `Execution`), or creates
+        one from an `Execution` value without a `resource_name`."""
+        if isinstance(execution, Execution):
+            body = resources_pb2.Execution(
+                name=self._execution_name(execution.resource_name) if execution.resource_name else "",
+                display_name=execution.display_name,
+                schema_title=execution.schema_title,
+                state=to_proto_state(execution.state),
+                metadata=to_struct(execution.metadata),
+                description=execution.description,
+            )
+        else:
+            body = resources_pb2.Execution(
+                name=self._execution_name(_names.resource_name_of(execution, "execution"))
+            )
+        proto = self._call(
+            self._api.stub.AssociateExecution,
+            service_pb2.AssociateExecutionRequest(run=self.exprun_name, execution=body),
+        )
+        return Execution.from_proto(proto)
+
+    def _execution_name(self, name: str) -> str:
+        if name.startswith("projects/"):
+            return name
+        return f"projects/{self.project}/locations/{self.location}/metadataStores/default/executions/{name}"
+
+    def get_executions(self) -> builtins.list[Execution]:
+        def fetch(token: str) -> tuple[builtins.list[Execution], str]:
+            response: service_pb2.ListExecutionsResponse = self._call(
+                self._api.stub.ListExecutions,
+                service_pb2.ListExecutionsRequest(parent=self.exprun_name, page_token=token),
+            )
+            return [Execution.from_proto(e) for e in response.executions], response.next_page_token
+
+        return builtins.list(self._api.pages(fetch))
+
+    def get_artifacts(self) -> builtins.list[Artifact]:
+        """Every artifact of the run: the `-tb-run` link, classification metrics, models."""
+
+        def fetch(token: str) -> tuple[builtins.list[Artifact], str]:
+            response: service_pb2.ListArtifactsResponse = self._call(
+                self._api.stub.ListArtifacts,
+                service_pb2.ListArtifactsRequest(parent=self.exprun_name, page_token=token),
+            )
+            return [Artifact.from_proto(a) for a in response.artifacts], response.next_page_token
+
+        return builtins.list(self._api.pages(fetch))
+
+    # -- models -----------------------------------------------------------------------------------
+    def log_model(
+        self,
+        model: Any = None,
+        artifact_id: str | None = None,
+        *,
+        uri: str | None = None,
+        input_example: Any = None,
+        display_name: str | None = None,
+        framework_name: str | None = None,
+        framework_version: str | None = None,
+    ) -> models.ExperimentModel:
+        """Logs a model as a `google.ExperimentModel` artifact.
+
+        `model` is a path (a file or a directory, uploaded as is) or an sklearn, xgboost or
+        PyTorch object (saved like the SDK does, then uploaded). With only `uri=`, the model is
+        logged by reference and nothing is uploaded. Other objects raise `ValueError`.
+        """
+        if model is not None and uri is not None:
+            raise ValueError(
+                "uri= logs a model by reference; pass either a model (or path) or uri=, not both"
+            )
+        body = resources_pb2.ExperimentModel(
+            artifact_id=artifact_id or "",
+            display_name=display_name or "",
+            framework_name=framework_name or "custom",
+            framework_version=framework_version or "",
+            uri=uri or "",
+        )
+        if input_example is not None:
+            body.input_example.CopyFrom(models.input_example_value(input_example))
+        if model is None:
+            if uri is None:
+                raise ValueError("pass a model object, a path to its files, or uri=")
+            return self._upload_model(body, [])
+        if isinstance(model, str | os.PathLike):
+            path = Path(model)
+            files = models.scan(path)
+            if path.is_file():
+                body.model_file = path.name
+            return self._upload_model(body, files)
+        framework = models.detect_framework(model)
+        body.framework_name = framework_name or framework.name
+        body.framework_version = framework_version or framework.version
+        body.model_file = framework.model_file
+        body.model_class = framework.model_class
+        tmp, files = models.serialized(model, framework)
+        with tmp:
+            return self._upload_model(body, files)
+
+    def _upload_model(
+        self, body: resources_pb2.ExperimentModel, files: Sequence[models.LocalFile]
+    ) -> models.ExperimentModel:
+        requests = models.upload_requests(models.header(self.exprun_name, body, files), files)
+        return models.ExperimentModel.from_proto(self._call(self._api.stub.LogModel, requests))
+
+    def get_experiment_models(self) -> builtins.list[models.ExperimentModel]:
+        def fetch(token: str) -> tuple[builtins.list[models.ExperimentModel], str]:
+            response: service_pb2.ListExperimentModelsResponse = self._call(
+                self._api.stub.ListExperimentModels,
+                service_pb2.ListExperimentModelsRequest(parent=self.exprun_name, page_token=token),
+            )
+            return [models.ExperimentModel.from_proto(m) for m in response.models], response.next_page_token
+
+        return builtins.list(self._api.pages(fetch))
+
+    # -- pipeline and custom jobs -----------------------------------------------------------------
+    def log(self, *, pipeline_job: Any = None) -> None:
+        """Links a pipeline job: a name, an ID in the run's project and location, or an object
+        with `.resource_name` (an SDK `PipelineJob`). None does nothing, as in the SDK."""
+        if pipeline_job is None:
+            return
+        self._call(
+            self._api.stub.LogPipelineJob,
+            service_pb2.LogPipelineJobRequest(
+                run=self.exprun_name, pipeline_job=self._job_name(pipeline_job, "pipelineJobs")
+            ),
+        )
+
+    def get_logged_pipeline_jobs(self) -> builtins.list[str]:
+        """Pipeline job resource names (the SDK returns `PipelineJob` objects; fetch them with it)."""
+
+        def fetch(token: str) -> tuple[builtins.list[str], str]:
+            response: service_pb2.ListPipelineJobsResponse = self._call(
+                self._api.stub.ListPipelineJobs,
+                service_pb2.ListPipelineJobsRequest(parent=self.exprun_name, page_token=token),
+            )
+            return [j.pipeline_job for j in response.pipeline_jobs], response.next_page_token
+
+        return builtins.list(self._api.pages(fetch))
+
+    def log_custom_job(self, custom_job: Any) -> None:
+        """Links a custom job, as the SDK's `CustomJob` does for a run it trains in."""
+        self._call(
+            self._api.stub.LogCustomJob,
+            service_pb2.LogCustomJobRequest(
+                run=self.exprun_name, custom_job=self._job_name(custom_job, "customJobs")
+            ),
+        )
+
+    def get_logged_custom_jobs(self) -> builtins.list[str]:
+        """Custom job resource names (the SDK returns `CustomJob` objects)."""
+
+        def fetch(token: str) -> tuple[builtins.list[str], str]:
+            response: service_pb2.ListCustomJobsResponse = self._call(
+                self._api.stub.ListCustomJobs,
+                service_pb2.ListCustomJobsRequest(parent=self.exprun_name, page_token=token),
+            )
+            return [j.custom_job for j in response.custom_jobs], response.next_page_token
+
+        return builtins.list(self._api.pages(fetch))
+
+    def _job_name(self, job: Any, collection: str) -> str:
+        name = _names.resource_name_of(job, collection)
+        if name.startswith("projects/"):
+            return name
+        return f"projects/{self.project}/locations/{self.location}/{collection}/{name}"
+
+    # -- properties -------------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The run ID, as the SDK's `ExperimentRun.name`."""
+        return self._proto.run_id
+
+    @property
+    def resource_id(self) -> str:
+        """`{experiment}-{run}`: the Vertex Metadata context ID."""
+        return self._proto.resource_id
+
+    @property
+    def resource_name(self) -> str:
+        """The Vertex Metadata context name, as the SDK's `resource_name`."""
+        return self._proto.metadata_context
+
+    @property
+    def exprun_name(self) -> str:
+        """`projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`."""
+        return self._proto.name
+
+    @property
+    def experiment(self) -> str:
+        """The experiment ID."""
+        return _names.segment(self._proto.name, "experiments")
+
+    @property
+    def project(self) -> str:
+        return _names.segment(self._proto.name, "projects")
+
+    @property
+    def location(self) -> str:
+        return _names.segment(self._proto.name, "locations")
+
+    @property
+    def state(self) -> RunState:
+        """The state as of this object's last call (`get_state()` asks the server)."""
+        return RunState(self._proto.state)
+
+    @property
+    def backing_tensorboard_run(self) -> str | None:
+        return self._proto.backing_tensorboard_run or None
+
+    @property
+    def time_series_metrics(self) -> builtins.list[str]:
+        return builtins.list(self._proto.time_series_metrics)
+
+    @property
+    def create_time(self) -> datetime.datetime | None:
+        return from_timestamp(self._proto.create_time)
+
+    @property
+    def update_time(self) -> datetime.datetime | None:
+        return from_timestamp(self._proto.update_time)
+
+    def _call(self, method: Any, request: Any) -> Any:
+        return self._api.call(method, request)
+
+    def __repr__(self) -> str:
+        return f"ExperimentRun({self.exprun_name!r}, state={self.state.name})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ExperimentRun) and other.exprun_name == self.exprun_name
+
+    def __hash__(self) -> int:
+        return hash(self.exprun_name)
+
+
+# The run that the module-level helpers act on, like the SDK's experiment tracker.
+_active_run: ExperimentRun | None = None
+
+
+def start_run(
+    run: str, experiment: ExperimentArg = None, resume: bool = False, *, tensorboard: Any = None
+) -> ExperimentRun:
+    """Creates (or with `resume=True` reopens and sets RUNNING) a run and makes it the active one.
+
+    Use it as a context manager: the run ends `FAILED` if the block raises, else `COMPLETE`.
+    `tensorboard` applies to a new run, as in the SDK.
+    """
+    global _active_run
+    if resume:
+        started = ExperimentRun(run, experiment)
+        started.update_state(RunState.RUNNING)
+    else:
+        started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
+    _active_run = started
+    return started
+
+
+def get_active_run() -> ExperimentRun | None:
+    return _active_run
+
+
+def active_run() -> ExperimentRun:
+    if _active_run is None:
+        raise ValueError("No run is active: call exprun.client.start_run(...) first.")
+    return _active_run
+
+
+def end_run(state: RunState | int | str = RunState.COMPLETE) -> None:
+    """Ends the active run and forgets it; does nothing when no run is active."""
+    global _active_run
+    if _active_run is None:
+        return
+    _active_run.end_run(state)
+    _active_run = None

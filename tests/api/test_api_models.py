@@ -1,0 +1,163 @@
+"""LogModel (client-streaming upload or by URI) and ListExperimentModels through the client."""
+
+from __future__ import annotations
+
+import hashlib
+import pathlib
+import pickle
+from collections.abc import Iterator
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import grpc
+import pytest
+from exprun.client import ExperimentRun, InvalidArgument, errors
+from exprun.v1 import experiment_run_service_pb2 as service_pb2
+from exprun.v1 import experiment_run_service_pb2_grpc as service_grpc
+from exprun.v1 import resources_pb2
+
+from tests.unit.client import fake_frameworks
+
+
+def _stored(uri: str) -> pathlib.Path:
+    """The embedded store keeps uploads on local disk and reports a file:// URI."""
+    parsed = urlparse(uri)
+    assert parsed.scheme == "file"
+    return pathlib.Path(url2pathname(parsed.path))
+
+
+@pytest.fixture
+def model_dir(tmp_path: pathlib.Path) -> pathlib.Path:
+    root = tmp_path / "model"
+    (root / "variables").mkdir(parents=True)
+    (root / "saved_model.pb").write_bytes(b"graph" * 1000)
+    (root / "variables" / "data.bin").write_bytes(bytes(range(256)) * 5000)  # > 1 MiB: several chunks
+    (root / "variables" / "empty").write_bytes(b"")
+    return root
+
+
+def test_a_directory_is_uploaded_file_by_file(
+    experiment_run: ExperimentRun, model_dir: pathlib.Path, artifact_id: str
+) -> None:
+    model = experiment_run.log_model(
+        model_dir,
+        artifact_id,
+        display_name="tf model",
+        framework_name="tensorflow",
+        framework_version="2.17.0",
+    )
+
+    assert (model.name, model.display_name, model.framework_name, model.framework_version) == (
+        artifact_id,
+        "tf model",
+        "tensorflow",
+        "2.17.0",
+    )
+    assert [(f.path, f.size_bytes) for f in model.files] == [
+        ("saved_model.pb", 5000),
+        ("variables/data.bin", 256 * 5000),
+        ("variables/empty", 0),
+    ]
+    stored = _stored(model.uri)
+    for f in model.files:
+        content = (stored / f.path).read_bytes()
+        assert content == (model_dir / f.path).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == f.sha256
+    assert experiment_run.get_experiment_models() == [model]
+
+
+def test_a_single_file_is_uploaded_as_the_model_file(
+    experiment_run: ExperimentRun, tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "weights.onnx"
+    path.write_bytes(b"onnx")
+
+    model = experiment_run.log_model(str(path))
+
+    assert (model.model_file, model.framework_name) == ("weights.onnx", "custom")
+    assert (_stored(model.uri) / "weights.onnx").read_bytes() == b"onnx"
+
+
+def test_a_uri_alone_logs_the_model_by_reference(experiment_run: ExperimentRun) -> None:
+    model = experiment_run.log_model(
+        uri="gs://bucket/models/1",
+        framework_name="sklearn",
+        framework_version="1.5.2",
+        input_example=[[1, 2], [3, 4]],
+    )
+
+    assert (model.uri, model.files, model.framework_name) == ("gs://bucket/models/1", (), "sklearn")
+    assert model.input_example == {"type": "list", "data": [[1.0, 2.0], [3.0, 4.0]]}
+    assert experiment_run.get_experiment_models() == [model]
+
+
+def test_an_sklearn_estimator_is_pickled_and_uploaded_like_the_sdk(experiment_run: ExperimentRun) -> None:
+    with fake_frameworks.installed():
+        estimator = fake_frameworks.LINEAR_REGRESSION()
+        model = experiment_run.log_model(estimator)
+        restored = pickle.loads((_stored(model.uri) / "model.pkl").read_bytes())
+
+    assert (model.framework_name, model.framework_version, model.model_file, model.model_class) == (
+        "sklearn",
+        "1.5.2",
+        "model.pkl",
+        "sklearn.linear_model._base.LinearRegression",
+    )
+    assert type(restored).__name__ == "LinearRegression"
+
+
+def test_an_unsupported_object_is_a_value_error_and_nothing_is_logged(experiment_run: ExperimentRun) -> None:
+    with pytest.raises(ValueError, match=r"^Model type builtins\.dict not supported\.$"):
+        experiment_run.log_model({"weights": [1, 2]})
+
+    assert experiment_run.get_experiment_models() == []
+
+
+def test_a_taken_artifact_id_is_already_exists(experiment_run: ExperimentRun, artifact_id: str) -> None:
+    experiment_run.log_model(uri="gs://bucket/a", artifact_id=artifact_id)
+
+    with pytest.raises(errors.AlreadyExists):
+        experiment_run.log_model(uri="gs://bucket/b", artifact_id=artifact_id)
+
+
+def test_a_bad_artifact_id_names_the_field(experiment_run: ExperimentRun) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        experiment_run.log_model(uri="gs://bucket/a", artifact_id="9-starts-with-a-digit")
+
+    assert caught.value.field_violations[0][0] == "header.model.artifact_id"
+
+
+def _corrupted_upload(run: str, artifact_id: str) -> Iterator[service_pb2.LogModelRequest]:
+    data = b"the real bytes"
+    header = service_pb2.LogModelHeader(
+        run=run,
+        model=resources_pb2.ExperimentModel(framework_name="custom", artifact_id=artifact_id),
+        files=[resources_pb2.ModelFile(path="model.bin", size_bytes=len(data), sha256="0" * 64)],
+    )
+    yield service_pb2.LogModelRequest(header=header)
+    yield service_pb2.LogModelRequest(chunk=service_pb2.ModelChunk(path="model.bin", data=data))
+
+
+def test_a_checksum_mismatch_is_rejected_and_leaves_no_model(
+    experiment_run: ExperimentRun, server_target: str, artifact_id: str
+) -> None:
+    with grpc.insecure_channel(server_target) as channel:
+        stub = service_grpc.ExperimentRunServiceStub(channel)
+        with pytest.raises(grpc.RpcError) as caught:
+            stub.LogModel(_corrupted_upload(experiment_run.exprun_name, artifact_id))
+        error = errors.from_rpc_error(caught.value)
+
+    assert isinstance(error, InvalidArgument)
+    assert error.field_violations == [
+        ("chunk.data", "file 'model.bin' does not match its sha256 in the header")
+    ]
+    assert experiment_run.get_experiment_models() == []
+    # The ID was not kept by the failed upload.
+    assert experiment_run.log_model(uri="gs://bucket/a", artifact_id=artifact_id).name == artifact_id
+
+
+def test_a_model_and_a_uri_together_are_refused_before_sending(
+    experiment_run: ExperimentRun, model_dir: pathlib.Path
+) -> None:
+    with pytest.raises(ValueError, match="either a model"):
+        experiment_run.log_model(model_dir, uri="gs://bucket/a")
