@@ -429,8 +429,10 @@ async def _receive_files(
     index, received = 0, 0
     digest = hashlib.sha256()
 
-    def finish_file() -> None:
+    async def finish_file() -> None:
         f = files[index]
+        if received == 0:  # an empty file gets no chunk, but must still exist
+            await upload.write(f.path, b"")
         if received != f.size_bytes:
             raise InvalidArgument.field(
                 "chunk.data", f"file {f.path!r} has {received} bytes; the header says {f.size_bytes}"
@@ -444,7 +446,7 @@ async def _receive_files(
         if len(data) > limits.MODEL_CHUNK_MAX_BYTES:
             raise InvalidArgument.field("chunk.data", "is over 1 MiB")
         while index < len(files) and path != files[index].path:
-            finish_file()
+            await finish_file()
             index, received, digest = index + 1, 0, hashlib.sha256()
         if index >= len(files):
             raise InvalidArgument.field("chunk.path", f"{path!r} is not the next file listed in the header")
@@ -454,5 +456,5 @@ async def _receive_files(
         digest.update(data)
         await upload.write(path, data)
     while index < len(files):
-        finish_file()
+        await finish_file()
         index, received, digest = index + 1, 0, hashlib.sha256()
