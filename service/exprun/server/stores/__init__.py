@@ -1,0 +1,1 @@
+"""Storage backends behind the `RunStore` port; the composition root picks one."""

@@ -1,0 +1,172 @@
+"""What a run's context holds besides itself: artifacts, associated executions and job links.
+
+Artifact and execution IDs are unique per (project, location), as in a Vertex metadata store,
+so an ID a client picks here is one it can later use in Vertex. Lists are oldest first: the
+order the SDK's `get_artifacts()` and `get_executions()` show.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+from exprun.server.core.errors import AlreadyExists
+from exprun.server.core.model import Artifact, Execution, Link, LinkKind, ListQuery, Page, RunState
+from exprun.server.core.names import LocationName
+from exprun.server.stores.sqlite import codec, paging
+
+_ARTIFACT_COLUMNS = "artifact_id, schema_title, display_name, uri, metadata, create_time"
+_EXECUTION_COLUMNS = (
+    "e.execution_id, e.display_name, e.schema_title, e.state, e.metadata, e.description, e.create_time"
+)
+
+ArtifactRow = tuple[str, str, str, str, str, int]
+ExecutionRow = tuple[str, str, str, str, str, str, int]
+LinkRow = tuple[str, str, int]
+
+
+def _artifact(row: ArtifactRow) -> Artifact:
+    artifact_id, schema_title, display_name, uri, metadata, created = row
+    return Artifact(
+        artifact_id=artifact_id,
+        schema_title=schema_title,
+        display_name=display_name,
+        uri=uri,
+        metadata=codec.decode_json(metadata),
+        create_time=codec.to_datetime(created),
+    )
+
+
+def artifact_name(location: LocationName, artifact_id: str) -> str:
+    return f"{location.metadata_store()}/artifacts/{artifact_id}"
+
+
+def artifact_exists(conn: sqlite3.Connection, location: LocationName, artifact_id: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM artifacts WHERE project = ? AND location = ? AND artifact_id = ?",
+        (location.project, location.location, artifact_id),
+    ).fetchone()
+    return row is not None
+
+
+def add_artifact(
+    conn: sqlite3.Connection, run_pk: int, location: LocationName, artifact: Artifact
+) -> Artifact:
+    """An empty ID becomes a 32-hex UUID, the shape Vertex generates."""
+    artifact_id = artifact.artifact_id or uuid.uuid4().hex
+    if artifact_exists(conn, location, artifact_id):
+        raise AlreadyExists(artifact_name(location, artifact_id), kind="Artifact")
+    row: ArtifactRow = conn.execute(
+        "INSERT INTO artifacts (project, location, artifact_id, run_pk, schema_title, display_name, uri,"
+        f" metadata, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_ARTIFACT_COLUMNS}",
+        (
+            location.project,
+            location.location,
+            artifact_id,
+            run_pk,
+            artifact.schema_title,
+            artifact.display_name,
+            artifact.uri,
+            codec.encode_json(artifact.metadata),
+            codec.now_micros(),
+        ),
+    ).fetchone()
+    return _artifact(row)
+
+
+def list_artifacts(
+    conn: sqlite3.Connection, run_pk: int, query: ListQuery, schema_title: str
+) -> Page[Artifact]:
+    where, params = ("", []) if not schema_title else (" AND schema_title = ?", [schema_title])
+    order, order_params = paging.insertion_order(query, "pk")
+    rows: list[ArtifactRow] = conn.execute(
+        f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE run_pk = ?{where}{order}",
+        [run_pk, *params, *order_params],
+    ).fetchall()
+    return paging.page(rows, query, _artifact)
+
+
+def _execution(row: ExecutionRow) -> Execution:
+    execution_id, display_name, schema_title, state, metadata, description, created = row
+    return Execution(
+        execution_id=execution_id,
+        display_name=display_name,
+        schema_title=schema_title,
+        state=RunState[state],
+        metadata=codec.decode_json(metadata),
+        description=description,
+        create_time=codec.to_datetime(created),
+    )
+
+
+def associate_execution(
+    conn: sqlite3.Connection, run_pk: int, location: LocationName, execution: Execution
+) -> Execution:
+    """An existing execution keeps its stored fields, as AddContextArtifactsAndExecutions does."""
+    conn.execute(
+        "INSERT INTO executions (project, location, execution_id, display_name, schema_title, state,"
+        " metadata, description, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (project, location, execution_id) DO NOTHING",
+        (
+            location.project,
+            location.location,
+            execution.execution_id,
+            execution.display_name,
+            execution.schema_title,
+            execution.state.name,
+            codec.encode_json(execution.metadata),
+            execution.description,
+            codec.now_micros(),
+        ),
+    )
+    (execution_pk,) = conn.execute(
+        "SELECT pk FROM executions WHERE project = ? AND location = ? AND execution_id = ?",
+        (location.project, location.location, execution.execution_id),
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO run_executions (run_pk, execution_pk) VALUES (?, ?)"
+        " ON CONFLICT (run_pk, execution_pk) DO NOTHING",
+        (run_pk, execution_pk),
+    )
+    row: ExecutionRow = conn.execute(
+        f"SELECT {_EXECUTION_COLUMNS} FROM executions AS e WHERE e.pk = ?", (execution_pk,)
+    ).fetchone()
+    return _execution(row)
+
+
+def list_executions(conn: sqlite3.Connection, run_pk: int, query: ListQuery) -> Page[Execution]:
+    order, order_params = paging.insertion_order(query, "a.pk")
+    rows: list[ExecutionRow] = conn.execute(
+        f"SELECT {_EXECUTION_COLUMNS} FROM run_executions AS a JOIN executions AS e ON e.pk = a.execution_pk"
+        f" WHERE a.run_pk = ?{order}",
+        [run_pk, *order_params],
+    ).fetchall()
+    return paging.page(rows, query, _execution)
+
+
+def _link(row: LinkRow) -> Link:
+    kind, target, created = row
+    return Link(kind=LinkKind(kind), target=target, create_time=codec.to_datetime(created))
+
+
+def add_link(conn: sqlite3.Connection, run_pk: int, link: Link) -> Link:
+    """Idempotent: linking a job twice returns the first link, with its original create_time."""
+    conn.execute(
+        "INSERT INTO links (run_pk, kind, target, create_time) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (run_pk, kind, target) DO NOTHING",
+        (run_pk, link.kind.value, link.target, codec.now_micros()),
+    )
+    row: LinkRow = conn.execute(
+        "SELECT kind, target, create_time FROM links WHERE run_pk = ? AND kind = ? AND target = ?",
+        (run_pk, link.kind.value, link.target),
+    ).fetchone()
+    return _link(row)
+
+
+def list_links(conn: sqlite3.Connection, run_pk: int, kind: LinkKind, query: ListQuery) -> Page[Link]:
+    order, order_params = paging.insertion_order(query, "pk")
+    rows: list[LinkRow] = conn.execute(
+        f"SELECT kind, target, create_time FROM links WHERE run_pk = ? AND kind = ?{order}",
+        [run_pk, kind.value, *order_params],
+    ).fetchall()
+    return paging.page(rows, query, _link)

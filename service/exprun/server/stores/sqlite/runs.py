@@ -1,0 +1,189 @@
+"""Runs: the `system.ExperimentRun` contexts, with their state, params and summary metrics."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+
+from exprun.server.core.errors import AlreadyExists, NotFound
+from exprun.server.core.model import ListQuery, Page, ParamValue, Run, RunState
+from exprun.server.core.names import ExperimentName, RunName
+from exprun.server.core.validation import check_metadata_size
+from exprun.server.stores.sqlite import codec, experiments, paging
+
+# The metric names that have points come along in the same statement, so a page of runs costs
+# one query, not one per run.
+_COLUMNS = (
+    "r.pk, r.project, r.location, r.resource_id, r.run_id, r.state, r.params, r.metrics,"
+    " r.backing_tensorboard_run, r.create_time, r.update_time,"
+    " (SELECT json_group_array(s.metric) FROM series AS s WHERE s.run_pk = r.pk)"
+)
+
+_LISTING = paging.Listing(
+    filters={"state": "r.state", "run_id": "r.run_id"},
+    orders={"create_time": "r.create_time", "update_time": "r.update_time", "run_id": "r.run_id"},
+    insertion="r.pk",
+)
+
+Row = tuple[int, str, str, str, str, str, str, str, str, int, int, str]
+
+
+def _run(row: Row) -> Run:
+    _, project, location, resource_id, run_id, state, params, metrics, tb_run, created, updated, names = row
+    experiment = resource_id[: -len(run_id) - 1]
+    return Run(
+        name=RunName(project, location, experiment, run_id),
+        state=RunState[state],
+        params=codec.decode_summary(params),
+        metrics=codec.decode_summary(metrics),
+        backing_tensorboard_run=tb_run,
+        create_time=codec.to_datetime(created),
+        update_time=codec.to_datetime(updated),
+        time_series_metrics=tuple(sorted(json.loads(names))),
+    )
+
+
+def _row(conn: sqlite3.Connection, name: RunName) -> Row | None:
+    # resource_id alone is shared by `a`/`b-c` and `a-b`/`c`; the run ID tells them apart.
+    row: Row | None = conn.execute(
+        f"SELECT {_COLUMNS} FROM runs AS r"
+        " WHERE r.project = ? AND r.location = ? AND r.resource_id = ? AND r.run_id = ?",
+        (name.project, name.location, name.resource_id, name.run),
+    ).fetchone()
+    return row
+
+
+def require(conn: sqlite3.Connection, name: RunName) -> tuple[int, Run]:
+    row = _row(conn, name)
+    if row is None:
+        raise NotFound(name.path, kind="Run")
+    return row[0], _run(row)
+
+
+def require_pk(conn: sqlite3.Connection, name: RunName) -> int:
+    """The run's key alone: the hot path of every time-series write skips decoding the run."""
+    row = conn.execute(
+        "SELECT pk FROM runs WHERE project = ? AND location = ? AND resource_id = ? AND run_id = ?",
+        (name.project, name.location, name.resource_id, name.run),
+    ).fetchone()
+    if row is None:
+        raise NotFound(name.path, kind="Run")
+    return int(row[0])
+
+
+def get(conn: sqlite3.Connection, name: RunName) -> Run:
+    return require(conn, name)[1]
+
+
+def create(conn: sqlite3.Connection, run: Run) -> Run:
+    """Stores name, state, params and metrics; a backing TensorBoard run is assigned afterwards by
+    `tensorboard.assign`, which also writes the `-tb-run` artifact."""
+    name = run.name
+    experiment_pk = experiments.require_pk(conn, name.parent)
+    _check_context_id_free(conn, name)
+    now = codec.now_micros()
+    conn.execute(
+        "INSERT INTO runs (experiment_pk, project, location, run_id, resource_id, state, params, metrics,"
+        " backing_tensorboard_run, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
+        (
+            experiment_pk,
+            name.project,
+            name.location,
+            name.run,
+            name.resource_id,
+            run.state.name,
+            codec.encode_summary(run.params),
+            codec.encode_summary(run.metrics),
+            now,
+            now,
+        ),
+    )
+    return get(conn, name)
+
+
+def _check_context_id_free(conn: sqlite3.Connection, name: RunName) -> None:
+    """Vertex keys run contexts by `{E}-{R}` alone, next to the experiment contexts."""
+    other = conn.execute(
+        "SELECT resource_id, run_id FROM runs WHERE project = ? AND location = ? AND resource_id = ?",
+        (name.project, name.location, name.resource_id),
+    ).fetchone()
+    if other is not None:
+        resource_id, run_id = other
+        if run_id == name.run:
+            raise AlreadyExists(name.path, kind="Run")
+        owner = ExperimentName(name.project, name.location, resource_id[: -len(run_id) - 1]).run(run_id)
+        raise AlreadyExists(
+            name.path, kind="Run", detail=f"run {owner.path} has the same context ID {name.resource_id}"
+        )
+    experiment = conn.execute(
+        "SELECT 1 FROM experiments WHERE project = ? AND location = ? AND experiment_id = ?",
+        (name.project, name.location, name.resource_id),
+    ).fetchone()
+    if experiment is not None:
+        raise AlreadyExists(
+            name.path, kind="Run", detail=f"experiment {name.resource_id} has the same context ID"
+        )
+
+
+def list_page(conn: sqlite3.Connection, parent: ExperimentName, query: ListQuery) -> Page[Run]:
+    experiment_pk = experiments.require_pk(conn, parent)
+    where, where_params = paging.where(query, _LISTING)
+    order, order_params = paging.order_and_limit(query, _LISTING)
+    rows: list[Row] = conn.execute(
+        f"SELECT {_COLUMNS} FROM runs AS r WHERE r.experiment_pk = ?{where}{order}",
+        [experiment_pk, *where_params, *order_params],
+    ).fetchall()
+    return paging.page(rows, query, _run)
+
+
+def delete(conn: sqlite3.Connection, pk: int) -> None:
+    """Series, chunks, writers, artifacts, execution associations, links and model rows go by
+    ON DELETE CASCADE."""
+    conn.execute("DELETE FROM runs WHERE pk = ?", (pk,))
+
+
+def touch(conn: sqlite3.Connection, pk: int) -> None:
+    """Strictly increasing, so two changes within one clock tick still read as two changes."""
+    conn.execute(
+        "UPDATE runs SET update_time = max(?, update_time + 1) WHERE pk = ?", (codec.now_micros(), pk)
+    )
+
+
+def set_state(conn: sqlite3.Connection, name: RunName, state: RunState) -> Run:
+    pk = require_pk(conn, name)
+    conn.execute("UPDATE runs SET state = ? WHERE pk = ?", (state.name, pk))
+    touch(conn, pk)
+    return get(conn, name)
+
+
+def merge_summary(
+    conn: sqlite3.Connection,
+    name: RunName,
+    params: Mapping[str, ParamValue] | None,
+    metrics: Mapping[str, ParamValue] | None,
+) -> Run:
+    """Key by key, like the SDK's one-level merge of `_params` / `_metrics`. The size check runs
+    on the metadata Vertex would hold after the merge, before anything is written, so a
+    rejected merge changes nothing."""
+    pk, run = require(conn, name)
+    merged_params = {**run.params, **(params or {})}
+    merged_metrics = {**run.metrics, **(metrics or {})}
+    state = run.state.name
+    if params:
+        check_metadata_size({"_params": merged_params, "_metrics": run.metrics, "_state": state}, "params")
+    if metrics:
+        check_metadata_size(
+            {"_params": merged_params, "_metrics": merged_metrics, "_state": state}, "metrics"
+        )
+    conn.execute(
+        "UPDATE runs SET params = ?, metrics = ? WHERE pk = ?",
+        (codec.encode_summary(merged_params), codec.encode_summary(merged_metrics), pk),
+    )
+    touch(conn, pk)
+    return get(conn, name)
+
+
+def set_backing_tensorboard_run(conn: sqlite3.Connection, pk: int, tb_run: str) -> None:
+    conn.execute("UPDATE runs SET backing_tensorboard_run = ? WHERE pk = ?", (tb_run, pk))
+    touch(conn, pk)

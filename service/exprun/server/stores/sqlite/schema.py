@@ -1,0 +1,167 @@
+"""The database schema as numbered forward migrations.
+
+A data directory outlives server versions, so the schema only ever moves forward: migration N
+is a list of statements applied once, in the same transaction as the bump of `schema_version`,
+so a crash mid-upgrade leaves the old schema intact. Released migrations are never edited;
+a change is a new entry at the end.
+
+Every row hangs off (project, location), the embedded stand-in for a Vertex metadata store.
+Runs are unique per `resource_id = {E}-{R}`, the Vertex context ID. Time series are chunks of
+packed little-endian columns, one row per many points, with non-overlapping step ranges per
+series (`last_step` is unique, and ordering by it orders the chunks).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_V1 = [
+    """
+    CREATE TABLE experiments (
+        pk INTEGER PRIMARY KEY,
+        project TEXT NOT NULL,
+        location TEXT NOT NULL,
+        experiment_id TEXT NOT NULL,
+        description TEXT NOT NULL,
+        backing_tensorboard TEXT NOT NULL,
+        create_time INTEGER NOT NULL,
+        update_time INTEGER NOT NULL,
+        UNIQUE (project, location, experiment_id)
+    )
+    """,
+    """
+    CREATE TABLE runs (
+        pk INTEGER PRIMARY KEY,
+        experiment_pk INTEGER NOT NULL REFERENCES experiments (pk) ON DELETE CASCADE,
+        project TEXT NOT NULL,
+        location TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        params TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        backing_tensorboard_run TEXT NOT NULL,
+        create_time INTEGER NOT NULL,
+        update_time INTEGER NOT NULL,
+        UNIQUE (project, location, resource_id)
+    )
+    """,
+    "CREATE INDEX runs_by_experiment ON runs (experiment_pk, run_id)",
+    """
+    CREATE TABLE series (
+        pk INTEGER PRIMARY KEY,
+        run_pk INTEGER NOT NULL REFERENCES runs (pk) ON DELETE CASCADE,
+        metric TEXT NOT NULL,
+        max_step INTEGER NOT NULL,
+        point_count INTEGER NOT NULL,
+        UNIQUE (run_pk, metric)
+    )
+    """,
+    """
+    CREATE TABLE chunks (
+        pk INTEGER PRIMARY KEY,
+        series_pk INTEGER NOT NULL REFERENCES series (pk) ON DELETE CASCADE,
+        first_step INTEGER NOT NULL,
+        last_step INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        steps BLOB NOT NULL,
+        vals BLOB NOT NULL,
+        wall_times BLOB NOT NULL,
+        UNIQUE (series_pk, last_step)
+    )
+    """,
+    """
+    CREATE TABLE writers (
+        run_pk INTEGER NOT NULL REFERENCES runs (pk) ON DELETE CASCADE,
+        writer_id TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        PRIMARY KEY (run_pk, writer_id)
+    )
+    """,
+    """
+    CREATE TABLE artifacts (
+        pk INTEGER PRIMARY KEY,
+        project TEXT NOT NULL,
+        location TEXT NOT NULL,
+        artifact_id TEXT NOT NULL,
+        run_pk INTEGER NOT NULL REFERENCES runs (pk) ON DELETE CASCADE,
+        schema_title TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        uri TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        create_time INTEGER NOT NULL,
+        UNIQUE (project, location, artifact_id)
+    )
+    """,
+    "CREATE INDEX artifacts_by_run ON artifacts (run_pk, schema_title)",
+    """
+    CREATE TABLE executions (
+        pk INTEGER PRIMARY KEY,
+        project TEXT NOT NULL,
+        location TEXT NOT NULL,
+        execution_id TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        schema_title TEXT NOT NULL,
+        state TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        description TEXT NOT NULL,
+        create_time INTEGER NOT NULL,
+        UNIQUE (project, location, execution_id)
+    )
+    """,
+    """
+    CREATE TABLE run_executions (
+        pk INTEGER PRIMARY KEY,
+        run_pk INTEGER NOT NULL REFERENCES runs (pk) ON DELETE CASCADE,
+        execution_pk INTEGER NOT NULL REFERENCES executions (pk) ON DELETE CASCADE,
+        UNIQUE (run_pk, execution_pk)
+    )
+    """,
+    "CREATE INDEX run_executions_by_execution ON run_executions (execution_pk)",
+    """
+    CREATE TABLE links (
+        pk INTEGER PRIMARY KEY,
+        run_pk INTEGER NOT NULL REFERENCES runs (pk) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        create_time INTEGER NOT NULL,
+        UNIQUE (run_pk, kind, target)
+    )
+    """,
+    # Model directories the store owns on disk; a row exists from the start of an upload, so an
+    # artifact ID is reserved while its bytes arrive and a deleted run knows what to remove.
+    """
+    CREATE TABLE model_dirs (
+        project TEXT NOT NULL,
+        location TEXT NOT NULL,
+        artifact_id TEXT NOT NULL,
+        run_pk INTEGER NOT NULL REFERENCES runs (pk) ON DELETE CASCADE,
+        PRIMARY KEY (project, location, artifact_id)
+    )
+    """,
+    "CREATE INDEX model_dirs_by_run ON model_dirs (run_pk)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1]
+
+
+class NewerSchema(RuntimeError):
+    """The database was written by a newer exprun; an older one must not guess at it."""
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Brings the schema to `len(MIGRATIONS)`; runs inside the caller's write transaction."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT version FROM schema_version").fetchone()
+    current = 0 if row is None else int(row[0])
+    if current > len(MIGRATIONS):
+        raise NewerSchema(
+            f"database schema version {current} is newer than this exprun understands ({len(MIGRATIONS)})"
+        )
+    for statements in MIGRATIONS[current:]:
+        for statement in statements:
+            conn.execute(statement)
+    if row is None:
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", (len(MIGRATIONS),))
+    else:
+        conn.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))

@@ -1,0 +1,236 @@
+"""`SqliteRunStore`: the `RunStore` port over the modules of this package.
+
+Each port method is one call into `Database`, which runs one transaction on the worker
+thread, so every method is atomic and the event loop never waits on SQLite or the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import pathlib
+import sqlite3
+from collections.abc import AsyncIterator, Mapping, Sequence
+
+from exprun.server.core.model import (
+    Artifact,
+    Execution,
+    Experiment,
+    Link,
+    LinkKind,
+    ListQuery,
+    Page,
+    ParamValue,
+    Run,
+    RunState,
+    Series,
+    SeriesQuery,
+    WriteResult,
+    WriterPosition,
+)
+from exprun.server.core.names import ExperimentName, LocationName, RunName
+from exprun.server.core.store import ModelUpload, RunStore
+from exprun.server.stores.sqlite import (
+    artifacts,
+    experiments,
+    models,
+    runs,
+    schema,
+    timeseries,
+    writers,
+)
+from exprun.server.stores.sqlite.database import Database
+from exprun.server.stores.sqlite.datadir import DataDir
+from exprun.server.stores.sqlite.tensorboard import assign as assign_tensorboard
+
+
+class SqliteRunStore(RunStore):
+    """The embedded store over `<data_dir>/exprun.db` and `<data_dir>/models/`.
+
+    One process owns a data directory at a time (a lock file enforces it). The backing
+    TensorBoard of the embedded store is only a name: time series live in this database, so
+    `delete_backing_tensorboard_run(s)` has nothing more to delete.
+    """
+
+    def __init__(self, db: Database, data_dir: DataDir) -> None:
+        self._db = db
+        self._data_dir = data_dir
+
+    @classmethod
+    async def open(cls, data_dir: pathlib.Path) -> SqliteRunStore:
+        """Creates the directory and database on first use and migrates the schema. A crashed
+        process needs no repair: SQLite replays its WAL, and uploads it left half done are swept."""
+        directory = DataDir(data_dir)
+        await asyncio.to_thread(directory.acquire)
+        try:
+            db = await Database.open(directory.database, schema.migrate)
+            try:
+                owned = await db.write(models.forget_unrecorded)
+                await asyncio.to_thread(models.sweep, directory, owned)
+            except BaseException:
+                await db.close()
+                raise
+        except BaseException:
+            directory.release()
+            raise
+        return cls(db, directory)
+
+    # -- experiments --------------------------------------------------------------------------
+    async def create_experiment(self, experiment: Experiment) -> Experiment:
+        return await self._db.write(lambda conn: experiments.create(conn, experiment))
+
+    async def get_experiment(self, name: ExperimentName) -> Experiment:
+        return await self._db.read(lambda conn: experiments.get(conn, name))
+
+    async def list_experiments(self, parent: LocationName, query: ListQuery) -> Page[Experiment]:
+        return await self._db.read(lambda conn: experiments.list_page(conn, parent, query))
+
+    async def delete_experiment(self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool) -> None:
+        """Deletes the experiment, its runs and all they hold, like `delete_run` for each run."""
+
+        def work(conn: sqlite3.Connection) -> list[models.ModelKey]:
+            pk = experiments.require_pk(conn, name)
+            owned = models.owned_by_experiment(conn, pk)
+            experiments.delete(conn, pk)
+            return owned
+
+        await self._db.write(work, after_commit=lambda owned: models.remove(self._data_dir, owned))
+
+    # -- runs ---------------------------------------------------------------------------------
+    async def create_run(self, run: Run) -> Run:
+        return await self._db.write(lambda conn: runs.create(conn, run))
+
+    async def get_run(self, name: RunName) -> Run:
+        return await self._db.read(lambda conn: runs.get(conn, name))
+
+    async def list_runs(self, parent: ExperimentName, query: ListQuery) -> Page[Run]:
+        return await self._db.read(lambda conn: runs.list_page(conn, parent, query))
+
+    async def delete_run(self, name: RunName, *, delete_backing_tensorboard_run: bool) -> None:
+        """Deletes the run with its time series, writer checkpoints, artifacts, execution
+        associations, job links and uploaded model files.
+
+        Unlike the SDK, which deletes only the run context (and the `-tb-run` artifact when asked)
+        and leaves other artifacts behind in the metadata store, this removes the run's artifacts:
+        in an embedded store nothing else can reach them once the run is gone. Executions stay,
+        since other runs may share them; only this run's association goes.
+        """
+
+        def work(conn: sqlite3.Connection) -> list[models.ModelKey]:
+            pk = runs.require_pk(conn, name)
+            owned = models.owned_by_run(conn, pk)
+            runs.delete(conn, pk)
+            return owned
+
+        await self._db.write(work, after_commit=lambda owned: models.remove(self._data_dir, owned))
+
+    async def update_run_state(self, name: RunName, state: RunState) -> Run:
+        return await self._db.write(lambda conn: runs.set_state(conn, name, state))
+
+    async def merge_summary(
+        self,
+        name: RunName,
+        *,
+        params: Mapping[str, ParamValue] | None = None,
+        metrics: Mapping[str, ParamValue] | None = None,
+    ) -> Run:
+        return await self._db.write(lambda conn: runs.merge_summary(conn, name, params, metrics))
+
+    async def set_backing_tensorboard_run(self, name: RunName, tensorboard: str) -> Run:
+        return await self._db.write(lambda conn: assign_tensorboard(conn, name, tensorboard))
+
+    # -- time series --------------------------------------------------------------------------
+    async def write_time_series(
+        self, name: RunName, series: Sequence[Series], position: WriterPosition | None
+    ) -> WriteResult:
+        """`points_written` counts distinct (metric, step) points: a step repeated within one
+        series of the batch is written once, with its last value."""
+
+        def work(conn: sqlite3.Connection) -> WriteResult:
+            pk = runs.require_pk(conn, name)
+            if position is None:
+                return WriteResult(committed_sequence=0, points_written=timeseries.write(conn, pk, series))
+            committed = writers.committed(conn, pk, position.writer_id)
+            if position.sequence <= committed:
+                return WriteResult(committed_sequence=committed, points_written=0)
+            written = timeseries.write(conn, pk, series)
+            writers.advance(conn, pk, position.writer_id, position.sequence)
+            return WriteResult(committed_sequence=position.sequence, points_written=written)
+
+        return await self._db.write(work)
+
+    async def committed_sequence(self, name: RunName, writer_id: str) -> int:
+        return await self._db.read(
+            lambda conn: writers.committed(conn, runs.require_pk(conn, name), writer_id)
+        )
+
+    async def read_time_series(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
+        """Pages through each series in short read transactions, so a long read neither holds
+        the whole series in memory nor keeps writers waiting behind it."""
+
+        def series_of(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+            return timeseries.metrics(conn, runs.require_pk(conn, name), query.metrics)
+
+        for series_pk, metric in await self._db.read(series_of):
+            start, more = query.start_step, True
+            while more:
+                page = functools.partial(
+                    timeseries.read_page, series_pk=series_pk, start_step=start, end_step=query.end_step
+                )
+                points, more = await self._db.read(page)
+                if not points:
+                    break
+                yield Series(
+                    metric=metric,
+                    steps=points.steps.tolist(),
+                    values=points.values.tolist(),
+                    wall_time_micros=points.wall_times.tolist(),
+                )
+                start = points.last_step + 1
+
+    # -- artifacts, executions, links ---------------------------------------------------------
+    async def add_artifact(self, name: RunName, artifact: Artifact) -> Artifact:
+        return await self._db.write(
+            lambda conn: artifacts.add_artifact(
+                conn, runs.require_pk(conn, name), name.parent.parent, artifact
+            )
+        )
+
+    async def list_artifacts(
+        self, name: RunName, query: ListQuery, *, schema_title: str = ""
+    ) -> Page[Artifact]:
+        return await self._db.read(
+            lambda conn: artifacts.list_artifacts(conn, runs.require_pk(conn, name), query, schema_title)
+        )
+
+    async def associate_execution(self, name: RunName, execution: Execution) -> Execution:
+        return await self._db.write(
+            lambda conn: artifacts.associate_execution(
+                conn, runs.require_pk(conn, name), name.parent.parent, execution
+            )
+        )
+
+    async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
+        return await self._db.read(
+            lambda conn: artifacts.list_executions(conn, runs.require_pk(conn, name), query)
+        )
+
+    async def add_link(self, name: RunName, link: Link) -> Link:
+        return await self._db.write(lambda conn: artifacts.add_link(conn, runs.require_pk(conn, name), link))
+
+    async def list_links(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
+        return await self._db.read(
+            lambda conn: artifacts.list_links(conn, runs.require_pk(conn, name), kind, query)
+        )
+
+    async def begin_model_upload(self, name: RunName, artifact_id: str) -> ModelUpload:
+        """Also raises AlreadyExists when the artifact ID is taken or being uploaded, before any
+        bytes are sent."""
+        return await models.SqliteModelUpload.begin(self._db, self._data_dir, name, artifact_id)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    async def close(self) -> None:
+        try:
+            await self._db.close()
+        finally:
+            self._data_dir.release()

@@ -1,0 +1,217 @@
+"""Time series as chunks: one row holds many points of one metric, in packed columns.
+
+A row per point would make SQLite's per-row cost the ingest ceiling; a chunk amortises it over
+thousands of points. Chunk step ranges never overlap within a series, which keeps both paths
+simple: a write that reaches back into old steps rewrites exactly the chunks whose range it
+touches (the newest value wins), and a read streams chunks in `last_step` order and gets every
+step once, ascending, with no merging.
+
+Appends (every step past the series' `max_step`, the training-loop case) only add a chunk. To
+keep many small writes from leaving many tiny chunks, an append folds the chunks before it into
+itself while each is no larger than what it has gathered so far (a binary counter): a point is
+rewritten at most log2(MERGE_MAX_POINTS / batch) times and the tail holds few small chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from exprun.server.core.model import Series
+from exprun.server.stores.sqlite import chunks
+from exprun.server.stores.sqlite.chunks import Points
+
+# The largest chunk a write stores; larger writes are split.
+CHUNK_MAX_POINTS = 16384
+# Tail folding stops here: beyond it, rewriting costs more than another row saves.
+MERGE_MAX_POINTS = 4096
+# A binary counter over chunks of at most MERGE_MAX_POINTS never has more small tail chunks.
+_TAIL_LOOKBACK = 16
+# The most points one read page (one yielded Series) carries.
+READ_MAX_POINTS = 65536
+
+
+def largest_step(conn: sqlite3.Connection, run_pk: int) -> int:
+    row = conn.execute("SELECT max(max_step) FROM series WHERE run_pk = ?", (run_pk,)).fetchone()
+    return 0 if row[0] is None else int(row[0])
+
+
+def write(conn: sqlite3.Connection, run_pk: int, series: Sequence[Series]) -> int:
+    """Writes every series and returns the number of distinct (metric, step) points written.
+
+    Series without steps continue after the run's largest step as it was before this call, all
+    from the same base, like one SDK `log_time_series_metrics` call."""
+    base = largest_step(conn, run_pk) if any(s.steps is None for s in series) else 0
+    known = _series(conn, run_pk, [s.metric for s in series])
+    written = 0
+    for s in series:
+        steps = range(base + 1, base + 1 + len(s.values)) if s.steps is None else s.steps
+        points = chunks.from_batch(steps, s.values, s.wall_time_micros)
+        # A metric may come twice when batches were coalesced; the later one sees the earlier.
+        known[s.metric] = _write_points(conn, run_pk, s.metric, known.get(s.metric), points)
+        written += len(points)
+    return written
+
+
+def _series(conn: sqlite3.Connection, run_pk: int, metrics: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """metric -> (series_pk, max_step) for the metrics of one write, in one statement."""
+    rows = conn.execute(
+        "SELECT metric, pk, max_step FROM series"
+        " WHERE run_pk = ? AND metric IN (SELECT value FROM json_each(?))",
+        (run_pk, json.dumps(list(metrics))),
+    )
+    return {metric: (pk, max_step) for metric, pk, max_step in rows}
+
+
+def _write_points(
+    conn: sqlite3.Connection, run_pk: int, metric: str, known: tuple[int, int] | None, points: Points
+) -> tuple[int, int]:
+    """Returns the series' (pk, max_step) after the write."""
+    if known is None:
+        (series_pk,) = conn.execute(
+            "INSERT INTO series (run_pk, metric, max_step, point_count) VALUES (?, ?, ?, 0) RETURNING pk",
+            (run_pk, metric, points.last_step),
+        ).fetchone()
+        added = _append(conn, series_pk, points)
+    else:
+        series_pk, max_step = known
+        if points.first_step > max_step:
+            added = _append(conn, series_pk, points)
+        else:
+            added = _overwrite(conn, series_pk, max_step, points)
+    (new_max_step,) = conn.execute(
+        "UPDATE series SET max_step = max(max_step, ?), point_count = point_count + ? WHERE pk = ?"
+        " RETURNING max_step",
+        (points.last_step, added, series_pk),
+    ).fetchone()
+    return series_pk, int(new_max_step)
+
+
+def _insert(conn: sqlite3.Connection, series_pk: int, points: Points) -> None:
+    for part in points.split(CHUNK_MAX_POINTS):
+        conn.execute(
+            "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (series_pk, part.first_step, part.last_step, len(part), *chunks.pack(part)),
+        )
+
+
+def _load(conn: sqlite3.Connection, chunk_pk: int) -> Points:
+    steps, values, wall_times = conn.execute(
+        "SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (chunk_pk,)
+    ).fetchone()
+    return chunks.unpack(steps, values, wall_times)
+
+
+def _append(conn: sqlite3.Connection, series_pk: int, points: Points) -> int:
+    """Points that all lie past the series' last step. Returns how many were added."""
+    added = len(points)
+    if len(points) < MERGE_MAX_POINTS:
+        # Sizes first (no blobs read), then only the chunks being folded in.
+        tail = conn.execute(
+            "SELECT last_step, count FROM chunks WHERE series_pk = ? ORDER BY last_step DESC LIMIT ?",
+            (series_pk, _TAIL_LOOKBACK),
+        ).fetchall()
+        size, fold_from = len(points), None
+        for last_step, count in tail:
+            if count > size or count + size > MERGE_MAX_POINTS:
+                break
+            size += count
+            fold_from = last_step
+        if fold_from is not None:
+            folded = conn.execute(
+                "SELECT steps, vals, wall_times FROM chunks WHERE series_pk = ? AND last_step >= ?"
+                " ORDER BY last_step",
+                (series_pk, fold_from),
+            ).fetchall()
+            conn.execute("DELETE FROM chunks WHERE series_pk = ? AND last_step >= ?", (series_pk, fold_from))
+            points = chunks.concat([*(chunks.unpack(*row) for row in folded), points])
+    _insert(conn, series_pk, points)
+    return added
+
+
+def _overwrite(conn: sqlite3.Connection, series_pk: int, max_step: int, points: Points) -> int:
+    """Points reaching back to or before the series' last step.
+
+    Each existing chunk whose range holds some of the new steps is rewritten with them laid
+    over it; new steps in the gaps between chunks become chunks of their own, so ranges stay
+    disjoint. Chunks the write does not touch are never read."""
+    cursor = conn.execute(
+        "SELECT pk, first_step, last_step, count FROM chunks WHERE series_pk = ? AND last_step >= ?"
+        " ORDER BY last_step",
+        (series_pk, points.first_step),
+    )
+    touched: list[tuple[int, int, int, int]] = []
+    for chunk in cursor:
+        if chunk[1] > points.last_step:
+            break
+        touched.append(chunk)
+    cursor.close()
+
+    added, i = 0, 0
+    for chunk_pk, first_step, last_step, count in touched:
+        inside = bisect_left(points.steps, first_step, i)
+        if inside > i:
+            _insert(conn, series_pk, points.slice(i, inside))
+            added += inside - i
+        end = bisect_right(points.steps, last_step, inside)
+        if end > inside:
+            merged = chunks.overlay(_load(conn, chunk_pk), points.slice(inside, end))
+            conn.execute("DELETE FROM chunks WHERE pk = ?", (chunk_pk,))
+            _insert(conn, series_pk, merged)
+            added += len(merged) - count
+        i = end
+    if i < len(points):
+        rest = points.slice(i, len(points))
+        if rest.first_step > max_step:
+            added += _append(conn, series_pk, rest)
+        else:
+            _insert(conn, series_pk, rest)
+            added += len(rest)
+    return added
+
+
+def metrics(conn: sqlite3.Connection, run_pk: int, wanted: Sequence[str]) -> list[tuple[int, str]]:
+    """The run's series as (series_pk, metric) in metric order (SQLite's BINARY collation orders
+    like Python's `sorted`), limited to `wanted` unless it is empty."""
+    rows: list[tuple[int, str]] = conn.execute(
+        "SELECT pk, metric FROM series WHERE run_pk = ? ORDER BY metric", (run_pk,)
+    ).fetchall()
+    if wanted:
+        keep = set(wanted)
+        rows = [r for r in rows if r[1] in keep]
+    return rows
+
+
+def read_page(
+    conn: sqlite3.Connection, series_pk: int, start_step: int, end_step: int | None
+) -> tuple[Points, bool]:
+    """Up to READ_MAX_POINTS points with `start_step <= step < end_step`, and whether more follow.
+
+    The cursor pulls one chunk row at a time and stops as soon as the page is full, so memory
+    holds one page, never the series. The caller continues from the page's last step + 1 in a
+    new transaction; a chunk rewritten in between cannot repeat or reorder steps."""
+    cursor = conn.execute(
+        "SELECT first_step, steps, vals, wall_times FROM chunks WHERE series_pk = ? AND last_step >= ?"
+        " ORDER BY last_step",
+        (series_pk, start_step),
+    )
+    parts: list[Points] = []
+    size, more = 0, False
+    for first_step, steps, values, wall_times in cursor:
+        if end_step is not None and first_step >= end_step:
+            break
+        points = chunks.unpack(steps, values, wall_times).between(start_step, end_step)
+        if not points:
+            continue
+        if size + len(points) > READ_MAX_POINTS:
+            if not parts:
+                parts.append(points.slice(0, READ_MAX_POINTS))
+            more = True
+            break
+        parts.append(points)
+        size += len(points)
+    cursor.close()
+    return (chunks.concat(parts) if parts else chunks.empty()), more

@@ -1,0 +1,129 @@
+"""What only the embedded store promises: its files, crash leftovers and transactions.
+
+Not part of the parametrized suite: these look at SQLite and the data directory directly.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sqlite3
+import urllib.parse
+import urllib.request
+
+import pytest
+from exprun.server.core.errors import Unavailable
+from exprun.server.core.model import Experiment, Run, Series, SeriesQuery, WriterPosition
+from exprun.server.core.names import ExperimentName
+from exprun.server.stores.sqlite import SqliteRunStore, schema, timeseries
+from exprun.server.stores.sqlite.datadir import DataDirInUse
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+EXPERIMENT = ExperimentName("test-project", "us-central1", "exp-1")
+RUN = EXPERIMENT.run("run-1")
+
+
+def existing(paths: list[pathlib.Path]) -> list[pathlib.Path]:
+    return [p for p in paths if p.exists()]
+
+
+def file_path(uri: str) -> pathlib.Path:
+    return pathlib.Path(urllib.request.url2pathname(urllib.parse.urlparse(uri).path))
+
+
+async def open_with_run(data_dir: pathlib.Path) -> SqliteRunStore:
+    store = await SqliteRunStore.open(data_dir)
+    await store.create_experiment(Experiment(EXPERIMENT))
+    await store.create_run(Run(RUN))
+    return store
+
+
+async def test_first_open_creates_the_directory_and_a_wal_database(tmp_path: pathlib.Path) -> None:
+    data_dir = tmp_path / "a" / "b"
+    store = await SqliteRunStore.open(data_dir)
+    try:
+        with sqlite3.connect(data_dir / "exprun.db") as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert conn.execute("SELECT version FROM schema_version").fetchall() == [
+                (len(schema.MIGRATIONS),)
+            ]
+    finally:
+        await store.close()
+
+
+async def test_a_database_from_a_newer_exprun_is_refused(tmp_path: pathlib.Path) -> None:
+    await (await SqliteRunStore.open(tmp_path)).close()
+    with sqlite3.connect(tmp_path / "exprun.db") as conn:
+        conn.execute("UPDATE schema_version SET version = 999")
+    with pytest.raises(schema.NewerSchema):
+        await SqliteRunStore.open(tmp_path)
+
+
+async def test_a_data_directory_in_use_is_refused(tmp_path: pathlib.Path) -> None:
+    store = await SqliteRunStore.open(tmp_path)
+    try:
+        with pytest.raises(DataDirInUse):
+            await SqliteRunStore.open(tmp_path)
+    finally:
+        await store.close()
+
+
+async def test_a_closed_store_is_unavailable(tmp_path: pathlib.Path) -> None:
+    store = await open_with_run(tmp_path)
+    await store.close()
+    with pytest.raises(Unavailable):
+        await store.get_run(RUN)
+
+
+async def test_half_received_and_unrecorded_uploads_are_swept_on_open(tmp_path: pathlib.Path) -> None:
+    store = await open_with_run(tmp_path)
+    half = await store.begin_model_upload(RUN, "model-half")
+    await half.write("model.pkl", b"partial")
+    unrecorded = await store.begin_model_upload(RUN, "model-unrecorded")
+    await unrecorded.write("model.pkl", b"whole")
+    uri = await unrecorded.commit()
+    stray = tmp_path / "models" / "test-project" / "us-central1" / "model-stray"
+    stray.mkdir(parents=True)
+    await store.close()  # as if the process died here: neither upload finished
+
+    reopened = await SqliteRunStore.open(tmp_path)
+    try:
+        assert existing([tmp_path / "models" / ".incoming", file_path(uri), stray]) == []
+        again = await reopened.begin_model_upload(RUN, "model-unrecorded")
+        await again.abort()
+    finally:
+        await reopened.close()
+
+
+async def test_a_failed_write_leaves_neither_points_nor_sequence(tmp_path: pathlib.Path) -> None:
+    store = await open_with_run(tmp_path)
+    try:
+        good = Series("a", [1], [1.0], [1])
+        unstorable = Series("b", [2**64], [1.0], [1])  # past int64: fails after "a" was written
+        with pytest.raises(OverflowError):
+            await store.write_time_series(RUN, [good, unstorable], WriterPosition("w", 1))
+        assert await store.committed_sequence(RUN, "w") == 0
+        assert [s async for s in store.read_time_series(RUN, SeriesQuery())] == []
+        assert (await store.get_run(RUN)).time_series_metrics == ()
+    finally:
+        await store.close()
+
+
+async def test_a_paged_read_never_repeats_or_reorders_steps_under_concurrent_writes(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(timeseries, "READ_MAX_POINTS", 10)
+    store = await open_with_run(tmp_path)
+    try:
+        steps = list(range(0, 100, 2))
+        await store.write_time_series(RUN, [Series("m", steps, [0.0] * len(steps), steps)], None)
+        pages = store.read_time_series(RUN, SeriesQuery())
+        seen = list((await anext(pages)).steps or [])
+        odd = list(range(1, 101, 2))
+        await store.write_time_series(RUN, [Series("m", odd, [1.0] * len(odd), odd)], None)
+        async for page in pages:
+            seen += page.steps or []
+        assert seen == sorted(set(seen))
+        assert seen[-1] == 99
+    finally:
+        await store.close()
