@@ -73,3 +73,10 @@ def test_a_batch_over_the_vertex_write_limit_is_rejected() -> None:
     series = [Series("loss", list(range(5001)), [0.0] * 5001, [0] * 5001)]
     with pytest.raises(InvalidArgument, match="5001 points; at most 5000"):
         check_series(series, "batch.series", 5000)
+
+
+@pytest.mark.parametrize("step", [-1, 2**62 + 1])
+def test_steps_outside_zero_to_two_to_the_62_are_rejected(step: int) -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        check_series([Series("loss", [step], [0.1], [1])], "batch.series", 5000)
+    assert raised.value.violations[0].field == "batch.series[0].steps"

@@ -21,3 +21,5 @@ MODEL_MAX_FILES = 1000
 MODEL_MAX_TOTAL_BYTES = 2 * 1024**3
 MODEL_CHUNK_MAX_BYTES = 1024**2
 MODEL_ARTIFACT_ID_MAX_CHARS = 63
+# Explicit steps stay far below int64's end, so default steps (largest + 1 + i) never overflow.
+STEP_MAX = 2**62

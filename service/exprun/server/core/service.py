@@ -131,10 +131,15 @@ class ExperimentRuns:
             parse_tensorboard(tensorboard, "tensorboard", experiment.parent)
         run = Run(name=experiment.run(run_id), state=state or RunState.RUNNING)
         created = await self.store.create_run(run)
-        if not tensorboard:
-            tensorboard = (await self.store.get_experiment(experiment)).backing_tensorboard
-        if tensorboard:
-            created = await self.store.set_backing_tensorboard_run(created.name, tensorboard)
+        try:
+            if not tensorboard:
+                tensorboard = (await self.store.get_experiment(experiment)).backing_tensorboard
+            if tensorboard:
+                created = await self.store.set_backing_tensorboard_run(created.name, tensorboard)
+        except BaseException:
+            # As the SDK does: a run whose TensorBoard could not be set up is not left half-made.
+            await self.store.delete_run(created.name, delete_backing_tensorboard_run=True)
+            raise
         return created
 
     async def get_run(self, name: str) -> Run:

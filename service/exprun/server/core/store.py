@@ -44,7 +44,8 @@ class ModelUpload(abc.ABC):
         """Makes the files durable and returns the URI of the model directory."""
 
     @abc.abstractmethod
-    async def abort(self) -> None: ...
+    async def abort(self) -> None:
+        """Removes the files; also after `commit` when recording the artifact then failed."""
 
 
 class RunStore(abc.ABC):
@@ -157,7 +158,7 @@ class RunStore(abc.ABC):
 
     @abc.abstractmethod
     async def begin_model_upload(self, name: RunName, artifact_id: str) -> ModelUpload:
-        """Raises NotFound."""
+        """Reserves `artifact_id` before any byte arrives. Raises NotFound, AlreadyExists."""
 
     # -- lifecycle ----------------------------------------------------------------------------
     @abc.abstractmethod
