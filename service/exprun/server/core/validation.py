@@ -90,7 +90,7 @@ def check_series(series: Sequence[Series], field: str, max_points: int) -> None:
                     "give one step per value or none",
                 )
             )
-        elif s.steps and not (0 <= min(s.steps) and max(s.steps) <= limits.STEP_MAX):
+        elif s.steps and not (min(s.steps) >= 0 and max(s.steps) <= limits.STEP_MAX):
             violations.append(FieldViolation(f"{where}.steps", "steps must be between 0 and 2^62"))
         if len(s.wall_time_micros) != len(s.values):
             violations.append(
