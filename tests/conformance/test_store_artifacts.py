@@ -66,7 +66,7 @@ async def test_artifacts_list_oldest_first_and_page(store: RunStore, run: Run) -
     for artifact_id in ids:
         await store.add_artifact(run.name, artifact(artifact_id))
     first = await store.list_artifacts(run.name, ListQuery(page_size=2))
-    rest = await store.list_artifacts(run.name, ListQuery(page_size=3, offset=2))
+    rest = await store.list_artifacts(run.name, ListQuery(page_size=3, cursor=first.next_cursor))
     assert [a.artifact_id for a in first.items] == ids[:2]
     assert first.has_more
     assert [a.artifact_id for a in rest.items] == ids[2:]
@@ -148,7 +148,7 @@ async def test_executions_list_in_association_order_and_page(store: RunStore, ex
         await store.associate_execution(run.name, execution(execution_id))
     await store.associate_execution(run.name, execution("ex-old"))
     first = await store.list_executions(run.name, ListQuery(page_size=2))
-    rest = await store.list_executions(run.name, ListQuery(page_size=2, offset=2))
+    rest = await store.list_executions(run.name, ListQuery(page_size=2, cursor=first.next_cursor))
     assert [e.execution_id for e in first.items] == ["ex-a", "ex-b"]
     assert first.has_more
     assert [e.execution_id for e in rest.items] == ["ex-old"]
@@ -183,7 +183,9 @@ async def test_links_list_by_kind_oldest_first(store: RunStore, run: Run) -> Non
         await store.add_link(run.name, Link(LinkKind.PIPELINE_JOB, job))
     await store.add_link(run.name, Link(LinkKind.CUSTOM_JOB, CUSTOM_JOB))
     pipelines = await store.list_links(run.name, LinkKind.PIPELINE_JOB, ListQuery(page_size=2))
-    rest = await store.list_links(run.name, LinkKind.PIPELINE_JOB, ListQuery(page_size=2, offset=2))
+    rest = await store.list_links(
+        run.name, LinkKind.PIPELINE_JOB, ListQuery(page_size=2, cursor=pipelines.next_cursor)
+    )
     customs = await store.list_links(run.name, LinkKind.CUSTOM_JOB, ALL)
     assert [link.target for link in pipelines.items] == jobs[:2]
     assert pipelines.has_more

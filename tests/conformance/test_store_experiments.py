@@ -79,12 +79,12 @@ async def test_list_pages_in_creation_order_without_gaps_or_repeats(store: RunSt
     ids = [f"exp-{i:02d}" for i in range(7)]
     await make(store, *ids)
     seen: list[str] = []
-    offset, more = 0, True
+    cursor, more = "", True
     while more:
-        page = await store.list_experiments(LOCATION, ListQuery(page_size=3, offset=offset))
+        page = await store.list_experiments(LOCATION, ListQuery(page_size=3, cursor=cursor))
         assert len(page.items) <= 3
         seen += [e.name.experiment for e in page.items]
-        offset, more = offset + 3, page.has_more
+        cursor, more = page.next_cursor, page.has_more
     assert seen == ids
 
 
@@ -112,11 +112,15 @@ async def test_list_descending_by_create_time_is_newest_first(store: RunStore) -
 async def test_list_orders_by_update_time_with_stable_ties(store: RunStore) -> None:
     ids = [f"exp-{i}" for i in range(5)]
     await make(store, *ids)
-    pages = [
-        await ids_of(store, ListQuery(page_size=2, offset=offset, order_by="update_time"))
-        for offset in (0, 2, 4)
-    ]
-    assert [i for page in pages for i in page] == ids
+    seen: list[str] = []
+    cursor = None
+    while cursor != "":
+        page = await store.list_experiments(
+            LOCATION, ListQuery(page_size=2, cursor=cursor or "", order_by="update_time")
+        )
+        seen += [e.name.experiment for e in page.items]
+        cursor = page.next_cursor
+    assert seen == ids
 
 
 async def test_list_filters_by_experiment_id_and_its_negation(store: RunStore) -> None:

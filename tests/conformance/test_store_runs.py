@@ -127,7 +127,7 @@ async def test_list_runs_pages_in_creation_order(store: RunStore, experiment: Ex
     for run_id in ids:
         await store.create_run(Run(experiment.name.run(run_id)))
     first = await store.list_runs(experiment.name, ListQuery(page_size=3))
-    second = await store.list_runs(experiment.name, ListQuery(page_size=3, offset=3))
+    second = await store.list_runs(experiment.name, ListQuery(page_size=3, cursor=first.next_cursor))
     assert [r.name.run for r in first.items] == ids[:3]
     assert first.has_more
     assert [r.name.run for r in second.items] == ids[3:]

@@ -5,25 +5,24 @@ from __future__ import annotations
 import pytest
 from exprun.server.core.errors import InvalidArgument
 from exprun.server.core.listing import Normaliser, list_query, next_token
+from exprun.server.core.model import Page
 
 FIELDS: dict[str, Normaliser] = {"state": str.upper, "run_id": str}
 
 
 def test_a_token_resumes_where_the_previous_page_ended() -> None:
     first = list_query(scope="p", page_size=10, page_token="", filter_fields=FIELDS)
-    token = next_token(first, True, "p", "", "")
+    token = next_token(Page([], next_cursor="store-cursor-10"), "p", "", "")
     second = list_query(scope="p", page_size=10, page_token=token, filter_fields=FIELDS)
-    assert (first.offset, second.offset) == (0, 10)
+    assert (first.cursor, second.cursor) == ("", "store-cursor-10")
 
 
 def test_no_token_on_the_last_page() -> None:
-    query = list_query(scope="p", page_size=10, page_token="")
-    assert next_token(query, False, "p", "", "") == ""
+    assert next_token(Page([1, 2]), "p", "", "") == ""
 
 
 def test_a_token_reused_with_another_filter_is_rejected() -> None:
-    query = list_query(scope="p", page_size=10, page_token="")
-    token = next_token(query, True, "p", "", "")
+    token = next_token(Page([], next_cursor="10"), "p", "", "")
     with pytest.raises(InvalidArgument, match="another parent, filter or order_by"):
         list_query(
             scope="p", page_size=10, page_token=token, filter_text="state = RUNNING", filter_fields=FIELDS

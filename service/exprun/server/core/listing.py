@@ -11,10 +11,11 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from exprun.server.core import limits
 from exprun.server.core.errors import InvalidArgument
-from exprun.server.core.model import FilterTerm, ListQuery
+from exprun.server.core.model import FilterTerm, ListQuery, Page
 
 _TERM = re.compile(r'^\s*([a-z_]+)\s*(!=|=)\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_.:/-]+)\s*$')
 
@@ -26,17 +27,17 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
 
-def encode_token(offset: int, fingerprint: str) -> str:
-    raw = json.dumps({"o": offset, "f": fingerprint}, separators=(",", ":")).encode()
+def encode_token(cursor: str, fingerprint: str) -> str:
+    raw = json.dumps({"c": cursor, "f": fingerprint}, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_token(token: str, fingerprint: str) -> int:
+def _decode_token(token: str, fingerprint: str) -> str:
     try:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        offset, seen = data["o"], data["f"]
-        if not isinstance(offset, int) or offset < 0 or not isinstance(seen, str):
+        cursor, seen = data["c"], data["f"]
+        if not isinstance(cursor, str) or not cursor or not isinstance(seen, str):
             raise ValueError
     except (ValueError, KeyError, TypeError):
         raise InvalidArgument.field("page_token", "is not a token this API returned") from None
@@ -44,7 +45,7 @@ def _decode_token(token: str, fingerprint: str) -> int:
         raise InvalidArgument.field(
             "page_token", "belongs to a request with another parent, filter or order_by"
         )
-    return offset
+    return cursor
 
 
 def parse_filter(text: str, fields: Mapping[str, Normaliser]) -> tuple[FilterTerm, ...]:
@@ -98,11 +99,12 @@ def list_query(
     filters = parse_filter(filter_text, filter_fields or {})
     field, descending = parse_order_by(order_by, order_fields)
     fingerprint = _fingerprint(scope, filter_text, order_by)
-    offset = _decode_token(page_token, fingerprint) if page_token else 0
-    return ListQuery(page_size=size, offset=offset, filters=filters, order_by=field, descending=descending)
+    cursor = _decode_token(page_token, fingerprint) if page_token else ""
+    return ListQuery(page_size=size, cursor=cursor, filters=filters, order_by=field, descending=descending)
 
 
-def next_token(query: ListQuery, has_more: bool, scope: str, filter_text: str, order_by: str) -> str:
-    if not has_more:
+def next_token(page: Page[Any], scope: str, filter_text: str, order_by: str) -> str:
+    """Wraps the store's cursor in a token bound to this request; "" on the last page."""
+    if not page.next_cursor:
         return ""
-    return encode_token(query.offset + query.page_size, _fingerprint(scope, filter_text, order_by))
+    return encode_token(page.next_cursor, _fingerprint(scope, filter_text, order_by))

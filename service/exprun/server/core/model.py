@@ -156,10 +156,11 @@ class Link:
 
 @dataclass(frozen=True)
 class ListQuery:
-    """A validated List request: the store pages by `offset` and sorts by `order_by`."""
+    """A validated List request. `cursor` is where the previous page ended, in the store's own
+    terms (an offset for SQLite, a page token for Vertex); "" is the first page."""
 
     page_size: int
-    offset: int = 0
+    cursor: str = ""
     filters: tuple[FilterTerm, ...] = ()
     order_by: str = "create_time"
     descending: bool = False
@@ -175,4 +176,8 @@ class FilterTerm:
 @dataclass(frozen=True)
 class Page(Generic[T]):
     items: list[T]
-    has_more: bool
+    next_cursor: str = ""
+
+    @property
+    def has_more(self) -> bool:
+        return bool(self.next_cursor)

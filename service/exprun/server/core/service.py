@@ -115,7 +115,7 @@ class ExperimentRuns:
             order_fields=_EXPERIMENT_ORDER,
         )
         page = await self.store.list_experiments(location, query)
-        return page.items, listing.next_token(query, page.has_more, parent, filter_text, order_by)
+        return page.items, listing.next_token(page, parent, filter_text, order_by)
 
     async def delete_experiment(self, name: str, delete_backing_tensorboard_runs: bool) -> None:
         await self.store.delete_experiment(
@@ -165,7 +165,7 @@ class ExperimentRuns:
             ),
         )
         page = await self.store.list_runs(experiment, query)
-        return page.items, listing.next_token(query, page.has_more, parent, filter_text, order_by)
+        return page.items, listing.next_token(page, parent, filter_text, order_by)
 
     async def delete_run(self, name: str, delete_backing_tensorboard_run: bool) -> None:
         await self.store.delete_run(
@@ -311,7 +311,7 @@ class ExperimentRuns:
         name = parse_run(parent, "parent")
         query = listing.list_query(scope=parent, page_size=page_size, page_token=page_token)
         page = await self.store.list_executions(name, query)
-        return page.items, listing.next_token(query, page.has_more, parent, "", "")
+        return page.items, listing.next_token(page, parent, "", "")
 
     async def list_artifacts(
         self, parent: str, page_size: int, page_token: str, filter_text: str
@@ -331,7 +331,7 @@ class ExperimentRuns:
             scope=f"{parent}|{schema_title}", page_size=page_size, page_token=page_token
         )
         page = await self.store.list_artifacts(name, query, schema_title=schema_title)
-        token = listing.next_token(query, page.has_more, f"{parent}|{schema_title}", "", "")
+        token = listing.next_token(page, f"{parent}|{schema_title}", "", "")
         return page.items, token
 
     # -- models -------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ class ExperimentRuns:
         scope = f"{parent}|{kind}"
         query = listing.list_query(scope=scope, page_size=page_size, page_token=page_token)
         page = await self.store.list_links(name, kind, query)
-        return page.items, listing.next_token(query, page.has_more, scope, "", "")
+        return page.items, listing.next_token(page, scope, "", "")
 
 
 def _concat(a: Series, b: Series) -> Series:

@@ -46,13 +46,26 @@ def order_and_limit(query: ListQuery, listing: Listing) -> tuple[str, list[objec
         raise InvalidArgument.field("order_by", f"cannot order by {query.order_by!r}")
     direction = "DESC" if query.descending else "ASC"
     sql = f" ORDER BY {column} {direction}, {listing.insertion} {direction} LIMIT ? OFFSET ?"
-    return sql, [query.page_size + 1, query.offset]
+    return sql, [query.page_size + 1, offset(query)]
 
 
 def insertion_order(query: ListQuery, insertion: str) -> tuple[str, list[object]]:
     """Oldest first, for the lists that have no order_by."""
-    return f" ORDER BY {insertion} LIMIT ? OFFSET ?", [query.page_size + 1, query.offset]
+    return f" ORDER BY {insertion} LIMIT ? OFFSET ?", [query.page_size + 1, offset(query)]
+
+
+def offset(query: ListQuery) -> int:
+    """This store's cursor is the row offset of the next page."""
+    if not query.cursor:
+        return 0
+    if not query.cursor.isdigit():
+        raise InvalidArgument.field("page_token", "is not a token this API returned")
+    return int(query.cursor)
 
 
 def page(rows: Sequence[R], query: ListQuery, convert: Callable[[R], T]) -> Page[T]:
-    return Page(items=[convert(r) for r in rows[: query.page_size]], has_more=len(rows) > query.page_size)
+    more = len(rows) > query.page_size
+    return Page(
+        items=[convert(r) for r in rows[: query.page_size]],
+        next_cursor=str(offset(query) + query.page_size) if more else "",
+    )
