@@ -38,14 +38,23 @@ class Api:
         except grpc.RpcError as error:
             raise from_rpc_error(error) from None
 
-    def pages(self, fetch: Callable[[str], tuple[Iterable[T], str]]) -> Iterator[T]:
-        """Follows `next_page_token` until it is empty, the API's only end-of-list signal."""
+    def list_all(self, method: Any, request: Any, items: Callable[[Any], Iterable[T]]) -> list[T]:
+        """Every item of a paged List call: `request` is sent once per page with that page's token.
+
+        Follows `next_page_token` until it is empty, the API's only end-of-list signal; `items`
+        picks (and converts) the items of one response.
+        """
+        result: list[T] = []
         token = ""
         while True:
-            items, token = fetch(token)
-            yield from items
+            page = type(request)()
+            page.CopyFrom(request)
+            page.page_token = token
+            response = self.call(method, page)
+            result.extend(items(response))
+            token = response.next_page_token
             if not token:
-                return
+                return result
 
 
 def current() -> Api:

@@ -16,6 +16,38 @@ class HasExprunName(Protocol):
     def exprun_name(self) -> str: ...
 
 
+class _NamedProto(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def metadata_context(self) -> str: ...
+
+
+class NamedResource:
+    """The name properties `Experiment` and `ExperimentRun` share, read from their cached proto."""
+
+    _proto: _NamedProto
+
+    @property
+    def exprun_name(self) -> str:
+        """`projects/{project}/locations/{location}/experiments/{experiment}`, plus `/runs/{run}` on a run."""
+        return self._proto.name
+
+    @property
+    def resource_name(self) -> str:
+        """The Vertex Metadata context name, as the SDK's `resource_name`."""
+        return self._proto.metadata_context
+
+    @property
+    def project(self) -> str:
+        return segment(self._proto.name, "projects")
+
+    @property
+    def location(self) -> str:
+        return segment(self._proto.name, "locations")
+
+
 def location_name(project: str | None = None, location: str | None = None) -> str:
     return f"projects/{_config.project(project)}/locations/{_config.location(location)}"
 
@@ -49,6 +81,13 @@ def run_name(
     if run.startswith("projects/"):
         return run
     return f"{experiment_name(experiment, project, location)}/runs/{run}"
+
+
+def in_location(name: str, collection: str, project: str, location: str) -> str:
+    """`name` if it is a full name already, else the ID `name` in `collection` of the location."""
+    if name.startswith("projects/"):
+        return name
+    return f"projects/{project}/locations/{location}/{collection}/{name}"
 
 
 def segment(name: str, collection: str) -> str:

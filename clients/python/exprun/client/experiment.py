@@ -16,12 +16,10 @@ from exprun.v1 import resources_pb2
 def tensorboard_name(tensorboard: Any, project: str, location: str) -> str:
     """A TensorBoard given as an ID, a full name or an object with `.resource_name`."""
     name = _names.resource_name_of(tensorboard, "tensorboard")
-    if name.startswith("projects/"):
-        return name
-    return f"projects/{project}/locations/{location}/tensorboards/{name}"
+    return _names.in_location(name, "tensorboards", project, location)
 
 
-class Experiment:
+class Experiment(_names.NamedResource):
     """A Vertex AI Experiment. `Experiment("name")` fetches it and raises `NotFound` if missing."""
 
     def __init__(
@@ -113,18 +111,14 @@ class Experiment:
     ) -> builtins.list[Experiment]:
         """Every experiment of the project and location, all pages, oldest first by default."""
         api = _api.current()
-        parent = _names.location_name(project, location)
-
-        def fetch(token: str) -> tuple[builtins.list[Experiment], str]:
-            response: service_pb2.ListExperimentsResponse = api.call(
-                api.stub.ListExperiments,
-                service_pb2.ListExperimentsRequest(
-                    parent=parent, page_token=token, filter=filter or "", order_by=order_by or ""
-                ),
-            )
-            return [cls._wrap(api, e) for e in response.experiments], response.next_page_token
-
-        return builtins.list(api.pages(fetch))
+        request = service_pb2.ListExperimentsRequest(
+            parent=_names.location_name(project, location), filter=filter or "", order_by=order_by or ""
+        )
+        return api.list_all(
+            api.stub.ListExperiments,
+            request,
+            lambda response: [cls._wrap(api, e) for e in response.experiments],
+        )
 
     # -- actions ----------------------------------------------------------------------------------
     def delete(self, *, delete_backing_tensorboard_runs: bool = False) -> None:
@@ -141,24 +135,6 @@ class Experiment:
     def name(self) -> str:
         """The experiment ID, as the SDK's `Experiment.name`."""
         return _names.segment(self._proto.name, "experiments")
-
-    @property
-    def exprun_name(self) -> str:
-        """`projects/{project}/locations/{location}/experiments/{experiment}`."""
-        return self._proto.name
-
-    @property
-    def resource_name(self) -> str:
-        """The Vertex Metadata context name, as the SDK's `Experiment.resource_name`."""
-        return self._proto.metadata_context
-
-    @property
-    def project(self) -> str:
-        return _names.segment(self._proto.name, "projects")
-
-    @property
-    def location(self) -> str:
-        return _names.segment(self._proto.name, "locations")
 
     @property
     def description(self) -> str:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 ExperimentArg = str | Experiment | None
 
 
-class ExperimentRun:
+class ExperimentRun(_names.NamedResource):
     """A run of an experiment. `ExperimentRun("run-1")` fetches it and raises `NotFound` if missing.
 
     `run_name` is a run ID within `experiment` (default: the one from `init`) or a full
@@ -122,18 +122,14 @@ class ExperimentRun:
         `create_time` (default), `update_time` or `run_id`, optionally followed by ` desc`.
         """
         api = _api.current()
-        parent = _names.experiment_name(experiment, project, location)
-
-        def fetch(token: str) -> tuple[builtins.list[ExperimentRun], str]:
-            response: service_pb2.ListRunsResponse = api.call(
-                api.stub.ListRuns,
-                service_pb2.ListRunsRequest(
-                    parent=parent, page_token=token, filter=filter or "", order_by=order_by or ""
-                ),
-            )
-            return [cls._wrap(api, r) for r in response.runs], response.next_page_token
-
-        return builtins.list(api.pages(fetch))
+        request = service_pb2.ListRunsRequest(
+            parent=_names.experiment_name(experiment, project, location),
+            filter=filter or "",
+            order_by=order_by or "",
+        )
+        return api.list_all(
+            api.stub.ListRuns, request, lambda response: [cls._wrap(api, r) for r in response.runs]
+        )
 
     def refresh(self) -> ExperimentRun:
         """Re-reads the run, e.g. to see `time_series_metrics` after writes or another writer's changes."""
@@ -236,16 +232,13 @@ class ExperimentRun:
 
     def get_classification_metrics(self) -> builtins.list[dict[str, Any]]:
         """Dicts exactly like the SDK's: `id, display_name[, labels, matrix][, fpr, tpr, threshold]`."""
-
-        def fetch(token: str) -> tuple[builtins.list[dict[str, Any]], str]:
-            response: service_pb2.ListClassificationMetricsResponse = self._call(
-                self._api.stub.ListClassificationMetrics,
-                service_pb2.ListClassificationMetricsRequest(parent=self.exprun_name, page_token=token),
-            )
-            items = [ClassificationMetrics.from_proto(c).to_dict() for c in response.classification_metrics]
-            return items, response.next_page_token
-
-        return builtins.list(self._api.pages(fetch))
+        return self._api.list_all(
+            self._api.stub.ListClassificationMetrics,
+            service_pb2.ListClassificationMetricsRequest(parent=self.exprun_name),
+            lambda response: [
+                ClassificationMetrics.from_proto(c).to_dict() for c in response.classification_metrics
+            ],
+        )
 
     # -- time series ------------------------------------------------------------------------------
     def log_time_series_metrics(
@@ -342,31 +335,22 @@ class ExperimentRun:
         return Execution.from_proto(proto)
 
     def _execution_name(self, name: str) -> str:
-        if name.startswith("projects/"):
-            return name
-        return f"projects/{self.project}/locations/{self.location}/metadataStores/default/executions/{name}"
+        return _names.in_location(name, "metadataStores/default/executions", self.project, self.location)
 
     def get_executions(self) -> builtins.list[Execution]:
-        def fetch(token: str) -> tuple[builtins.list[Execution], str]:
-            response: service_pb2.ListExecutionsResponse = self._call(
-                self._api.stub.ListExecutions,
-                service_pb2.ListExecutionsRequest(parent=self.exprun_name, page_token=token),
-            )
-            return [Execution.from_proto(e) for e in response.executions], response.next_page_token
-
-        return builtins.list(self._api.pages(fetch))
+        return self._api.list_all(
+            self._api.stub.ListExecutions,
+            service_pb2.ListExecutionsRequest(parent=self.exprun_name),
+            lambda response: [Execution.from_proto(e) for e in response.executions],
+        )
 
     def get_artifacts(self) -> builtins.list[Artifact]:
         """Every artifact of the run: the `-tb-run` link, classification metrics, models."""
-
-        def fetch(token: str) -> tuple[builtins.list[Artifact], str]:
-            response: service_pb2.ListArtifactsResponse = self._call(
-                self._api.stub.ListArtifacts,
-                service_pb2.ListArtifactsRequest(parent=self.exprun_name, page_token=token),
-            )
-            return [Artifact.from_proto(a) for a in response.artifacts], response.next_page_token
-
-        return builtins.list(self._api.pages(fetch))
+        return self._api.list_all(
+            self._api.stub.ListArtifacts,
+            service_pb2.ListArtifactsRequest(parent=self.exprun_name),
+            lambda response: [Artifact.from_proto(a) for a in response.artifacts],
+        )
 
     # -- models -----------------------------------------------------------------------------------
     def log_model(
@@ -425,14 +409,11 @@ class ExperimentRun:
         return models.ExperimentModel.from_proto(self._call(self._api.stub.LogModel, requests))
 
     def get_experiment_models(self) -> builtins.list[models.ExperimentModel]:
-        def fetch(token: str) -> tuple[builtins.list[models.ExperimentModel], str]:
-            response: service_pb2.ListExperimentModelsResponse = self._call(
-                self._api.stub.ListExperimentModels,
-                service_pb2.ListExperimentModelsRequest(parent=self.exprun_name, page_token=token),
-            )
-            return [models.ExperimentModel.from_proto(m) for m in response.models], response.next_page_token
-
-        return builtins.list(self._api.pages(fetch))
+        return self._api.list_all(
+            self._api.stub.ListExperimentModels,
+            service_pb2.ListExperimentModelsRequest(parent=self.exprun_name),
+            lambda response: [models.ExperimentModel.from_proto(m) for m in response.models],
+        )
 
     # -- pipeline and custom jobs -----------------------------------------------------------------
     def log(self, *, pipeline_job: Any = None) -> None:
@@ -449,15 +430,11 @@ class ExperimentRun:
 
     def get_logged_pipeline_jobs(self) -> builtins.list[str]:
         """Pipeline job resource names (the SDK returns `PipelineJob` objects; fetch them with it)."""
-
-        def fetch(token: str) -> tuple[builtins.list[str], str]:
-            response: service_pb2.ListPipelineJobsResponse = self._call(
-                self._api.stub.ListPipelineJobs,
-                service_pb2.ListPipelineJobsRequest(parent=self.exprun_name, page_token=token),
-            )
-            return [j.pipeline_job for j in response.pipeline_jobs], response.next_page_token
-
-        return builtins.list(self._api.pages(fetch))
+        return self._api.list_all(
+            self._api.stub.ListPipelineJobs,
+            service_pb2.ListPipelineJobsRequest(parent=self.exprun_name),
+            lambda response: [j.pipeline_job for j in response.pipeline_jobs],
+        )
 
     def log_custom_job(self, custom_job: Any) -> None:
         """Links a custom job, as the SDK's `CustomJob` does for a run it trains in."""
@@ -470,21 +447,16 @@ class ExperimentRun:
 
     def get_logged_custom_jobs(self) -> builtins.list[str]:
         """Custom job resource names (the SDK returns `CustomJob` objects)."""
-
-        def fetch(token: str) -> tuple[builtins.list[str], str]:
-            response: service_pb2.ListCustomJobsResponse = self._call(
-                self._api.stub.ListCustomJobs,
-                service_pb2.ListCustomJobsRequest(parent=self.exprun_name, page_token=token),
-            )
-            return [j.custom_job for j in response.custom_jobs], response.next_page_token
-
-        return builtins.list(self._api.pages(fetch))
+        return self._api.list_all(
+            self._api.stub.ListCustomJobs,
+            service_pb2.ListCustomJobsRequest(parent=self.exprun_name),
+            lambda response: [j.custom_job for j in response.custom_jobs],
+        )
 
     def _job_name(self, job: Any, collection: str) -> str:
-        name = _names.resource_name_of(job, collection)
-        if name.startswith("projects/"):
-            return name
-        return f"projects/{self.project}/locations/{self.location}/{collection}/{name}"
+        return _names.in_location(
+            _names.resource_name_of(job, collection), collection, self.project, self.location
+        )
 
     # -- properties -------------------------------------------------------------------------------
     @property
@@ -498,27 +470,9 @@ class ExperimentRun:
         return self._proto.resource_id
 
     @property
-    def resource_name(self) -> str:
-        """The Vertex Metadata context name, as the SDK's `resource_name`."""
-        return self._proto.metadata_context
-
-    @property
-    def exprun_name(self) -> str:
-        """`projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`."""
-        return self._proto.name
-
-    @property
     def experiment(self) -> str:
         """The experiment ID."""
         return _names.segment(self._proto.name, "experiments")
-
-    @property
-    def project(self) -> str:
-        return _names.segment(self._proto.name, "projects")
-
-    @property
-    def location(self) -> str:
-        return _names.segment(self._proto.name, "locations")
 
     @property
     def state(self) -> RunState:
