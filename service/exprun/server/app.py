@@ -8,6 +8,7 @@ import signal
 from dataclasses import dataclass
 
 import grpc
+from exprun.server.core.ingest import Ingest
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
 from exprun.server.settings import Settings
@@ -49,20 +50,25 @@ class RunningServer:
     server: grpc.aio.Server
     health: health.aio.HealthServicer
     store: RunStore
+    ingest: Ingest
     port: int
 
     async def stop(self, grace: float) -> None:
-        """Readiness goes NOT_SERVING first, so load balancers stop routing before we refuse."""
+        """Readiness goes NOT_SERVING first, so load balancers stop routing before we refuse;
+        batches already accepted reach the store before it closes."""
         for entry in READINESS_ENTRIES:
             await self.health.set(entry, health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.stop(grace)
+        await self.ingest.stop()
         await self.store.close()
 
 
 async def start(settings: Settings, store: RunStore) -> RunningServer:
     server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
+    ingest = Ingest(store)
+    ingest.start()
     experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(
-        ExperimentRunServicer(ExperimentRuns(store)), server
+        ExperimentRunServicer(ExperimentRuns(store, ingest)), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -74,7 +80,7 @@ async def start(settings: Settings, store: RunStore) -> RunningServer:
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     for entry in READINESS_ENTRIES:
         await health_servicer.set(entry, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health_servicer, store, port)
+    return RunningServer(server, health_servicer, store, ingest, port)
 
 
 async def serve(settings: Settings) -> None:

@@ -72,6 +72,19 @@ class WriterPosition:
 
 
 @dataclass(frozen=True)
+class TimeSeriesWrite:
+    """One validated batch for one run, as the ingest pipeline hands it to the store."""
+
+    name: RunName
+    series: Sequence[Series]
+    position: WriterPosition | None
+
+    @property
+    def points(self) -> int:
+        return sum(len(s) for s in self.series)
+
+
+@dataclass(frozen=True)
 class WriteResult:
     committed_sequence: int
     points_written: int

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from array import array
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import replace
 
 from exprun.server.core import layouts, limits, listing
 from exprun.server.core.downsample import downsample
 from exprun.server.core.errors import InvalidArgument, collect
+from exprun.server.core.ingest import Ingest
 from exprun.server.core.model import (
     Artifact,
     ClassificationMetrics,
@@ -30,6 +32,7 @@ from exprun.server.core.model import (
     RunState,
     Series,
     SeriesQuery,
+    TimeSeriesWrite,
     WriteResult,
     WriterPosition,
 )
@@ -77,12 +80,16 @@ def now_micros() -> int:
 def resolve_wall_times(series: Sequence[Series]) -> list[Series]:
     """Empty wall-time columns mean now; one wall time shared by the whole call, as in the SDK."""
     now = now_micros()
-    return [s if s.wall_time_micros else replace(s, wall_time_micros=[now] * len(s.values)) for s in series]
+    return [
+        s if len(s.wall_time_micros) else replace(s, wall_time_micros=array("q", [now]) * len(s.values))
+        for s in series
+    ]
 
 
 class ExperimentRuns:
-    def __init__(self, store: RunStore) -> None:
+    def __init__(self, store: RunStore, ingest: Ingest) -> None:
         self.store = store
+        self.ingest = ingest
 
     # -- experiments --------------------------------------------------------------------------
     async def create_experiment(
@@ -224,11 +231,27 @@ class ExperimentRuns:
         field: str = "batch.series",
         max_points: int = limits.UNARY_WRITE_MAX_POINTS,
     ) -> WriteResult:
+        write = self.prepare_write(
+            run, series, writer_id=writer_id, sequence=sequence, field=field, max_points=max_points
+        )
+        return await self.ingest.write(write)
+
+    def prepare_write(
+        self,
+        run: str,
+        series: Sequence[Series],
+        *,
+        writer_id: str = "",
+        sequence: int = 0,
+        field: str = "batch.series",
+        max_points: int = limits.UNARY_WRITE_MAX_POINTS,
+    ) -> TimeSeriesWrite:
+        """Validates one batch completely, so what reaches the ingest queue cannot be refused."""
         name = parse_run(run, "run")
         position = self._position(writer_id, sequence)
         series = resolve_wall_times(series)
         check_series(series, field, max_points)
-        return await self.store.write_time_series(name, series, position)
+        return TimeSeriesWrite(name, series, position)
 
     @staticmethod
     def _position(writer_id: str, sequence: int) -> WriterPosition | None:

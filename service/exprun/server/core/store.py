@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 from collections.abc import AsyncIterator, Mapping, Sequence
 
+from exprun.server.core.errors import ExprunError
 from exprun.server.core.model import (
     Artifact,
     Execution,
@@ -23,6 +24,7 @@ from exprun.server.core.model import (
     RunState,
     Series,
     SeriesQuery,
+    TimeSeriesWrite,
     WriteResult,
     WriterPosition,
 )
@@ -117,6 +119,21 @@ class RunStore(abc.ABC):
         run's largest step + 1 + i. With a position, a sequence at or below the writer's
         committed one writes nothing; otherwise points and sequence commit together.
         Raises NotFound."""
+
+    async def write_time_series_batch(
+        self, writes: Sequence[TimeSeriesWrite]
+    ) -> list[WriteResult | ExprunError]:
+        """Writes several batches, each with `write_time_series` semantics and its own outcome:
+        one batch's error (a deleted run) fails that batch only. The ingest pipeline hands
+        coalesced batches from many streams here, so a store that can commit them together
+        (one transaction, one fsync) should override this loop."""
+        results: list[WriteResult | ExprunError] = []
+        for write in writes:
+            try:
+                results.append(await self.write_time_series(write.name, write.series, write.position))
+            except ExprunError as error:
+                results.append(error)
+        return results
 
     @abc.abstractmethod
     async def committed_sequence(self, name: RunName, writer_id: str) -> int:

@@ -3,6 +3,7 @@ INVALID_ARGUMENT here, with the field named, before the core sees them."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -124,12 +125,14 @@ def classification_metrics_to_proto(run: str, cm: model.ClassificationMetrics) -
 
 
 def series_from_proto(series: Iterable[pb.TimeSeries]) -> list[model.Series]:
+    """Packed arrays, not lists: 8 bytes a value instead of a Python object each, which is what
+    keeps the ingest budget's memory bound honest."""
     return [
         model.Series(
             metric=s.metric,
-            steps=list(s.steps) if len(s.steps) else None,
-            values=list(s.values),
-            wall_time_micros=list(s.wall_time_micros),
+            steps=array("q", s.steps) if len(s.steps) else None,
+            values=array("d", s.values),
+            wall_time_micros=array("q", s.wall_time_micros),
         )
         for s in series
     ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
 import grpc
 from exprun.server.core import layouts, limits
 from exprun.server.core.errors import InvalidArgument
-from exprun.server.core.model import LinkKind, ModelFile
+from exprun.server.core.model import LinkKind, ModelFile, WriteResult
 from exprun.server.core.names import parse_run
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.transport import mappers
@@ -19,6 +22,36 @@ from google.protobuf import empty_pb2
 
 Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 READ_CHUNK_POINTS = 65536
+# Batches of one stream read ahead of their acks: enough to keep the store busy while acks
+# travel back; the ingest budget bounds memory across all streams.
+STREAM_WINDOW = 8
+
+
+class _Outcomes:
+    """A stream's batches in flight, in order: futures of store commits, then maybe the error
+    or the end (None) that the reader met."""
+
+    def __init__(self) -> None:
+        self._items: collections.deque[asyncio.Future[WriteResult] | Exception | None] = collections.deque()
+        self._arrived = asyncio.Event()
+
+    def push(self, item: asyncio.Future[WriteResult] | Exception | None) -> None:
+        self._items.append(item)
+        self._arrived.set()
+
+    async def pop(self) -> asyncio.Future[WriteResult] | Exception | None:
+        while not self._items:
+            self._arrived.clear()
+            await self._arrived.wait()
+        return self._items.popleft()
+
+    def pop_committed(self) -> WriteResult | None:
+        """The next batch's result if it has already committed successfully, else None."""
+        head = self._items[0] if self._items else None
+        if isinstance(head, asyncio.Future) and head.done() and head.exception() is None:
+            self._items.popleft()
+            return head.result()
+        return None
 
 
 def _metadata_store(run: str) -> str:
@@ -145,33 +178,62 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
     async def StreamTimeSeries(
         self, requests: AsyncIterator[api.StreamTimeSeriesRequest], context: Context
     ) -> AsyncIterator[api.StreamTimeSeriesResponse]:
-        """One batch at a time: write, then ack cumulatively once the store has committed it."""
+        """Reads ahead while earlier batches commit, at most STREAM_WINDOW batches per stream; past
+        that it stops reading, and gRPC flow control slows the client. Acks are cumulative, sent
+        in order once the store has committed."""
         first = await anext(aiter(requests), None)
         if first is None or first.WhichOneof("kind") != "open":
             raise InvalidArgument.field("open", "the first message of a stream must be open")
-        run, committed = await self.runs.open_stream(first.open.run, first.open.writer_id)
+        writer_id = first.open.writer_id
+        run, committed = await self.runs.open_stream(first.open.run, writer_id)
         yield api.StreamTimeSeriesResponse(opened=api.StreamOpened(committed_sequence=committed))
-        last = 0
-        async for request in requests:
-            if request.WhichOneof("kind") != "batch":
-                raise InvalidArgument.field("open", "a stream is opened once, by its first message")
-            sequence = request.batch.sequence
-            if sequence <= last:
-                raise InvalidArgument.field(
-                    "batch.sequence", f"{sequence} is not above the previous sequence {last}"
+        window = asyncio.Semaphore(STREAM_WINDOW)
+        outcomes = _Outcomes()
+
+        async def read() -> None:
+            last = 0
+            try:
+                async for request in requests:
+                    if request.WhichOneof("kind") != "batch":
+                        raise InvalidArgument.field("open", "a stream is opened once, by its first message")
+                    sequence = request.batch.sequence
+                    if sequence <= last:
+                        raise InvalidArgument.field(
+                            "batch.sequence", f"{sequence} is not above the previous sequence {last}"
+                        )
+                    last = sequence
+                    write = self.runs.prepare_write(
+                        run,
+                        mappers.series_from_proto(request.batch.batch.series),
+                        writer_id=writer_id,
+                        sequence=sequence,
+                        field="batch.batch.series",
+                        max_points=limits.STREAM_BATCH_MAX_POINTS,
+                    )
+                    await window.acquire()
+                    outcomes.push(await self.runs.ingest.submit(write))
+                outcomes.push(None)
+            except Exception as error:  # reported after the acks of what came before it
+                outcomes.push(error)
+
+        reader = asyncio.create_task(read())
+        try:
+            while (outcome := await outcomes.pop()) is not None:
+                if isinstance(outcome, Exception):
+                    raise outcome
+                result = await outcome
+                window.release()
+                # Cumulative acks: one ack covers every batch already committed behind it.
+                while (ready := outcomes.pop_committed()) is not None:
+                    result = ready
+                    window.release()
+                yield api.StreamTimeSeriesResponse(
+                    ack=api.StreamAck(committed_sequence=result.committed_sequence)
                 )
-            last = sequence
-            result = await self.runs.write_time_series(
-                run,
-                mappers.series_from_proto(request.batch.batch.series),
-                writer_id=first.open.writer_id,
-                sequence=sequence,
-                field="batch.batch.series",
-                max_points=limits.STREAM_BATCH_MAX_POINTS,
-            )
-            yield api.StreamTimeSeriesResponse(
-                ack=api.StreamAck(committed_sequence=result.committed_sequence)
-            )
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
 
     async def ReadTimeSeries(
         self, request: api.ReadTimeSeriesRequest, context: Context

@@ -12,6 +12,7 @@ import pathlib
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 
+from exprun.server.core.errors import ExprunError
 from exprun.server.core.model import (
     Artifact,
     Execution,
@@ -25,6 +26,7 @@ from exprun.server.core.model import (
     RunState,
     Series,
     SeriesQuery,
+    TimeSeriesWrite,
     WriteResult,
     WriterPosition,
 )
@@ -146,16 +148,25 @@ class SqliteRunStore(RunStore):
         """`points_written` counts distinct (metric, step) points: a step repeated within one
         series of the batch is written once, with its last value."""
 
-        def work(conn: sqlite3.Connection) -> WriteResult:
-            pk = runs.require_pk(conn, name)
-            if position is None:
-                return WriteResult(committed_sequence=0, points_written=timeseries.write(conn, pk, series))
-            committed = writers.committed(conn, pk, position.writer_id)
-            if position.sequence <= committed:
-                return WriteResult(committed_sequence=committed, points_written=0)
-            written = timeseries.write(conn, pk, series)
-            writers.advance(conn, pk, position.writer_id, position.sequence)
-            return WriteResult(committed_sequence=position.sequence, points_written=written)
+        return await self._db.write(lambda conn: _write(conn, TimeSeriesWrite(name, series, position)))
+
+    async def write_time_series_batch(
+        self, writes: Sequence[TimeSeriesWrite]
+    ) -> list[WriteResult | ExprunError]:
+        """All batches in one transaction, so many streams share one commit (one fsync); each
+        batch runs in a savepoint, so one that fails (its run was deleted) leaves the others."""
+
+        def work(conn: sqlite3.Connection) -> list[WriteResult | ExprunError]:
+            results: list[WriteResult | ExprunError] = []
+            for write in writes:
+                conn.execute("SAVEPOINT batch")
+                try:
+                    results.append(_write(conn, write))
+                except ExprunError as error:
+                    conn.execute("ROLLBACK TO batch")
+                    results.append(error)
+                conn.execute("RELEASE batch")
+            return results
 
         return await self._db.write(work)
 
@@ -234,3 +245,17 @@ class SqliteRunStore(RunStore):
             await self._db.close()
         finally:
             self._data_dir.release()
+
+
+def _write(conn: sqlite3.Connection, write: TimeSeriesWrite) -> WriteResult:
+    """The writer's checkpoint moves in the same transaction as its points: exactly once."""
+    pk = runs.require_pk(conn, write.name)
+    position = write.position
+    if position is None:
+        return WriteResult(committed_sequence=0, points_written=timeseries.write(conn, pk, write.series))
+    committed = writers.committed(conn, pk, position.writer_id)
+    if position.sequence <= committed:
+        return WriteResult(committed_sequence=committed, points_written=0)
+    written = timeseries.write(conn, pk, write.series)
+    writers.advance(conn, pk, position.writer_id, position.sequence)
+    return WriteResult(committed_sequence=position.sequence, points_written=written)
