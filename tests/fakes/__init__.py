@@ -1,0 +1,1 @@
+"""In-process fakes of the services exprun talks to."""

@@ -1,0 +1,13 @@
+"""An in-process fake of the Vertex AI services exprun's vertex store and the Vertex SDK call.
+
+`VertexFake` serves MetadataService, TensorboardService, PipelineService (GetPipelineJob) and
+google.longrunning.Operations (GetOperation) of `google.cloud.aiplatform.v1` over plaintext gRPC, on the
+real proto-plus message types, behaving as the v1 proto docs say (see each module's docstring).
+`Faults`/`Fault` inject latency and errors; `tests.fakes.vertex.sdk.sdk_against` points the official SDK
+at it.
+"""
+
+from tests.fakes.vertex.faults import Fault, Faults
+from tests.fakes.vertex.server import Call, VertexFake
+
+__all__ = ["Call", "Fault", "Faults", "VertexFake"]
