@@ -23,3 +23,5 @@ MODEL_CHUNK_MAX_BYTES = 1024**2
 MODEL_ARTIFACT_ID_MAX_CHARS = 63
 # Explicit steps stay far below int64's end, so default steps (largest + 1 + i) never overflow.
 STEP_MAX = 2**62
+# A store yields at most this many points per `read_time_series` chunk (~6 MB in packed columns).
+READ_CHUNK_MAX_POINTS = 262_144

@@ -294,13 +294,13 @@ class ExperimentRuns:
             async for chunk in self.store.read_time_series(name, query):
                 yield chunk
             return
-        pending: Series | None = None
+        pending: list[Series] = []
         async for chunk in self.store.read_time_series(name, query):
-            if pending is not None and pending.metric != chunk.metric:
+            if pending and pending[0].metric != chunk.metric:
                 yield downsample(pending, max_points)
-                pending = None
-            pending = chunk if pending is None else _concat(pending, chunk)
-        if pending is not None:
+                pending = []
+            pending.append(chunk)
+        if pending:
             yield downsample(pending, max_points)
 
     # -- executions and artifacts -------------------------------------------------------------
@@ -439,15 +439,6 @@ class ExperimentRuns:
         query = listing.list_query(scope=scope, page_size=page_size, page_token=page_token)
         page = await self.store.list_links(name, kind, query)
         return page.items, listing.next_token(page, scope, "", "")
-
-
-def _concat(a: Series, b: Series) -> Series:
-    return Series(
-        metric=a.metric,
-        steps=[*(a.steps or []), *(b.steps or [])],
-        values=[*a.values, *b.values],
-        wall_time_micros=[*a.wall_time_micros, *b.wall_time_micros],
-    )
 
 
 async def _receive_files(

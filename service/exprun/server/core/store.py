@@ -141,8 +141,8 @@ class RunStore(abc.ABC):
 
     @abc.abstractmethod
     def read_time_series(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
-        """Yields each metric's points in step order, a metric possibly over several chunks,
-        metrics in name order. Raises NotFound."""
+        """Yields each metric's points in step order, a metric possibly over several chunks of
+        at most `limits.READ_CHUNK_MAX_POINTS` points, metrics in name order. Raises NotFound."""
 
     # -- artifacts, executions, links ---------------------------------------------------------
     @abc.abstractmethod

@@ -138,12 +138,23 @@ def series_from_proto(series: Iterable[pb.TimeSeries]) -> list[model.Series]:
     ]
 
 
+def series_slice(series: model.Series, start: int, stop: int) -> model.Series:
+    if start == 0 and stop >= len(series):
+        return series
+    return model.Series(
+        metric=series.metric,
+        steps=None if series.steps is None else series.steps[start:stop],
+        values=series.values[start:stop],
+        wall_time_micros=series.wall_time_micros[start:stop],
+    )
+
+
 def series_to_proto(series: model.Series) -> pb.TimeSeries:
     return pb.TimeSeries(
         metric=series.metric,
-        steps=list(series.steps or []),
-        values=list(series.values),
-        wall_time_micros=list(series.wall_time_micros),
+        steps=series.steps or [],
+        values=series.values,
+        wall_time_micros=series.wall_time_micros,
     )
 
 

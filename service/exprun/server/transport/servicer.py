@@ -244,11 +244,14 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         pending: list[pb.TimeSeries] = []
         points = 0
         async for series in chunks:
-            pending.append(mappers.series_to_proto(series))
-            points += len(series)
-            if points >= READ_CHUNK_POINTS:
-                yield api.ReadTimeSeriesResponse(series=pending)
-                pending, points = [], 0
+            # Messages stay near READ_CHUNK_POINTS (~1.5 MB), under every client's default 4 MB limit.
+            for start in range(0, len(series), READ_CHUNK_POINTS):
+                piece = mappers.series_slice(series, start, start + READ_CHUNK_POINTS)
+                pending.append(mappers.series_to_proto(piece))
+                points += len(piece)
+                if points >= READ_CHUNK_POINTS:
+                    yield api.ReadTimeSeriesResponse(series=pending)
+                    pending, points = [], 0
         if pending:
             yield api.ReadTimeSeriesResponse(series=pending)
 

@@ -193,9 +193,9 @@ class SqliteRunStore(RunStore):
                     break
                 yield Series(
                     metric=metric,
-                    steps=points.steps.tolist(),
-                    values=points.values.tolist(),
-                    wall_time_micros=points.wall_times.tolist(),
+                    steps=points.steps,
+                    values=points.values,
+                    wall_time_micros=points.wall_times,
                 )
                 start = points.last_step + 1
 

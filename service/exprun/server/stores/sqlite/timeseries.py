@@ -19,6 +19,7 @@ import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
+from exprun.server.core import limits
 from exprun.server.core.model import Series
 from exprun.server.stores.sqlite import chunks
 from exprun.server.stores.sqlite.chunks import Points
@@ -29,8 +30,8 @@ CHUNK_MAX_POINTS = 16384
 MERGE_MAX_POINTS = 4096
 # A binary counter over chunks of at most MERGE_MAX_POINTS never has more small tail chunks.
 _TAIL_LOOKBACK = 16
-# The most points one read page (one yielded Series) carries.
-READ_MAX_POINTS = 65536
+# The most points one read page (one yielded Series) carries: few thread hops for a million.
+READ_MAX_POINTS = limits.READ_CHUNK_MAX_POINTS
 
 
 def largest_step(conn: sqlite3.Connection, run_pk: int) -> int:
