@@ -26,9 +26,10 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m exprun.server serve` in a subprocess, on one data directory across restarts."""
 
-    def __init__(self, data_dir: pathlib.Path, log_path: pathlib.Path) -> None:
+    def __init__(self, data_dir: pathlib.Path, log_path: pathlib.Path, *extra_args: str) -> None:
         self.data_dir = data_dir
         self.log_path = log_path
+        self.extra_args = extra_args
         self.port = free_port()
         self.target = f"127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -45,6 +46,7 @@ class ServerProcess:
                 self.target,
                 "--data-dir",
                 str(self.data_dir),
+                *self.extra_args,
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

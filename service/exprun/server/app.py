@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import grpc
 from exprun.server.core.ingest import Ingest
+from exprun.server.core.liveness import Liveness
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
 from exprun.server.settings import Settings
@@ -51,6 +52,7 @@ class RunningServer:
     health: health.aio.HealthServicer
     store: RunStore
     ingest: Ingest
+    liveness: Liveness
     port: int
 
     async def stop(self, grace: float) -> None:
@@ -59,6 +61,7 @@ class RunningServer:
         for entry in READINESS_ENTRIES:
             await self.health.set(entry, health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.stop(grace)
+        await self.liveness.stop()
         await self.ingest.stop()
         await self.store.close()
 
@@ -67,8 +70,10 @@ async def start(settings: Settings, store: RunStore) -> RunningServer:
     server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
     ingest = Ingest(store)
     ingest.start()
+    liveness = Liveness(store, settings.run_liveness_timeout_seconds)
+    liveness.start()
     experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(
-        ExperimentRunServicer(ExperimentRuns(store, ingest)), server
+        ExperimentRunServicer(ExperimentRuns(store, ingest, liveness)), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -80,7 +85,7 @@ async def start(settings: Settings, store: RunStore) -> RunningServer:
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     for entry in READINESS_ENTRIES:
         await health_servicer.set(entry, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health_servicer, store, ingest, port)
+    return RunningServer(server, health_servicer, store, ingest, liveness, port)
 
 
 async def serve(settings: Settings) -> None:

@@ -8,7 +8,8 @@ import os
 import pathlib
 from dataclasses import dataclass
 
-STORES = ("embedded",)
+STORES = ("embedded", "vertex")
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class Settings:
     store: str = "embedded"
     shutdown_grace_seconds: float = 10.0
     log_level: str = "INFO"
+    run_liveness_timeout_seconds: float = 600.0
+    vertex_endpoint: str | None = None
+    vertex_plaintext: bool = False
+    vertex_tensorboard: str | None = None
+    model_staging_uri: str | None = None
 
 
 class SettingsError(ValueError):
@@ -43,9 +49,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"storage backend, one of {', '.join(STORES)} [EXPRUN_STORE, default %(default)s]",
     )
     parser.add_argument(
+        "--vertex-endpoint",
+        default=env("EXPRUN_VERTEX_ENDPOINT"),
+        help="Vertex AI API host:port; default the regional endpoint of each request's location "
+        "[EXPRUN_VERTEX_ENDPOINT]",
+    )
+    parser.add_argument(
+        "--vertex-plaintext",
+        action=argparse.BooleanOptionalAction,
+        default=env("EXPRUN_VERTEX_PLAINTEXT", "false"),
+        help="talk to the Vertex endpoint without TLS or credentials, for local emulators and tests "
+        "[EXPRUN_VERTEX_PLAINTEXT, default false]",
+    )
+    parser.add_argument(
+        "--vertex-tensorboard",
+        default=env("EXPRUN_VERTEX_TENSORBOARD"),
+        help="TensorBoard (full name, or an ID in each request's project and location) for runs "
+        "whose experiment has none [EXPRUN_VERTEX_TENSORBOARD]",
+    )
+    parser.add_argument(
+        "--model-staging-uri",
+        default=env("EXPRUN_MODEL_STAGING_URI"),
+        help="where the vertex store keeps uploaded model files: gs://bucket/prefix or a local "
+        "directory [EXPRUN_MODEL_STAGING_URI]",
+    )
+    parser.add_argument(
         "--shutdown-grace",
         default=env("EXPRUN_SHUTDOWN_GRACE", str(defaults.shutdown_grace_seconds)),
         help="seconds in-flight RPCs get to finish on SIGTERM [EXPRUN_SHUTDOWN_GRACE, default %(default)s]",
+    )
+    parser.add_argument(
+        "--run-liveness-timeout",
+        default=env("EXPRUN_RUN_LIVENESS_TIMEOUT", str(defaults.run_liveness_timeout_seconds)),
+        help="seconds a RUNNING run that sent a heartbeat or opened a stream may stay silent "
+        "before it is failed; 0 turns liveness off [EXPRUN_RUN_LIVENESS_TIMEOUT, default %(default)s]",
     )
     parser.add_argument(
         "--log-level",
@@ -60,14 +97,13 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         raise SettingsError(f"--listen / EXPRUN_LISTEN: {args.listen!r} is not host:port")
     if args.store not in STORES:
         raise SettingsError(f"--store / EXPRUN_STORE: {args.store!r} is not one of {', '.join(STORES)}")
-    try:
-        grace = float(args.shutdown_grace)
-    except ValueError:
-        grace = -1.0
-    if grace < 0:
+    grace = _seconds(args.shutdown_grace, "--shutdown-grace / EXPRUN_SHUTDOWN_GRACE")
+    plaintext = str(args.vertex_plaintext).lower()
+    if plaintext not in TRUE + FALSE:
         raise SettingsError(
-            f"--shutdown-grace / EXPRUN_SHUTDOWN_GRACE: {args.shutdown_grace!r} is not seconds >= 0"
+            f"--vertex-plaintext / EXPRUN_VERTEX_PLAINTEXT: {args.vertex_plaintext!r} is not a boolean"
         )
+    liveness = _seconds(args.run_liveness_timeout, "--run-liveness-timeout / EXPRUN_RUN_LIVENESS_TIMEOUT")
     level = str(args.log_level).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"--log-level / EXPRUN_LOG_LEVEL: {args.log_level!r} is not a log level")
@@ -77,4 +113,19 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         store=args.store,
         shutdown_grace_seconds=grace,
         log_level=level,
+        run_liveness_timeout_seconds=liveness,
+        vertex_endpoint=args.vertex_endpoint or None,
+        vertex_plaintext=plaintext in TRUE,
+        vertex_tensorboard=args.vertex_tensorboard or None,
+        model_staging_uri=args.model_staging_uri or None,
     )
+
+
+def _seconds(value: object, setting: str) -> float:
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also rejects NaN
+        raise SettingsError(f"{setting}: {value!r} is not seconds >= 0")
+    return seconds

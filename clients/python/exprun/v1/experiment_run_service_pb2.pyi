@@ -1,8 +1,11 @@
+import datetime
+
 from exprun.v1 import resources_pb2 as _resources_pb2
 from google.api import client_pb2 as _client_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import resource_pb2 as _resource_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -278,6 +281,20 @@ class StreamAck(_message.Message):
     COMMITTED_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     committed_sequence: int
     def __init__(self, committed_sequence: _Optional[int] = ...) -> None: ...
+
+class HeartbeatRequest(_message.Message):
+    __slots__ = ("run",)
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    run: str
+    def __init__(self, run: _Optional[str] = ...) -> None: ...
+
+class HeartbeatResponse(_message.Message):
+    __slots__ = ("state", "liveness_deadline")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    LIVENESS_DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    state: _resources_pb2.RunState
+    liveness_deadline: _timestamp_pb2.Timestamp
+    def __init__(self, state: _Optional[_Union[_resources_pb2.RunState, str]] = ..., liveness_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ReadTimeSeriesRequest(_message.Message):
     __slots__ = ("run", "metrics", "start_step", "end_step", "max_points")

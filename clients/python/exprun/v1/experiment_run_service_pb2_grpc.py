@@ -131,6 +131,11 @@ class ExperimentRunServiceStub:
                 request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.StreamTimeSeriesRequest.SerializeToString,
                 response_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.StreamTimeSeriesResponse.FromString,
                 _registered_method=True)
+        self.Heartbeat = channel.unary_unary(
+                '/exprun.v1.ExperimentRunService/Heartbeat',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.HeartbeatRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.HeartbeatResponse.FromString,
+                _registered_method=True)
         self.ReadTimeSeries = channel.unary_stream(
                 '/exprun.v1.ExperimentRunService/ReadTimeSeries',
                 request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ReadTimeSeriesRequest.SerializeToString,
@@ -325,6 +330,15 @@ class ExperimentRunServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Heartbeat(self, request, context):
+        """Tells the server a RUNNING run's producer is alive. A run that has sent a heartbeat or
+        opened a time-series stream is watched: silent past the server's liveness timeout, it moves
+        to RUN_STATE_FAILED with a `state_reason`, instead of staying RUNNING forever after a crash.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReadTimeSeries(self, request, context):
         """Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
         """
@@ -497,6 +511,11 @@ def add_ExperimentRunServiceServicer_to_server(servicer, server):
                     servicer.StreamTimeSeries,
                     request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.StreamTimeSeriesRequest.FromString,
                     response_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.StreamTimeSeriesResponse.SerializeToString,
+            ),
+            'Heartbeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.Heartbeat,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.HeartbeatRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.HeartbeatResponse.SerializeToString,
             ),
             'ReadTimeSeries': grpc.unary_stream_rpc_method_handler(
                     servicer.ReadTimeSeries,
@@ -1045,6 +1064,33 @@ class ExperimentRunService:
             '/exprun.v1.ExperimentRunService/StreamTimeSeries',
             exprun_dot_v1_dot_experiment__run__service__pb2.StreamTimeSeriesRequest.SerializeToString,
             exprun_dot_v1_dot_experiment__run__service__pb2.StreamTimeSeriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Heartbeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/Heartbeat',
+            exprun_dot_v1_dot_experiment__run__service__pb2.HeartbeatRequest.SerializeToString,
+            exprun_dot_v1_dot_experiment__run__service__pb2.HeartbeatResponse.FromString,
             options,
             channel_credentials,
             insecure,

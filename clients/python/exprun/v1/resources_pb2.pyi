@@ -57,7 +57,7 @@ class Value(_message.Message):
     def __init__(self, double_value: _Optional[float] = ..., int_value: _Optional[int] = ..., string_value: _Optional[str] = ...) -> None: ...
 
 class Run(_message.Message):
-    __slots__ = ("name", "run_id", "resource_id", "metadata_context", "state", "params", "metrics", "backing_tensorboard_run", "create_time", "update_time", "time_series_metrics")
+    __slots__ = ("name", "run_id", "resource_id", "metadata_context", "state", "params", "metrics", "backing_tensorboard_run", "create_time", "update_time", "time_series_metrics", "state_reason", "liveness_deadline")
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -83,6 +83,8 @@ class Run(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     TIME_SERIES_METRICS_FIELD_NUMBER: _ClassVar[int]
+    STATE_REASON_FIELD_NUMBER: _ClassVar[int]
+    LIVENESS_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     name: str
     run_id: str
     resource_id: str
@@ -94,7 +96,9 @@ class Run(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     time_series_metrics: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., run_id: _Optional[str] = ..., resource_id: _Optional[str] = ..., metadata_context: _Optional[str] = ..., state: _Optional[_Union[RunState, str]] = ..., params: _Optional[_Mapping[str, Value]] = ..., metrics: _Optional[_Mapping[str, Value]] = ..., backing_tensorboard_run: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_series_metrics: _Optional[_Iterable[str]] = ...) -> None: ...
+    state_reason: str
+    liveness_deadline: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., run_id: _Optional[str] = ..., resource_id: _Optional[str] = ..., metadata_context: _Optional[str] = ..., state: _Optional[_Union[RunState, str]] = ..., params: _Optional[_Mapping[str, Value]] = ..., metrics: _Optional[_Mapping[str, Value]] = ..., backing_tensorboard_run: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_series_metrics: _Optional[_Iterable[str]] = ..., state_reason: _Optional[str] = ..., liveness_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ClassificationMetrics(_message.Message):
     __slots__ = ("name", "display_name", "labels", "matrix", "fpr", "tpr", "threshold", "create_time")

@@ -48,6 +48,8 @@ class Run:
     create_time: datetime | None = None
     update_time: datetime | None = None
     time_series_metrics: tuple[str, ...] = ()
+    state_reason: str = ""
+    liveness_deadline: datetime | None = None
 
 
 @dataclass(frozen=True)

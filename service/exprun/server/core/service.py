@@ -13,11 +13,13 @@ import uuid
 from array import array
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from exprun.server.core import layouts, limits, listing
 from exprun.server.core.downsample import downsample
 from exprun.server.core.errors import InvalidArgument, collect
 from exprun.server.core.ingest import Ingest
+from exprun.server.core.liveness import Liveness
 from exprun.server.core.model import (
     Artifact,
     ClassificationMetrics,
@@ -37,6 +39,7 @@ from exprun.server.core.model import (
     WriterPosition,
 )
 from exprun.server.core.names import (
+    RunName,
     check_experiment_id,
     check_run_id,
     parse_experiment,
@@ -87,9 +90,10 @@ def resolve_wall_times(series: Sequence[Series]) -> list[Series]:
 
 
 class ExperimentRuns:
-    def __init__(self, store: RunStore, ingest: Ingest) -> None:
+    def __init__(self, store: RunStore, ingest: Ingest, liveness: Liveness) -> None:
         self.store = store
         self.ingest = ingest
+        self.liveness = liveness
 
     # -- experiments --------------------------------------------------------------------------
     async def create_experiment(
@@ -266,11 +270,19 @@ class ExperimentRuns:
             raise InvalidArgument.field("sequence", "is required when writer_id is set")
         return WriterPosition(writer_id, sequence)
 
-    async def open_stream(self, run: str, writer_id: str) -> tuple[str, int]:
-        """Returns the run's canonical name and the writer's committed sequence."""
+    async def open_stream(self, run: str, writer_id: str) -> tuple[RunName, int]:
+        """Returns the run's name and the writer's committed sequence."""
         name = parse_run(run, "open.run")
         check_writer_id(writer_id, "open.writer_id")
-        return name.path, await self.store.committed_sequence(name, writer_id)
+        return name, await self.store.committed_sequence(name, writer_id)
+
+    async def heartbeat(self, run: str) -> tuple[RunState, datetime | None]:
+        """The run's state and, if it is RUNNING and liveness is on, its new deadline."""
+        name = parse_run(run, "run")
+        state = (await self.store.get_run(name)).state
+        if state != RunState.RUNNING:
+            return state, None
+        return state, await self.liveness.heard_from(name)
 
     async def read_time_series(
         self, run: str, metrics: Sequence[str], start_step: int, end_step: int, max_points: int

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
 
 from exprun.server.core.errors import ExprunError
 from exprun.server.core.model import (
@@ -104,6 +105,32 @@ class RunStore(abc.ABC):
     ) -> Run:
         """Merges params and/or metrics key by key, atomically. Raises NotFound, and
         InvalidArgument when the merged metadata would pass the 200 KB Vertex limit."""
+
+    async def keep_alive(self, names: Sequence[RunName], deadline: datetime) -> None:
+        """Moves the liveness deadline of those runs that are RUNNING; others are left alone.
+
+        Persisting it lets a restarted server fail a run whose producer died while the server
+        was down. A store that cannot persist it keeps this no-op: liveness then holds only
+        while the process that saw the heartbeats lives."""
+        return
+
+    async def fail_overdue_runs(
+        self, now: datetime, reason: str, candidates: Sequence[RunName]
+    ) -> list[RunName]:
+        """Moves RUNNING runs whose liveness ran out to FAILED with `reason`, and returns them.
+
+        `candidates` are the runs this process watched and saw go silent; a store that
+        persists deadlines also checks every run it holds. The default can only re-check the
+        candidates' state (no reason stored)."""
+        failed = []
+        for name in candidates:
+            try:
+                if (await self.get_run(name)).state == RunState.RUNNING:
+                    await self.update_run_state(name, RunState.FAILED)
+                    failed.append(name)
+            except ExprunError:
+                continue
+        return failed
 
     @abc.abstractmethod
     async def set_backing_tensorboard_run(self, name: RunName, tensorboard: str) -> Run:

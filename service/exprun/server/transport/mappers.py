@@ -97,6 +97,8 @@ def run_to_proto(run: model.Run) -> pb.Run:
         create_time=timestamp(run.create_time),
         update_time=timestamp(run.update_time),
         time_series_metrics=list(run.time_series_metrics),
+        state_reason=run.state_reason,
+        liveness_deadline=timestamp(run.liveness_deadline),
     )
 
 

@@ -185,8 +185,10 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         if first is None or first.WhichOneof("kind") != "open":
             raise InvalidArgument.field("open", "the first message of a stream must be open")
         writer_id = first.open.writer_id
-        run, committed = await self.runs.open_stream(first.open.run, writer_id)
+        name, committed = await self.runs.open_stream(first.open.run, writer_id)
+        run = name.path
         yield api.StreamTimeSeriesResponse(opened=api.StreamOpened(committed_sequence=committed))
+        self.runs.liveness.stream_opened(name)
         window = asyncio.Semaphore(STREAM_WINDOW)
         outcomes = _Outcomes()
 
@@ -231,9 +233,16 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
                     ack=api.StreamAck(committed_sequence=result.committed_sequence)
                 )
         finally:
+            self.runs.liveness.stream_closed(name)
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
+
+    async def Heartbeat(self, request: api.HeartbeatRequest, context: Context) -> api.HeartbeatResponse:
+        state, deadline = await self.runs.heartbeat(request.run)
+        return api.HeartbeatResponse(
+            state=mappers.state_to_proto(state), liveness_deadline=mappers.timestamp(deadline)
+        )
 
     async def ReadTimeSeries(
         self, request: api.ReadTimeSeriesRequest, context: Context

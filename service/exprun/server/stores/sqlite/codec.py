@@ -22,6 +22,10 @@ def now_micros() -> int:
     return time.time_ns() // 1000
 
 
+def to_micros(value: datetime) -> int:
+    return (value - _EPOCH) // timedelta(microseconds=1)
+
+
 def to_datetime(micros: int) -> datetime:
     """Exact: `datetime.fromtimestamp(micros / 1e6)` would round through a float."""
     return _EPOCH + timedelta(microseconds=micros)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from exprun.server.core.errors import AlreadyExists, NotFound
 from exprun.server.core.model import ListQuery, Page, ParamValue, Run, RunState
@@ -17,7 +17,8 @@ from exprun.server.stores.sqlite import codec, experiments, paging
 _COLUMNS = (
     "r.pk, r.project, r.location, r.resource_id, r.run_id, r.state, r.params, r.metrics,"
     " r.backing_tensorboard_run, r.create_time, r.update_time,"
-    " (SELECT json_group_array(s.metric) FROM series AS s WHERE s.run_pk = r.pk)"
+    " (SELECT json_group_array(s.metric) FROM series AS s WHERE s.run_pk = r.pk),"
+    " r.state_reason, r.liveness_deadline"
 )
 
 _LISTING = paging.Listing(
@@ -26,11 +27,14 @@ _LISTING = paging.Listing(
     insertion="r.pk",
 )
 
-Row = tuple[int, str, str, str, str, str, str, str, str, int, int, str]
+Row = tuple[int, str, str, str, str, str, str, str, str, int, int, str, str, int | None]
 
 
 def _run(row: Row) -> Run:
-    _, project, location, resource_id, run_id, state, params, metrics, tb_run, created, updated, names = row
+    _, project, location, resource_id, run_id, state, params, metrics, tb_run, created, updated, names = row[
+        :12
+    ]
+    reason, deadline = row[12:]
     experiment = resource_id[: -len(run_id) - 1]
     return Run(
         name=RunName(project, location, experiment, run_id),
@@ -41,6 +45,8 @@ def _run(row: Row) -> Run:
         create_time=codec.to_datetime(created),
         update_time=codec.to_datetime(updated),
         time_series_metrics=tuple(sorted(json.loads(names))),
+        state_reason=reason,
+        liveness_deadline=None if deadline is None else codec.to_datetime(deadline),
     )
 
 
@@ -151,10 +157,36 @@ def touch(conn: sqlite3.Connection, pk: int) -> None:
 
 
 def set_state(conn: sqlite3.Connection, name: RunName, state: RunState) -> Run:
+    """A state set by a client carries no server reason; leaving RUNNING ends liveness watching."""
     pk = require_pk(conn, name)
-    conn.execute("UPDATE runs SET state = ? WHERE pk = ?", (state.name, pk))
+    conn.execute(
+        "UPDATE runs SET state = ?, state_reason = '',"
+        " liveness_deadline = CASE WHEN ? = 'RUNNING' THEN liveness_deadline END WHERE pk = ?",
+        (state.name, state.name, pk),
+    )
     touch(conn, pk)
     return get(conn, name)
+
+
+def keep_alive(conn: sqlite3.Connection, names: Sequence[RunName], deadline: int) -> None:
+    for name in names:
+        conn.execute(
+            "UPDATE runs SET liveness_deadline = ? WHERE project = ? AND location = ? AND resource_id = ?"
+            " AND run_id = ? AND state = 'RUNNING'",
+            (deadline, name.project, name.location, name.resource_id, name.run),
+        )
+
+
+def fail_overdue(conn: sqlite3.Connection, now: int, reason: str) -> list[RunName]:
+    """Every overdue run this database holds, watched by this process or not (a restart)."""
+    rows = conn.execute(
+        "UPDATE runs SET state = 'FAILED', state_reason = ?, liveness_deadline = NULL,"
+        " update_time = max(?, update_time + 1)"
+        " WHERE state = 'RUNNING' AND liveness_deadline IS NOT NULL AND liveness_deadline <= ?"
+        " RETURNING project, location, resource_id, run_id",
+        (reason, now, now),
+    ).fetchall()
+    return [RunName(p, loc, rid[: -len(run) - 1], run) for p, loc, rid, run in rows]
 
 
 def merge_summary(

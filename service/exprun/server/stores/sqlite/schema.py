@@ -142,7 +142,14 @@ _V1 = [
     "CREATE INDEX model_dirs_by_run ON model_dirs (run_pk)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+# Run liveness: why the server set a state, and when a watched RUNNING run is failed.
+_V2 = [
+    "ALTER TABLE runs ADD COLUMN state_reason TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE runs ADD COLUMN liveness_deadline INTEGER",
+    "CREATE INDEX runs_by_liveness_deadline ON runs (liveness_deadline) WHERE liveness_deadline IS NOT NULL",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 
 
 class NewerSchema(RuntimeError):

@@ -11,6 +11,7 @@ import functools
 import pathlib
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
 
 from exprun.server.core.errors import ExprunError
 from exprun.server.core.model import (
@@ -34,6 +35,7 @@ from exprun.server.core.names import ExperimentName, LocationName, RunName
 from exprun.server.core.store import ModelUpload, RunStore
 from exprun.server.stores.sqlite import (
     artifacts,
+    codec,
     experiments,
     models,
     runs,
@@ -137,6 +139,17 @@ class SqliteRunStore(RunStore):
         metrics: Mapping[str, ParamValue] | None = None,
     ) -> Run:
         return await self._db.write(lambda conn: runs.merge_summary(conn, name, params, metrics))
+
+    async def keep_alive(self, names: Sequence[RunName], deadline: datetime) -> None:
+        micros = codec.to_micros(deadline)
+        await self._db.write(lambda conn: runs.keep_alive(conn, names, micros))
+
+    async def fail_overdue_runs(
+        self, now: datetime, reason: str, candidates: Sequence[RunName]
+    ) -> list[RunName]:
+        """Persisted deadlines make the candidates redundant here: every overdue run is failed."""
+        micros = codec.to_micros(now)
+        return await self._db.write(lambda conn: runs.fail_overdue(conn, micros, reason))
 
     async def set_backing_tensorboard_run(self, name: RunName, tensorboard: str) -> Run:
         return await self._db.write(lambda conn: assign_tensorboard(conn, name, tensorboard))
