@@ -44,7 +44,8 @@ def new_run(stub: api_grpc.ExperimentRunServiceStub, run_id: str) -> str:
     except grpc.RpcError as error:
         if error.code() != grpc.StatusCode.ALREADY_EXISTS:
             raise
-    return stub.CreateRun(api.CreateRunRequest(parent=EXPERIMENT, run_id=run_id)).name
+    created: pb.Run = stub.CreateRun(api.CreateRunRequest(parent=EXPERIMENT, run_id=run_id))
+    return created.name
 
 
 def wait_for_state(stub: api_grpc.ExperimentRunServiceStub, run: str, state: int) -> pb.Run:
