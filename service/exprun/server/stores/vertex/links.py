@@ -1,0 +1,146 @@
+"""A run's links to Vertex jobs, where the SDK keeps them (vertex-mapping.md §6.3, §6.4).
+
+Pipeline jobs: the job's `system.PipelineRun` context (made by the Pipelines backend, found in
+`job_detail.pipeline_run_context`) becomes a child of the run's context; a link is listed from
+those children and its time is the pipeline context's creation. Custom jobs: entries
+`{"custom_job_resource_name", "custom_job_console_uri"}` appended to the run's `_custom_jobs`
+through the coalesced read-modify-write. Vertex records no time for those entries, so a custom
+job link has no create_time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from exprun.server.core import layouts
+from exprun.server.core.errors import FailedPrecondition, InvalidArgument, NotFound
+from exprun.server.core.model import Link, LinkKind, ListQuery, Page
+from exprun.server.core.names import RunName
+from exprun.server.stores.vertex import codec, layout
+from exprun.server.stores.vertex.backend import Backend, first_page, quote
+from exprun.server.stores.vertex.errors import translate
+from exprun.server.stores.vertex.names import same_resource
+from exprun.server.stores.vertex.retry import Attempt
+from exprun.server.stores.vertex.summary import RunContexts
+from google.api_core import exceptions
+from google.cloud.aiplatform_v1.types import metadata_service, pipeline_job
+
+# The Pipelines backend makes a job's run context shortly after the job starts; the SDK polls.
+_PIPELINE_CONTEXT_POLLS = 5
+
+
+class Links:
+    def __init__(self, backend: Backend, contexts: RunContexts) -> None:
+        self._backend = backend
+        self._contexts = contexts
+
+    async def add(self, name: RunName, link: Link) -> Link:
+        if link.kind == LinkKind.PIPELINE_JOB:
+            return await self._add_pipeline_job(name, link.target)
+        return await self._add_custom_job(name, link.target)
+
+    async def list_page(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
+        if kind == LinkKind.PIPELINE_JOB:
+            return await self._pipeline_jobs(name, query)
+        return await self._custom_jobs(name, query)
+
+    # -- pipeline jobs ------------------------------------------------------------------------
+    async def _pipeline_context(self, name: RunName, job: str) -> Any:
+        client = self._backend.at(name.location).pipeline
+
+        async def get(attempt: Attempt) -> Any:
+            return await client.get_pipeline_job(name=job, retry=None, timeout=attempt.timeout)
+
+        for poll in range(_PIPELINE_CONTEXT_POLLS):
+            try:
+                found = pipeline_job.PipelineJob.pb(await self._backend.call(get, "GetPipelineJob"))
+            except exceptions.NotFound:
+                raise NotFound(job, kind="PipelineJob") from None
+            except exceptions.GoogleAPICallError as exc:
+                raise translate(exc, field="link.target") from exc
+            context = found.job_detail.pipeline_run_context
+            if context.name:
+                return context
+            await asyncio.sleep(0.5 * 2**poll)
+        raise FailedPrecondition(
+            f"pipeline job {job} has no pipeline run context yet; link it once it has started",
+            reason="PIPELINE_NOT_STARTED",
+            metadata={"pipeline_job": job},
+        )
+
+    async def _add_pipeline_job(self, name: RunName, job: str) -> Link:
+        ctx = await self._contexts.get(name)
+        pipeline_context = await self._pipeline_context(name, job)
+        client = self._backend.at(name.location).metadata
+
+        async def link(attempt: Attempt) -> None:
+            await client.add_context_children(
+                context=ctx.name,
+                child_contexts=[pipeline_context.name],
+                retry=None,
+                timeout=attempt.timeout,
+            )
+
+        try:
+            await self._backend.call(link, "AddContextChildren")  # re-adding is a no-op
+        except exceptions.NotFound:
+            self._contexts.forget(name)
+            raise NotFound(name.path, kind="Run") from None
+        except exceptions.GoogleAPICallError as exc:
+            raise translate(exc, field="link.target") from exc
+        return Link(LinkKind.PIPELINE_JOB, job, codec.to_datetime(pipeline_context.create_time))
+
+    async def _pipeline_jobs(self, name: RunName, query: ListQuery) -> Page[Link]:
+        ctx = await self._contexts.get(name)
+        client = self._backend.at(name.location).metadata
+        request = metadata_service.ListContextsRequest(
+            parent=self._backend.numbers.store(name.parent.parent),
+            filter=f'schema_title = "{layout.SYSTEM_PIPELINE_RUN}" AND parent_contexts:{quote(ctx.name)}',
+            order_by="create_time",
+            page_size=query.page_size,
+            page_token=query.cursor,
+        )
+
+        async def list_(attempt: Attempt) -> Any:
+            pager = await client.list_contexts(request=request, retry=None, timeout=attempt.timeout)
+            return metadata_service.ListContextsResponse.pb(await first_page(pager))
+
+        try:
+            response = await self._backend.call(list_, "ListContexts")
+        except exceptions.GoogleAPICallError as exc:
+            raise translate(exc, field="page_token") from exc
+        location = name.parent.parent.path
+        items = [
+            # The context's display name is the PipelineJob ID, as get_logged_pipeline_jobs() reads it.
+            Link(
+                LinkKind.PIPELINE_JOB,
+                f"{location}/pipelineJobs/{c.display_name}",
+                codec.to_datetime(c.create_time),
+            )
+            for c in response.contexts
+        ]
+        return Page(items, next_cursor=response.next_page_token)
+
+    # -- custom jobs --------------------------------------------------------------------------
+    async def _add_custom_job(self, name: RunName, job: str) -> Link:
+        def append(meta: layout.Metadata) -> None:
+            if not any(same_resource(known, job) for known in layout.custom_jobs(meta)):
+                layout.add_custom_job(meta, job, layouts.custom_job_console_uri(job))
+
+        await self._contexts.update(name, append, field="link.target")
+        return Link(LinkKind.CUSTOM_JOB, job)
+
+    async def _custom_jobs(self, name: RunName, query: ListQuery) -> Page[Link]:
+        """`_custom_jobs` is one list in the run's metadata: paged here by offset."""
+        ctx = await self._contexts.get(name, fresh=True)
+        jobs = layout.custom_jobs(codec.from_struct(ctx.metadata))
+        if query.cursor and not query.cursor.isdigit():
+            raise InvalidArgument.field("page_token", "is not a token this API returned")
+        start = int(query.cursor or 0)
+        end = start + query.page_size
+        project = name.project
+        items = [
+            Link(LinkKind.CUSTOM_JOB, self._backend.numbers.client(job, project)) for job in jobs[start:end]
+        ]
+        return Page(items, next_cursor=str(end) if end < len(jobs) else "")

@@ -1,0 +1,280 @@
+"""`VertexRunStore`: the `RunStore` port on Vertex AI Metadata and TensorBoard.
+
+The modules of this package each do one part; this class composes them and is the error
+boundary, where a Vertex error no part handled becomes the domain error of the same meaning.
+Every Vertex call goes through `retry.Retrier` (one policy, transient errors retried with
+backoff within `retry_deadline_seconds`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+
+from exprun.server.core import layouts
+from exprun.server.core.errors import AlreadyExists, FailedPrecondition
+from exprun.server.core.model import (
+    Artifact,
+    Execution,
+    Experiment,
+    Link,
+    LinkKind,
+    ListQuery,
+    Page,
+    ParamValue,
+    Run,
+    RunState,
+    Series,
+    SeriesQuery,
+    WriteResult,
+    WriterPosition,
+)
+from exprun.server.core.names import ExperimentName, LocationName, RunName
+from exprun.server.core.store import ModelUpload, RunStore
+from exprun.server.stores.vertex import layout
+from exprun.server.stores.vertex.artifacts import Artifacts
+from exprun.server.stores.vertex.backend import Backend
+from exprun.server.stores.vertex.clients import VertexClients
+from exprun.server.stores.vertex.config import VertexConfig
+from exprun.server.stores.vertex.errors import translate
+from exprun.server.stores.vertex.experiments import Experiments
+from exprun.server.stores.vertex.links import Links
+from exprun.server.stores.vertex.metadata_store import MetadataStores
+from exprun.server.stores.vertex.models import LocalStaging, Staging, VertexModelUpload, open_staging
+from exprun.server.stores.vertex.runs import Runs
+from exprun.server.stores.vertex.summary import RunContexts
+from exprun.server.stores.vertex.tensorboard import Tensorboards
+from exprun.server.stores.vertex.timeseries import TimeSeries
+from google.api_core import exceptions
+
+# Runs deleted at once when their experiment is deleted.
+_PARALLEL_DELETES = 8
+
+
+@contextlib.contextmanager
+def _boundary() -> Iterator[None]:
+    try:
+        yield
+    except exceptions.GoogleAPICallError as exc:
+        raise translate(exc) from exc
+
+
+class VertexRunStore(RunStore):
+    """The vertex store. Stateless apart from caches: any number of replicas may serve the same
+    projects, since every change is a create or an etag-checked read-modify-write in Vertex."""
+
+    # What this backend does differently from the embedded store, and why; the conformance suite
+    # skips the tests of these behaviours for it.
+    LACKS: Mapping[str, str] = {
+        "executions_in_association_order": (
+            "Vertex lists a context's executions in its own order (creation), not in the order "
+            "they were associated with the run"
+        ),
+        "request_form_names_in_artifacts": (
+            "the -tb-run artifact holds the TensorBoard run's name as Vertex returns it (project "
+            "number) and the configured endpoint's host, as the SDK writes it"
+        ),
+        "exact_json_metadata_limit": (
+            "Vertex measures the 200 KB metadata limit on the serialized Struct, slightly larger "
+            "than the JSON the core measures"
+        ),
+    }
+
+    def __init__(self, backend: Backend, staging: Staging | None) -> None:
+        self._backend = backend
+        self._staging = staging
+        stores = MetadataStores(backend)
+        self._contexts = RunContexts(backend)
+        self._experiments = Experiments(backend, stores)
+        self._runs = Runs(backend, self._contexts, self._experiments)
+        self._tensorboards = Tensorboards(backend, self._contexts, self._experiments)
+        self._timeseries = TimeSeries(backend, self._contexts, self._tensorboards)
+        self._artifacts = Artifacts(backend, self._contexts)
+        self._links = Links(backend, self._contexts)
+        # Model artifact IDs with an upload in progress in this process.
+        self._reserved: set[tuple[LocationName, str]] = set()
+
+    # -- experiments --------------------------------------------------------------------------
+    async def create_experiment(self, experiment: Experiment) -> Experiment:
+        with _boundary():
+            tensorboard = ""
+            if experiment.backing_tensorboard:
+                tensorboard = await self._tensorboards.get_tensorboard(
+                    experiment.backing_tensorboard, experiment.name.location
+                )
+            return await self._experiments.create(experiment, tensorboard)
+
+    async def get_experiment(self, name: ExperimentName) -> Experiment:
+        with _boundary():
+            return await self._experiments.get(name)
+
+    async def list_experiments(self, parent: LocationName, query: ListQuery) -> Page[Experiment]:
+        with _boundary():
+            return await self._experiments.list_page(parent, query)
+
+    async def delete_experiment(self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool) -> None:
+        """Runs first, then the experiment, as `Experiment.delete` does. Each run goes with what
+        it owns (see `delete_run`)."""
+        with _boundary():
+            await self._experiments.fetch(name)
+            gate = asyncio.Semaphore(_PARALLEL_DELETES)
+
+            async def delete(run: Run) -> None:
+                async with gate:
+                    await self.delete_run(
+                        run.name, delete_backing_tensorboard_run=delete_backing_tensorboard_runs
+                    )
+
+            # Always the first page: the runs of the previous one are gone.
+            while page := (await self._runs.list_page(name, ListQuery(page_size=1000))).items:
+                await asyncio.gather(*(delete(r) for r in page))
+            await self._experiments.delete_context(name)
+
+    # -- runs ---------------------------------------------------------------------------------
+    async def create_run(self, run: Run) -> Run:
+        with _boundary():
+            return await self._runs.create(run)
+
+    async def get_run(self, name: RunName) -> Run:
+        """Fresh from Vertex, with what the SDK's `ExperimentRun.get` finds: the TensorBoard run
+        from the `-tb-run` artifact when exprun recorded none, and the series that exist."""
+        with _boundary():
+            ctx = await self._contexts.get(name, fresh=True)
+            tb_run = await self._tensorboards.backing_run(name, ctx)
+            series = await self._timeseries.metric_names(name, tb_run) if tb_run else ()
+            return self._runs.to_domain(name, ctx, tb_run=tb_run, series=series)
+
+    async def list_runs(self, parent: ExperimentName, query: ListQuery) -> Page[Run]:
+        with _boundary():
+            return await self._runs.list_page(parent, query)
+
+    async def delete_run(self, name: RunName, *, delete_backing_tensorboard_run: bool) -> None:
+        """The TensorBoard run (when asked), then the artifacts the run owns (the `-tb-run`
+        reference, classification metrics and models, with uploaded model files), then the
+        run's context. The SDK leaves those artifacts behind; nothing could reach them once the
+        run is gone, and a run created again under the name would find the old `-tb-run`.
+        Executions and pipeline contexts stay: other runs may share them."""
+        with _boundary():
+            ctx = await self._contexts.get(name, fresh=True)
+            tb_run = await self._tensorboards.backing_run(name, ctx)
+            if delete_backing_tensorboard_run and tb_run:
+                await self._tensorboards.delete_run(name, tb_run)
+            for artifact in await self._artifacts.owned(name, ctx.name):
+                await self._artifacts.delete(name, artifact.name)
+                if artifact.schema_title == layouts.EXPERIMENT_MODEL and self._staging is not None:
+                    await self._staging.remove(artifact.uri)
+            self._timeseries.forget(name)
+            self._tensorboards.forget(name)
+            await self._runs.delete_context(name, ctx.name)
+
+    async def update_run_state(self, name: RunName, state: RunState) -> Run:
+        with _boundary():
+            ctx = await self._contexts.update(name, lambda m: layout.set_state(m, state), field="state")
+            return self._runs.to_domain(name, ctx)
+
+    async def merge_summary(
+        self,
+        name: RunName,
+        *,
+        params: Mapping[str, ParamValue] | None = None,
+        metrics: Mapping[str, ParamValue] | None = None,
+    ) -> Run:
+        with _boundary():
+            ctx = await self._contexts.update(
+                name,
+                lambda m: layout.merge_summary(m, params, metrics),
+                field="params" if params else "metrics",
+            )
+            return self._runs.to_domain(name, ctx)
+
+    async def set_backing_tensorboard_run(self, name: RunName, tensorboard: str) -> Run:
+        with _boundary():
+            ctx = await self._tensorboards.assign(name, tensorboard)
+            return self._runs.to_domain(name, ctx)
+
+    # -- time series --------------------------------------------------------------------------
+    async def write_time_series(
+        self, name: RunName, series: Sequence[Series], position: WriterPosition | None
+    ) -> WriteResult:
+        with _boundary():
+            return await self._timeseries.write(name, series, position)
+
+    async def committed_sequence(self, name: RunName, writer_id: str) -> int:
+        with _boundary():
+            return await self._timeseries.committed(name, writer_id)
+
+    async def read_time_series(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
+        with _boundary():
+            async for chunk in self._timeseries.read(name, query):
+                yield chunk
+
+    # -- artifacts, executions, links ---------------------------------------------------------
+    async def add_artifact(self, name: RunName, artifact: Artifact) -> Artifact:
+        with _boundary():
+            added = await self._artifacts.add(name, artifact)
+            # From here the artifact itself keeps its ID taken.
+            self._reserved.discard((name.parent.parent, added.artifact_id))
+            return added
+
+    async def list_artifacts(
+        self, name: RunName, query: ListQuery, *, schema_title: str = ""
+    ) -> Page[Artifact]:
+        with _boundary():
+            return await self._artifacts.list_page(name, query, schema_title)
+
+    async def associate_execution(self, name: RunName, execution: Execution) -> Execution:
+        with _boundary():
+            return await self._artifacts.associate_execution(name, execution)
+
+    async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
+        with _boundary():
+            return await self._artifacts.list_executions(name, query)
+
+    async def add_link(self, name: RunName, link: Link) -> Link:
+        with _boundary():
+            return await self._links.add(name, link)
+
+    async def list_links(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
+        with _boundary():
+            return await self._links.list_page(name, kind, query)
+
+    async def begin_model_upload(self, name: RunName, artifact_id: str) -> ModelUpload:
+        """Raises FailedPrecondition when no staging URI is configured, NotFound, AlreadyExists."""
+        with _boundary():
+            if self._staging is None:
+                raise FailedPrecondition(
+                    "the server has no place for model files: set model_staging_uri "
+                    "(--model-staging-uri / EXPRUN_MODEL_STAGING_URI)",
+                    reason="NO_MODEL_STAGING",
+                )
+            await self._contexts.get(name)
+            location = name.parent.parent
+            key = (location, artifact_id)
+            taken = f"{location.metadata_store()}/artifacts/{artifact_id}"
+            if key in self._reserved or await self._artifacts.exists(name, artifact_id) is not None:
+                raise AlreadyExists(taken, kind="Artifact")
+            self._reserved.add(key)
+
+            async def recorded(uri: str) -> bool:
+                found = await self._artifacts.exists(name, artifact_id)
+                return found is not None and found.uri == uri
+
+            return VertexModelUpload(
+                self._staging.begin(location, artifact_id),
+                recorded,
+                lambda: self._reserved.discard(key),
+            )
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    async def close(self) -> None:
+        await self._backend.clients.close()
+
+
+async def open_vertex_store(config: VertexConfig) -> VertexRunStore:
+    """The composition root's entry: clients (and credentials, unless plaintext) and staging."""
+    clients = await VertexClients.open(config)
+    staging = open_staging(config.model_staging_uri) if config.model_staging_uri else None
+    if isinstance(staging, LocalStaging):
+        await asyncio.to_thread(staging.sweep)
+    return VertexRunStore(Backend(config, clients), staging)

@@ -1,0 +1,368 @@
+"""Time series: TensorBoard scalars of the run's backing TensorBoard run.
+
+Series are found by display name (the metric) and created on first use as SCALAR / "scalars",
+like `log_time_series_metrics` (vertex-mapping.md §5.2). Unlike the SDK, points go out in
+`WriteTensorboardRunData` requests of up to 5000 points (the API's limit), several in flight,
+each retried on transient errors; a write returns only when every request succeeded, else it
+raises, so a point is never reported written and then lost. Writes of one (run, metric, step)
+overwrite, so a retried or resent request is harmless.
+
+Writer positions (exactly-once resume) live in the run's `_exprun.writers`: after a batch's
+points are all written, its sequence is recorded through the coalesced read-modify-write, and
+only then is the batch acknowledged. A batch at or below the recorded sequence writes nothing.
+
+Reads use `ExportTensorboardTimeSeriesData` (complete and paged), not the SDK's
+`BatchReadTensorboardTimeSeriesData`, which samples 1000 points at random beyond that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import contextlib
+from array import array
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from exprun.server.core import limits
+from exprun.server.core.errors import FailedPrecondition
+from exprun.server.core.model import Series, SeriesQuery, WriteResult, WriterPosition
+from exprun.server.core.names import RunName
+from exprun.server.stores.vertex import codec, layout
+from exprun.server.stores.vertex.backend import Backend, first_page
+from exprun.server.stores.vertex.errors import translate
+from exprun.server.stores.vertex.names import last_segment
+from exprun.server.stores.vertex.retry import Attempt
+from exprun.server.stores.vertex.summary import ContextPb, RunContexts
+from exprun.server.stores.vertex.tensorboard import Tensorboards
+from google.api_core import exceptions
+from google.cloud.aiplatform_v1.types import tensorboard_service, tensorboard_time_series
+
+SCALAR = tensorboard_time_series.TensorboardTimeSeries.ValueType.SCALAR
+WRITE_MAX_POINTS = limits.UNARY_WRITE_MAX_POINTS
+EXPORT_PAGE_SIZE = 10_000
+LIST_PAGE_SIZE = 1000
+# The most points one yielded chunk carries, as in the embedded store.
+READ_MAX_POINTS = limits.READ_CHUNK_MAX_POINTS
+_CACHE_MAX = 10_000
+
+_WriteRequest = tensorboard_service.WriteTensorboardRunDataRequest
+_ExportResponse = tensorboard_service.ExportTensorboardTimeSeriesDataResponse
+_ListResponse = tensorboard_service.ListTensorboardTimeSeriesResponse
+
+
+@dataclass
+class _RunSeries:
+    """What this process knows of one run's TensorBoard run."""
+
+    tb_run: str
+    ids: dict[str, str] = field(default_factory=dict)  # display name (metric) -> series ID
+    # The largest step seen: the server's `metadata.max_step` at the last listing, and every
+    # step written since through this process.
+    max_step: int = 0
+    steps_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    create_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+@dataclass(frozen=True)
+class _Column:
+    metric: str
+    steps: Sequence[int]
+    values: Sequence[float]
+    wall_time_micros: Sequence[int]
+
+
+def _distinct(steps: Sequence[int], values: Sequence[float], walls: Sequence[int]) -> _Column | None:
+    """None when the steps are distinct; else the columns with the last point of each step."""
+    if len(set(steps)) == len(steps):
+        return None
+    last = {step: i for i, step in enumerate(steps)}
+    keep = sorted(last.values())
+    return _Column("", [steps[i] for i in keep], [values[i] for i in keep], [walls[i] for i in keep])
+
+
+class TimeSeries:
+    def __init__(self, backend: Backend, contexts: RunContexts, tensorboards: Tensorboards) -> None:
+        self._backend = backend
+        self._contexts = contexts
+        self._tensorboards = tensorboards
+        self._runs: OrderedDict[RunName, _RunSeries] = OrderedDict()
+        self._setup: dict[RunName, asyncio.Lock] = {}
+        self._inflight = asyncio.Semaphore(max(1, backend.config.max_inflight_writes))
+
+    def forget(self, name: RunName) -> None:
+        self._runs.pop(name, None)
+        self._setup.pop(name, None)
+
+    # -- writes -------------------------------------------------------------------------------
+    async def write(
+        self, name: RunName, series: Sequence[Series], position: WriterPosition | None
+    ) -> WriteResult:
+        ctx = await self._contexts.get(name)
+        meta = codec.from_struct(ctx.metadata)
+        if position is not None:
+            committed = layout.writer_sequence(meta, position.writer_id)
+            if position.sequence <= committed:
+                return WriteResult(committed_sequence=committed, points_written=0)
+        run = await self._run(name, ctx, assign=True)
+        assert run is not None
+        written = await self._write_points(name, run, series)
+        known = set(layout.time_series(meta))
+        new = sorted({s.metric for s in series} - known)
+        if not new and position is None:
+            return WriteResult(committed_sequence=0, points_written=written)
+
+        def record(metadata: layout.Metadata) -> None:
+            if new:
+                layout.add_time_series(metadata, new)
+            if position is not None:
+                layout.advance_writer(metadata, position.writer_id, position.sequence)
+
+        ctx = await self._contexts.update(name, record, field="batch.series")
+        committed = 0
+        if position is not None:
+            committed = layout.writer_sequence(codec.from_struct(ctx.metadata), position.writer_id)
+        return WriteResult(committed_sequence=committed, points_written=written)
+
+    async def committed(self, name: RunName, writer_id: str) -> int:
+        """Read fresh: a reconnecting stream may have written through another replica."""
+        ctx = await self._contexts.get(name, fresh=True)
+        return layout.writer_sequence(codec.from_struct(ctx.metadata), writer_id)
+
+    async def _write_points(self, name: RunName, run: _RunSeries, series: Sequence[Series]) -> int:
+        """Writes every point; returns how many distinct (metric, step) points that was."""
+        defaults = any(s.steps is None for s in series)
+        async with run.steps_lock if defaults else contextlib.nullcontext():
+            if defaults:
+                await self._refresh(name, run)  # the server's max_step, with other writers' steps
+            base = run.max_step
+            columns = []
+            for s in series:
+                steps: Sequence[int] = range(base + 1, base + 1 + len(s)) if s.steps is None else s.steps
+                column = _distinct(steps, s.values, s.wall_time_micros)
+                if column is None:
+                    columns.append(_Column(s.metric, steps, s.values, s.wall_time_micros))
+                else:
+                    columns.append(_Column(s.metric, column.steps, column.values, column.wall_time_micros))
+            await self._ensure_series(name, run, [c.metric for c in columns])
+            await self._send(name, list(self._requests(run, columns)))
+            top = max((max(c.steps) for c in columns if c.steps), default=0)
+            run.max_step = max(run.max_step, top)
+        return sum(len(c.steps) for c in columns)
+
+    def _requests(self, run: _RunSeries, columns: Sequence[_Column]) -> Iterable[Any]:
+        """Raw WriteTensorboardRunDataRequests of at most 5000 points, a series possibly split
+        over several. Built on the raw protobuf: proto-plus per point would cost more than the
+        network."""
+        request = _WriteRequest.pb()(tensorboard_run=run.tb_run)
+        count = 0
+        for column in columns:
+            series_id = run.ids[column.metric]
+            start, total = 0, len(column.steps)
+            while start < total:
+                take = min(WRITE_MAX_POINTS - count, total - start)
+                data = request.time_series_data.add(tensorboard_time_series_id=series_id, value_type=SCALAR)
+                for i in range(start, start + take):
+                    point = data.values.add()
+                    point.step = column.steps[i]
+                    point.scalar.value = column.values[i]
+                    codec.set_micros(point.wall_time, column.wall_time_micros[i])
+                start += take
+                count += take
+                if count == WRITE_MAX_POINTS:
+                    yield request
+                    request = _WriteRequest.pb()(tensorboard_run=run.tb_run)
+                    count = 0
+        if count:
+            yield request
+
+    async def _send(self, name: RunName, requests: list[Any]) -> None:
+        """Up to `max_inflight_writes` requests at once; all must succeed."""
+        client = self._backend.at(name.location).tensorboard
+
+        async def send(raw: Any) -> None:
+            request = _WriteRequest.wrap(raw)
+
+            async def write(attempt: Attempt) -> None:
+                await client.write_tensorboard_run_data(request=request, retry=None, timeout=attempt.timeout)
+
+            async with self._inflight:
+                await self._backend.call(write, "WriteTensorboardRunData")
+
+        tasks = [asyncio.create_task(send(r)) for r in requests]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException as exc:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if isinstance(exc, exceptions.NotFound):
+                self.forget(name)  # the TensorBoard run or a series went away behind our back
+            if isinstance(exc, exceptions.GoogleAPICallError):
+                raise translate(exc, field="batch.series") from exc
+            raise
+
+    # -- the run's TensorBoard run and its series ----------------------------------------------
+    async def _run(self, name: RunName, ctx: ContextPb, *, assign: bool) -> _RunSeries | None:
+        """The run's TensorBoard state. With `assign`, a run with none gets its experiment's
+        TensorBoard or the configured default, else FailedPrecondition."""
+        run = self._runs.get(name)
+        if run is not None:
+            self._runs.move_to_end(name)
+            return run
+        async with self._setup.setdefault(name, asyncio.Lock()):
+            run = self._runs.get(name)
+            if run is not None:
+                return run
+            tb_run = await self._tensorboards.backing_run(name, ctx)
+            if not tb_run:
+                if not assign:
+                    return None
+                tensorboard = await self._tensorboards.default_for(name)
+                if not tensorboard:
+                    raise FailedPrecondition(
+                        f"run {name.path} has no backing TensorBoard, nor has its experiment, and the "
+                        "server has no default TensorBoard configured (--vertex-tensorboard)",
+                        reason="NO_BACKING_TENSORBOARD",
+                        metadata={"resource_name": name.path},
+                    )
+                ctx = await self._tensorboards.assign(name, tensorboard)
+                tb_run = layout.tensorboard_run(codec.from_struct(ctx.metadata))
+            run = _RunSeries(tb_run)
+            await self._refresh(name, run)
+            self._runs[name] = run
+            while len(self._runs) > _CACHE_MAX:
+                self._runs.popitem(last=False)
+            return run
+
+    async def _refresh(self, name: RunName, run: _RunSeries) -> None:
+        """Lists the run's series: their IDs, and the largest step any of them holds."""
+        for series in await self._list(name, run.tb_run):
+            run.ids[series.display_name] = last_segment(series.name)
+            run.max_step = max(run.max_step, series.metadata.max_step)
+
+    async def _list(self, name: RunName, tb_run: str) -> list[Any]:
+        client = self._backend.at(name.location).tensorboard
+        found: list[Any] = []
+        token = ""
+        while True:
+            request = tensorboard_service.ListTensorboardTimeSeriesRequest(
+                parent=tb_run, page_size=LIST_PAGE_SIZE, page_token=token
+            )
+
+            async def list_(attempt: Attempt, request: Any = request) -> Any:
+                pager = await client.list_tensorboard_time_series(
+                    request=request, retry=None, timeout=attempt.timeout
+                )
+                return _ListResponse.pb(await first_page(pager))
+
+            try:
+                response = await self._backend.call(list_, "ListTensorboardTimeSeries")
+            except exceptions.NotFound:
+                return []  # the TensorBoard run was deleted: it has no series
+            except exceptions.GoogleAPICallError as exc:
+                raise translate(exc) from exc
+            found.extend(response.tensorboard_time_series)
+            token = response.next_page_token
+            if not token:
+                return found
+
+    async def metric_names(self, name: RunName, tb_run: str) -> tuple[str, ...]:
+        return tuple(sorted(s.display_name for s in await self._list(name, tb_run)))
+
+    async def _ensure_series(self, name: RunName, run: _RunSeries, metrics: Sequence[str]) -> None:
+        if all(m in run.ids for m in metrics):
+            return
+        async with run.create_lock:
+            if all(m in run.ids for m in metrics):
+                return
+            await self._refresh(name, run)  # made by another writer or replica?
+            missing = [m for m in dict.fromkeys(metrics) if m not in run.ids]
+            await asyncio.gather(*(self._create_series(name, run, m) for m in missing))
+
+    async def _create_series(self, name: RunName, run: _RunSeries, metric: str) -> None:
+        client = self._backend.at(name.location).tensorboard
+        request = tensorboard_service.CreateTensorboardTimeSeriesRequest(
+            parent=run.tb_run,
+            tensorboard_time_series=tensorboard_time_series.TensorboardTimeSeries(
+                display_name=metric, value_type=SCALAR, plugin_name="scalars"
+            ),
+        )
+
+        async def create(attempt: Attempt) -> str:
+            try:
+                created = await client.create_tensorboard_time_series(
+                    request=request, retry=None, timeout=attempt.timeout
+                )
+                return last_segment(created.name)
+            except exceptions.AlreadyExists:
+                # Made meanwhile (by another replica, or our own lost first attempt).
+                for series in await self._list(name, run.tb_run):
+                    if series.display_name == metric:
+                        return last_segment(series.name)
+                raise
+
+        try:
+            run.ids[metric] = await self._backend.call(create, "CreateTensorboardTimeSeries")
+        except exceptions.GoogleAPICallError as exc:
+            raise translate(exc, field="batch.series") from exc
+
+    # -- reads --------------------------------------------------------------------------------
+    async def read(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
+        ctx = await self._contexts.get(name)
+        run = await self._run(name, ctx, assign=False)
+        if run is None:
+            return
+        series = {s.display_name: s.name for s in await self._list(name, run.tb_run)}
+        wanted = sorted(m for m in series if not query.metrics or m in set(query.metrics))
+        for metric in wanted:
+            steps, values, walls = await self._export(name, series[metric])
+            if any(steps[i] > steps[i + 1] for i in range(len(steps) - 1)):
+                # Vertex's export order is unspecified (the fake's is by step): sort by step.
+                order = sorted(range(len(steps)), key=steps.__getitem__)
+                steps = array("q", (steps[i] for i in order))
+                values = array("d", (values[i] for i in order))
+                walls = array("q", (walls[i] for i in order))
+            low = bisect.bisect_left(steps, query.start_step)
+            high = len(steps) if query.end_step is None else bisect.bisect_left(steps, query.end_step)
+            for start in range(low, high, READ_MAX_POINTS):
+                stop = min(start + READ_MAX_POINTS, high)
+                yield Series(
+                    metric=metric,
+                    steps=steps[start:stop],
+                    values=values[start:stop],
+                    wall_time_micros=walls[start:stop],
+                )
+
+    async def _export(self, name: RunName, series: str) -> tuple[array[int], array[float], array[int]]:
+        """Every point of one series, page by page (each page retried on its own)."""
+        client = self._backend.at(name.location).tensorboard
+        steps, values, walls = array("q"), array("d"), array("q")
+        token = ""
+        while True:
+            request = tensorboard_service.ExportTensorboardTimeSeriesDataRequest(
+                tensorboard_time_series=series, page_size=EXPORT_PAGE_SIZE, page_token=token
+            )
+
+            async def export(attempt: Attempt, request: Any = request) -> Any:
+                pager = await client.export_tensorboard_time_series_data(
+                    request=request, retry=None, timeout=attempt.timeout
+                )
+                return _ExportResponse.pb(await first_page(pager))
+
+            try:
+                response = await self._backend.call(export, "ExportTensorboardTimeSeriesData")
+            except exceptions.NotFound:
+                break  # deleted while we read
+            except exceptions.GoogleAPICallError as exc:
+                raise translate(exc) from exc
+            for point in response.time_series_data_points:
+                steps.append(point.step)
+                values.append(point.scalar.value)
+                walls.append(codec.micros_of(point.wall_time))
+            token = response.next_page_token
+            if not token:
+                break
+        return steps, values, walls
