@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exprun.client import _api, _names, models, timeseries
+from exprun.client import _api, _config, _names, models, timeseries, writer
 from exprun.client.errors import NotFound
 from exprun.client.experiment import Experiment, tensorboard_name
 from exprun.client.resources import (
@@ -42,6 +42,9 @@ class ExperimentRun(_names.NamedResource):
     `run_name` is a run ID within `experiment` (default: the one from `init`) or a full
     `projects/.../experiments/E/runs/R` name.
     """
+
+    # The writer behind `log_time_series_metrics(..., stream=True)`, made on first use.
+    _owned_writer: writer.TimeSeriesWriter | None = None
 
     def __init__(
         self,
@@ -144,10 +147,15 @@ class ExperimentRun(_names.NamedResource):
         )
 
     def end_run(self, state: RunState | int | str = RunState.COMPLETE) -> None:
-        self._proto = self._call(
-            self._api.stub.EndRun,
-            service_pb2.EndRunRequest(name=self.exprun_name, state=to_proto_state(state)),
-        )
+        """Flushes and closes the run's streamed-time-series writer first, so the run ends with
+        its points stored; a writer error is raised after the run is ended."""
+        try:
+            self._close_stream_writer()
+        finally:
+            self._proto = self._call(
+                self._api.stub.EndRun,
+                service_pb2.EndRunRequest(name=self.exprun_name, state=to_proto_state(state)),
+            )
 
     def get_state(self) -> str:
         """The state's name from the server, as the SDK's `get_state()` returns it."""
@@ -246,17 +254,47 @@ class ExperimentRun(_names.NamedResource):
         metrics: Mapping[str, float],
         step: int | None = None,
         wall_time: timeseries.WallTime | None = None,
+        *,
+        stream: bool = False,
     ) -> None:
         """One point per metric at `step`; with no step, the run's largest step so far + 1.
 
         The server picks that step, so it is right even across processes (the SDK caches it per
         object). No `wall_time` means the server's current UTC time.
+
+        `stream=True` returns at once and hands the point to a `TimeSeriesWriter` owned by this
+        object (created on first use, flushed and closed by `end_run`, by leaving `start_run`'s
+        block, by `close_channels` and at interpreter exit). Its default step is that writer's
+        last step + 1, starting after the run's largest step when it first needs one; its
+        default wall time is the client's clock. Errors surface on a later call.
         """
+        if stream:
+            self._stream_writer().log(metrics, step, wall_time)
+            return
         batch = resources_pb2.TimeSeriesBatch(series=timeseries.step_series(metrics, step, wall_time))
         self._call(
             self._api.stub.WriteTimeSeries,
             service_pb2.WriteTimeSeriesRequest(run=self.exprun_name, batch=batch),
         )
+
+    def time_series_writer(self, **options: Any) -> writer.TimeSeriesWriter:
+        """A new `TimeSeriesWriter` streaming to this run; `options` are its keyword arguments.
+
+        The caller owns it: close it (or use it as a context manager).
+        """
+        return writer.TimeSeriesWriter(self, **options)
+
+    def _stream_writer(self) -> writer.TimeSeriesWriter:
+        current = self._owned_writer
+        if current is None:
+            current = self._owned_writer = writer.TimeSeriesWriter(self)
+        return current
+
+    def _close_stream_writer(self) -> None:
+        current = self._owned_writer
+        if current is not None:
+            self._owned_writer = None
+            current.close()
 
     def log_time_series(
         self,
@@ -538,6 +576,13 @@ def active_run() -> ExperimentRun:
     if _active_run is None:
         raise ValueError("No run is active: call exprun.client.start_run(...) first.")
     return _active_run
+
+
+def close_channels() -> None:
+    """Flushes and closes every open `TimeSeriesWriter` (the runs' own included), then closes
+    every shared channel; later calls open new ones."""
+    writer.close_all()
+    _config.close_channels()
 
 
 def end_run(state: RunState | int | str = RunState.COMPLETE) -> None:

@@ -1,0 +1,986 @@
+"""`TimeSeriesWriter`: streamed time series that never block the training loop for long.
+
+`log` and `log_columns` only append to per-metric column buffers (`array.array`, no protobuf on
+the caller's thread). A background thread owns one `StreamTimeSeries` call: it cuts the buffers
+into batches by size and by age, numbers them, sends at most `max_unacked_batches` ahead of the
+server's cumulative ack, and keeps every batch until it is acknowledged. When the connection
+fails with a transient status (UNAVAILABLE, a torn connection, a server draining for shutdown) it
+reopens the stream with backoff and jitter, learns the committed sequence from `opened`, drops
+what the server already has and resends the rest in order; `(run, metric, step)` overwrites, so
+even a resend the server did not recognise is harmless. A permanent status (INVALID_ARGUMENT,
+NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ...) stops the writer and is
+raised, typed, from the next `log`, `flush` or `close`.
+
+Threading: the sync gRPC API. The background thread iterates the call's responses (acks) and
+supervises reconnects; gRPC's own request thread pulls batches from a generator that cuts and
+encodes them. The sync API was chosen over a `grpc.aio` loop thread because there are only
+~20 messages a second at a million points a second, so per-message overhead does not matter,
+while the sync API needs no event loop (no clash with a user's asyncio loop or Jupyter) and does
+its I/O in the C core with the GIL released. Batches are encoded straight to protobuf wire
+bytes (values are one `memcpy`; varints are vectorised with numpy when it is installed), which is
+several times cheaper than building `TimeSeries` messages from Python numbers.
+
+Memory: buffered plus unacknowledged points never exceed `max_buffered_points`. When full,
+`log` blocks until acks free room (`on_full="block"`) or raises `BufferFull`
+(`on_full="raise"`). Nothing is ever dropped silently: points are only released when acked.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import itertools
+import logging
+import operator
+import os
+import random
+import re
+import socket
+import sys
+import threading
+import time
+import types
+import uuid
+import weakref
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import grpc
+from exprun.client import _api, _config, _names
+from exprun.client.errors import ExprunError, FailedPrecondition, ResourceExhausted, from_rpc_error
+from exprun.client.values import to_micros
+from exprun.v1 import experiment_run_service_pb2 as service_pb2
+from exprun.v1 import resources_pb2
+
+if TYPE_CHECKING:
+    from exprun.client.run import ExperimentRun
+    from exprun.client.timeseries import WallTime
+
+logger = logging.getLogger("exprun.client.writer")
+
+# The server refuses streamed batches of more points than this.
+MAX_STREAM_BATCH_POINTS = 100_000
+# How long interpreter exit waits for each writer that was never closed.
+EXIT_FLUSH_TIMEOUT_SECONDS = 30.0
+
+_STREAM_METHOD = "/exprun.v1.ExperimentRunService/StreamTimeSeries"
+
+# Statuses after which the stream is reopened. UNAVAILABLE is what a refused or torn connection
+# and a draining server give; ABORTED and DEADLINE_EXCEEDED are transient by definition.
+_RETRY_ALWAYS = frozenset(
+    {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.ABORTED, grpc.StatusCode.DEADLINE_EXCEEDED}
+)
+# Statuses that are usually transient (a proxy resetting a stream shows as INTERNAL or UNKNOWN)
+# but could also be a server bug that repeats forever: retried, but only this many times in a row.
+_RETRY_LIMITED = frozenset(
+    {
+        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.UNKNOWN,
+        grpc.StatusCode.RESOURCE_EXHAUSTED,
+        grpc.StatusCode.CANCELLED,
+    }
+)
+_LIMITED_RETRIES = 5
+
+_LITTLE_ENDIAN = sys.byteorder == "little"
+_FORMATS = {"d": ("d", "<d", "=d", "@d"), "q": ("q", "l", "<q", "<l", "=q", "=l", "@q", "@l")}
+
+
+class BufferFull(ResourceExhausted):
+    """`log` found `max_buffered_points` points buffered or unacknowledged with `on_full="raise"`.
+
+    Nothing of the call was buffered; retry it later or lower the logging rate.
+    """
+
+
+_Appenders = tuple[Callable[[float], None], Callable[[int], None], Callable[[int], None]]
+
+
+class _Column:
+    """One metric's buffered points, column-major like the wire format."""
+
+    __slots__ = ("appenders", "field", "steps", "values", "walls")
+
+    def __init__(self, metric: str) -> None:
+        self.field = _bytes_field(1, metric.encode("utf-8"))  # the encoded `TimeSeries.metric`
+        self.steps: array[int] = array("q")
+        self.values: array[float] = array("d")
+        self.walls: array[int] = array("q")
+        # Bound once: `log` appends through these without attribute lookups.
+        self.appenders = (self.values.append, self.steps.append, self.walls.append)
+
+
+@dataclass
+class _Batch:
+    """A numbered batch, kept until acknowledged. Encoded on first send, then resent as is."""
+
+    sequence: int
+    points: int
+    parts: list[tuple[_Column, int, int]] | None
+    payload: bytes | None = None
+
+
+@dataclass
+class _Connection:
+    opened: bool = False
+    done: bool = False
+    last_sent: int = 0
+    call: Any = None
+
+
+class TimeSeriesWriter:
+    """Streams a run's time series in acknowledged batches; see the module docstring.
+
+    `run` is an `ExperimentRun` or a run name (an ID in the `init` experiment, or a full name).
+    `writer_id` names this writer to the server, which remembers the highest batch it committed
+    for it. The default is derived from the run, host, pid and a random suffix, so it is stable
+    across this writer's reconnects but new for every writer. Pass your own stable ID (for
+    example the training job's ID) to make a restarted process continue the same writer: it
+    learns the committed sequence when it opens and numbers its batches after it. Two live
+    writers must never share an ID.
+
+    `log` may be called from any thread (one producer thread is the fast case); rows from
+    several threads interleave in arbitrary order.
+    """
+
+    def __init__(
+        self,
+        run: ExperimentRun | str,
+        *,
+        writer_id: str | None = None,
+        max_batch_points: int = 50_000,
+        max_batch_delay: float = 0.05,
+        max_unacked_batches: int = 16,
+        max_buffered_points: int = 2_000_000,
+        on_full: Literal["block", "raise"] = "block",
+        reconnect_backoff: tuple[float, float] = (0.05, 5.0),
+    ) -> None:
+        if not 1 <= max_batch_points <= MAX_STREAM_BATCH_POINTS:
+            raise ValueError(f"max_batch_points must be between 1 and {MAX_STREAM_BATCH_POINTS}")
+        if max_batch_delay < 0:
+            raise ValueError("max_batch_delay must be >= 0")
+        if max_unacked_batches < 1:
+            raise ValueError("max_unacked_batches must be >= 1")
+        if max_buffered_points < max_batch_points:
+            raise ValueError("max_buffered_points must be >= max_batch_points")
+        if on_full not in ("block", "raise"):
+            raise ValueError('on_full must be "block" or "raise"')
+        low, high = reconnect_backoff
+        if not 0 < low <= high:
+            raise ValueError("reconnect_backoff must be (min, max) with 0 < min <= max")
+        if isinstance(run, str):
+            self.run = _names.run_name(run)
+            self._api = _api.current()
+        else:
+            self.run = run.exprun_name
+            self._api = run._api
+        self.writer_id = writer_id if writer_id is not None else default_writer_id(self.run)
+        self.max_batch_points = max_batch_points
+        self.max_batch_delay = max_batch_delay
+        self.max_unacked_batches = max_unacked_batches
+        self.max_buffered_points = max_buffered_points
+        self.on_full = on_full
+        self._backoff = (float(low), float(high))
+        # The shared channel of the configured target, as run objects use; the stream gets its own
+        # multi-callable because batches travel as pre-encoded bytes.
+        self._method: Any = _config.channel().stream_stream(
+            _STREAM_METHOD,
+            request_serializer=bytes,
+            response_deserializer=service_pb2.StreamTimeSeriesResponse.FromString,
+        )
+        self._metadata = _config.call_metadata()
+        self._open_payload = service_pb2.StreamTimeSeriesRequest(
+            open=service_pb2.StreamOpen(run=self.run, writer_id=self.writer_id)
+        ).SerializeToString()
+
+        # One lock for all state; `log` takes it directly, waiters use the condition on it.
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._open = True  # False once closing or failed: `log` checks one flag
+        self._free = max_buffered_points  # max_buffered_points - buffered - unacknowledged points
+        # Producer side.
+        self._columns: dict[str, _Column] = {}
+        self._appenders: dict[str, _Appenders] = {}
+        self._buffered = 0
+        self._first_buffered_at = 0.0
+        self._logged = 0
+        self._next_step: int | None = None
+        self._step_lock = threading.Lock()
+        # Pipeline side.
+        self._unacked: deque[_Batch] = deque()
+        self._unacked_points = 0
+        self._swapped = 0
+        self._next_sequence = 0  # 0 until the first `opened` tells where to start
+        self._last_assigned = 0
+        self._committed = 0
+        self._acked_points = 0
+        self._cut_now = False
+        self._connection: _Connection | None = None
+        # Lifecycle.
+        self._closing = False
+        self._closed = False
+        self._aborted = False
+        self._error: ExprunError | None = None
+        self._error_raised_by_close = False
+
+        self._thread = threading.Thread(
+            target=self._run_stream, name=f"exprun-writer-{self.writer_id[:40]}", daemon=True
+        )
+        _register(self)
+        self._thread.start()
+
+    # -- counters ---------------------------------------------------------------------------------
+    @property
+    def committed_sequence(self) -> int:
+        """The highest batch sequence the server has acknowledged for this writer."""
+        return self._committed
+
+    @property
+    def points_acked(self) -> int:
+        """Points of this writer acknowledged as durable so far."""
+        return self._acked_points
+
+    @property
+    def points_logged(self) -> int:
+        """Points handed to `log`/`log_columns` so far."""
+        return self._logged
+
+    @property
+    def points_pending(self) -> int:
+        """Points buffered or sent but not yet acknowledged."""
+        with self._cond:
+            return self._buffered + self._unacked_points
+
+    # -- producer API -----------------------------------------------------------------------------
+    def log(
+        self, metrics: Mapping[str, float], step: int | None = None, wall_time: WallTime | None = None
+    ) -> None:
+        """Buffers one point per metric at `step` and returns at once.
+
+        No `step` means this writer's last logged step + 1; before the writer has logged
+        anything, the run's largest step + 1, asked of the server once (1 for an empty run).
+        No `wall_time` means now. Blocks only when `max_buffered_points` are pending and
+        `on_full="block"`.
+        """
+        # The hot path of per-step logging: keep it to plain appends under one lock.
+        micros = _time_ns() // 1000 if wall_time is None else to_micros(wall_time)
+        if step is None:
+            if self._next_step is None:
+                self._start_default_steps()
+        elif step.__class__ is not int or step < 0:
+            step = _checked_step(step)
+        count = len(metrics)
+        with self._lock:
+            if not self._open or count > self._free:
+                self._make_room(count)
+            if step is None:
+                step = self._next_step
+                assert step is not None
+            appenders = self._appenders
+            done = 0
+            try:
+                for metric, value in metrics.items():
+                    append = appenders.get(metric)
+                    if append is None:
+                        append = self._add_column(metric).appenders
+                    if value.__class__ is bool:
+                        raise TypeError(f"Value for metric {metric} is a bool but must be a number")
+                    append_value, append_step, append_wall = append
+                    try:
+                        append_value(value)
+                    except TypeError:
+                        kind = type(value).__name__
+                        message = f"Value for metric {metric} is of type {kind} but must be a number"
+                        raise TypeError(message) from None
+                    append_step(step)
+                    append_wall(micros)
+                    done += 1
+            except BaseException:
+                # A row is all or nothing: take back the metrics of this call already appended.
+                for metric in itertools.islice(metrics, done):
+                    column = self._columns[metric]
+                    del column.values[-1], column.steps[-1], column.walls[-1]
+                raise
+            self._next_step = step + 1
+            self._logged += count
+            self._free -= count
+            before = self._buffered
+            self._buffered = before + count
+            if before == 0 or before < self.max_batch_points <= before + count:
+                self._wake_sender(before)
+
+    def log_columns(
+        self,
+        steps: Sequence[int],
+        columns: Mapping[str, Sequence[float]],
+        wall_time_micros: Sequence[int] | int | None = None,
+    ) -> None:
+        """Buffers aligned columns: row `i` is `{metric: columns[metric][i]}` at `steps[i]`.
+
+        The fast path: lists, `array.array` and numpy arrays are accepted (numpy is never
+        required); float64/int64 arrays are copied with one `memcpy`. `wall_time_micros` is one
+        wall time per row, one for every row, or None for now. A call larger than the free room
+        is admitted in slices as acks free room (or refused whole with `on_full="raise"`).
+        """
+        if not columns:
+            raise ValueError("columns must hold at least one metric")
+        step_column = _as_array(steps, "q", "steps")
+        rows = len(step_column)
+        values = {metric: _as_array(data, "d", f"columns[{metric!r}]") for metric, data in columns.items()}
+        for metric, column in values.items():
+            if len(column) != rows:
+                raise ValueError(f"columns[{metric!r}] has {len(column)} values but steps has {rows}")
+        if wall_time_micros is None or isinstance(wall_time_micros, int):
+            now = time.time_ns() // 1000 if wall_time_micros is None else wall_time_micros
+            walls = array("q", [now]) * rows
+        else:
+            walls = _as_array(wall_time_micros, "q", "wall_time_micros")
+            if len(walls) != rows:
+                raise ValueError(f"wall_time_micros has {len(walls)} entries but steps has {rows}")
+        width = len(values)
+        if width > self.max_buffered_points:
+            raise ValueError(f"{width} metrics in one row exceed max_buffered_points")
+        if rows == 0:
+            return
+        total = rows * width
+        with self._lock:
+            if not self._open:
+                self._raise_unusable()
+            if total <= self._free:
+                self._append_rows(values, step_column, walls, 0, rows)
+                return
+            if self.on_full == "raise":
+                self._raise_full(total)
+        # Too big for the free room: admit slices of at most one batch as acks free room.
+        chunk = max(1, self.max_batch_points // width)
+        for start in range(0, rows, chunk):
+            end = min(rows, start + chunk)
+            with self._lock:
+                self._make_room((end - start) * width)
+                self._append_rows(values, step_column, walls, start, end)
+
+    def _append_rows(
+        self,
+        values: Mapping[str, array[float]],
+        steps: array[int],
+        walls: array[int],
+        start: int,
+        end: int,
+    ) -> None:
+        whole = start == 0 and end == len(steps)
+        step_slice = steps if whole else steps[start:end]
+        wall_slice = walls if whole else walls[start:end]
+        for metric, data in values.items():
+            column = self._columns.get(metric)
+            if column is None:
+                column = self._add_column(metric)
+            column.values.extend(data if whole else data[start:end])
+            column.steps.extend(step_slice)
+            column.walls.extend(wall_slice)
+        self._next_step = steps[end - 1] + 1
+        count = (end - start) * len(values)
+        self._logged += count
+        self._free -= count
+        before = self._buffered
+        self._buffered = before + count
+        if before == 0 or before < self.max_batch_points <= before + count:
+            self._wake_sender(before)
+
+    def _add_column(self, metric: str) -> _Column:
+        if not isinstance(metric, str):
+            raise TypeError(f"metric names must be str, not {type(metric).__name__}")
+        column = _Column(metric)
+        self._columns[metric] = column
+        self._appenders[metric] = column.appenders
+        return column
+
+    def _wake_sender(self, before: int) -> None:
+        """The buffer just started a batch (its delay starts now) or filled one (lock held)."""
+        if before == 0:
+            self._first_buffered_at = time.monotonic()
+        self._cond.notify_all()
+
+    def _make_room(self, count: int) -> None:
+        """Raises if the writer is unusable; waits (lock held) until `count` more points fit, or
+        raises `BufferFull`."""
+        if not self._open:
+            self._raise_unusable()
+        while count > self._free:
+            if not self._open:
+                self._raise_unusable()
+            if self.on_full == "raise":
+                self._raise_full(count)
+            # A full buffer is ripe: make sure the sender cuts it even if it is below one batch.
+            self._cut_now = True
+            self._cond.notify_all()
+            self._cond.wait()
+
+    def _raise_full(self, count: int) -> None:
+        pending = self.max_buffered_points - self._free
+        raise BufferFull(
+            grpc.StatusCode.RESOURCE_EXHAUSTED,
+            f"{pending} points are buffered or unacknowledged; {count} more would exceed "
+            f"max_buffered_points={self.max_buffered_points}",
+            reason="WRITER_BUFFER_FULL",
+            domain="exprun.client",
+            metadata={"pending_points": str(pending), "max_buffered_points": str(self.max_buffered_points)},
+        )
+
+    def _start_default_steps(self) -> None:
+        """Fetches the run's largest step once, before this writer's first default step."""
+        with self._step_lock:
+            if self._next_step is not None:
+                return
+            request = service_pb2.ReadTimeSeriesRequest(run=self.run, max_points=1)
+            largest = 0
+            for chunk in self._api.stream(self._api.stub.ReadTimeSeries, request):
+                for series in chunk.series:
+                    if series.steps:
+                        largest = max(largest, max(series.steps))
+            with self._cond:
+                if self._next_step is None:
+                    self._next_step = largest + 1
+
+    # -- flush and close --------------------------------------------------------------------------
+    def flush(self, timeout: float | None = None) -> None:
+        """Waits until every point logged before the call is acknowledged as durable.
+
+        Raises the writer's error if it stopped, and `TimeoutError` if `timeout` seconds pass
+        first (the points stay pending and are still sent).
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            if self._error is not None:
+                self._raise_error()
+            target_points = self._logged
+            if self._swapped < target_points:
+                self._cut_now = True
+                self._cond.notify_all()
+            self._wait(lambda: self._swapped >= target_points, deadline)
+            target_sequence = self._last_assigned
+            self._wait(lambda: self._committed >= target_sequence, deadline)
+
+    def _wait(self, done: Callable[[], bool], deadline: float | None) -> None:
+        while not done():
+            if self._error is not None:
+                self._raise_error()
+            if self._aborted:
+                raise RuntimeError("TimeSeriesWriter was aborted")
+            if deadline is None:
+                self._cond.wait()
+            else:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    pending = self._buffered + self._unacked_points
+                    raise TimeoutError(
+                        f"TimeSeriesWriter: {pending} points not acknowledged yet (they stay pending)"
+                    )
+                self._cond.wait(remaining)
+
+    def close(self, timeout: float | None = None) -> None:
+        """Flushes, half-closes the stream and stops the background thread. Idempotent.
+
+        Raises the writer's error if it stopped (once). If `timeout` passes first, the stream is
+        cancelled and `TimeoutError` names how many points were not acknowledged: those points
+        are not written by this writer.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if self._begin_close():
+            self._finish_close(deadline)
+
+    def _begin_close(self) -> bool:
+        """Stops `log` and tells the sender to cut and send everything; False if already closed."""
+        with self._cond:
+            if self._closed:
+                return False
+            self._closing = True
+            self._open = False
+            self._cut_now = True
+            self._cond.notify_all()
+            return True
+
+    def _finish_close(self, deadline: float | None) -> None:
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        self._thread.join(remaining)
+        if self._thread.is_alive():
+            with self._cond:
+                self._aborted = True
+                self._cond.notify_all()
+                connection = self._connection
+                pending = self._buffered + self._unacked_points
+                self._closed = True
+            if connection is not None and connection.call is not None:
+                connection.call.cancel()
+            self._thread.join(5.0)
+            _unregister(self)
+            raise TimeoutError(
+                f"TimeSeriesWriter {self.writer_id!r} closed with {pending} points not acknowledged "
+                "in time; they were not written"
+            )
+        _unregister(self)
+        with self._cond:
+            self._closed = True
+            if self._error is not None and not self._error_raised_by_close:
+                self._error_raised_by_close = True
+                self._raise_error()
+
+    def __enter__(self) -> TimeSeriesWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: types.TracebackType | None,
+    ) -> None:
+        """Closes (flushing). If the block raised, a failing close is noted on that exception
+        instead of replacing it."""
+        if exc is None:
+            self.close()
+            return
+        try:
+            self.close()
+        except Exception as close_error:
+            exc.add_note(f"TimeSeriesWriter.close() also failed: {close_error!r}")
+
+    def _raise_unusable(self) -> None:
+        if self._error is not None:
+            self._raise_error()
+        raise ValueError("TimeSeriesWriter is closed")
+
+    def _raise_error(self) -> None:
+        assert self._error is not None
+        raise self._error.with_traceback(None)
+
+    def _fail(self, error: ExprunError) -> None:
+        """Stops the writer (lock held). Points still pending are reported, not dropped silently."""
+        if self._error is None:
+            pending = self._buffered + self._unacked_points
+            error.add_note(
+                f"TimeSeriesWriter {self.writer_id!r} stopped; {pending} points logged to it were "
+                f"not acknowledged and are not written ({self._acked_points} were)."
+            )
+            self._error = error
+        self._open = False
+        self._cond.notify_all()
+
+    # -- the sending side (runs on gRPC's request thread) -----------------------------------------
+    def _requests(self, connection: _Connection) -> Iterator[bytes]:
+        """The requests of one stream: `open`, then batches in sequence order as the window allows.
+
+        Returns (half-closing the stream) when the writer is closing and everything is sent.
+        """
+        yield self._open_payload
+        while True:
+            with self._cond:
+                batch = self._next_to_send(connection)
+            if batch is None:
+                return
+            payload = batch.payload
+            if payload is None:
+                # Encoded once, on first send; a previous connection's generator may be encoding
+                # the same batch concurrently, which is harmless (same bytes).
+                parts = batch.parts
+                if parts is None:
+                    payload = batch.payload
+                else:
+                    try:
+                        payload = _encode_request(batch.sequence, parts)
+                    except Exception as error:  # a bug here must not vanish inside gRPC's thread
+                        with self._cond:
+                            self._fail(
+                                ExprunError(grpc.StatusCode.INTERNAL, f"encoding a batch failed: {error!r}")
+                            )
+                        return
+                    batch.payload = payload
+                    batch.parts = None
+            assert payload is not None
+            yield payload
+
+    def _next_to_send(self, connection: _Connection) -> _Batch | None:
+        """The next batch to send on `connection` (lock held), cutting the buffer when ripe.
+
+        Waits for `opened`, for window room and for a ripe buffer; None means stop sending.
+        """
+        while True:
+            if connection.done or self._aborted or self._error is not None:
+                return None
+            if connection.opened:
+                in_flight = connection.last_sent - self._committed
+                if in_flight < self.max_unacked_batches:
+                    if self._unacked and self._unacked[-1].sequence > connection.last_sent:
+                        index = connection.last_sent + 1 - self._unacked[0].sequence
+                        batch = self._unacked[max(0, index)]
+                        connection.last_sent = batch.sequence
+                        return batch
+                    if self._buffered and self._ripe():
+                        self._cut()
+                        continue
+                if (
+                    self._closing
+                    and not self._buffered
+                    and (not self._unacked or self._unacked[-1].sequence <= connection.last_sent)
+                ):
+                    return None
+            timeout = 1.0
+            if self._buffered and connection.opened:
+                due = self._first_buffered_at + self.max_batch_delay - time.monotonic()
+                timeout = min(timeout, max(due, 0.001))
+            self._cond.wait(timeout)
+
+    def _ripe(self) -> bool:
+        return (
+            self._cut_now
+            or self._closing
+            or self._buffered >= self.max_batch_points
+            or time.monotonic() >= self._first_buffered_at + self.max_batch_delay
+        )
+
+    def _cut(self) -> None:
+        """Moves the whole buffer into numbered batches of at most `max_batch_points` (lock held).
+
+        Only lengths are computed here; the columns are encoded outside the lock when sent.
+        """
+        columns, self._columns, self._appenders = self._columns, {}, {}
+        points, self._buffered = self._buffered, 0
+        self._cut_now = False
+        for plan in _plan_batches(columns, self.max_batch_points):
+            size = sum(end - start for _, start, end in plan)
+            self._last_assigned = self._next_sequence
+            self._unacked.append(_Batch(self._next_sequence, size, plan))
+            self._next_sequence += 1
+        self._unacked_points += points
+        self._swapped += points
+
+    # -- the receiving side (the writer's thread) -------------------------------------------------
+    def _run_stream(self) -> None:
+        failures = 0
+        while True:
+            with self._cond:
+                if self._error is not None or self._aborted:
+                    return
+                if self._closing and not self._buffered and not self._unacked:
+                    return
+                connection = _Connection()
+                self._connection = connection
+            progressed = False
+            status: Any = None
+            try:
+                call = self._method(self._requests(connection), metadata=self._metadata)
+                connection.call = call
+                for response in call:
+                    progressed = self._on_response(connection, response) or progressed
+            except grpc.RpcError as error:
+                status = error
+            except Exception as error:  # e.g. the channel was closed under the writer
+                with self._cond:
+                    self._fail(ExprunError(grpc.StatusCode.UNKNOWN, f"stream failed: {error!r}"))
+                return
+            finally:
+                with self._cond:
+                    connection.done = True
+                    self._cond.notify_all()
+                if connection.call is not None:
+                    connection.call.cancel()
+            with self._cond:
+                if self._error is not None or self._aborted:
+                    return
+                if status is None and self._closing and not self._buffered and not self._unacked:
+                    return
+            if status is not None:
+                code = status.code()
+                failures = 0 if progressed else failures + 1
+                if code not in _RETRY_ALWAYS and (code not in _RETRY_LIMITED or failures > _LIMITED_RETRIES):
+                    with self._cond:
+                        self._fail(from_rpc_error(status))
+                    return
+                logger.debug("stream of writer %s ended with %s; reconnecting", self.writer_id, code)
+            else:
+                failures = 0 if progressed else failures + 1
+            self._sleep_backoff(failures)
+
+    def _sleep_backoff(self, failures: int) -> None:
+        low, high = self._backoff
+        delay = min(high, low * 2 ** min(failures, 30)) * random.uniform(0.5, 1.0)
+        deadline = time.monotonic() + delay
+        with self._cond:
+            while not (self._aborted or self._error is not None):
+                if self._closing and not self._buffered and not self._unacked:
+                    return
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._cond.wait(remaining)
+
+    def _on_response(self, connection: _Connection, response: Any) -> bool:
+        """Applies `opened` or an ack (lock taken). True when the server made progress."""
+        kind = response.WhichOneof("kind")
+        with self._cond:
+            if kind == "opened":
+                committed = response.opened.committed_sequence
+                if self._next_sequence == 0:
+                    # First open: number batches after whatever this writer ID committed before.
+                    self._next_sequence = committed + 1
+                elif committed >= self._next_sequence:
+                    self._fail(
+                        FailedPrecondition(
+                            grpc.StatusCode.FAILED_PRECONDITION,
+                            f"writer {self.writer_id!r} has sequence {committed} committed, beyond the "
+                            f"{self._next_sequence - 1} this writer numbered: another writer uses this ID",
+                            reason="WRITER_ID_IN_USE",
+                            domain="exprun.client",
+                        )
+                    )
+                    return False
+                elif committed < self._committed:
+                    logger.warning(
+                        "server reports sequence %d committed for writer %s after acknowledging %d",
+                        committed,
+                        self.writer_id,
+                        self._committed,
+                    )
+                self._acknowledge(committed)
+                connection.opened = True
+                connection.last_sent = self._committed
+                self._cond.notify_all()
+                return not self._unacked
+            if kind == "ack":
+                before = self._committed
+                self._acknowledge(response.ack.committed_sequence)
+                return self._committed > before
+            return False
+
+    def _acknowledge(self, committed: int) -> None:
+        """Releases every batch up to `committed` (lock held)."""
+        unacked = self._unacked
+        released = False
+        while unacked and unacked[0].sequence <= committed:
+            batch = unacked.popleft()
+            self._unacked_points -= batch.points
+            self._free += batch.points
+            self._acked_points += batch.points
+            released = True
+        if committed > self._committed:
+            self._committed = committed
+        if released:
+            self._cond.notify_all()
+
+
+_time_ns = time.time_ns
+
+
+def _checked_step(step: Any) -> int:
+    value = operator.index(step)
+    if value < 0:
+        raise ValueError(f"step must be >= 0, not {value}")
+    return value
+
+
+def default_writer_id(run: str) -> str:
+    """`{run}-{host}-{pid}-{random}`: unique per writer, readable in the server's writer table."""
+    run_id = _names.segment(run, "runs") or "run"
+    host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())[:40] or "host"
+    return f"{run_id[:60]}-{host}-{os.getpid()}-{uuid.uuid4().hex[:8]}"[:128]
+
+
+# -- columns ----------------------------------------------------------------------------------------
+def _as_array(data: Any, typecode: Literal["d", "q"], what: str) -> array[Any]:
+    """A private copy of `data` as `array(typecode)`: one `memcpy` for matching buffers."""
+    if isinstance(data, array):
+        if data.typecode == typecode or (typecode == "q" and data.typecode == "l" and data.itemsize == 8):
+            copy: array[Any] = array(typecode)
+            copy.frombytes(memoryview(data).cast("B"))
+            return copy
+        data = data.tolist()
+    elif not isinstance(data, list | tuple | range):
+        try:
+            view = memoryview(data)
+        except TypeError:
+            view = None
+        if view is not None:
+            if view.ndim != 1:
+                raise ValueError(f"{what} must be one-dimensional")
+            native = view.format in _FORMATS[typecode] and view.itemsize == 8 and _LITTLE_ENDIAN
+            if native and view.c_contiguous:
+                copy = array(typecode)
+                copy.frombytes(view.cast("B"))
+                return copy
+            to_list = getattr(data, "tolist", None)
+            data = to_list() if callable(to_list) else view.tolist()
+    try:
+        return array(typecode, data)
+    except TypeError as error:
+        kind = "integers" if typecode == "q" else "numbers"
+        raise TypeError(f"{what} must hold {kind}: {error}") from None
+    except OverflowError as error:
+        raise ValueError(f"{what} holds a value out of the int64 range: {error}") from None
+
+
+def _plan_batches(columns: Mapping[str, _Column], max_points: int) -> list[list[tuple[_Column, int, int]]]:
+    """Slices of columns, at most `max_points` per batch and each metric at most once per batch."""
+    batches: list[list[tuple[_Column, int, int]]] = []
+    current: list[tuple[_Column, int, int]] = []
+    room = max_points
+    for column in columns.values():
+        length = len(column.values)
+        start = 0
+        while start < length:
+            take = min(room, length - start)
+            current.append((column, start, start + take))
+            start += take
+            room -= take
+            if room == 0:
+                batches.append(current)
+                current, room = [], max_points
+    if current:
+        batches.append(current)
+    return batches
+
+
+# -- wire encoding ----------------------------------------------------------------------------------
+# A `StreamTimeSeriesRequest{batch: SequencedBatch{sequence, batch: TimeSeriesBatch{series...}}}`
+# written field by field: TimeSeries is {1: metric, 2: steps (packed varint), 3: values (packed
+# double), 4: wall_time_micros (packed varint)}. Unit tests compare it with protobuf's own bytes.
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _bytes_field(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+_numpy: Any = None
+_numpy_checked = False
+
+
+def _np() -> Any:
+    global _numpy, _numpy_checked
+    if not _numpy_checked:
+        try:
+            _numpy = importlib.import_module("numpy")
+        except ImportError:
+            _numpy = None
+        _numpy_checked = True
+    return _numpy
+
+
+def _packed_varints(number: int, column: array[int], start: int, end: int) -> bytes:
+    """Field `number` as packed varints of `column[start:end]` (non-empty)."""
+    count = end - start
+    segment = column if count == len(column) else column[start:end]
+    first = segment[0]
+    if first >= 0 and segment[-1] == first and segment.tobytes() == segment[:1].tobytes() * count:
+        # One value repeated: the wall times of one log_columns call.
+        return _bytes_field(number, _varint(first) * count)
+    numpy = _np()
+    if numpy is not None:
+        payload = _numpy_varints(numpy, segment)
+        if payload is not None:
+            return _bytes_field(number, payload)
+    message = resources_pb2.TimeSeries()
+    getattr(message, _INT_FIELDS[number]).extend(segment.tolist())
+    return message.SerializeToString()
+
+
+_INT_FIELDS = {2: "steps", 4: "wall_time_micros"}
+# Above this many runs of equal varint length, protobuf's encoder is faster than numpy's loop.
+_MAX_NUMPY_RUNS = 64
+_numpy_thresholds: Any = None
+
+
+def _numpy_varints(numpy: Any, column: array[int]) -> bytes | None:
+    """Varints of int64s, vectorised: each run of equal encoded length is one 2-D byte block.
+
+    None when the lengths change too often (random values), for the caller to fall back.
+    """
+    global _numpy_thresholds
+    if _numpy_thresholds is None:
+        _numpy_thresholds = numpy.array([1 << (7 * k) for k in range(1, 10)], dtype=numpy.uint64)
+    values = numpy.frombuffer(column, dtype=numpy.uint64)
+    lengths = numpy.searchsorted(_numpy_thresholds, values, side="right") + 1
+    edges = numpy.flatnonzero(lengths[1:] != lengths[:-1]) + 1
+    if len(edges) > _MAX_NUMPY_RUNS:
+        return None
+    bounds = [0, *edges.tolist(), len(values)]
+    parts = []
+    for start, end in itertools.pairwise(bounds):
+        run = values[start:end]
+        width = int(lengths[start])
+        block = numpy.empty((end - start, width), dtype=numpy.uint8)
+        for k in range(width - 1):
+            block[:, k] = ((run >> numpy.uint64(7 * k)) & numpy.uint64(0x7F)) | numpy.uint64(0x80)
+        block[:, width - 1] = run >> numpy.uint64(7 * (width - 1))
+        parts.append(block.tobytes())
+    return b"".join(parts)
+
+
+def _series_bytes(column: _Column, start: int, end: int) -> bytes:
+    values = column.values if end - start == len(column.values) else column.values[start:end]
+    if not _LITTLE_ENDIAN:
+        values = array("d", values)
+        values.byteswap()
+    body = b"".join(
+        (
+            column.field,
+            _packed_varints(2, column.steps, start, end),
+            _bytes_field(3, values.tobytes()),
+            _packed_varints(4, column.walls, start, end),
+        )
+    )
+    return _bytes_field(1, body)
+
+
+def _encode_request(sequence: int, parts: Sequence[tuple[_Column, int, int]]) -> bytes:
+    """The wire bytes of `StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))`."""
+    series = b"".join(_series_bytes(column, start, end) for column, start, end in parts)
+    sequenced = b"\x08" + _varint(sequence) + _bytes_field(2, series)
+    return _bytes_field(2, sequenced)
+
+
+# -- writers still open at interpreter exit ---------------------------------------------------------
+_live: weakref.WeakSet[TimeSeriesWriter] = weakref.WeakSet()
+_live_lock = threading.Lock()
+_atexit_registered = False
+
+
+def _register(writer: TimeSeriesWriter) -> None:
+    global _atexit_registered
+    with _live_lock:
+        _live.add(writer)
+        if not _atexit_registered:
+            atexit.register(_close_at_exit)
+            _atexit_registered = True
+
+
+def _unregister(writer: TimeSeriesWriter) -> None:
+    with _live_lock:
+        _live.discard(writer)
+
+
+def close_all(timeout: float | None = None) -> None:
+    """Closes (flushing) every writer of this process that is still open, all within `timeout`
+    seconds in total; errors are logged (points not acknowledged are counted in them)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with _live_lock:
+        writers = list(_live)
+    closing = [writer for writer in writers if writer._begin_close()]
+    for writer in closing:
+        try:
+            writer._finish_close(deadline)
+        except Exception as error:
+            logger.warning("closing time-series writer %s failed: %s", writer.writer_id, error)
+
+
+def _close_at_exit() -> None:
+    close_all(EXIT_FLUSH_TIMEOUT_SECONDS)
+
+
+__all__ = ["MAX_STREAM_BATCH_POINTS", "BufferFull", "TimeSeriesWriter", "close_all", "default_writer_id"]
