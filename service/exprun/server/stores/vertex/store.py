@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 
 from exprun.server.core import layouts
-from exprun.server.core.errors import AlreadyExists, FailedPrecondition
+from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition
 from exprun.server.core.model import (
     Artifact,
     Execution,
@@ -27,6 +27,7 @@ from exprun.server.core.model import (
     RunState,
     Series,
     SeriesQuery,
+    TimeSeriesWrite,
     WriteResult,
     WriterPosition,
 )
@@ -199,6 +200,33 @@ class VertexRunStore(RunStore):
     ) -> WriteResult:
         with _boundary():
             return await self._timeseries.write(name, series, position)
+
+    async def write_time_series_batch(
+        self, writes: Sequence[TimeSeriesWrite]
+    ) -> list[WriteResult | ExprunError]:
+        """The ingest pipeline's coalesced batches: each run's batches go out together (shared
+        WriteTensorboardRunData requests, one metadata update), runs concurrently. A run's
+        error fails that run's batches only."""
+        results: list[WriteResult | ExprunError | None] = [None] * len(writes)
+        by_run: dict[RunName, list[int]] = {}
+        for i, write in enumerate(writes):
+            by_run.setdefault(write.name, []).append(i)
+
+        async def run_batches(name: RunName, indices: list[int]) -> None:
+            try:
+                with _boundary():
+                    done = await self._timeseries.write_many(
+                        name, [(writes[i].series, writes[i].position) for i in indices]
+                    )
+            except ExprunError as error:
+                for i in indices:
+                    results[i] = error
+                return
+            for i, result in zip(indices, done, strict=True):
+                results[i] = result
+
+        await asyncio.gather(*(run_batches(name, indices) for name, indices in by_run.items()))
+        return [r for r in results if r is not None]
 
     async def committed_sequence(self, name: RunName, writer_id: str) -> int:
         with _boundary():

@@ -74,13 +74,23 @@ class _Column:
     wall_time_micros: Sequence[int]
 
 
-def _distinct(steps: Sequence[int], values: Sequence[float], walls: Sequence[int]) -> _Column | None:
-    """None when the steps are distinct; else the columns with the last point of each step."""
-    if len(set(steps)) == len(steps):
-        return None
+def _distinct(metric: str, steps: Sequence[int], values: Sequence[float], walls: Sequence[int]) -> _Column:
+    """The column with only the last point of each step (a repeated step overwrites)."""
+    if isinstance(steps, range) or len(set(steps)) == len(steps):
+        return _Column(metric, steps, values, walls)
     last = {step: i for i, step in enumerate(steps)}
     keep = sorted(last.values())
-    return _Column("", [steps[i] for i in keep], [values[i] for i in keep], [walls[i] for i in keep])
+    return _Column(metric, [steps[i] for i in keep], [values[i] for i in keep], [walls[i] for i in keep])
+
+
+def _joined(metric: str, columns: list[_Column]) -> _Column:
+    """One metric's columns from several batches, later points winning."""
+    if len(columns) == 1:
+        return columns[0]
+    steps = [step for c in columns for step in c.steps]
+    values = [value for c in columns for value in c.values]
+    walls = [wall for c in columns for wall in c.wall_time_micros]
+    return _distinct(metric, steps, values, walls)
 
 
 class TimeSeries:
@@ -100,57 +110,86 @@ class TimeSeries:
     async def write(
         self, name: RunName, series: Sequence[Series], position: WriterPosition | None
     ) -> WriteResult:
+        return (await self.write_many(name, [(series, position)]))[0]
+
+    async def write_many(
+        self, name: RunName, batches: Sequence[tuple[Sequence[Series], WriterPosition | None]]
+    ) -> list[WriteResult]:
+        """Several batches of one run, in order, as if written one after the other, in as few
+        requests as their points need and one metadata update for all their positions.
+
+        A batch at or below its writer's committed sequence (also one committed by an earlier
+        batch of this call) writes nothing. A later batch's point overwrites an earlier one's
+        at the same (metric, step), as sequential writes would."""
         ctx = await self._contexts.get(name)
         meta = codec.from_struct(ctx.metadata)
-        if position is not None:
-            committed = layout.writer_sequence(meta, position.writer_id)
-            if position.sequence <= committed:
-                return WriteResult(committed_sequence=committed, points_written=0)
-        run = await self._run(name, ctx, assign=True)
-        assert run is not None
-        written = await self._write_points(name, run, series)
-        known = set(layout.time_series(meta))
-        new = sorted({s.metric for s in series} - known)
-        if not new and position is None:
-            return WriteResult(committed_sequence=0, points_written=written)
-
-        def record(metadata: layout.Metadata) -> None:
-            if new:
-                layout.add_time_series(metadata, new)
+        results: list[WriteResult | None] = [None] * len(batches)
+        sequences: dict[str, int] = {}
+        accepted: list[int] = []
+        for i, (_, position) in enumerate(batches):
             if position is not None:
-                layout.advance_writer(metadata, position.writer_id, position.sequence)
+                done = sequences.get(position.writer_id)
+                if done is None:
+                    done = layout.writer_sequence(meta, position.writer_id)
+                if position.sequence <= done:
+                    results[i] = WriteResult(committed_sequence=done, points_written=0)
+                    continue
+                sequences[position.writer_id] = position.sequence
+            accepted.append(i)
+        if accepted:
+            run = await self._run(name, ctx, assign=True)
+            assert run is not None
+            counts = await self._write_points(name, run, [batches[i][0] for i in accepted])
+            metrics = {s.metric for i in accepted for s in batches[i][0]}
+            new = sorted(metrics - set(layout.time_series(meta)))
+            if new or sequences:
 
-        ctx = await self._contexts.update(name, record, field="batch.series")
-        committed = 0
-        if position is not None:
-            committed = layout.writer_sequence(codec.from_struct(ctx.metadata), position.writer_id)
-        return WriteResult(committed_sequence=committed, points_written=written)
+                def record(metadata: layout.Metadata) -> None:
+                    if new:
+                        layout.add_time_series(metadata, new)
+                    for writer_id, sequence in sequences.items():
+                        layout.advance_writer(metadata, writer_id, sequence)
+
+                await self._contexts.update(name, record, field="batch.series")
+            for i, count in zip(accepted, counts, strict=True):
+                position = batches[i][1]
+                results[i] = WriteResult(position.sequence if position else 0, count)
+        return [r for r in results if r is not None]
 
     async def committed(self, name: RunName, writer_id: str) -> int:
         """Read fresh: a reconnecting stream may have written through another replica."""
         ctx = await self._contexts.get(name, fresh=True)
         return layout.writer_sequence(codec.from_struct(ctx.metadata), writer_id)
 
-    async def _write_points(self, name: RunName, run: _RunSeries, series: Sequence[Series]) -> int:
-        """Writes every point; returns how many distinct (metric, step) points that was."""
-        defaults = any(s.steps is None for s in series)
+    async def _write_points(
+        self, name: RunName, run: _RunSeries, batches: Sequence[Sequence[Series]]
+    ) -> list[int]:
+        """Writes every point; returns each batch's count of distinct (metric, step) points.
+
+        Default steps continue after the largest step before their batch, all series of a batch
+        from the same base, like one SDK `log_time_series_metrics` call each."""
+        defaults = any(s.steps is None for batch in batches for s in batch)
         async with run.steps_lock if defaults else contextlib.nullcontext():
             if defaults:
                 await self._refresh(name, run)  # the server's max_step, with other writers' steps
-            base = run.max_step
-            columns = []
-            for s in series:
-                steps: Sequence[int] = range(base + 1, base + 1 + len(s)) if s.steps is None else s.steps
-                column = _distinct(steps, s.values, s.wall_time_micros)
-                if column is None:
-                    columns.append(_Column(s.metric, steps, s.values, s.wall_time_micros))
-                else:
-                    columns.append(_Column(s.metric, column.steps, column.values, column.wall_time_micros))
+            top = run.max_step
+            parts: dict[str, list[_Column]] = {}
+            counts = []
+            for batch in batches:
+                base, count = top, 0
+                for s in batch:
+                    steps: Sequence[int] = range(base + 1, base + 1 + len(s)) if s.steps is None else s.steps
+                    column = _distinct(s.metric, steps, s.values, s.wall_time_micros)
+                    parts.setdefault(s.metric, []).append(column)
+                    count += len(column.steps)
+                    if column.steps:
+                        top = max(top, max(column.steps))
+                counts.append(count)
+            columns = [_joined(metric, columns) for metric, columns in parts.items()]
             await self._ensure_series(name, run, [c.metric for c in columns])
             await self._send(name, list(self._requests(run, columns)))
-            top = max((max(c.steps) for c in columns if c.steps), default=0)
             run.max_step = max(run.max_step, top)
-        return sum(len(c.steps) for c in columns)
+        return counts
 
     def _requests(self, run: _RunSeries, columns: Sequence[_Column]) -> Iterable[Any]:
         """Raw WriteTensorboardRunDataRequests of at most 5000 points, a series possibly split
