@@ -118,6 +118,14 @@ def test_the_call_log_is_bounded_records_requests_and_can_be_cleared() -> None:
         assert isinstance(fake.calls[0], Call)
         fake.clear_calls()
         assert fake.calls == []
+    silent = VertexFake(max_calls=0)
+    silent.create_tensorboard(PROJECT, LOCATION)
+    with silent:
+        assert silent.address is not None
+        with grpc.insecure_channel(silent.address) as channel:
+            client = TensorboardServiceClient(transport=TensorboardServiceGrpcTransport(channel=channel))
+            client.get_tensorboard(name=f"projects/{PROJECT}/locations/{LOCATION}/tensorboards/tb1")
+        assert silent.calls == []
 
 
 def test_reset_forgets_resources_and_calls(fake: VertexFake, metadata: MetadataServiceClient) -> None:

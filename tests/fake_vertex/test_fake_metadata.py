@@ -25,6 +25,7 @@ from google.cloud.aiplatform_v1.types import (
     RemoveContextChildrenRequest,
     UpdateContextRequest,
 )
+from google.longrunning import operations_pb2  # type: ignore[import-untyped]
 from google.protobuf import field_mask_pb2
 
 from tests.fake_vertex.conftest import (
@@ -254,6 +255,23 @@ def test_delete_context_drops_its_links_but_keeps_artifacts_and_executions(
     )
     with pytest.raises(exceptions.NotFound):
         finish(metadata.delete_context(name=experiment))
+
+
+def test_finished_operations_can_be_polled(metadata: MetadataServiceClient, channel: grpc.Channel) -> None:
+    operation = metadata.delete_context(name=make_context(metadata, "exp1").name)
+    name = operation.operation.name
+    assert name.startswith(f"projects/{NUMBER}/locations/{LOCATION}/operations/")
+    get_operation = channel.unary_unary(
+        "/google.longrunning.Operations/GetOperation",
+        request_serializer=operations_pb2.GetOperationRequest.SerializeToString,
+        response_deserializer=operations_pb2.Operation.FromString,
+    )
+    assert get_operation(operations_pb2.GetOperationRequest(name=name)).done
+    with pytest.raises(grpc.RpcError) as missing:
+        get_operation(
+            operations_pb2.GetOperationRequest(name=f"projects/{NUMBER}/locations/{LOCATION}/operations/1")
+        )
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
 
 
 def test_delete_with_a_stale_etag_is_a_failed_precondition(metadata: MetadataServiceClient) -> None:

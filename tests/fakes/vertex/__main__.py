@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         code=args.error_code,
         seed=args.seed,
     )
-    fake = VertexFake(dict(args.project), faults=faults, seed=args.seed)
+    fake = VertexFake(dict(args.project), faults=faults, seed=args.seed, max_calls=0)
     address = fake.start(args.host, args.port)
     for project, location, tensorboard_id in args.tensorboard:
         print(f"tensorboard {fake.create_tensorboard(project, location, tensorboard_id)}", flush=True)

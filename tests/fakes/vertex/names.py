@@ -114,3 +114,4 @@ def check_id(resource_id: str, rule: re.Pattern[str], field: str, description: s
 METADATA_ID_RULE = "must be 4-128 characters long; valid characters are /[a-z][0-9]-/."
 TENSORBOARD_CHILD_ID_RULE = "must be 1-128 characters long; valid characters are /[a-z][0-9]-/."
 TIME_SERIES_ID_RULE = 'must match "[a-z0-9][a-z0-9-]{0, 127}".'
+SERVER_ID_RULE = "must be 1-128 characters of [a-z0-9-], starting with a letter or digit."

@@ -35,7 +35,7 @@ class PipelineService:
         self._jobs.clear()
 
     def add_job(self, project: str, location: str, job_id: str, state: int) -> str:
-        names.check_id(job_id, names.SERVER_ID, "pipeline job ID", names.TIME_SERIES_ID_RULE)
+        names.check_id(job_id, names.SERVER_ID, "pipeline job ID", names.SERVER_ID_RULE)
         key = (self._projects.number(project), location, job_id)
         name = names.format_name(key, names.PIPELINE_JOB)
         if key in self._jobs:

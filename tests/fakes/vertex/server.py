@@ -56,12 +56,13 @@ class VertexFake:
         *,
         faults: Faults | None = None,
         seed: int = 0,
-        max_calls: int = 10_000,
+        max_calls: int = 1000,
         max_workers: int = 32,
     ) -> None:
         """`project_numbers` maps project IDs to numbers; others get 123456789, 123456790, ... as first seen.
 
-        `seed` drives the random sampling of TensorBoard reads; `max_calls` bounds the call log.
+        `seed` drives the random sampling of TensorBoard reads. The call log keeps the newest `max_calls`
+        requests (0 keeps none: logged requests hold their data points in memory).
         """
         self.projects = names.Projects(project_numbers)
         self.faults = faults or Faults()

@@ -3,7 +3,8 @@
 Modelled on the v1 proto docs: server-assigned numeric IDs for tensorboards and time series (a chosen
 series ID must match `[a-z0-9][a-z0-9-]{0,127}`), experiment/run IDs 1-128 `[a-z0-9-]`, run and series
 display names unique in their parent, at most 5000 points per write request (all or nothing), a repeated
-step overwriting the stored point, `metadata.max_step`/`max_wall_time` kept up to date, BatchRead
+step overwriting the stored point, `metadata.max_step`/`max_wall_time` kept up to date (the largest
+ever written: overwriting the latest point with an earlier one does not lower them), BatchRead
 returning every point up to 1000 per series (100 for tensors and blobs) and else a random sample of that
 many, Read honouring `max_data_points` (default 1000, -1 for all, at most 10000), Export complete, ordered
 by step (`order_by` "step" or "step desc") and paged (1000 by default, at most 10000). The `filter` of Read
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,7 @@ from google.cloud.aiplatform_v1.types import (
     TensorboardRun,
     TensorboardTimeSeries,
     TimeSeriesData,
+    TimeSeriesDataPoint,
     WriteTensorboardExperimentDataRequest,
     WriteTensorboardExperimentDataResponse,
     WriteTensorboardRunDataRequest,
@@ -81,6 +83,7 @@ READ_MAX = 10_000
 FIRST_SERVER_ID = 1000
 
 ValueType = TensorboardTimeSeries.ValueType
+_POINT = TimeSeriesDataPoint.pb()
 _POINT_FIELD = {ValueType.SCALAR: "scalar", ValueType.TENSOR: "tensor", ValueType.BLOB_SEQUENCE: "blobs"}
 _ORDER_FIELDS = frozenset({"create_time", "update_time", "display_name"})
 _DISPLAY_NAME = filters.Schema(
@@ -96,7 +99,25 @@ _TENSORBOARD_FILTER = filters.Schema(
 @dataclass
 class _Series:
     proto: TensorboardTimeSeries
-    points: dict[int, Any] = field(default_factory=dict)  # step → raw TimeSeriesDataPoint
+    # step → the serialized TimeSeriesDataPoint. Bytes, not message objects: millions of points then cost
+    # little memory and no garbage-collector time, and reads splice them into responses unparsed.
+    points: dict[int, bytes] = field(default_factory=dict)
+    # Steps written since metadata.max_wall_time was last brought up to date; they are folded in when
+    # the series is next shown, so a write stays a few passes over its points.
+    unfolded: list[int] = field(default_factory=list)
+
+    def render(self) -> TensorboardTimeSeries:
+        if self.unfolded:
+            metadata = TensorboardTimeSeries.pb(self.proto).metadata
+            latest = metadata.max_wall_time if metadata.HasField("max_wall_time") else None
+            for step in set(self.unfolded):
+                wall_time = _POINT.FromString(self.points[step]).wall_time
+                if latest is None or _later(wall_time, latest):
+                    latest = wall_time
+            if latest is not None:
+                metadata.max_wall_time.CopyFrom(latest)
+            self.unfolded.clear()
+        return clone(self.proto)
 
 
 @dataclass
@@ -117,8 +138,26 @@ class _Tensorboard:
     experiments: dict[str, _Experiment] = field(default_factory=dict)
 
 
-def _sorted_points(series: _Series) -> list[Any]:
+def _sorted_points(series: _Series) -> list[bytes]:
     return [series.points[step] for step in sorted(series.points)]
+
+
+def _repeated(message: Any, field_name: str, blobs: Iterable[bytes]) -> None:
+    """Append serialized messages to a repeated message field of `message` without parsing them one by one."""
+    number = message.DESCRIPTOR.fields_by_name[field_name].number
+    tag = bytes([number << 3 | 2])  # field numbers below 16, length-delimited
+    message.MergeFromString(b"".join(tag + _varint(len(blob)) + blob for blob in blobs))
+
+
+def _varint(value: int) -> bytes:
+    if value < 0x80:
+        return bytes((value,))
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
 
 
 class TensorboardService:
@@ -174,9 +213,6 @@ class TensorboardService:
         shown.run_count = sum(len(experiment.runs) for experiment in board.experiments.values())
         return shown
 
-    def _render_series(self, series: _Series) -> TensorboardTimeSeries:
-        return clone(series.proto)
-
     def _list(
         self,
         items: Sequence[Any],
@@ -199,7 +235,7 @@ class TensorboardService:
         self, location_key: names.Key, tensorboard: Tensorboard, tensorboard_id: str
     ) -> Tensorboard:
         """Create a tensorboard with a chosen ID (the RPC always lets the server choose one)."""
-        names.check_id(tensorboard_id, names.SERVER_ID, "tensorboard ID", names.TIME_SERIES_ID_RULE)
+        names.check_id(tensorboard_id, names.SERVER_ID, "tensorboard ID", names.SERVER_ID_RULE)
         key = (*location_key, tensorboard_id)
         if key in self._tensorboards:
             raise already_exists("Tensorboard", names.format_name(key, names.TENSORBOARD))
@@ -449,21 +485,21 @@ class TensorboardService:
         return BatchCreateTensorboardTimeSeriesResponse(tensorboard_time_series=created)
 
     def get_tensorboard_time_series(self, request: GetTensorboardTimeSeriesRequest) -> TensorboardTimeSeries:
-        return self._render_series(self._series(request.name)[2])
+        return self._series(request.name)[2].render()
 
     def list_tensorboard_time_series(
         self, request: ListTensorboardTimeSeriesRequest
     ) -> ListTensorboardTimeSeriesResponse:
         _, _, run = self._run(request.parent)
         page, token = self._list(
-            [series.proto for series in run.series.values()],
+            list(run.series.values()),
             _DISPLAY_NAME,
             request,
             paging.TENSORBOARD_CHILDREN,
-            _proto_values,
+            lambda series: _proto_values(series.proto),
         )
         return ListTensorboardTimeSeriesResponse(
-            tensorboard_time_series=[clone(proto) for proto in page], next_page_token=token
+            tensorboard_time_series=[series.render() for series in page], next_page_token=token
         )
 
     def delete_tensorboard_time_series(
@@ -475,7 +511,7 @@ class TensorboardService:
 
     # --- writes ----------------------------------------------------------------------------------
 
-    def _plan_write(self, request: WriteTensorboardRunDataRequest) -> list[tuple[_Series, Any]]:
+    def _plan_write(self, request: WriteTensorboardRunDataRequest) -> list[tuple[_Series, list[Any]]]:
         _, _, run = self._run(request.tensorboard_run)
         raw = WriteTensorboardRunDataRequest.pb(request)
         count = sum(len(data.values) for data in raw.time_series_data)
@@ -495,32 +531,28 @@ class TensorboardService:
                     f"TimeSeriesData.value_type {ValueType(data.value_type).name} does not match the "
                     f"time series {data.tensorboard_time_series_id} ({value_type.name})."
                 )
+            values = list(data.values)
             expected = _POINT_FIELD[value_type]
-            for point in data.values:
-                if point.WhichOneof("value") != expected:
-                    raise invalid(
-                        f"A data point of time series {data.tensorboard_time_series_id} ({value_type.name}) "
-                        f"must set {expected}."
-                    )
-            planned.append((series, data))
+            if any(point.WhichOneof("value") != expected for point in values):
+                raise invalid(
+                    f"A data point of time series {data.tensorboard_time_series_id} ({value_type.name}) "
+                    f"must set {expected}."
+                )
+            planned.append((series, values))
         return planned
 
-    def _apply_write(self, planned: list[tuple[_Series, Any]]) -> None:
+    def _apply_write(self, planned: list[tuple[_Series, list[Any]]]) -> None:
         now = clock.now()
-        for series, data in planned:
-            if not data.values:
+        for series, values in planned:
+            if not values:
                 continue
+            steps = [point.step for point in values]
+            blobs = [point.SerializeToString() for point in values]
             had_points = bool(series.points)
-            for point in data.values:
-                series.points[point.step] = point  # a repeated step overwrites
+            series.points.update(zip(steps, blobs, strict=True))  # a repeated step overwrites
             metadata = TensorboardTimeSeries.pb(series.proto).metadata
-            max_step = max(point.step for point in data.values)
-            metadata.max_step = max(max_step, metadata.max_step) if had_points else max_step
-            latest = max(
-                data.values, key=lambda point: (point.wall_time.seconds, point.wall_time.nanos)
-            ).wall_time
-            if not had_points or _later(latest, metadata.max_wall_time):
-                metadata.max_wall_time.CopyFrom(latest)
+            metadata.max_step = max(max(steps), metadata.max_step) if had_points else max(steps)
+            series.unfolded.extend(steps)
             series.proto.update_time = now
 
     def write_tensorboard_run_data(
@@ -547,15 +579,15 @@ class TensorboardService:
 
     # --- reads -----------------------------------------------------------------------------------
 
-    def _sample(self, series: _Series, limit: int) -> list[Any]:
+    def _sample(self, series: _Series, limit: int) -> list[bytes]:
         if limit < 0 or len(series.points) <= limit:
             return _sorted_points(series)
         steps = sorted(self._random.sample(list(series.points), limit))
         return [series.points[step] for step in steps]
 
-    def _data(self, series_id: str, series: _Series, points: list[Any]) -> Any:
+    def _data(self, series_id: str, series: _Series, points: list[bytes]) -> Any:
         data = TimeSeriesData.pb()(tensorboard_time_series_id=series_id, value_type=series.proto.value_type)
-        data.values.extend(points)
+        _repeated(data, "values", points)
         return data
 
     def batch_read_tensorboard_time_series_data(
@@ -605,7 +637,7 @@ class TensorboardService:
             steps = [step for step in steps if (step < last if descending else step > last)]
         page = steps[:size]
         response = ExportTensorboardTimeSeriesDataResponse.pb()()
-        response.time_series_data_points.extend(series.points[step] for step in page)
+        _repeated(response, "time_series_data_points", (series.points[step] for step in page))
         if len(steps) > size:
             response.next_page_token = paging.encode_token(request_key, page[-1])
         return ExportTensorboardTimeSeriesDataResponse.wrap(response)  # type: ignore[no-any-return]
