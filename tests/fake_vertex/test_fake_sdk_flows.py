@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from google.api_core import exceptions
 from google.cloud import aiplatform
 from google.cloud.aiplatform import initializer
 from google.cloud.aiplatform.metadata import metadata as sdk_metadata
@@ -201,7 +202,7 @@ def test_sdk_deletes_the_run_its_tensorboard_run_and_the_experiment(
 
 def test_sdk_rejects_a_duplicate_run_with_already_exists(sdk: VertexFake) -> None:
     start_run(sdk)
-    with pytest.raises(Exception, match="409"):
+    with pytest.raises(exceptions.AlreadyExists):
         aiplatform.ExperimentRun.create("run-1", experiment="exp1")
 
 
