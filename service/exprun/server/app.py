@@ -41,6 +41,18 @@ SERVER_OPTIONS = [
 
 async def open_store(settings: Settings) -> RunStore:
     """Stores are imported only when chosen, so unused backends cost no start-up time."""
+    if settings.store == "vertex":
+        from exprun.server.stores.vertex.config import VertexConfig
+        from exprun.server.stores.vertex.store import open_vertex_store
+
+        return await open_vertex_store(
+            VertexConfig(
+                api_endpoint=settings.vertex_endpoint,
+                plaintext=settings.vertex_plaintext,
+                default_tensorboard=settings.vertex_tensorboard,
+                model_staging_uri=settings.model_staging_uri,
+            )
+        )
     from exprun.server.stores.sqlite.store import SqliteRunStore
 
     return await SqliteRunStore.open(settings.data_dir)
