@@ -62,6 +62,8 @@ class _RunSeries:
     # The largest step seen: the server's `metadata.max_step` at the last listing, and every
     # step written since through this process.
     max_step: int = 0
+    # Listed since the last write: a check for missing series or max_step need not list again.
+    fresh: bool = False
     steps_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     create_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -170,7 +172,7 @@ class TimeSeries:
         from the same base, like one SDK `log_time_series_metrics` call each."""
         defaults = any(s.steps is None for batch in batches for s in batch)
         async with run.steps_lock if defaults else contextlib.nullcontext():
-            if defaults:
+            if defaults and not run.fresh:
                 await self._refresh(name, run)  # the server's max_step, with other writers' steps
             top = run.max_step
             parts: dict[str, list[_Column]] = {}
@@ -189,6 +191,7 @@ class TimeSeries:
             await self._ensure_series(name, run, [c.metric for c in columns])
             await self._send(name, list(self._requests(run, columns)))
             run.max_step = max(run.max_step, top)
+            run.fresh = False
         return counts
 
     def _requests(self, run: _RunSeries, columns: Sequence[_Column]) -> Iterable[Any]:
@@ -281,6 +284,7 @@ class TimeSeries:
         for series in await self._list(name, run.tb_run):
             run.ids[series.display_name] = last_segment(series.name)
             run.max_step = max(run.max_step, series.metadata.max_step)
+        run.fresh = True
 
     async def _list(self, name: RunName, tb_run: str) -> list[Any]:
         client = self._backend.at(name.location).tensorboard
@@ -317,7 +321,8 @@ class TimeSeries:
         async with run.create_lock:
             if all(m in run.ids for m in metrics):
                 return
-            await self._refresh(name, run)  # made by another writer or replica?
+            if not run.fresh:
+                await self._refresh(name, run)  # made by another writer or replica?
             missing = [m for m in dict.fromkeys(metrics) if m not in run.ids]
             await asyncio.gather(*(self._create_series(name, run, m) for m in missing))
 
