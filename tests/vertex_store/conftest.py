@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pathlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -13,9 +13,7 @@ from exprun.server.stores.vertex.config import VertexConfig
 from exprun.server.stores.vertex.store import VertexRunStore, open_vertex_store
 
 from tests.fakes.vertex import VertexFake
-from tests.vertex_store.vertex_support import EXPERIMENT, NUMBER, PROJECT, RUN
-
-OpenStore = Callable[..., Awaitable[VertexRunStore]]
+from tests.vertex_store.vertex_support import EXPERIMENT, NUMBER, PROJECT, RUN, OpenStore
 
 
 @pytest.fixture
@@ -58,4 +56,3 @@ async def store(open_store: OpenStore) -> VertexRunStore:
 async def run(store: VertexRunStore) -> Run:
     await store.create_experiment(Experiment(EXPERIMENT))
     return await store.create_run(Run(RUN))
-

@@ -22,7 +22,16 @@ from exprun.server.stores.vertex.store import VertexRunStore
 from google.protobuf import json_format
 
 from tests.fakes.vertex import VertexFake
-from tests.vertex_store.vertex_support import EXPERIMENT, NUMBER, PROJECT, RUN, STORE, TENSORBOARD, requests
+from tests.vertex_store.vertex_support import (
+    EXPERIMENT,
+    NUMBER,
+    PROJECT,
+    RUN,
+    STORE,
+    TENSORBOARD,
+    OpenStore,
+    requests,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
@@ -38,9 +47,17 @@ async def test_experiment_creation_makes_the_store_and_the_sdks_context(
     store: VertexRunStore, fake: VertexFake
 ) -> None:
     await store.create_experiment(Experiment(EXPERIMENT, description="my desc"))
-    assert fake.call_names() == ["GetMetadataStore", "CreateMetadataStore", "GetMetadataStore", "CreateContext"]
+    assert fake.call_names() == [
+        "GetMetadataStore",
+        "CreateMetadataStore",
+        "GetMetadataStore",
+        "CreateContext",
+    ]
     (create,) = requests(fake, "CreateMetadataStore")
-    assert (create.parent, create.metadata_store_id) == (f"projects/{PROJECT}/locations/us-central1", "default")
+    assert (create.parent, create.metadata_store_id) == (
+        f"projects/{PROJECT}/locations/us-central1",
+        "default",
+    )
     (request,) = requests(fake, "CreateContext")
     assert request.context_id == "exp-1"
     context = request.context
@@ -54,7 +71,10 @@ async def test_experiment_backing_tensorboard_is_stored_as_vertex_names_it(
 ) -> None:
     created = await store.create_experiment(Experiment(EXPERIMENT, backing_tensorboard=TENSORBOARD))
     (request,) = requests(fake, "CreateContext")
-    assert metadata(request.context) == {"experiment_deleted": False, "backing_tensorboard_resource": TB_BY_NUMBER}
+    assert metadata(request.context) == {
+        "experiment_deleted": False,
+        "backing_tensorboard_resource": TB_BY_NUMBER,
+    }
     # ... and reads back in the form the request used.
     assert created.backing_tensorboard == TENSORBOARD
 
@@ -175,17 +195,21 @@ async def test_lists_filter_on_the_names_vertex_returned(
     await store.list_links(run.name, LinkKind.PIPELINE_JOB, ListQuery(page_size=10))
     run_context = f"{STORE}/contexts/exp-1-run-1"
     (runs, pipelines) = requests(fake, "ListContexts")
-    assert runs.filter == f'schema_title = "system.ExperimentRun" AND parent_contexts:"{STORE}/contexts/exp-1"'
+    assert (
+        runs.filter == f'schema_title = "system.ExperimentRun" AND parent_contexts:"{STORE}/contexts/exp-1"'
+    )
     assert pipelines.filter == f'schema_title = "system.PipelineRun" AND parent_contexts:"{run_context}"'
     (artifacts,) = requests(fake, "ListArtifacts")
-    assert artifacts.filter == f'in_context("{run_context}") AND schema_title = "google.ClassificationMetrics"'
+    assert (
+        artifacts.filter == f'in_context("{run_context}") AND schema_title = "google.ClassificationMetrics"'
+    )
     (executions,) = requests(fake, "ListExecutions")
     assert executions.filter == f'in_context("{run_context}")'
     assert NUMBER in runs.filter and PROJECT not in runs.filter
 
 
 async def test_list_runs_learns_the_project_number_first_in_a_fresh_store(
-    open_store: Any, fake: VertexFake, run: Run
+    open_store: OpenStore, fake: VertexFake, run: Run
 ) -> None:
     fresh = await open_store()
     fake.clear_calls()

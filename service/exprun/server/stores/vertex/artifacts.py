@@ -1,16 +1,22 @@
 """Artifacts and executions in a run's context, attributed as the SDK attributes them.
 
-An artifact is created (state LIVE, schema version 0.0.1; an empty ID lets Vertex choose one,
-a 32-hex UUID) and then added to the run's context with AddContextArtifactsAndExecutions,
+An artifact is created (state LIVE, schema version 0.0.1) and then added to the run's context
+with AddContextArtifactsAndExecutions,
 with no Execution and no Event (vertex-mapping.md §4). An execution is got, or created from
 the given fields, and added the same way. Lists filter on `in_context("<run context>")`,
 oldest first.
+
+Where the SDK leaves an artifact's ID to Vertex, exprun picks it: a 32-hex UUID, the shape Vertex
+generates. A retry after a lost answer then meets the artifact its first attempt made instead
+of making a second one nobody would ever attribute.
 """
 
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from exprun.server.core import layouts
@@ -92,6 +98,7 @@ class Artifacts:
     # -- artifacts ----------------------------------------------------------------------------
     async def add(self, name: RunName, artifact: Artifact) -> Artifact:
         ctx = await self._contexts.get(name)
+        artifact = replace(artifact, artifact_id=artifact.artifact_id or uuid.uuid4().hex)
         client = self._backend.at(name.location).metadata
         store = self._backend.numbers.store(name.parent.parent)
         request = metadata_service.CreateArtifactRequest(
