@@ -1,0 +1,69 @@
+"""`python -m bench [--quick] [--only NAME,...]`: runs the benchmarks and prints one table.
+
+Run from the repository root with the project's venv (`.venv/bin/python -m bench`). Data goes
+to `bench/.data/` (deleted as each benchmark ends), peers' venvs to `bench/.venvs/` (kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable
+
+from bench import ingest, latency, reads, startup, streams
+from bench.table import NOT_MEASURED, Row, render
+
+BENCHMARKS: dict[str, Callable[[pathlib.Path, bool], list[Row]]] = {
+    "ingest": ingest.run,
+    "streams64": streams.run,
+    "read": reads.run,
+    "latency": latency.run,
+    "startup": startup.run,
+}
+DATA = pathlib.Path(__file__).resolve().parent / ".data"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller workloads: a smoke run")
+    parser.add_argument("--only", default="", help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
+    args = parser.parse_args()
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()] or list(BENCHMARKS)
+    unknown = set(chosen) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
+
+    load_before = _load_average()
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for name in chosen:
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        began = time.perf_counter()
+        workdir = DATA / name
+        try:
+            rows += BENCHMARKS[name](workdir, args.quick)
+        except Exception as error:  # one broken benchmark still leaves the others' figures
+            traceback.print_exc()
+            rows.append(Row(name, f"failed: {type(error).__name__}: {error}"[:120], "-", NOT_MEASURED))
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        print(f"  {name} took {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+    print(render(rows))
+    print(
+        f"\n{'quick' if args.quick else 'full'} run, {time.perf_counter() - started:.0f} s in all, "
+        f"{os.cpu_count()} cores; 1-minute load average {load_before} before, {_load_average()} after "
+        "(other processes on the machine share the cores: see each CPU note)"
+    )
+
+
+def _load_average() -> str:
+    return pathlib.Path("/proc/loadavg").read_text().split()[0]
+
+
+if __name__ == "__main__":
+    main()
