@@ -15,7 +15,7 @@ from tests.vertex_store.vertex_support import EXPERIMENT, OpenStore, requests
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
-LATENCY = 0.2
+LATENCY = 0.5
 
 
 def column(metric: str, start: int, count: int) -> Series:

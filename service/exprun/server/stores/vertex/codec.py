@@ -51,11 +51,3 @@ def to_datetime(ts: timestamp_pb2.Timestamp) -> datetime | None:
 
 def micros_of(ts: timestamp_pb2.Timestamp) -> int:
     return ts.seconds * 1_000_000 + ts.nanos // 1000
-
-
-def set_micros(ts: timestamp_pb2.Timestamp, micros: int) -> None:
-    """Field by field: `Timestamp.FromMicroseconds` would reject wall times past year 9999,
-    which the API does not forbid and the wire carries fine."""
-    seconds, rest = divmod(micros, 1_000_000)
-    ts.seconds = seconds
-    ts.nanos = rest * 1000

@@ -206,11 +206,22 @@ class TimeSeries:
             while start < total:
                 take = min(WRITE_MAX_POINTS - count, total - start)
                 data = request.time_series_data.add(tensorboard_time_series_id=series_id, value_type=SCALAR)
-                for i in range(start, start + take):
-                    point = data.values.add()
-                    point.step = column.steps[i]
-                    point.scalar.value = column.values[i]
-                    codec.set_micros(point.wall_time, column.wall_time_micros[i])
+                add = data.values.add
+                stop = start + take
+                for step, value, wall in zip(
+                    column.steps[start:stop],
+                    column.values[start:stop],
+                    column.wall_time_micros[start:stop],
+                    strict=True,
+                ):
+                    point = add(step=step)
+                    point.scalar.value = value
+                    # Field by field: Timestamp.FromMicroseconds refuses times past year 9999,
+                    # which the API does not forbid and the wire carries fine.
+                    seconds, micros = divmod(wall, 1_000_000)
+                    stamp = point.wall_time
+                    stamp.seconds = seconds
+                    stamp.nanos = micros * 1000
                 start += take
                 count += take
                 if count == WRITE_MAX_POINTS:
