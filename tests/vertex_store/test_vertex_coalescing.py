@@ -122,3 +122,16 @@ async def test_concurrent_sdk_style_and_exprun_writers_keep_every_key(
     assert got.metrics == {f"ours{i}": i for i in range(ours)}
     # The writers did collide: some updates were refused for a stale etag and made again.
     assert len(requests(fake, "UpdateContext")) > 30 + ours
+
+
+async def test_rewriting_a_value_another_writer_changed_since_is_not_skipped(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """Our cached copy still shows lr=0.1, so the merge looks like no change; the write's etag
+    check finds the SDK's lr=0.5 and the last write, ours, wins."""
+    assert fake.address is not None
+    await store.merge_summary(run.name, params={"lr": 0.1})
+    with sdk_against(fake.address, project=PROJECT, location="us-central1"):
+        aiplatform.ExperimentRun("run-1", experiment="exp-1").log_params({"lr": 0.5})
+    assert (await store.merge_summary(run.name, params={"lr": 0.1})).params == {"lr": 0.1}
+    assert (await store.get_run(run.name)).params == {"lr": 0.1}

@@ -136,7 +136,11 @@ class RunContexts:
 
     async def _apply(self, name: RunName, changes: list[_Change]) -> None:
         deadline = time.monotonic() + self._backend.config.retry_deadline_seconds
-        ctx = await self.get(name)
+        cached = self._cache.get(name)
+        ctx = cached if cached is not None else await self.get(name, fresh=True)
+        # A change that changes nothing needs no write, but only a fresh read proves that: on a
+        # cached context the etag check of the write is what tells a stale copy.
+        fresh = cached is None
         conflicts = 0
         while True:
             original = codec.from_struct(ctx.metadata)
@@ -151,7 +155,8 @@ class RunContexts:
                     continue
                 metadata = trial
             fields = [c.request_field for i, c in enumerate(changes) if i not in failures]
-            written = ctx if metadata == original else await self._write(name, ctx, metadata, fields)
+            unchanged = metadata == original and fresh
+            written = ctx if unchanged else await self._write(name, ctx, metadata, fields)
             if written is not None:
                 for i, change in enumerate(changes):
                     if change.done.done():
@@ -170,6 +175,7 @@ class RunContexts:
                 )
             await asyncio.sleep(min(0.5, 0.01 * 2**conflicts))
             ctx = await self.get(name, fresh=True)
+            fresh = True
 
     async def _write(
         self, name: RunName, ctx: ContextPb, metadata: layout.Metadata, fields: list[str]
