@@ -44,7 +44,7 @@ import uuid
 import weakref
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -129,6 +129,7 @@ class _Connection:
     done: bool = False
     last_sent: int = 0
     call: Any = None
+    dropped: bool = False  # by `reconnect()`, not by a fault
 
 
 class TimeSeriesWriter:
@@ -314,9 +315,9 @@ class TimeSeriesWriter:
 
     def log_columns(
         self,
-        steps: Sequence[int],
-        columns: Mapping[str, Sequence[float]],
-        wall_time_micros: Sequence[int] | int | None = None,
+        steps: Collection[int],
+        columns: Mapping[str, Collection[float]],
+        wall_time_micros: Collection[int] | int | None = None,
     ) -> None:
         """Buffers aligned columns: row `i` is `{metric: columns[metric][i]}` at `steps[i]`.
 
@@ -527,6 +528,18 @@ class TimeSeriesWriter:
                 self._error_raised_by_close = True
                 self._raise_error()
 
+    def reconnect(self) -> None:
+        """Drops the current stream, as a network fault would; the writer reopens it, learns the
+        committed sequence and resends what was not acknowledged. For drills and tests."""
+        with self._cond:
+            connection = self._connection
+            if connection is None or connection.done:
+                return
+            connection.dropped = True
+            call = connection.call
+        if call is not None:
+            call.cancel()
+
     def __enter__(self) -> TimeSeriesWriter:
         return self
 
@@ -671,6 +684,8 @@ class TimeSeriesWriter:
             try:
                 call = self._method(self._requests(connection), metadata=self._metadata)
                 connection.call = call
+                if connection.dropped:  # reconnect() came before the call existed
+                    call.cancel()
                 for response in call:
                     progressed = self._on_response(connection, response) or progressed
             except grpc.RpcError as error:
@@ -690,7 +705,9 @@ class TimeSeriesWriter:
                     return
                 if status is None and self._closing and not self._buffered and not self._unacked:
                     return
-            if status is not None:
+            if status is not None and connection.dropped:
+                failures = 0  # dropped on purpose by reconnect(): reopen at once
+            elif status is not None:
                 code = status.code()
                 failures = 0 if progressed else failures + 1
                 if code not in _RETRY_ALWAYS and (code not in _RETRY_LIMITED or failures > _LIMITED_RETRIES):
