@@ -156,6 +156,8 @@ class Experiments:
             return Page([])  # no metadata store in this location yet: no experiments
         except exceptions.GoogleAPICallError as exc:
             raise translate(exc, field="page_token" if query.cursor else "filter") from exc
+        for ctx in response.contexts[:1]:
+            self._backend.numbers.learn(parent.project, ctx.name)
         items = [
             self.to_domain(
                 ExperimentName(parent.project, parent.location, last_segment(ctx.name)),

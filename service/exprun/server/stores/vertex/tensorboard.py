@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from typing import Any
 
 from exprun.server.core import layouts
@@ -45,7 +46,8 @@ class Tensorboards:
         self._backend = backend
         self._contexts = contexts
         self._experiments = experiments
-        self._locks: dict[RunName, asyncio.Lock] = {}
+        # Held while in use only: a run that is not being assigned costs no entry.
+        self._locks: weakref.WeakValueDictionary[RunName, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def forget(self, name: RunName) -> None:
         self._locks.pop(name, None)
@@ -109,7 +111,9 @@ class Tensorboards:
     async def assign(self, name: RunName, tensorboard: str) -> ContextPb:
         """Backs the run with a TensorBoard run under `tensorboard`; returns the run's context.
         Idempotent for the same TensorBoard; FailedPrecondition when another one backs it."""
-        lock = self._locks.setdefault(name, asyncio.Lock())
+        lock = self._locks.get(name)
+        if lock is None:
+            lock = self._locks[name] = asyncio.Lock()
         async with lock:
             ctx = await self._contexts.get(name)
             existing = await self.backing_run(name, ctx)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import weakref
 from array import array
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -101,7 +102,7 @@ class TimeSeries:
         self._contexts = contexts
         self._tensorboards = tensorboards
         self._runs: OrderedDict[RunName, _RunSeries] = OrderedDict()
-        self._setup: dict[RunName, asyncio.Lock] = {}
+        self._setup: weakref.WeakValueDictionary[RunName, asyncio.Lock] = weakref.WeakValueDictionary()
         self._inflight = asyncio.Semaphore(max(1, backend.config.max_inflight_writes))
 
     def forget(self, name: RunName) -> None:
@@ -265,7 +266,10 @@ class TimeSeries:
         if run is not None:
             self._runs.move_to_end(name)
             return run
-        async with self._setup.setdefault(name, asyncio.Lock()):
+        lock = self._setup.get(name)
+        if lock is None:
+            lock = self._setup[name] = asyncio.Lock()
+        async with lock:
             run = self._runs.get(name)
             if run is not None:
                 return run
