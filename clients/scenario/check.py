@@ -1,0 +1,53 @@
+"""Reads, through the API, what each language's scenario wrote (clients/scenario/SCENARIO.md).
+
+`python clients/scenario/check.py python go java typescript` exits non-zero on any mismatch.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from exprun import client
+from exprun.client import ExperimentRun
+
+STEPS = 50_000
+
+
+def check(run: ExperimentRun) -> None:
+    params, metrics = run.get_params(), run.get_metrics()
+    assert params == {"lr": 0.01, "layers": 4, "optimizer": "adam"}, params
+    assert isinstance(params["layers"], int), params
+    assert metrics == {"accuracy": 0.91, "epochs": 3}, metrics
+    assert run.get_state() == "COMPLETE", run.get_state()
+    (cm,) = run.get_classification_metrics()
+    assert cm["display_name"] == "eval"
+    assert cm["labels"] == ["cat", "dog"]
+    assert cm["matrix"] == [[9.0, 1.0], [2.0, 8.0]]
+    assert (cm["fpr"], cm["tpr"], cm["threshold"]) == ([0.0, 0.1, 1.0], [0.0, 0.8, 1.0], [1.0, 0.5, 0.0])
+    series = run.read_time_series()
+    for metric in ("loss", "acc"):
+        got = series[metric]
+        assert list(got.steps) == list(range(1, STEPS + 1)), metric
+        for step in (1, 2, 777, STEPS // 2, STEPS // 2 + 1, STEPS):
+            assert got.values[step - 1] == expected(metric, step), (metric, step)
+
+
+def expected(metric: str, step: int) -> float:
+    return 1 / step if metric == "loss" else step / STEPS
+
+
+def main(languages: list[str]) -> int:
+    client.init(
+        target=os.environ.get("EXPRUN_TARGET", "127.0.0.1:50051"),
+        project="polyglot-ci",
+        location="us-central1",
+    )
+    for lang in languages:
+        check(ExperimentRun(f"scenario-{lang}", experiment=f"polyglot-{lang}"))
+        print(f"check {lang}: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or ["python"]))
