@@ -155,7 +155,7 @@ class RunContexts:
                     continue
                 metadata = trial
             fields = [c.request_field for i, c in enumerate(changes) if i not in failures]
-            unchanged = metadata == original and fresh
+            unchanged = metadata == original and (fresh or len(failures) == len(changes))
             written = ctx if unchanged else await self._write(name, ctx, metadata, fields)
             if written is not None:
                 for i, change in enumerate(changes):
