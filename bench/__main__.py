@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from bench import ingest, latency, reads, startup, streams
+from bench import ingest, latency, reads, startup, streams, vertex_delivery
 from bench.table import NOT_MEASURED, Row, render
 
 BENCHMARKS: dict[str, Callable[[pathlib.Path, bool], list[Row]]] = {
@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, Callable[[pathlib.Path, bool], list[Row]]] = {
     "read": reads.run,
     "latency": latency.run,
     "startup": startup.run,
+    "vertex_delivery": vertex_delivery.run,
 }
 DATA = pathlib.Path(__file__).resolve().parent / ".data"
 
