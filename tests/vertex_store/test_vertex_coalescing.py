@@ -135,3 +135,18 @@ async def test_rewriting_a_value_another_writer_changed_since_is_not_skipped(
         aiplatform.ExperimentRun("run-1", experiment="exp-1").log_params({"lr": 0.5})
     assert (await store.merge_summary(run.name, params={"lr": 0.1})).params == {"lr": 0.1}
     assert (await store.get_run(run.name)).params == {"lr": 0.1}
+
+
+async def test_metadata_small_as_json_but_over_the_limit_serialized_is_refused_alone(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """15,000 one-number params are 130 KB of JSON but 280 KB serialized, past what Vertex takes."""
+    many: dict[str, float | int | str] = {f"{i:x}": 1 for i in range(15_000)}
+    outcomes = await asyncio.gather(
+        store.merge_summary(run.name, params={"a": 1}),
+        store.merge_summary(run.name, params=many),
+        return_exceptions=True,
+    )
+    assert isinstance(outcomes[1], InvalidArgument)
+    assert outcomes[1].reason == "METADATA_TOO_LARGE"
+    assert (await store.get_run(run.name)).params == {"a": 1}

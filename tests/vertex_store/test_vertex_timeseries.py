@@ -41,8 +41,8 @@ async def test_a_large_write_goes_out_in_5000_point_requests_eight_at_a_time(
     elapsed = time.monotonic() - started
     assert result.points_written == 40_000
     assert request_sizes(fake) == [5000] * 8
-    # Eight requests in flight at once take about one latency, not eight.
-    assert elapsed < 4 * LATENCY
+    # Eight requests in flight at once take about one latency; one at a time would take eight.
+    assert elapsed < 6 * LATENCY
 
 
 async def test_fewer_requests_in_flight_when_configured(

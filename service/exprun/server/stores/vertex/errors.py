@@ -11,7 +11,6 @@ from exprun.server.core.errors import (
     ExprunError,
     FailedPrecondition,
     InvalidArgument,
-    NotFound,
     ResourceExhausted,
     Unavailable,
 )
@@ -39,7 +38,3 @@ def translate(exc: exceptions.GoogleAPICallError, *, field: str = "request") -> 
     if isinstance(exc, exceptions.TooManyRequests):
         return ResourceExhausted(f"Vertex AI quota exhausted: {message}", reason="VERTEX_QUOTA")
     return Unavailable(f"Vertex AI failed: {message}", reason="VERTEX_ERROR")
-
-
-def not_found(name: str, kind: str) -> NotFound:
-    return NotFound(name, kind=kind)

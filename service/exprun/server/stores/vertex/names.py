@@ -22,22 +22,6 @@ def last_segment(name: str) -> str:
     return name.rsplit("/", 1)[-1]
 
 
-def metadata_store(location: LocationName) -> str:
-    return location.metadata_store()
-
-
-def context(location: LocationName, context_id: str) -> str:
-    return f"{location.metadata_store()}/contexts/{context_id}"
-
-
-def artifact(location: LocationName, artifact_id: str) -> str:
-    return f"{location.metadata_store()}/artifacts/{artifact_id}"
-
-
-def execution(location: LocationName, execution_id: str) -> str:
-    return f"{location.metadata_store()}/executions/{execution_id}"
-
-
 def tb_run_artifact_id(name: RunName) -> str:
     return f"{name.resource_id}{layouts.TB_RUN_ARTIFACT_SUFFIX}"
 
