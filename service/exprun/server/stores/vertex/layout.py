@@ -11,6 +11,7 @@ needs beyond that sits under the run's `_exprun` key, which the SDK never reads:
 * `tensorboard_run`: the backing TensorBoard run, so a page of runs needs no lookup per run.
 * `time_series`: the metrics that have points, for the same reason.
 * `writers`: {writer_id: decimal sequence}, each stream writer's committed position.
+* `state_reason`: why the server moved the run to its state (liveness), "" when a client set it.
 
 Reading SDK-written values: a bool (the SDK stores `True` as a JSON bool) reads as the int 1 or
 0, the SDK's own view of it (`bool` passes its `int` check); a nested list or object reads as
@@ -47,6 +48,7 @@ _INTS = {PARAMS: "int_params", METRICS: "int_metrics"}
 TB_RUN = "tensorboard_run"
 TIME_SERIES = "time_series"
 WRITERS = "writers"
+STATE_REASON = "state_reason"
 
 Metadata = dict[str, Any]
 
@@ -139,6 +141,11 @@ def state(meta: Mapping[str, Any]) -> RunState:
     return RunState.STATE_UNSPECIFIED
 
 
+def state_reason(meta: Mapping[str, Any]) -> str:
+    value = _side(meta).get(STATE_REASON)
+    return value if isinstance(value, str) else ""
+
+
 def tensorboard_run(meta: Mapping[str, Any]) -> str:
     value = _side(meta).get(TB_RUN)
     return value if isinstance(value, str) else ""
@@ -191,8 +198,11 @@ def merge_summary(
         check_size(meta, field)
 
 
-def set_state(meta: Metadata, state: RunState) -> None:
+def set_state(meta: Metadata, state: RunState, reason: str = "") -> None:
+    """A state a client sets carries no server reason; one the server sets says why."""
     meta[STATE] = state.name
+    _side_for_update(meta)[STATE_REASON] = reason
+    _tidy(meta)
 
 
 def set_tensorboard_run(meta: Metadata, tb_run: str) -> None:

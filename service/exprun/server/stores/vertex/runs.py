@@ -48,6 +48,7 @@ class Runs:
         return Run(
             name=name,
             state=layout.state(meta),
+            state_reason=layout.state_reason(meta),
             params=layout.summary(meta, layout.PARAMS),
             metrics=layout.summary(meta, layout.METRICS),
             backing_tensorboard_run=self._backend.numbers.client(tb_run, name.project),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from datetime import datetime
 
 from exprun.server.core import layouts
 from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition
@@ -173,6 +174,33 @@ class VertexRunStore(RunStore):
         with _boundary():
             ctx = await self._contexts.update(name, lambda m: layout.set_state(m, state), field="state")
             return self._runs.to_domain(name, ctx)
+
+    async def fail_overdue_runs(
+        self, now: datetime, reason: str, candidates: Sequence[RunName]
+    ) -> list[RunName]:
+        """The candidates still RUNNING become FAILED with `reason`, each in one etag-checked
+        update, so a state a client set meanwhile is never overwritten. Deadlines are not kept
+        in Vertex (`keep_alive` stays the port's no-op): a heartbeat per run would cost a
+        Metadata write each, and the quota is per project."""
+
+        async def fail(name: RunName) -> RunName | None:
+            failed = False
+
+            def mutate(meta: layout.Metadata) -> None:
+                nonlocal failed
+                failed = layout.state(meta) == RunState.RUNNING
+                if failed:
+                    layout.set_state(meta, RunState.FAILED, reason)
+
+            try:
+                with _boundary():
+                    await self._contexts.update(name, mutate, field="state")
+            except ExprunError:
+                return None
+            return name if failed else None
+
+        outcomes = await asyncio.gather(*(fail(name) for name in candidates))
+        return [name for name in outcomes if name is not None]
 
     async def merge_summary(
         self,
