@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Metadata } from "@grpc/grpc-js";
+import {
+  AlreadyExistsError,
+  Code,
+  decodeStatusDetails,
+  ExprunError,
+  fromGrpcError,
+  InvalidArgumentError,
+  NotFoundError,
+} from "../src/errors.js";
+import { BadRequest, ErrorInfo } from "../src/gen/google/rpc/error_details.js";
+import { Status } from "../src/gen/google/rpc/status.js";
+
+function statusBytes(details: { typeUrl: string; value: Buffer }[], code = Code.INVALID_ARGUMENT): Buffer {
+  return Buffer.from(Status.encode({ code, message: "bad", details }).finish());
+}
+
+const errorInfo = {
+  typeUrl: "type.googleapis.com/google.rpc.ErrorInfo",
+  value: Buffer.from(ErrorInfo.encode({ reason: "INVALID_ARGUMENT", domain: "exprun.dev", metadata: { run: "r" } }).finish()),
+};
+const badRequest = {
+  typeUrl: "type.googleapis.com/google.rpc.BadRequest",
+  value: Buffer.from(
+    BadRequest.encode(
+      BadRequest.fromPartial({
+      fieldViolations: [
+        { field: "metrics['bad']", description: "value must be finite" },
+        { field: "run", description: "required" },
+      ],
+      }),
+    ).finish(),
+  ),
+};
+
+describe("decodeStatusDetails", () => {
+  it("reads the ErrorInfo and every field violation", () => {
+    const details = decodeStatusDetails(statusBytes([errorInfo, badRequest]));
+    assert.equal(details.reason, "INVALID_ARGUMENT");
+    assert.equal(details.domain, "exprun.dev");
+    assert.deepEqual(details.metadata, { run: "r" });
+    assert.deepEqual(details.fieldViolations, [
+      { field: "metrics['bad']", description: "value must be finite" },
+      { field: "run", description: "required" },
+    ]);
+  });
+
+  it("skips detail types it does not know and malformed details", () => {
+    const unknown = { typeUrl: "type.googleapis.com/google.rpc.RetryInfo", value: Buffer.from([8, 1]) };
+    const broken = { typeUrl: "type.googleapis.com/google.rpc.ErrorInfo", value: Buffer.from([0x0a, 0x05, 0x41]) };
+    const details = decodeStatusDetails(statusBytes([unknown, broken, badRequest]));
+    assert.equal(details.reason, "");
+    assert.equal(details.fieldViolations.length, 2);
+  });
+
+  it("gives no details for bytes that are not a Status", () => {
+    const details = decodeStatusDetails(new Uint8Array([0xff, 0xff, 0xff]));
+    assert.deepEqual(details, { reason: "", domain: "", metadata: {}, fieldViolations: [] });
+  });
+});
+
+describe("fromGrpcError", () => {
+  it("types the error by code and lifts the rich status from the trailer", () => {
+    const metadata = new Metadata();
+    metadata.set("grpc-status-details-bin", statusBytes([errorInfo, badRequest]));
+    const error = fromGrpcError({ code: Code.INVALID_ARGUMENT, details: "metrics['bad']: value must be finite", metadata });
+    assert.ok(error instanceof InvalidArgumentError);
+    assert.ok(error instanceof ExprunError);
+    assert.ok(error instanceof Error);
+    assert.equal(error.code, Code.INVALID_ARGUMENT);
+    assert.equal(error.codeName, "INVALID_ARGUMENT");
+    assert.equal(error.name, "InvalidArgumentError");
+    assert.equal(error.message, "INVALID_ARGUMENT: metrics['bad']: value must be finite");
+    assert.equal(error.reason, "INVALID_ARGUMENT");
+    assert.deepEqual(
+      error.fieldViolations.map((violation) => violation.field),
+      ["metrics['bad']", "run"],
+    );
+  });
+
+  it("keeps the code and message when there is no details trailer", () => {
+    const error = fromGrpcError({ code: Code.NOT_FOUND, details: "Run x not found", metadata: new Metadata() });
+    assert.ok(error instanceof NotFoundError);
+    assert.equal(error.reason, "");
+    assert.deepEqual(error.fieldViolations, []);
+  });
+
+  it("maps each canonical code to its class and others to the base class", () => {
+    assert.ok(fromGrpcError({ code: Code.ALREADY_EXISTS, details: "" }) instanceof AlreadyExistsError);
+    const other = fromGrpcError({ code: Code.DATA_LOSS, details: "lost" });
+    assert.equal(other.constructor, ExprunError);
+    assert.equal(other.codeName, "DATA_LOSS");
+    assert.equal(fromGrpcError({ details: "?" }).code, Code.UNKNOWN);
+  });
+
+  it("returns an ExprunError unchanged", () => {
+    const error = new NotFoundError(Code.NOT_FOUND, "gone");
+    assert.equal(fromGrpcError(error), error);
+  });
+});

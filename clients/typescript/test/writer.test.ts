@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, it } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import {
+  BufferFullError,
+  ExprunClient,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  type TimeSeriesWriter,
+  type WriterOptions,
+} from "../src/index.js";
+import { backoffDelay } from "../src/writer.js";
+import { FakeServer } from "./fake-server.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("TimeSeriesWriter against a fake server", () => {
+  let fake: FakeServer;
+  let client: ExprunClient;
+  let counter = 0;
+  before(async () => {
+    fake = new FakeServer();
+    const target = await fake.start();
+    client = new ExprunClient({ target, project: "test-project", experiment: "exp" });
+  });
+  after(async () => {
+    client.close();
+    await fake.stop();
+  });
+  beforeEach(() => {
+    fake.points.clear();
+    fake.received = [];
+    fake.written = 0;
+    fake.plans = [];
+    fake.maxInFlight = 0;
+    fake.largestStep = 0;
+    fake.releaseAcks();
+  });
+
+  function writer(options: WriterOptions = {}): TimeSeriesWriter {
+    return client.run("r").timeSeriesWriter({ writerId: `w${++counter}`, reconnectBackoffMs: [5, 20], ...options });
+  }
+
+  function stored(metric: string): [number, number][] {
+    return [...(fake.points.get(metric) ?? new Map<number, number>()).entries()].sort((a, b) => a[0] - b[0]);
+  }
+
+  it("streams every point once, in batches of at most maxBatchPoints", async () => {
+    const w = writer({ maxBatchPoints: 7 });
+    for (let step = 1; step <= 10; step++) await w.log({ a: step, b: -step, c: step / 2 }, step);
+    await w.logColumns([11, 12], { a: [11, 12], b: [-11, -12], c: [5.5, 6] }, new Date(0));
+    await w.close();
+    assert.equal(w.pointsAcked, 36);
+    assert.equal(fake.written, 36);
+    assert.ok(fake.received.every(([, , points]) => points <= 7));
+    assert.deepEqual(
+      stored("b").map(([step, value]) => step + value),
+      new Array(12).fill(0),
+    );
+  });
+
+  it("sends a partial batch once it is maxBatchDelayMs old, without a flush", async () => {
+    const w = writer({ maxBatchDelayMs: 20 });
+    await w.log({ a: 1 }, 1);
+    await sleep(10);
+    assert.equal(fake.received.length, 0);
+    await sleep(200);
+    assert.equal(fake.written, 1);
+    assert.equal(w.pointsAcked, 1);
+    await w.close();
+  });
+
+  it("never has more than maxUnackedBatches batches in flight", async () => {
+    const w = writer({ maxBatchPoints: 10, maxUnackedBatches: 3 });
+    const rows = Array.from({ length: 500 }, (_, i) => i);
+    await w.logColumns(rows, { a: rows });
+    await w.close();
+    assert.equal(fake.written, 500);
+    assert.ok(fake.maxInFlight <= 3, `in flight ${fake.maxInFlight}`);
+    assert.ok(fake.maxInFlight >= 2, "the window is used");
+  });
+
+  it("flush resolves when everything logged before it is acknowledged", async () => {
+    const w = writer({ maxBatchDelayMs: 60_000 });
+    await w.log({ a: 1 }, 1);
+    await w.flush();
+    assert.equal(w.pointsAcked, 1);
+    assert.equal(w.pointsPending, 0);
+    fake.holdAcks = true;
+    await w.log({ a: 2 }, 2);
+    await assert.rejects(w.flush(50), { name: "DeadlineExceededError" });
+    fake.releaseAcks();
+    await w.flush();
+    await w.close();
+  });
+
+  it("reconnect() reopens, learns the committed sequence and resends only what is not committed", async () => {
+    fake.plans = [{ swallow: true }];
+    const w = writer({ maxBatchPoints: 5 });
+    await w.logColumns([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], { a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+    await sleep(50);
+    assert.equal(w.pointsAcked, 0, "the first stream swallowed both batches");
+    await w.reconnect();
+    await w.flush();
+    assert.equal(fake.streams >= 2, true);
+    const resent = fake.received.filter(([stream]) => stream === fake.streams).map(([, sequence]) => sequence);
+    assert.deepEqual(resent, [1, 2]);
+    await w.reconnect();
+    await w.log({ a: 11 }, 11);
+    await w.close();
+    const last = fake.received.filter(([stream]) => stream === fake.streams).map(([, sequence]) => sequence);
+    assert.deepEqual(last, [3], "committed batches are not resent after the second reconnect");
+    assert.equal(stored("a").length, 11);
+    assert.equal(w.committedSequence, 3);
+  });
+
+  it("retries a torn stream (UNAVAILABLE) with backoff and loses nothing", async () => {
+    fake.plans = [
+      { failAfterBatches: { count: 2, code: grpc.status.UNAVAILABLE, details: "torn" } },
+      { failAfterBatches: { count: 1, code: grpc.status.INTERNAL, details: "proxy reset" } },
+    ];
+    const w = writer({ maxBatchPoints: 4 });
+    const steps = Array.from({ length: 40 }, (_, i) => i + 1);
+    await w.logColumns(steps, { a: steps });
+    await w.close();
+    assert.equal(w.pointsAcked, 40);
+    assert.deepEqual(
+      stored("a").map(([step]) => step),
+      steps,
+    );
+    assert.equal(fake.written, 40, "no batch was written twice");
+  });
+
+  it("stops on a permanent error and surfaces it typed, with the field violations", async () => {
+    fake.plans = [{ rejectOpen: { field: "open.run", description: "not a run name" } }];
+    const w = writer();
+    await w.log({ a: 1 }, 1);
+    const error = await w.close().then(
+      () => assert.fail("close resolved"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof InvalidArgumentError);
+    assert.equal(error.reason, "INVALID_ARGUMENT");
+    assert.deepEqual(error.fieldViolations, [{ field: "open.run", description: "not a run name" }]);
+    assert.match(error.message, /1 points logged to it were not acknowledged/);
+    await assert.rejects(w.log({ a: 2 }, 2), InvalidArgumentError);
+  });
+
+  it('rejects with BufferFullError when full and onFull is "error", buffering nothing of the call', async () => {
+    fake.holdAcks = true;
+    const w = writer({ maxBatchPoints: 10, maxBufferedPoints: 20, onFull: "error" });
+    const steps = Array.from({ length: 10 }, (_, i) => i);
+    await w.logColumns(steps, { a: steps, b: steps });
+    await assert.rejects(w.log({ a: 1 }, 11), BufferFullError);
+    assert.equal(w.pointsLogged, 20);
+    fake.releaseAcks();
+    await w.flush();
+    await w.log({ a: 1 }, 11);
+    await w.close();
+    assert.equal(fake.written, 21);
+  });
+
+  it('waits for acks when full and onFull is "block", then admits in order', async () => {
+    fake.holdAcks = true;
+    const w = writer({ maxBatchPoints: 10, maxBufferedPoints: 20 });
+    const steps = Array.from({ length: 20 }, (_, i) => i);
+    await w.logColumns(steps, { a: steps });
+    let admitted = false;
+    const blocked = w.log({ a: 100 }, 100).then(() => (admitted = true));
+    await sleep(30);
+    assert.equal(admitted, false);
+    assert.ok(w.pointsPending <= 20);
+    fake.releaseAcks();
+    await blocked;
+    await w.close();
+    assert.equal(fake.written, 21);
+    assert.equal(stored("a").at(-1)?.[0], 100);
+  });
+
+  it("numbers default steps after the run's largest step", async () => {
+    fake.largestStep = 41;
+    const w = writer();
+    await w.log({ a: 1 });
+    await w.log({ a: 2 });
+    await w.close();
+    assert.deepEqual(
+      stored("a").map(([step]) => step),
+      [42, 43],
+    );
+  });
+
+  it("detects another writer using the same ID", async () => {
+    const w = writer();
+    await w.log({ a: 1 }, 1);
+    await w.flush();
+    fake.plans = [{ openedWith: 100 }];
+    await assert.rejects(w.reconnect(), FailedPreconditionError);
+    await assert.rejects(w.close(), (error: FailedPreconditionError) => error.reason === "WRITER_ID_IN_USE");
+  });
+
+  it("refuses values that are not finite numbers before buffering them", async () => {
+    const w = writer();
+    await assert.rejects(w.log({ a: Number.NaN }, 1), TypeError);
+    await assert.rejects(w.logColumns([1], { a: [Infinity] }), TypeError);
+    await assert.rejects(w.log({ a: 1 }, -1), RangeError);
+    assert.equal(w.pointsLogged, 0);
+    await w.close();
+  });
+});
+
+describe("backoffDelay", () => {
+  it("doubles from the minimum up to the maximum, with jitter in [0.5, 1]", () => {
+    assert.equal(backoffDelay(0, [50, 5000], () => 1), 50);
+    assert.equal(backoffDelay(3, [50, 5000], () => 1), 400);
+    assert.equal(backoffDelay(3, [50, 5000], () => 0), 200);
+    assert.equal(backoffDelay(40, [50, 5000], () => 1), 5000);
+  });
+});
