@@ -1,0 +1,196 @@
+package dev.exprun.client;
+
+import dev.exprun.v1.ClassificationMetrics;
+import dev.exprun.v1.MatrixRow;
+import dev.exprun.v1.RunState;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The interop scenario (clients/scenario/SCENARIO.md) through the Java client. Exits non-zero
+ * on any mismatch; prints {@code scenario java: ok} at the end.
+ */
+public final class Scenario {
+  static final String LANG = "java";
+  static final int STEPS = 50_000;
+
+  private Scenario() {}
+
+  public static void main(String[] args) {
+    List<String> problems = new ArrayList<>();
+    try (ExprunClient client =
+        ExprunClient.builder()
+            .target(System.getenv().getOrDefault("EXPRUN_TARGET", "127.0.0.1:50051"))
+            .project("polyglot-ci")
+            .location("us-central1")
+            .build()) {
+      run(client, problems);
+    }
+    if (!problems.isEmpty()) {
+      problems.forEach(problem -> System.err.println("scenario " + LANG + ": MISMATCH " + problem));
+      System.exit(1);
+    }
+    System.out.println("scenario " + LANG + ": ok");
+  }
+
+  private static void run(ExprunClient client, List<String> problems) {
+    String experiment = "polyglot-" + LANG;
+    String runId = "scenario-" + LANG;
+    try {
+      client.createExperiment(experiment);
+    } catch (ExprunException.AlreadyExists fine) {
+      // Left by an earlier run of the scenario.
+    }
+    client.findRun(experiment, runId).ifPresent(ExperimentRun::delete);
+    ExperimentRun run = client.createRun(experiment, runId);
+
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("lr", 0.01);
+    params.put("layers", 4L);
+    params.put("optimizer", "adam");
+    run.logParams(params);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("accuracy", 0.91);
+    metrics.put("epochs", 3L);
+    run.logMetrics(metrics);
+    run.logClassificationMetrics(
+        "eval",
+        List.of("cat", "dog"),
+        new double[][] {{9, 1}, {2, 8}},
+        new double[] {0.0, 0.1, 1.0},
+        new double[] {0.0, 0.8, 1.0},
+        new double[] {1.0, 0.5, 0.0});
+
+    streamPoints(run);
+
+    try {
+      run.logMetrics(Map.of("bad", Double.NaN));
+      problems.add("a NaN metric was accepted");
+    } catch (ExprunException.InvalidArgument error) {
+      System.out.println(
+          "scenario " + LANG + ": error " + error.code() + " on " + error.violatedFields());
+      expect(problems, "error code", Status.Code.INVALID_ARGUMENT, error.code());
+      expect(problems, "violated fields", List.of("metrics['bad']"), error.violatedFields());
+    }
+
+    run.end();
+    check(client.getRun(experiment, runId), problems);
+  }
+
+  /** Step 6: 100,000 points through the writer, with one forced reconnect half way. */
+  private static void streamPoints(ExperimentRun run) {
+    long[] steps = new long[STEPS];
+    double[] loss = new double[STEPS];
+    double[] acc = new double[STEPS];
+    for (int i = 0; i < STEPS; i++) {
+      steps[i] = i + 1;
+      loss[i] = 1.0 / steps[i];
+      acc[i] = steps[i] / (double) STEPS;
+    }
+    int half = STEPS / 2;
+    long started = System.nanoTime();
+    // Not try-with-resources: close() is part of what is timed (it waits for the final ack).
+    // Should anything throw first, the client's close() closes the writer.
+    TimeSeriesWriter writer =
+        run.timeSeriesWriter(TimeSeriesWriter.Options.builder().writerId("scenario-" + LANG).build());
+    writer.logColumns(slice(steps, 0, half), columns(loss, acc, 0, half));
+    writer.flush();
+    if (writer.pointsAcked() < STEPS) {
+      throw new AssertionError("only " + writer.pointsAcked() + " points acknowledged after flush");
+    }
+    // The second half goes into the buffer and (likely) onto the stream, then the stream is
+    // dropped: the writer reopens, learns the committed sequence and resends what is unacked.
+    writer.logColumns(slice(steps, half, STEPS), columns(loss, acc, half, STEPS));
+    writer.reconnect();
+    writer.close();
+    long acked = writer.pointsAcked();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "scenario %s: writer %,.0f points/s (%d points acknowledged, %d reconnect, %d batches resent)%n",
+        LANG,
+        2 * STEPS / seconds,
+        acked,
+        writer.reconnects(),
+        writer.batchesResent());
+    if (acked != 2L * STEPS) {
+      throw new AssertionError(acked + " points acknowledged, not " + 2 * STEPS);
+    }
+  }
+
+  /** Step 9: read everything back and compare. */
+  private static void check(ExperimentRun run, List<String> problems) {
+    Map<String, Object> params = run.getParams();
+    expect(problems, "params", Map.of("lr", 0.01, "layers", 4L, "optimizer", "adam"), params);
+    expect(problems, "type of params.layers", Long.class, classOf(params.get("layers")));
+    expect(problems, "type of params.lr", Double.class, classOf(params.get("lr")));
+    Map<String, Object> metrics = run.getMetrics();
+    expect(problems, "metrics", Map.of("accuracy", 0.91, "epochs", 3L), metrics);
+    expect(problems, "state", RunState.RUN_STATE_COMPLETE, run.refresh().state());
+
+    List<ClassificationMetrics> all = run.getClassificationMetrics();
+    expect(problems, "classification metrics count", 1, all.size());
+    if (all.size() == 1) {
+      ClassificationMetrics cm = all.get(0);
+      expect(problems, "cm display name", "eval", cm.getDisplayName());
+      expect(problems, "cm labels", List.of("cat", "dog"), cm.getLabelsList());
+      expect(
+          problems,
+          "cm matrix",
+          List.of(List.of(9.0, 1.0), List.of(2.0, 8.0)),
+          cm.getMatrixList().stream().map(MatrixRow::getValuesList).toList());
+      expect(problems, "cm fpr", List.of(0.0, 0.1, 1.0), cm.getFprList());
+      expect(problems, "cm tpr", List.of(0.0, 0.8, 1.0), cm.getTprList());
+      expect(problems, "cm threshold", List.of(1.0, 0.5, 0.0), cm.getThresholdList());
+    }
+
+    Map<String, SeriesData> series = run.readTimeSeries();
+    checkSeries(problems, series.get("loss"), "loss", step -> 1.0 / step);
+    checkSeries(problems, series.get("acc"), "acc", step -> step / (double) STEPS);
+  }
+
+  private static void checkSeries(
+      List<String> problems, SeriesData data, String metric, java.util.function.LongToDoubleFunction value) {
+    if (data == null) {
+      problems.add("series " + metric + " is missing");
+      return;
+    }
+    expect(problems, metric + " points", STEPS, data.size());
+    for (int i = 0; i < data.size(); i++) {
+      if (data.steps()[i] != i + 1) {
+        problems.add(metric + " step at index " + i + " is " + data.steps()[i]);
+        break;
+      }
+    }
+    for (long step : new long[] {1, 2, 777, STEPS / 2, STEPS / 2 + 1, STEPS}) {
+      if (step <= data.size()) {
+        expect(problems, metric + "[" + step + "]", value.applyAsDouble(step), data.values()[(int) step - 1]);
+      }
+    }
+  }
+
+  private static void expect(List<String> problems, String what, Object expected, Object actual) {
+    if (!expected.equals(actual)) {
+      problems.add(what + ": expected " + expected + ", got " + actual);
+    }
+  }
+
+  private static Class<?> classOf(Object value) {
+    return value == null ? Void.class : value.getClass();
+  }
+
+  private static long[] slice(long[] values, int from, int to) {
+    return java.util.Arrays.copyOfRange(values, from, to);
+  }
+
+  private static Map<String, double[]> columns(double[] loss, double[] acc, int from, int to) {
+    Map<String, double[]> columns = new LinkedHashMap<>();
+    columns.put("loss", java.util.Arrays.copyOfRange(loss, from, to));
+    columns.put("acc", java.util.Arrays.copyOfRange(acc, from, to));
+    return columns;
+  }
+}
