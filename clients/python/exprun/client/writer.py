@@ -264,7 +264,8 @@ class TimeSeriesWriter:
         No `step` means this writer's last logged step + 1; before the writer has logged
         anything, the run's largest step + 1, asked of the server once (1 for an empty run).
         No `wall_time` means now. Blocks only when `max_buffered_points` are pending and
-        `on_full="block"`.
+        `on_full="block"`. The one read behind the first default step is the only call that
+        talks to the server on the caller's thread, and raises that read's error if it fails.
         """
         # The hot path of per-step logging: keep it to plain appends under one lock.
         micros = _time_ns() // 1000 if wall_time is None else to_micros(wall_time)
@@ -409,6 +410,8 @@ class TimeSeriesWriter:
         raises `BufferFull`."""
         if not self._open:
             self._raise_unusable()
+        if count > self.max_buffered_points:
+            raise ValueError(f"{count} points in one row exceed max_buffered_points")
         while count > self._free:
             if not self._open:
                 self._raise_unusable()
