@@ -62,16 +62,20 @@ async def open_store(settings: Settings) -> RunStore:
 class RunningServer:
     server: grpc.aio.Server
     health: health.aio.HealthServicer
+    servicer: ExperimentRunServicer
     store: RunStore
     ingest: Ingest
     liveness: Liveness
     port: int
 
     async def stop(self, grace: float) -> None:
-        """Readiness goes NOT_SERVING first, so load balancers stop routing before we refuse;
-        batches already accepted reach the store before it closes."""
+        """Readiness goes NOT_SERVING first, so load balancers stop routing; streams then ack
+        what they received and end with UNAVAILABLE (their clients resume elsewhere); new RPCs
+        are refused while in-flight ones get `grace` seconds; batches already accepted reach
+        the store before it closes."""
         for entry in READINESS_ENTRIES:
             await self.health.set(entry, health_pb2.HealthCheckResponse.NOT_SERVING)
+        self.servicer.drain()
         await self.server.stop(grace)
         await self.liveness.stop()
         await self.ingest.stop()
@@ -84,9 +88,8 @@ async def start(settings: Settings, store: RunStore) -> RunningServer:
     ingest.start()
     liveness = Liveness(store, settings.run_liveness_timeout_seconds)
     liveness.start()
-    experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(
-        ExperimentRunServicer(ExperimentRuns(store, ingest, liveness)), server
-    )
+    servicer = ExperimentRunServicer(ExperimentRuns(store, ingest, liveness))
+    experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(servicer, server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
@@ -97,7 +100,7 @@ async def start(settings: Settings, store: RunStore) -> RunningServer:
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     for entry in READINESS_ENTRIES:
         await health_servicer.set(entry, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health_servicer, store, ingest, liveness, port)
+    return RunningServer(server, health_servicer, servicer, store, ingest, liveness, port)
 
 
 async def serve(settings: Settings) -> None:

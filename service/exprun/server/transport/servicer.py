@@ -6,11 +6,11 @@ import asyncio
 import collections
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import grpc
 from exprun.server.core import layouts, limits
-from exprun.server.core.errors import InvalidArgument
+from exprun.server.core.errors import InvalidArgument, Unavailable
 from exprun.server.core.model import LinkKind, ModelFile, WriteResult
 from exprun.server.core.names import parse_run
 from exprun.server.core.service import ExperimentRuns
@@ -20,6 +20,7 @@ from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
 from exprun.v1 import resources_pb2 as pb
 from google.protobuf import empty_pb2
 
+T = TypeVar("T")
 Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 READ_CHUNK_POINTS = 65536
 # Batches of one stream read ahead of their acks: enough to keep the store busy while acks
@@ -54,6 +55,32 @@ class _Outcomes:
         return None
 
 
+def _draining() -> Unavailable:
+    return Unavailable(
+        "the server is shutting down; reconnect to resume from the committed sequence",
+        reason="SERVER_DRAINING",
+    )
+
+
+async def _until(stop: asyncio.Event, requests: AsyncIterator[T]) -> AsyncIterator[T]:
+    """The stream's messages until it ends or `stop` is set, even while waiting for the next."""
+    iterator = aiter(requests)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        while True:
+            arriving = asyncio.ensure_future(anext(iterator, None))
+            await asyncio.wait({arriving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if not arriving.done():
+                arriving.cancel()
+                return
+            message = arriving.result()
+            if message is None:
+                return
+            yield message
+    finally:
+        stopped.cancel()
+
+
 def _metadata_store(run: str) -> str:
     return parse_run(run, "parent").parent.parent.metadata_store()
 
@@ -61,6 +88,12 @@ def _metadata_store(run: str) -> str:
 class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ignore[misc]
     def __init__(self, runs: ExperimentRuns) -> None:
         self.runs = runs
+        self.draining = asyncio.Event()
+
+    def drain(self) -> None:
+        """Graceful shutdown: every open stream acks what it has received, once committed, then
+        ends with UNAVAILABLE so its client resumes on another replica; new streams are refused."""
+        self.draining.set()
 
     # -- experiments --------------------------------------------------------------------------
     async def CreateExperiment(self, request: api.CreateExperimentRequest, context: Context) -> pb.Experiment:
@@ -181,6 +214,8 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         """Reads ahead while earlier batches commit, at most STREAM_WINDOW batches per stream; past
         that it stops reading, and gRPC flow control slows the client. Acks are cumulative, sent
         in order once the store has committed."""
+        if self.draining.is_set():
+            raise _draining()
         first = await anext(aiter(requests), None)
         if first is None or first.WhichOneof("kind") != "open":
             raise InvalidArgument.field("open", "the first message of a stream must be open")
@@ -195,7 +230,7 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         async def read() -> None:
             last = 0
             try:
-                async for request in requests:
+                async for request in _until(self.draining, requests):
                     if request.WhichOneof("kind") != "batch":
                         raise InvalidArgument.field("open", "a stream is opened once, by its first message")
                     sequence = request.batch.sequence
@@ -214,7 +249,7 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
                     )
                     await window.acquire()
                     outcomes.push(await self.runs.ingest.submit(write))
-                outcomes.push(None)
+                outcomes.push(_draining() if self.draining.is_set() else None)
             except Exception as error:  # reported after the acks of what came before it
                 outcomes.push(error)
 
