@@ -42,7 +42,7 @@ cd "$here"
 rm -rf target/surefire-reports
 test_rc=0
 # Debian's Maven 3.8 prints stray colour resets even in batch mode; they are stripped.
-mvn "${mvn_flags[@]}" test | sed 's/\x1b\[[0-9;]*m//g' || test_rc=$?
+mvn "${mvn_flags[@]}" test 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || test_rc=$?
 # -q hides Surefire's own summary: count the reports' test cases instead.
 shopt -s nullglob
 reports=(target/surefire-reports/TEST-*.xml)
@@ -57,8 +57,9 @@ fi
 done_step "test"
 
 step "scenario against $EXPRUN_TARGET"
-# Plain `java` on the classpath Maven wrote while testing: no second Maven start.
-java -XX:+UseSerialGC -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+# Plain `java` on the classpath Maven wrote while testing: no second Maven start. A short run:
+# the C1 compiler alone and the serial GC start fastest and use the least CPU.
+java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
   dev.exprun.client.Scenario
 done_step "scenario"
 

@@ -17,7 +17,7 @@ protoc_dir="$here/target/protoc"
 
 # From this directory, so Maven picks up .mvn/jvm.config.
 # Debian's Maven 3.8 prints stray colour resets even in batch mode; they are stripped.
-(cd "$here" && mvn -q -B -Pgenerate initialize | sed 's/\x1b\[[0-9;]*m//g')
+(cd "$here" && mvn -q -B -Pgenerate initialize 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
 chmod +x "$protoc_dir/bin/protoc" "$protoc_dir/bin/protoc-gen-grpc-java"
 
 rm -rf "$out"
