@@ -152,8 +152,9 @@ export class FakeServer {
       unackedWrites++;
       const ack = () => {
         if (ended) return;
-        acked = Math.max(acked, sequence);
-        call.write({ kind: { $case: "ack", value: { committedSequence: BigInt(this.committed.get(writer) ?? 0) } } });
+        // Cumulative: the ack names everything committed so far, maybe beyond this batch.
+        acked = this.committed.get(writer) ?? 0;
+        call.write({ kind: { $case: "ack", value: { committedSequence: BigInt(acked) } } });
         // Like the real server: a half-closed stream ends once every batch is acknowledged.
         if (--unackedWrites === 0 && halfClosed) end();
       };
