@@ -100,3 +100,10 @@ def limit_note(usages: list[Usage], machine_busy: float) -> str:
         bound = "no core ran out: bound by hand-offs between threads and processes"
     parts = "; ".join(usage.describe() for usage in usages)
     return f"CPU: {parts}; other processes {others:.2f} cores; machine {machine_busy:.0%} busy → {bound}"
+
+
+def per_point_note(usages: list[Usage], seconds: float, points: int) -> str:
+    """CPU time each process spent per point: unlike a rate, it barely moves when other
+    processes on the machine take cores away."""
+    parts = ", ".join(f"{usage.label} {usage.cores * seconds / points * 1e6:.2f} us" for usage in usages)
+    return f"CPU per point: {parts}"

@@ -67,7 +67,8 @@ def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
             acked = streaming.stream(server.target, run_name, steps, columns, batch_points)
             seconds = time.perf_counter() - start
             usages, machine = window.stop()
-            tried.append((batch_points, Measured(acked, seconds), cpu.limit_note(usages, machine)))
+            note = f"{cpu.limit_note(usages, machine)}; {cpu.per_point_note(usages, seconds, acked)}"
+            tried.append((batch_points, Measured(acked, seconds), note))
     batch_points, best, cpu_note = max(tried, key=lambda entry: entry[1].rate)
     total = METRICS * plan.steps
     complete = best.points == total

@@ -103,7 +103,7 @@ def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
                         f"{len(jobs)} x {METRICS} metrics x {plan.steps_per_stream:,} steps "
                         f"= {expected:,} points "
                         f"in {seconds:.1f} s; server peak RSS in this phase {peak:.0f} MB",
-                        cpu.limit_note(usages, machine),
+                        f"{cpu.limit_note(usages, machine)}; {cpu.per_point_note(usages, seconds, acked)}",
                     ),
                 )
             )
