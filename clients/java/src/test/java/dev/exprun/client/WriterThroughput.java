@@ -9,7 +9,8 @@ import java.util.Map;
  * points/s, for the columnar ({@code logColumns}) and the per-step ({@code log}) APIs.
  *
  * <p>{@code java -cp ... dev.exprun.client.WriterThroughput [points] [metrics]} (defaults 2,000,000
- * and 10). Writes to experiment {@code bench-java} in project {@code bench-java}.
+ * and 10). Writes to experiment {@code bench-java} in project {@code bench-java}. The first
+ * figure includes the JIT's warm-up.
  */
 public final class WriterThroughput {
   private WriterThroughput() {}
