@@ -25,5 +25,6 @@ fi
 
 # ts-proto also emits every file the protos import, including the google/api annotations and
 # descriptor.proto behind them. The generated code never imports those (they only carry
-# options), so they are dropped; tsc fails if that ever changes.
-rm -rf "$here/src/gen/google/api" "$here/src/gen/google/protobuf/descriptor.ts"
+# options), so they are dropped with duration.proto, which only they import; tsc fails if that
+# ever changes.
+rm -rf "$here/src/gen/google/api" "$here/src/gen/google/protobuf/descriptor.ts" "$here/src/gen/google/protobuf/duration.ts"

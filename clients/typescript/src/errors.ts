@@ -7,9 +7,8 @@
  * carrying a `google.rpc.ErrorInfo` and a `google.rpc.BadRequest`), and this module lifts it
  * onto the error.
  */
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import type { Metadata } from "@grpc/grpc-js";
-import { BadRequest, ErrorInfo } from "./gen/google/rpc/error_details.js";
-import { Status } from "./gen/google/rpc/status.js";
 
 /** The canonical gRPC status codes (the numbers of `google.rpc.Code`). */
 export enum Code {
@@ -115,37 +114,101 @@ export function codeName(code: number): string {
   return Code[code] ?? `CODE_${code}`;
 }
 
-const TYPE_PREFIX = "type.googleapis.com/";
 const STATUS_DETAILS_KEY = "grpc-status-details-bin";
 
 /**
- * The details of a serialized `google.rpc.Status`: the first `ErrorInfo` and every
- * `BadRequest`'s field violations. Unknown detail types are skipped; undecodable bytes give
- * no details rather than an error, since the code and message are still right.
+ * The fields of one message, as (field number, reader positioned on the value) pairs. The
+ * three `google.rpc` messages read here are small and stable, so they are decoded by hand
+ * with protobuf's wire reader instead of generating them from the googleapis protos: the
+ * generated code then depends on protos/ alone, not on the googleapis-common-protos version.
+ */
+function* fields(bytes: Uint8Array): Generator<[number, WireType, BinaryReader]> {
+  const reader = new BinaryReader(bytes);
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    const start = reader.pos;
+    yield [field, wireType, reader];
+    if (reader.pos === start) reader.skip(wireType);
+  }
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const text = (reader: BinaryReader): string => decoder.decode(reader.bytes());
+
+/** `google.rpc.ErrorInfo`: reason (1), domain (2), metadata (3, map<string, string>). */
+function decodeErrorInfo(bytes: Uint8Array, into: Required<ErrorDetails>): void {
+  let reason = "";
+  let domain = "";
+  const metadata: Record<string, string> = {};
+  for (const [field, wireType, reader] of fields(bytes)) {
+    if (wireType !== WireType.LengthDelimited) continue;
+    if (field === 1) reason = text(reader);
+    else if (field === 2) domain = text(reader);
+    else if (field === 3) {
+      let key = "";
+      let value = "";
+      for (const [entryField, entryType, entry] of fields(reader.bytes())) {
+        if (entryType !== WireType.LengthDelimited) continue;
+        if (entryField === 1) key = text(entry);
+        else if (entryField === 2) value = text(entry);
+      }
+      metadata[key] = value;
+    }
+  }
+  Object.assign(into, { reason, domain, metadata });
+}
+
+/** `google.rpc.BadRequest`: field_violations (1), each with field (1) and description (2). */
+function decodeBadRequest(bytes: Uint8Array): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  for (const [field, wireType, reader] of fields(bytes)) {
+    if (field !== 1 || wireType !== WireType.LengthDelimited) continue;
+    const violation: FieldViolation = { field: "", description: "" };
+    for (const [inner, innerType, value] of fields(reader.bytes())) {
+      if (innerType !== WireType.LengthDelimited) continue;
+      if (inner === 1) violation.field = text(value);
+      else if (inner === 2) violation.description = text(value);
+    }
+    violations.push(violation);
+  }
+  return violations;
+}
+
+/**
+ * The details of a serialized `google.rpc.Status` (details are field 3, each a
+ * `google.protobuf.Any` of type_url (1) and value (2)): the first `ErrorInfo` and every
+ * `BadRequest`'s field violations. Unknown detail types are skipped, and so is a malformed
+ * detail; undecodable bytes give no details rather than an error, since the code and message
+ * are still right.
  */
 export function decodeStatusDetails(bytes: Uint8Array): Required<ErrorDetails> {
   const result: Required<ErrorDetails> = { reason: "", domain: "", metadata: {}, fieldViolations: [] };
-  let status: Status;
+  const details: [string, Uint8Array][] = [];
   try {
-    status = Status.decode(bytes);
+    for (const [field, wireType, reader] of fields(bytes)) {
+      if (field !== 3 || wireType !== WireType.LengthDelimited) continue;
+      let typeUrl = "";
+      let value: Uint8Array = new Uint8Array(0);
+      for (const [anyField, anyType, any] of fields(reader.bytes())) {
+        if (anyType !== WireType.LengthDelimited) continue;
+        if (anyField === 1) typeUrl = text(any);
+        else if (anyField === 2) value = any.bytes();
+      }
+      details.push([typeUrl.slice(typeUrl.lastIndexOf("/") + 1), value]);
+    }
   } catch {
     return result;
   }
   let sawInfo = false;
-  for (const detail of status.details) {
-    const type = detail.typeUrl.startsWith(TYPE_PREFIX) ? detail.typeUrl.slice(TYPE_PREFIX.length) : detail.typeUrl;
+  for (const [type, value] of details) {
     try {
       if (type === "google.rpc.ErrorInfo" && !sawInfo) {
-        const info = ErrorInfo.decode(detail.value);
-        result.reason = info.reason;
-        result.domain = info.domain;
-        result.metadata = { ...info.metadata };
+        const info: Required<ErrorDetails> = { reason: "", domain: "", metadata: {}, fieldViolations: [] };
+        decodeErrorInfo(value, info);
+        Object.assign(result, { reason: info.reason, domain: info.domain, metadata: info.metadata });
         sawInfo = true;
       } else if (type === "google.rpc.BadRequest") {
-        const badRequest = BadRequest.decode(detail.value);
-        for (const violation of badRequest.fieldViolations) {
-          result.fieldViolations.push({ field: violation.field, description: violation.description });
-        }
+        result.fieldViolations.push(...decodeBadRequest(value));
       }
     } catch {
       // A malformed detail is skipped; the others still count.

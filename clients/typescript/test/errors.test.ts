@@ -10,34 +10,21 @@ import {
   InvalidArgumentError,
   NotFoundError,
 } from "../src/errors.js";
-import { BadRequest, ErrorInfo } from "../src/gen/google/rpc/error_details.js";
-import { Status } from "../src/gen/google/rpc/status.js";
+import { encodeStatus } from "./status-fixture.js";
 
-function statusBytes(details: { typeUrl: string; value: Buffer }[], code = Code.INVALID_ARGUMENT): Buffer {
-  return Buffer.from(Status.encode({ code, message: "bad", details }).finish());
+const errorInfo = { reason: "INVALID_ARGUMENT", domain: "exprun.dev", metadata: { run: "r" } };
+const violations: [string, string][] = [
+  ["metrics['bad']", "value must be finite"],
+  ["run", "required"],
+];
+
+function statusBytes(extra: [string, Uint8Array][] = []): Buffer {
+  return Buffer.from(encodeStatus({ code: Code.INVALID_ARGUMENT, message: "bad", errorInfo, violations, extra }));
 }
-
-const errorInfo = {
-  typeUrl: "type.googleapis.com/google.rpc.ErrorInfo",
-  value: Buffer.from(ErrorInfo.encode({ reason: "INVALID_ARGUMENT", domain: "exprun.dev", metadata: { run: "r" } }).finish()),
-};
-const badRequest = {
-  typeUrl: "type.googleapis.com/google.rpc.BadRequest",
-  value: Buffer.from(
-    BadRequest.encode(
-      BadRequest.fromPartial({
-      fieldViolations: [
-        { field: "metrics['bad']", description: "value must be finite" },
-        { field: "run", description: "required" },
-      ],
-      }),
-    ).finish(),
-  ),
-};
 
 describe("decodeStatusDetails", () => {
   it("reads the ErrorInfo and every field violation", () => {
-    const details = decodeStatusDetails(statusBytes([errorInfo, badRequest]));
+    const details = decodeStatusDetails(statusBytes());
     assert.equal(details.reason, "INVALID_ARGUMENT");
     assert.equal(details.domain, "exprun.dev");
     assert.deepEqual(details.metadata, { run: "r" });
@@ -48,10 +35,13 @@ describe("decodeStatusDetails", () => {
   });
 
   it("skips detail types it does not know and malformed details", () => {
-    const unknown = { typeUrl: "type.googleapis.com/google.rpc.RetryInfo", value: Buffer.from([8, 1]) };
-    const broken = { typeUrl: "type.googleapis.com/google.rpc.ErrorInfo", value: Buffer.from([0x0a, 0x05, 0x41]) };
-    const details = decodeStatusDetails(statusBytes([unknown, broken, badRequest]));
-    assert.equal(details.reason, "");
+    const details = decodeStatusDetails(
+      statusBytes([
+        ["type.googleapis.com/google.rpc.RetryInfo", new Uint8Array([8, 1])],
+        ["type.googleapis.com/google.rpc.ErrorInfo", new Uint8Array([0x0a, 0x05, 0x41])],
+      ]),
+    );
+    assert.equal(details.reason, "INVALID_ARGUMENT", "the malformed ErrorInfo is skipped for the valid one");
     assert.equal(details.fieldViolations.length, 2);
   });
 
@@ -64,7 +54,7 @@ describe("decodeStatusDetails", () => {
 describe("fromGrpcError", () => {
   it("types the error by code and lifts the rich status from the trailer", () => {
     const metadata = new Metadata();
-    metadata.set("grpc-status-details-bin", statusBytes([errorInfo, badRequest]));
+    metadata.set("grpc-status-details-bin", statusBytes());
     const error = fromGrpcError({ code: Code.INVALID_ARGUMENT, details: "metrics['bad']: value must be finite", metadata });
     assert.ok(error instanceof InvalidArgumentError);
     assert.ok(error instanceof ExprunError);

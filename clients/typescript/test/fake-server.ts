@@ -12,8 +12,7 @@ import {
   type StreamTimeSeriesRequest,
   type StreamTimeSeriesResponse,
 } from "../src/gen/exprun/v1/experiment_run_service.js";
-import { BadRequest, ErrorInfo } from "../src/gen/google/rpc/error_details.js";
-import { Status } from "../src/gen/google/rpc/status.js";
+import { encodeStatus } from "./status-fixture.js";
 
 export interface StreamPlan {
   /** End the stream with this status after receiving this many batches (before acking the last). */
@@ -28,24 +27,7 @@ export interface StreamPlan {
 
 export function richError(code: grpc.status, details: string, reason: string, fields: [string, string][]): grpc.ServiceError {
   const metadata = new grpc.Metadata();
-  const status = Status.encode({
-    code,
-    message: details,
-    details: [
-      {
-        typeUrl: "type.googleapis.com/google.rpc.ErrorInfo",
-        value: Buffer.from(ErrorInfo.encode({ reason, domain: "exprun.dev", metadata: {} }).finish()),
-      },
-      {
-        typeUrl: "type.googleapis.com/google.rpc.BadRequest",
-        value: Buffer.from(
-          BadRequest.encode(
-            BadRequest.fromPartial({ fieldViolations: fields.map(([field, description]) => ({ field, description })) }),
-          ).finish(),
-        ),
-      },
-    ],
-  }).finish();
+  const status = encodeStatus({ code, message: details, errorInfo: { reason, domain: "exprun.dev" }, violations: fields });
   metadata.set("grpc-status-details-bin", Buffer.from(status));
   return Object.assign(new Error(details), { code, details, metadata });
 }
