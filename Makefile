@@ -10,7 +10,7 @@ BUF := node_modules/.bin/buf
 # The ref buf-breaking compares against: `make buf-breaking AGAINST=origin/main`.
 AGAINST ?= HEAD~1
 
-.PHONY: install serve test generate lint buf-lint buf-breaking check-generated googleapis ci clean
+.PHONY: install serve test generate lint buf-lint buf-breaking check-generated googleapis polyglot ci clean
 
 # Create .venv and install the client and the server (editable) with the dev tools.
 install: $(INSTALLED)
@@ -62,6 +62,10 @@ buf-breaking: node_modules/.installed googleapis
 # Fail if the committed generated code differs from what protos/ generates now.
 check-generated: install
 	scripts/check_generated.sh $(BIN)/python
+
+# Run the interop scenario in every language against one server, then check what each wrote.
+polyglot: install node_modules/.installed googleapis
+	scripts/polyglot.sh
 
 # Everything CI runs, in order, with a fresh install: the same script as CI.
 ci:

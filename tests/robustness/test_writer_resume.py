@@ -117,7 +117,13 @@ def test_writer_resumes_after_connections_are_torn_down_mid_stream(own_server: S
     with TcpProxy(own_server.target) as proxy:
         run = new_run(proxy.target)
         cuts: list[int] = []
-        writer = stream_with_faults(run, [150_000, 400_000, 650_000], lambda: cuts.append(proxy.cut()))
+
+        def cut() -> None:
+            # A reconnect may still be on its way when a threshold is reached: cut a live one.
+            wait_until(lambda: proxy.live > 0, "a live connection to cut")
+            cuts.append(proxy.cut())
+
+        writer = stream_with_faults(run, [150_000, 400_000, 650_000], cut)
         assert len(cuts) == 3
         assert all(cuts)  # each cut tore down a live connection
         assert proxy.connections >= 4  # and the writer reconnected after every one

@@ -72,6 +72,12 @@ class TcpProxy:
         _reset(a)
         _reset(b)
 
+    @property
+    def live(self) -> int:
+        """Connections currently relayed."""
+        with self._lock:
+            return len(self._pairs)
+
     def cut(self) -> int:
         """Resets every open connection; returns how many there were."""
         with self._lock:
