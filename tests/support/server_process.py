@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -24,13 +25,26 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """`python -m exprun.server serve` in a subprocess, on one data directory across restarts."""
+    """`python -m exprun.server serve` in a subprocess, on one data directory across restarts.
 
-    def __init__(self, data_dir: pathlib.Path, log_path: pathlib.Path, *extra_args: str) -> None:
+    `credentials` (grpc.ChannelCredentials) make the readiness wait use TLS, for a server started
+    with --tls-cert; `listen_host` binds another address (e.g. 0.0.0.0) while the readiness wait
+    and `target` still use loopback."""
+
+    def __init__(
+        self,
+        data_dir: pathlib.Path,
+        log_path: pathlib.Path,
+        *extra_args: str,
+        credentials: Any = None,
+        listen_host: str = "127.0.0.1",
+    ) -> None:
         self.data_dir = data_dir
         self.log_path = log_path
         self.extra_args = extra_args
+        self.credentials = credentials
         self.port = free_port()
+        self.listen = f"{listen_host}:{self.port}"
         self.target = f"127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -43,7 +57,7 @@ class ServerProcess:
                 "exprun.server",
                 "serve",
                 "--listen",
-                self.target,
+                self.listen,
                 "--data-dir",
                 str(self.data_dir),
                 *self.extra_args,
@@ -57,7 +71,11 @@ class ServerProcess:
     def wait_serving(self) -> None:
         """Polls the readiness entry of the health service; bounded by START_TIMEOUT_SECONDS."""
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        with grpc.insecure_channel(self.target) as channel:
+        if self.credentials is None:
+            channel = grpc.insecure_channel(self.target)
+        else:
+            channel = grpc.secure_channel(self.target, self.credentials)
+        with channel:
             stub = health_pb2_grpc.HealthStub(channel)
             while time.monotonic() < deadline:
                 assert self.process is not None

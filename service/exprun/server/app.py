@@ -12,6 +12,7 @@ from exprun.server.core.ingest import Ingest
 from exprun.server.core.liveness import Liveness
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
+from exprun.server.security import config as security
 from exprun.server.settings import Settings
 from exprun.server.transport.errors import ErrorInterceptor
 from exprun.server.transport.servicer import ExperimentRunServicer
@@ -83,7 +84,9 @@ class RunningServer:
 
 
 async def start(settings: Settings, store: RunStore) -> RunningServer:
-    server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
+    guard = await security.build(settings)
+    # ErrorInterceptor first (outermost), so auth failures become the same rich statuses.
+    server = grpc.aio.server(interceptors=[ErrorInterceptor(), *guard.interceptors], options=SERVER_OPTIONS)
     ingest = Ingest(store)
     ingest.start()
     liveness = Liveness(store, settings.run_liveness_timeout_seconds)
@@ -92,8 +95,11 @@ async def start(settings: Settings, store: RunStore) -> RunningServer:
     experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(servicer, server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
-    port = server.add_insecure_port(settings.listen)
+    if settings.reflection:
+        reflection.enable_server_reflection(
+            (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+        )
+    port = guard.add_port(server, settings.listen)
     if port == 0:
         raise OSError(f"cannot listen on {settings.listen}")
     await server.start()

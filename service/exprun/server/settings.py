@@ -24,6 +24,16 @@ class Settings:
     vertex_plaintext: bool = False
     vertex_tensorboard: str | None = None
     model_staging_uri: str | None = None
+    reflection: bool = True
+    tls_cert: pathlib.Path | None = None
+    tls_key: pathlib.Path | None = None
+    tls_client_ca: pathlib.Path | None = None
+    auth_tokens_file: pathlib.Path | None = None
+    auth_jwks: str | None = None
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    auth_policy: pathlib.Path | None = None
+    insecure: bool = False
 
 
 class SettingsError(ValueError):
@@ -84,10 +94,70 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds a RUNNING run that sent a heartbeat or opened a stream may stay silent "
         "before it is failed; 0 turns liveness off [EXPRUN_RUN_LIVENESS_TIMEOUT, default %(default)s]",
     )
+    _add_security_arguments(parser)
     parser.add_argument(
         "--log-level",
         default=env("EXPRUN_LOG_LEVEL", defaults.log_level),
         help="DEBUG, INFO, WARNING or ERROR [EXPRUN_LOG_LEVEL, default %(default)s]",
+    )
+
+
+def _add_security_arguments(parser: argparse.ArgumentParser) -> None:
+    """TLS, authentication and authorization; see exprun.server.security for the file formats."""
+    env = os.environ.get
+    parser.add_argument(
+        "--reflection",
+        action=argparse.BooleanOptionalAction,
+        default=env("EXPRUN_REFLECTION", "true"),
+        help="serve gRPC reflection (for grpcurl); with authentication on it needs a valid token "
+        "[EXPRUN_REFLECTION, default true]",
+    )
+    parser.add_argument(
+        "--tls-cert",
+        default=env("EXPRUN_TLS_CERT"),
+        help="PEM server certificate (chain) file; with --tls-key serves TLS only. Read at start: "
+        "renewed certificates take effect on restart [EXPRUN_TLS_CERT]",
+    )
+    parser.add_argument(
+        "--tls-key", default=env("EXPRUN_TLS_KEY"), help="PEM unencrypted private key file [EXPRUN_TLS_KEY]"
+    )
+    parser.add_argument(
+        "--tls-client-ca",
+        default=env("EXPRUN_TLS_CLIENT_CA"),
+        help="PEM CA certificates; clients must present a certificate they signed (mTLS) "
+        "[EXPRUN_TLS_CLIENT_CA]",
+    )
+    parser.add_argument(
+        "--auth-tokens-file",
+        default=env("EXPRUN_AUTH_TOKENS_FILE"),
+        help="JSON file of static bearer tokens by SHA-256 hash, each with its principal and "
+        "optional projects [EXPRUN_AUTH_TOKENS_FILE]",
+    )
+    parser.add_argument(
+        "--auth-jwks",
+        default=env("EXPRUN_AUTH_JWKS"),
+        help="JWKS file path or https:// URL that verifies bearer JWTs (RS256, ES256); the "
+        "principal is the sub claim [EXPRUN_AUTH_JWKS]",
+    )
+    parser.add_argument(
+        "--auth-issuer", default=env("EXPRUN_AUTH_ISSUER"), help="required iss of JWTs [EXPRUN_AUTH_ISSUER]"
+    )
+    parser.add_argument(
+        "--auth-audience",
+        default=env("EXPRUN_AUTH_AUDIENCE"),
+        help="audience JWTs must be issued for [EXPRUN_AUTH_AUDIENCE]",
+    )
+    parser.add_argument(
+        "--auth-policy",
+        default=env("EXPRUN_AUTH_POLICY"),
+        help="JSON file mapping principals (or globs) to the projects they may act in [EXPRUN_AUTH_POLICY]",
+    )
+    parser.add_argument(
+        "--insecure",
+        action=argparse.BooleanOptionalAction,
+        default=env("EXPRUN_INSECURE", "false"),
+        help="allow listening on a non-loopback address with authentication off "
+        "[EXPRUN_INSECURE, default false]",
     )
 
 
@@ -107,7 +177,7 @@ def from_arguments(args: argparse.Namespace) -> Settings:
     level = str(args.log_level).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"--log-level / EXPRUN_LOG_LEVEL: {args.log_level!r} is not a log level")
-    return Settings(
+    settings = Settings(
         listen=args.listen,
         data_dir=pathlib.Path(args.data_dir),
         store=args.store,
@@ -118,7 +188,32 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         vertex_plaintext=plaintext in TRUE,
         vertex_tensorboard=args.vertex_tensorboard or None,
         model_staging_uri=args.model_staging_uri or None,
+        reflection=_boolean(args.reflection, "--reflection / EXPRUN_REFLECTION"),
+        tls_cert=_path(args.tls_cert),
+        tls_key=_path(args.tls_key),
+        tls_client_ca=_path(args.tls_client_ca),
+        auth_tokens_file=_path(args.auth_tokens_file),
+        auth_jwks=args.auth_jwks or None,
+        auth_issuer=args.auth_issuer or None,
+        auth_audience=args.auth_audience or None,
+        auth_policy=_path(args.auth_policy),
+        insecure=_boolean(args.insecure, "--insecure / EXPRUN_INSECURE"),
     )
+    from exprun.server.security import config as security  # it imports this module
+
+    security.check(settings)
+    return settings
+
+
+def _boolean(value: object, setting: str) -> bool:
+    text = str(value).lower()
+    if text not in TRUE + FALSE:
+        raise SettingsError(f"{setting}: {value!r} is not a boolean")
+    return text in TRUE
+
+
+def _path(value: str | None) -> pathlib.Path | None:
+    return pathlib.Path(value) if value else None
 
 
 def _seconds(value: object, setting: str) -> float:

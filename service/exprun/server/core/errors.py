@@ -108,6 +108,19 @@ class ResourceExhausted(ExprunError):
     reason = "RESOURCE_EXHAUSTED"
 
 
+class Unauthenticated(ExprunError):
+    """The caller did not prove who it is: no bearer token, or one that is malformed, unknown,
+    expired or meant for another issuer or audience. The message never contains the token."""
+
+    reason = "UNAUTHENTICATED"
+
+
+class PermissionDenied(ExprunError):
+    """The caller is known but may not act on the resource it named."""
+
+    reason = "PERMISSION_DENIED"
+
+
 def collect(violations: list[FieldViolation]) -> None:
     """Raise all violations found by a validator at once, so a client fixes them in one go."""
     if violations:

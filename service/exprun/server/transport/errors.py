@@ -29,6 +29,8 @@ CODES: dict[type[errors.ExprunError], int] = {
     errors.Aborted: code_pb2.ABORTED,
     errors.Unavailable: code_pb2.UNAVAILABLE,
     errors.ResourceExhausted: code_pb2.RESOURCE_EXHAUSTED,
+    errors.Unauthenticated: code_pb2.UNAUTHENTICATED,
+    errors.PermissionDenied: code_pb2.PERMISSION_DENIED,
 }
 
 

@@ -1,0 +1,172 @@
+"""Authentication and authorization of every RPC, as a grpc.aio server interceptor.
+
+It sits inside the ErrorInterceptor, so it raises domain errors (Unauthenticated,
+PermissionDenied) and the client gets the usual rich status. Health is always open, so probes
+need no token. Reflection needs a valid token but no project: it describes the API, not data.
+Everything else needs a valid token, and every project the request names (see `resources`) must
+be allowed for its principal; a stream is checked on its first message, the only one that
+names a run (later `open`/`header` messages are refused by the servicer).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+import grpc
+from exprun.server.core.errors import PermissionDenied, Unauthenticated
+from exprun.server.security import context, resources
+from exprun.server.security.identity import Identity
+from exprun.server.security.oidc import JwtVerifier, looks_like_jwt
+from exprun.server.security.policy import Policy
+from exprun.server.security.tokens import StaticTokens
+
+OPEN_PREFIXES = ("/grpc.health.v1.Health/",)
+REFLECTION_PREFIXES = ("/grpc.reflection.v1alpha.ServerReflection/", "/grpc.reflection.v1.ServerReflection/")
+MAX_ECHOED_PROJECT = 64
+
+
+class Authenticator:
+    """Bearer token → Identity: a static token first, then a JWT. Messages never contain the token."""
+
+    def __init__(self, tokens: StaticTokens | None, verifier: JwtVerifier | None) -> None:
+        self.tokens = tokens
+        self.verifier = verifier
+
+    async def authenticate(self, metadata: Sequence[tuple[str, Any]]) -> Identity:
+        values = [value for key, value in metadata if key == "authorization"]
+        if not values:
+            raise Unauthenticated(
+                'this method needs "authorization: Bearer <token>" metadata', reason="TOKEN_MISSING"
+            )
+        if len(values) > 1 or not isinstance(values[0], str):
+            raise Unauthenticated("send exactly one authorization metadata entry", reason="TOKEN_MALFORMED")
+        scheme, _, token = values[0].strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated(
+                'the authorization metadata must be "Bearer <token>"', reason="TOKEN_MALFORMED"
+            )
+        if self.tokens is not None:
+            identity = self.tokens.lookup(token)
+            if identity is not None:
+                return identity
+        if self.verifier is not None and looks_like_jwt(token):
+            return await self.verifier.verify(token)
+        raise Unauthenticated("the bearer token is not valid", reason="TOKEN_INVALID")
+
+
+class AuthInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+    def __init__(self, authenticator: Authenticator, policy: Policy) -> None:
+        self.authenticator = authenticator
+        self.policy = policy
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        method: str = handler_call_details.method
+        if handler is None or method.startswith(OPEN_PREFIXES):
+            return handler
+        metadata = tuple(handler_call_details.invocation_metadata or ())
+        check = _Check(self, metadata, authorize=not method.startswith(REFLECTION_PREFIXES))
+        kwargs = {
+            "request_deserializer": handler.request_deserializer,
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(check.unary(handler.unary_unary), **kwargs)
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(check.unary_stream(handler.unary_stream), **kwargs)
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(check.stream_unary(handler.stream_unary), **kwargs)
+        return grpc.stream_stream_rpc_method_handler(check.stream_stream(handler.stream_stream), **kwargs)
+
+    def authorize(self, identity: Identity, request: Any) -> None:
+        for project in sorted(resources.projects(request)):
+            if not self.policy.allows(identity, project):
+                shown = project[:MAX_ECHOED_PROJECT]
+                raise PermissionDenied(
+                    f'principal "{identity.principal}" may not act in project "{shown}"',
+                    reason="PROJECT_NOT_ALLOWED",
+                    metadata={"principal": identity.principal, "project": shown},
+                )
+
+
+class _Check:
+    """One call's checks, wrapped around each kind of handler."""
+
+    def __init__(self, interceptor: AuthInterceptor, metadata: Sequence[tuple[str, Any]], *, authorize: bool):
+        self.interceptor = interceptor
+        self.metadata = metadata
+        self.authorize = authorize
+
+    async def _identity(self) -> Identity:
+        identity = await self.interceptor.authenticator.authenticate(self.metadata)
+        context.principal.set(identity.principal)
+        return identity
+
+    async def _checked_stream(self, requests: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """Authenticates before reading anything, authorizes on the first message."""
+        identity = await self._identity()
+        if not self.authorize:
+            return requests
+        iterator = aiter(requests)
+        first = await anext(iterator, None)
+        if first is None:
+            return iterator
+        self.interceptor.authorize(identity, first)
+        return _prepend(first, iterator)
+
+    def unary(self, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def handler(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            identity = await self._identity()
+            if self.authorize:
+                self.interceptor.authorize(identity, request)
+            return await fn(request, ctx)
+
+        return handler
+
+    def unary_stream(self, fn: Callable[..., Any]) -> Callable[..., AsyncIterator[Any]]:
+        async def handler(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+            identity = await self._identity()
+            if self.authorize:
+                self.interceptor.authorize(identity, request)
+            async for response in _responses(fn(request, ctx)):
+                yield response
+
+        return handler
+
+    def stream_unary(self, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def handler(requests: AsyncIterator[Any], ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            return await fn(await self._checked_stream(requests), ctx)
+
+        return handler
+
+    def stream_stream(self, fn: Callable[..., Any]) -> Callable[..., AsyncIterator[Any]]:
+        async def handler(
+            requests: AsyncIterator[Any], ctx: grpc.aio.ServicerContext[Any, Any]
+        ) -> AsyncIterator[Any]:
+            checked = await self._checked_stream(requests)
+            async for response in _responses(fn(checked, ctx)):
+                yield response
+
+        return handler
+
+
+async def _prepend(first: Any, rest: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    yield first
+    async for item in rest:
+        yield item
+
+
+async def _responses(result: Any) -> AsyncIterator[Any]:
+    """A handler's responses, whether it yields them or writes them with context.write()."""
+    if inspect.isawaitable(result):
+        await result
+        return
+    async for response in result:
+        yield response
