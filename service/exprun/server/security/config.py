@@ -185,7 +185,7 @@ async def _build(settings: Settings) -> Security:
     host = settings.listen.rpartition(":")[0]
     if security.credentials is None and not is_loopback(host):
         log.warning(
-            "bearer tokens will cross the network in plaintext on %s: set %s and %s, "
+            "without TLS, clients' tokens cross the network in plaintext on %s: set %s and %s, "
             "or terminate TLS in front of this server",
             settings.listen,
             TLS_CERT,
