@@ -8,6 +8,7 @@ and prints one JSON line: points, seconds, calls, version.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
 import json
 import os
@@ -20,6 +21,7 @@ import time
 import urllib.request
 
 START_TIMEOUT_SECONDS = 180.0
+STOP_GRACE_SECONDS = 15.0
 WARMUP_CALLS = 4
 
 
@@ -122,12 +124,26 @@ def main() -> None:
         result = log_workload(url, args.metrics, args.per_call, args.max_points, args.max_seconds)
         print(json.dumps(result), flush=True)
     finally:
+        stop_group(server)
+
+
+def stop_group(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group; SIGKILL to whatever is left of it after a grace
+    period (its uvicorn workers and job consumers can outlive the parent)."""
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=STOP_GRACE_SECONDS)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while time.monotonic() < deadline:
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+            os.killpg(server.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
 
 
 if __name__ == "__main__":
