@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 from exprun.server.core.ingest import Ingest
@@ -14,6 +14,8 @@ from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
 from exprun.server.security import config as security
 from exprun.server.settings import Settings
+from exprun.server.telemetry import providers
+from exprun.server.telemetry.server import ServerTelemetry
 from exprun.server.transport.errors import ErrorInterceptor
 from exprun.server.transport.servicer import ExperimentRunServicer
 from exprun.v1 import experiment_run_service_pb2, experiment_run_service_pb2_grpc
@@ -68,6 +70,7 @@ class RunningServer:
     ingest: Ingest
     liveness: Liveness
     port: int
+    telemetry: ServerTelemetry = field(default_factory=ServerTelemetry)
 
     async def stop(self, grace: float) -> None:
         """Readiness goes NOT_SERVING first, so load balancers stop routing; streams then ack
@@ -81,14 +84,23 @@ class RunningServer:
         await self.liveness.stop()
         await self.ingest.stop()
         await self.store.close()
+        await self.telemetry.close()  # flushes spans and metrics
 
 
-async def start(settings: Settings, store: RunStore) -> RunningServer:
+async def start(
+    settings: Settings, store: RunStore, telemetry_providers: providers.Providers | None = None
+) -> RunningServer:
+    telemetry = ServerTelemetry(telemetry_providers)
+    store = telemetry.traced(store, settings.store)
     guard = await security.build(settings)
-    # ErrorInterceptor first (outermost), so auth failures become the same rich statuses.
-    server = grpc.aio.server(interceptors=[ErrorInterceptor(), *guard.interceptors], options=SERVER_OPTIONS)
-    ingest = Ingest(store)
+    # Telemetry outermost: it times the whole call and sees the status every other one sets. Then
+    # ErrorInterceptor, so auth failures become the same rich statuses.
+    server = grpc.aio.server(
+        interceptors=[telemetry.interceptor, ErrorInterceptor(), *guard.interceptors], options=SERVER_OPTIONS
+    )
+    ingest = Ingest(store, observer=telemetry.ingest_observer)
     ingest.start()
+    telemetry.watch(ingest)
     liveness = Liveness(store, settings.run_liveness_timeout_seconds)
     liveness.start()
     servicer = ExperimentRunServicer(ExperimentRuns(store, ingest, liveness))
@@ -106,12 +118,12 @@ async def start(settings: Settings, store: RunStore) -> RunningServer:
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     for entry in READINESS_ENTRIES:
         await health_servicer.set(entry, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, health_servicer, servicer, store, ingest, liveness, port)
+    return RunningServer(server, health_servicer, servicer, store, ingest, liveness, port, telemetry)
 
 
 async def serve(settings: Settings) -> None:
     store = await open_store(settings)
-    running = await start(settings, store)
+    running = await start(settings, store, providers.install())
     host = settings.listen.rpartition(":")[0]
     log.info(
         "exprun serving on %s:%d (store: %s, data dir: %s)",

@@ -9,6 +9,7 @@ import pathlib
 from dataclasses import dataclass
 
 STORES = ("embedded", "vertex")
+LOG_FORMATS = ("auto", "json", "console")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
@@ -19,6 +20,7 @@ class Settings:
     store: str = "embedded"
     shutdown_grace_seconds: float = 10.0
     log_level: str = "INFO"
+    log_format: str = "auto"
     run_liveness_timeout_seconds: float = 600.0
     vertex_endpoint: str | None = None
     vertex_plaintext: bool = False
@@ -100,6 +102,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=env("EXPRUN_LOG_LEVEL", defaults.log_level),
         help="DEBUG, INFO, WARNING or ERROR [EXPRUN_LOG_LEVEL, default %(default)s]",
     )
+    parser.add_argument(
+        "--log-format",
+        default=env("EXPRUN_LOG_FORMAT", defaults.log_format),
+        help="json (one JSON object a line), console (for people), or auto: console on a "
+        "terminal, json otherwise [EXPRUN_LOG_FORMAT, default %(default)s]",
+    )
 
 
 def _add_security_arguments(parser: argparse.ArgumentParser) -> None:
@@ -177,12 +185,18 @@ def from_arguments(args: argparse.Namespace) -> Settings:
     level = str(args.log_level).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"--log-level / EXPRUN_LOG_LEVEL: {args.log_level!r} is not a log level")
+    log_format = str(args.log_format).lower()
+    if log_format not in LOG_FORMATS:
+        raise SettingsError(
+            f"--log-format / EXPRUN_LOG_FORMAT: {args.log_format!r} is not one of {', '.join(LOG_FORMATS)}"
+        )
     settings = Settings(
         listen=args.listen,
         data_dir=pathlib.Path(args.data_dir),
         store=args.store,
         shutdown_grace_seconds=grace,
         log_level=level,
+        log_format=log_format,
         run_liveness_timeout_seconds=liveness,
         vertex_endpoint=args.vertex_endpoint or None,
         vertex_plaintext=plaintext in TRUE,

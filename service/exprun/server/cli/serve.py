@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from typing import Any
 
@@ -27,9 +26,14 @@ def run(args: argparse.Namespace) -> int:
     except settings.SettingsError as exc:
         print(f"exprun serve: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    from exprun.server.telemetry import logs, providers
+
+    try:
+        providers.check_environment()
+    except providers.TelemetryConfigError as exc:
+        print(f"exprun serve: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(config.log_level, config.log_format)
     from exprun.server import app
 
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from exprun.server.core.errors import Unavailable
@@ -32,6 +33,7 @@ COALESCE_POINTS = 250_000
 @dataclass
 class _Pending:
     write: TimeSeriesWrite
+    origin: object = None  # what the observer captured from the submitter
     done: asyncio.Future[WriteResult] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -44,6 +46,22 @@ class IngestStats:
     batches: int = 0
     store_writes: int = 0
     points: int = 0
+
+
+class IngestObserver:
+    """Telemetry hooks. These defaults do nothing, so the core needs no telemetry library."""
+
+    def submitted(self, write: TimeSeriesWrite) -> object:
+        """Runs in the submitter's context as its batch is queued. What it returns (say, the
+        caller's span) comes back to `writing` with the batch."""
+        return None
+
+    def writing(self, origins: Sequence[object], points: int) -> contextlib.AbstractContextManager[object]:
+        """Wraps one store write of `len(origins)` coalesced batches, `points` points in all."""
+        return contextlib.nullcontext()
+
+    def written(self, points: int) -> None:
+        """`points` of a store write were committed."""
 
 
 class _Budget:
@@ -68,9 +86,15 @@ class _Budget:
 
 class Ingest:
     def __init__(
-        self, store: RunStore, *, budget_points: int = BUDGET_POINTS, coalesce_points: int = COALESCE_POINTS
+        self,
+        store: RunStore,
+        *,
+        budget_points: int = BUDGET_POINTS,
+        coalesce_points: int = COALESCE_POINTS,
+        observer: IngestObserver | None = None,
     ) -> None:
         self._store = store
+        self._observer = observer or IngestObserver()
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._budget = _Budget(budget_points)
         self._coalesce_points = coalesce_points
@@ -105,7 +129,7 @@ class Ingest:
         if self._task is None:
             raise Unavailable("the server is not accepting writes", reason="INGEST_STOPPED")
         await self._budget.take(write.points)
-        pending = _Pending(write)
+        pending = _Pending(write, self._observer.submitted(write))
         self._queue.put_nowait(pending)
         return pending.done
 
@@ -120,26 +144,30 @@ class Ingest:
                 taken.append(self._queue.get_nowait())
                 points += taken[-1].write.points
             try:
-                await self._write(taken)
+                await self._write(taken, points)
             finally:
                 await self._budget.give(points)
                 for _ in taken:
                     self._queue.task_done()
 
-    async def _write(self, taken: list[_Pending]) -> None:
+    async def _write(self, taken: list[_Pending], points: int) -> None:
         results: list[WriteResult | Exception]
-        try:
-            results = [*await self._store.write_time_series_batch([p.write for p in taken])]
-        except Exception as error:  # the whole store call failed: every batch in it fails
-            log.exception("store write of %d batches failed", len(taken))
-            results = [error] * len(taken)
+        with self._observer.writing([p.origin for p in taken], points):
+            try:
+                results = [*await self._store.write_time_series_batch([p.write for p in taken])]
+            except Exception as error:  # the whole store call failed: every batch in it fails
+                log.exception("store write of %d batches failed", len(taken))
+                results = [error] * len(taken)
+        committed = 0
         self.stats.store_writes += 1
         self.stats.batches += len(taken)
         for pending, result in zip(taken, results, strict=True):
             if pending.done.done():
                 continue
             if isinstance(result, WriteResult):
-                self.stats.points += pending.write.points
+                committed += pending.write.points
                 pending.done.set_result(result)
             else:
                 pending.done.set_exception(result)
+        self.stats.points += committed
+        self._observer.written(committed)

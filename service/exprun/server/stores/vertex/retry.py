@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from exprun.server.core.errors import Unavailable
+from exprun.server.telemetry import vertex as telemetry
 from google.api_core import exceptions
 
 T = TypeVar("T")
@@ -76,7 +77,8 @@ class Retrier:
             remaining = self.deadline - (time.monotonic() - start)
             timeout = max(0.001, min(self.attempt_timeout, remaining))
             try:
-                return await fn(Attempt(number, timeout))
+                with telemetry.attempt(what, number):
+                    return await fn(Attempt(number, timeout))
             except TRANSIENT as exc:
                 if isinstance(exc, exceptions.Aborted) and not retry_aborted:
                     raise
@@ -89,4 +91,5 @@ class Retrier:
                         reason="VERTEX_UNAVAILABLE",
                         metadata={"call": what, "last_error": type(exc).__name__},
                     ) from exc
+                telemetry.retried(what, exc)
                 await asyncio.sleep(sleep)
