@@ -39,7 +39,15 @@ SERVER_OPTIONS = [
     # Clients may ping every 10 s without being told GOAWAY (too_many_pings).
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ("grpc.keepalive_permit_without_calls", 1),
+    # Connections are recycled every 30 min (GOAWAY) so new replicas behind a Kubernetes Service
+    # get their share; a stream open at that moment gets 5 min to finish, and a writer cut off
+    # after that resumes from its committed sequence on the next connection.
+    ("grpc.max_connection_age_ms", 30 * 60_000),
+    ("grpc.max_connection_age_grace_ms", 5 * 60_000),
 ]
+# RPCs served at once; beyond it new calls are refused with RESOURCE_EXHAUSTED rather than
+# queued without bound (64 writer streams plus their readers fit well inside).
+MAX_CONCURRENT_RPCS = 1000
 
 
 async def open_store(settings: Settings) -> RunStore:
@@ -96,7 +104,9 @@ async def start(
     # Telemetry outermost: it times the whole call and sees the status every other one sets. Then
     # ErrorInterceptor, so auth failures become the same rich statuses.
     server = grpc.aio.server(
-        interceptors=[telemetry.interceptor, ErrorInterceptor(), *guard.interceptors], options=SERVER_OPTIONS
+        interceptors=[telemetry.interceptor, ErrorInterceptor(), *guard.interceptors],
+        options=SERVER_OPTIONS,
+        maximum_concurrent_rpcs=MAX_CONCURRENT_RPCS,
     )
     ingest = Ingest(store, observer=telemetry.ingest_observer)
     ingest.start()

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from exprun.server.core.model import Series
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 
 def _as_numpy(column: Sequence[float] | Sequence[int], dtype: type[np.generic]) -> npt.NDArray[np.generic]:
     """Zero-copy for the packed arrays stores yield; a copy for plain sequences."""
+    import numpy as np
+
     if isinstance(column, array):
         return np.frombuffer(column, dtype=dtype)
     return np.asarray(column, dtype=dtype)
 
 
 def kept_indices(values: npt.NDArray[np.float64], max_points: int) -> npt.NDArray[np.intp]:
+    import numpy as np
+
     n = len(values)
     if max_points == 1:
         return np.array([n - 1])
@@ -51,6 +58,8 @@ def downsample(parts: Sequence[Series], max_points: int) -> Series:
     n = sum(len(p) for p in parts)
     if max_points <= 0 or n <= max_points:
         return parts[0] if len(parts) == 1 else _join(parts)
+    import numpy as np  # only downsampled reads pay numpy's import, not every server start
+
     values = np.concatenate([_as_numpy(p.values, np.float64) for p in parts])
     keep = kept_indices(values, max_points)
     starts = np.cumsum([0, *(len(p) for p in parts)])

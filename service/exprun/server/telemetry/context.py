@@ -14,7 +14,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-principal: ContextVar[str | None] = ContextVar("exprun_principal", default=None)
+# Set by authentication in the RPC's task; the name is re-exported for the telemetry readers.
+from exprun.server.security.context import principal as principal
 
 
 @dataclass(slots=True)

@@ -230,6 +230,9 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         async def read() -> None:
             last = 0
             try:
+                # The window is taken before the next message is read, so a stream holds at most
+                # STREAM_WINDOW batches, none of them waiting parsed in memory for a slot.
+                await window.acquire()
                 async for request in _until(self.draining, requests):
                     if request.WhichOneof("kind") != "batch":
                         raise InvalidArgument.field("open", "a stream is opened once, by its first message")
@@ -247,8 +250,9 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
                         field="batch.batch.series",
                         max_points=limits.STREAM_BATCH_MAX_POINTS,
                     )
-                    await window.acquire()
+                    del request  # the packed columns are all that stays
                     outcomes.push(await self.runs.ingest.submit(write))
+                    await window.acquire()
                 outcomes.push(_draining() if self.draining.is_set() else None)
             except Exception as error:  # reported after the acks of what came before it
                 outcomes.push(error)
