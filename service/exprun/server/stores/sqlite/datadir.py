@@ -8,7 +8,6 @@ which is only safe when no other process is using the directory; an exclusive lo
 from __future__ import annotations
 
 import fcntl
-import os
 import pathlib
 from typing import BinaryIO
 
@@ -54,12 +53,3 @@ class DataDir:
         if self._lock is not None:
             self._lock.close()
             self._lock = None
-
-
-def fsync_dir(path: pathlib.Path) -> None:
-    """Makes a directory's entries (created or renamed files) durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -9,20 +9,18 @@ see a partial model. After a crash, `sweep` removes what no recorded artifact ow
 from __future__ import annotations
 
 import asyncio
-import os
-import pathlib
 import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterable
-from typing import BinaryIO
 
 from exprun.server.core.errors import AlreadyExists, Unavailable
 from exprun.server.core.names import LocationName, RunName
 from exprun.server.core.store import ModelUpload
+from exprun.server.stores.model_files import ModelDirectory
 from exprun.server.stores.sqlite import artifacts, runs
 from exprun.server.stores.sqlite.database import Database
-from exprun.server.stores.sqlite.datadir import DataDir, fsync_dir
+from exprun.server.stores.sqlite.datadir import DataDir
 
 ModelKey = tuple[str, str, str]
 
@@ -117,10 +115,10 @@ class SqliteModelUpload(ModelUpload):
         self._data_dir = data_dir
         self._location = name.parent.parent
         self._artifact_id = artifact_id
-        self._incoming = data_dir.incoming / uuid.uuid4().hex
-        self._target = data_dir.model(self._location.project, self._location.location, artifact_id)
-        self._file: BinaryIO | None = None
-        self._file_path = ""
+        self._files = ModelDirectory(
+            data_dir.incoming / uuid.uuid4().hex,
+            data_dir.model(self._location.project, self._location.location, artifact_id),
+        )
         self._committed = False
         self._finished = False
 
@@ -131,7 +129,7 @@ class SqliteModelUpload(ModelUpload):
         await db.write(lambda conn: reserve(conn, name, artifact_id))
         upload = cls(db, data_dir, name, artifact_id)
         try:
-            await asyncio.to_thread(upload._incoming.mkdir, parents=True)
+            await asyncio.to_thread(upload._files.incoming.mkdir, parents=True)
         except BaseException:
             await upload.abort()
             raise
@@ -140,57 +138,15 @@ class SqliteModelUpload(ModelUpload):
     async def write(self, path: str, data: bytes) -> None:
         if self._finished:
             raise RuntimeError("the upload is already committed or aborted")
-        await asyncio.to_thread(self._write, path, data)
-
-    def _write(self, path: str, data: bytes) -> None:
-        if path != self._file_path:
-            self._close_file(sync=True)
-            file = (self._incoming / path).resolve()
-            if not file.is_relative_to(self._incoming):
-                raise ValueError(f"model file path {path!r} leaves the model directory")
-            file.parent.mkdir(parents=True, exist_ok=True)
-            self._file, self._file_path = file.open("ab"), path
-        assert self._file is not None
-        self._file.write(data)
-
-    def _close_file(self, *, sync: bool) -> None:
-        if self._file is None:
-            return
-        try:
-            if sync:
-                self._file.flush()
-                os.fsync(self._file.fileno())
-        finally:
-            self._file.close()
-            self._file, self._file_path = None, ""
+        await asyncio.to_thread(self._files.write, path, data)
 
     async def commit(self) -> str:
         if self._finished:
             raise RuntimeError("the upload is already committed or aborted")
-        await asyncio.to_thread(self._commit)
-        self._committed = self._finished = True
-        return self._target.as_uri()
-
-    def _commit(self) -> None:
-        """fsync files, then their directories, then rename and fsync the new entries' parents:
-        after that order a crash shows either no model or the whole model."""
-        self._close_file(sync=True)
-        for directory, _, _ in os.walk(self._incoming):
-            fsync_dir(pathlib.Path(directory))
-        self._target.parent.mkdir(parents=True, exist_ok=True)
-        if self._target.exists():
-            # Left by a crash between this ID's last commit and its artifact: nothing owns it.
-            shutil.rmtree(self._target)
-        os.rename(self._incoming, self._target)
         # The new entry, and the entries of parents that the first model of a location created.
-        parents = (
-            self._target.parent,
-            self._target.parent.parent,
-            self._data_dir.models,
-            self._data_dir.root,
-        )
-        for parent in parents:
-            fsync_dir(parent)
+        await asyncio.to_thread(self._files.publish, (self._data_dir.models, self._data_dir.root))
+        self._committed = self._finished = True
+        return self._files.target.as_uri()
 
     async def abort(self) -> None:
         """Leaves no trace: the received files, the published directory if `commit` ran but the
@@ -199,19 +155,13 @@ class SqliteModelUpload(ModelUpload):
         The files go right after the reservation, on the database thread, so a new upload that
         reserves the same ID next cannot have its directory removed by this abort."""
         self._finished = True
-        uri = self._target.as_uri()
+        uri = self._files.target.as_uri()
         committed = self._committed
         try:
             await self._db.write(
                 lambda conn: _release(conn, self._location, self._artifact_id, uri),
-                after_commit=lambda released: self._remove(committed and released),
+                after_commit=lambda released: self._files.discard(published=committed and released),
             )
         except Unavailable:
             # The store is closed; the next open sweeps a published directory nobody recorded.
-            await asyncio.to_thread(self._remove, False)
-
-    def _remove(self, remove_target: bool) -> None:
-        self._close_file(sync=False)
-        shutil.rmtree(self._incoming, ignore_errors=True)
-        if remove_target:
-            shutil.rmtree(self._target, ignore_errors=True)
+            await asyncio.to_thread(self._files.discard, published=False)

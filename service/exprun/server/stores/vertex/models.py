@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import abc
 import asyncio
-import os
 import pathlib
 import shutil
 import time
@@ -28,10 +27,11 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any
 
 from exprun.server.core.names import LocationName
 from exprun.server.core.store import ModelUpload
+from exprun.server.stores.model_files import ModelDirectory
 
 # Staged uploads older than this are a crashed process's: no upload lives that long.
 _STALE_SECONDS = 24 * 3600
@@ -74,14 +74,6 @@ def open_staging(uri: str) -> Staging:
 
 
 # -- local directory ------------------------------------------------------------------------------
-def _fsync_dir(path: pathlib.Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class LocalStaging(Staging):
     def __init__(self, root: pathlib.Path) -> None:
         self.root = root.resolve()
@@ -116,63 +108,17 @@ class _LocalModel(StagedModel):
 
     def __init__(self, staging: LocalStaging, incoming: pathlib.Path, target: pathlib.Path) -> None:
         self._staging = staging
-        self._incoming = incoming
-        self._target = target
-        self._file: BinaryIO | None = None
-        self._file_path = ""
+        self._files = ModelDirectory(incoming, target)
 
     async def write(self, path: str, data: bytes) -> None:
-        await asyncio.to_thread(self._write, path, data)
-
-    def _write(self, path: str, data: bytes) -> None:
-        if path != self._file_path:
-            self._close(sync=True)
-            file = (self._incoming / path).resolve()
-            if not file.is_relative_to(self._incoming.resolve()):
-                raise ValueError(f"model file path {path!r} leaves the model directory")
-            file.parent.mkdir(parents=True, exist_ok=True)
-            self._file, self._file_path = file.open("ab"), path
-        assert self._file is not None
-        self._file.write(data)
-
-    def _close(self, *, sync: bool) -> None:
-        if self._file is None:
-            return
-        try:
-            if sync:
-                self._file.flush()
-                os.fsync(self._file.fileno())
-        finally:
-            self._file.close()
-            self._file, self._file_path = None, ""
+        await asyncio.to_thread(self._files.write, path, data)
 
     async def commit(self) -> str:
-        await asyncio.to_thread(self._commit)
-        return self._target.as_uri()
-
-    def _commit(self) -> None:
-        """fsync files, their directories, rename, fsync the new entry's parents: after a crash
-        there is either no model or the whole model."""
-        self._incoming.mkdir(parents=True, exist_ok=True)
-        self._close(sync=True)
-        for directory, _, _ in os.walk(self._incoming):
-            _fsync_dir(pathlib.Path(directory))
-        self._target.parent.mkdir(parents=True, exist_ok=True)
-        if self._target.exists():
-            # Left by a crash between an earlier commit of this ID and its artifact.
-            shutil.rmtree(self._target)
-        os.rename(self._incoming, self._target)
-        for parent in (self._target.parent, self._target.parent.parent, self._staging.root):
-            _fsync_dir(parent)
+        await asyncio.to_thread(self._files.publish, (self._staging.root,))
+        return self._files.target.as_uri()
 
     async def discard(self, *, published: bool) -> None:
-        def remove() -> None:
-            self._close(sync=False)
-            shutil.rmtree(self._incoming, ignore_errors=True)
-            if published:
-                shutil.rmtree(self._target, ignore_errors=True)
-
-        await asyncio.to_thread(remove)
+        await asyncio.to_thread(self._files.discard, published=published)
 
 
 # -- Cloud Storage --------------------------------------------------------------------------------
