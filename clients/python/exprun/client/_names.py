@@ -6,9 +6,12 @@ INVALID_ARGUMENT naming the field, so the client cannot drift from them.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from exprun.client import _config
+
+if TYPE_CHECKING:
+    from exprun.client._api import Api
 
 
 class HasExprunName(Protocol):
@@ -27,7 +30,16 @@ class _NamedProto(Protocol):
 class NamedResource:
     """The name properties `Experiment` and `ExperimentRun` share, read from their cached proto."""
 
+    _api: Api
     _proto: _NamedProto
+
+    @classmethod
+    def _wrap(cls, api: Api, proto: Any) -> Self:
+        """An object for a resource the caller already fetched (a create or a list): no call."""
+        wrapped = cls.__new__(cls)
+        wrapped._api = api
+        wrapped._proto = proto
+        return wrapped
 
     @property
     def exprun_name(self) -> str:

@@ -36,13 +36,6 @@ class Experiment(_names.NamedResource):
             api.stub.GetExperiment, service_pb2.GetExperimentRequest(name=name)
         )
 
-    @classmethod
-    def _wrap(cls, api: _api.Api, proto: resources_pb2.Experiment) -> Experiment:
-        experiment = cls.__new__(cls)
-        experiment._api = api
-        experiment._proto = proto
-        return experiment
-
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
     def create(

@@ -59,13 +59,6 @@ class ExperimentRun(_names.NamedResource):
         self._api = api
         self._proto: resources_pb2.Run = api.call(api.stub.GetRun, service_pb2.GetRunRequest(name=name))
 
-    @classmethod
-    def _wrap(cls, api: _api.Api, proto: resources_pb2.Run) -> ExperimentRun:
-        run = cls.__new__(cls)
-        run._api = api
-        run._proto = proto
-        return run
-
     # -- constructors -----------------------------------------------------------------------------
     @classmethod
     def create(
