@@ -128,6 +128,20 @@ async def start(
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     for entry in READINESS_ENTRIES:
         await health_servicer.set(entry, health_pb2.HealthCheckResponse.SERVING)
+
+    async def follow_store(ready: bool) -> None:
+        """A full or damaged disk takes the replica out of rotation (liveness "" stays SERVING:
+        restarting would not help); once draining, readiness stays NOT_SERVING."""
+        if not servicer.draining.is_set():
+            status = (
+                health_pb2.HealthCheckResponse.SERVING
+                if ready
+                else health_pb2.HealthCheckResponse.NOT_SERVING
+            )
+            for entry in READINESS_ENTRIES:
+                await health_servicer.set(entry, status)
+
+    store.health.listen(follow_store)
     return RunningServer(server, health_servicer, servicer, store, ingest, liveness, port, telemetry)
 
 

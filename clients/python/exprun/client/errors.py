@@ -20,6 +20,8 @@ class ExprunError(Exception):
     """Base of every error raised for a failed exprun call.
 
     `str(err)` is `CODE: message`, short enough for a log line or a CLI's one-line error.
+    `retry_delay` (seconds) is set when the server said the failure is transient and how long
+    to wait before retrying (`google.rpc.RetryInfo`), say for `reason == "STORAGE_FULL"`.
     """
 
     def __init__(
@@ -31,8 +33,10 @@ class ExprunError(Exception):
         domain: str = "",
         metadata: Mapping[str, str] | None = None,
         field_violations: Sequence[tuple[str, str]] = (),
+        retry_delay: float | None = None,
     ) -> None:
         self.code: Any = code
+        self.retry_delay = retry_delay
         self.message = message
         self.reason = reason
         self.domain = domain
@@ -109,6 +113,7 @@ def from_rpc_error(error: Any) -> ExprunError:
     reason, domain = "", ""
     metadata: dict[str, str] = {}
     violations: list[tuple[str, str]] = []
+    retry_delay: float | None = None
     try:
         status = rpc_status.from_call(error)
     except (ValueError, AttributeError):
@@ -118,10 +123,13 @@ def from_rpc_error(error: Any) -> ExprunError:
         for detail in status.details:
             info = error_details_pb2.ErrorInfo()
             bad_request = error_details_pb2.BadRequest()
+            retry_info = error_details_pb2.RetryInfo()
             if detail.Is(info.DESCRIPTOR) and detail.Unpack(info):
                 reason, domain, metadata = info.reason, info.domain, dict(info.metadata)
             elif detail.Is(bad_request.DESCRIPTOR) and detail.Unpack(bad_request):
                 violations += [(v.field, v.description) for v in bad_request.field_violations]
+            elif detail.Is(retry_info.DESCRIPTOR) and detail.Unpack(retry_info):
+                retry_delay = retry_info.retry_delay.ToNanoseconds() / 1e9
     cls = _BY_CODE.get(code, ExprunError)
     return cls(
         code,
@@ -130,6 +138,7 @@ def from_rpc_error(error: Any) -> ExprunError:
         domain=domain,
         metadata=metadata,
         field_violations=violations,
+        retry_delay=retry_delay,
     )
 
 

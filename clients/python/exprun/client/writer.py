@@ -7,7 +7,9 @@ server's cumulative ack, and keeps every batch until it is acknowledged. When th
 fails with a transient status (UNAVAILABLE, a torn connection, a server draining for shutdown) it
 reopens the stream with backoff and jitter, learns the committed sequence from `opened`, drops
 what the server already has and resends the rest in order; `(run, metric, step)` overwrites, so
-even a resend the server did not recognise is harmless. A permanent status (INVALID_ARGUMENT,
+even a resend the server did not recognise is harmless. A full disk on the server
+(RESOURCE_EXHAUSTED `STORAGE_FULL`) is retried the same way, without a cap and no sooner than the
+server's `RetryInfo` delay, until space is freed. A permanent status (INVALID_ARGUMENT,
 NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ...) stops the writer and is
 raised, typed, from the next `log`, `flush` or `close`.
 
@@ -84,6 +86,9 @@ _RETRY_LIMITED = frozenset(
     }
 )
 _LIMITED_RETRIES = 5
+# Reasons retried however long they last: the server's disk is full, which an operator fixes
+# (minutes, not milliseconds). Memory stays bounded meanwhile: `log` blocks or raises BufferFull.
+_RETRY_ALWAYS_REASONS = frozenset({"STORAGE_FULL"})
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
 _FORMATS = {"d": ("d", "<d", "=d", "@d"), "q": ("q", "l", "<q", "<l", "=q", "=l", "@q", "@l")}
@@ -674,6 +679,7 @@ class TimeSeriesWriter:
     # -- the receiving side (the writer's thread) -------------------------------------------------
     def _run_stream(self) -> None:
         failures = 0
+        waiting_for_storage = False
         while True:
             with self._cond:
                 if self._error is not None or self._aborted:
@@ -684,6 +690,7 @@ class TimeSeriesWriter:
                 self._connection = connection
             progressed = False
             status: Any = None
+            server_delay: float | None = None
             try:
                 call = self._method(self._requests(connection), metadata=self._metadata)
                 connection.call = call
@@ -712,19 +719,39 @@ class TimeSeriesWriter:
                 failures = 0  # dropped on purpose by reconnect(): reopen at once
             elif status is not None:
                 code = status.code()
+                failure = from_rpc_error(status)
                 failures = 0 if progressed else failures + 1
-                if code not in _RETRY_ALWAYS and (code not in _RETRY_LIMITED or failures > _LIMITED_RETRIES):
+                retry = (
+                    code in _RETRY_ALWAYS
+                    or failure.reason in _RETRY_ALWAYS_REASONS
+                    or (code in _RETRY_LIMITED and failures <= _LIMITED_RETRIES)
+                )
+                if not retry:
                     with self._cond:
-                        self._fail(from_rpc_error(status))
+                        self._fail(failure)
                     return
+                server_delay = failure.retry_delay
+                if progressed:
+                    waiting_for_storage = False
+                if failure.reason in _RETRY_ALWAYS_REASONS and not waiting_for_storage:
+                    logger.warning(
+                        "writer %s: %s; keeping %d points pending and retrying",
+                        self.writer_id,
+                        failure,
+                        self.points_pending,
+                    )
+                waiting_for_storage = failure.reason in _RETRY_ALWAYS_REASONS
                 logger.debug("stream of writer %s ended with %s; reconnecting", self.writer_id, code)
             else:
                 failures = 0 if progressed else failures + 1
-            self._sleep_backoff(failures)
+            self._sleep_backoff(failures, server_delay)
 
-    def _sleep_backoff(self, failures: int) -> None:
+    def _sleep_backoff(self, failures: int, server_delay: float | None = None) -> None:
+        """Exponential backoff with jitter, but never sooner than the server's RetryInfo asks."""
         low, high = self._backoff
         delay = min(high, low * 2 ** min(failures, 30)) * random.uniform(0.5, 1.0)
+        if server_delay is not None:
+            delay = max(delay, server_delay * random.uniform(1.0, 1.2))
         deadline = time.monotonic() + delay
         with self._cond:
             while not (self._aborted or self._error is not None):

@@ -22,7 +22,8 @@ class ExprunError(Exception):
     """Base of every error a client is meant to see.
 
     `reason` is the UPPER_SNAKE_CASE `ErrorInfo.reason`; `metadata` carries the dynamic values
-    (resource names, limits) so clients never parse the message.
+    (resource names, limits) so clients never parse the message. `retry_delay` (seconds), when
+    set, tells the client the condition is transient and how long to wait before retrying.
     """
 
     reason = "ERROR"
@@ -33,12 +34,14 @@ class ExprunError(Exception):
         *,
         reason: str | None = None,
         metadata: Mapping[str, str] | None = None,
+        retry_delay: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         if reason is not None:
             self.reason = reason
         self.metadata: dict[str, str] = dict(metadata or {})
+        self.retry_delay = retry_delay
 
 
 class InvalidArgument(ExprunError):
@@ -106,6 +109,13 @@ class Unavailable(ExprunError):
 
 class ResourceExhausted(ExprunError):
     reason = "RESOURCE_EXHAUSTED"
+
+
+class Internal(ExprunError):
+    """The server cannot serve the request and retrying will not help (say, its storage is
+    damaged); the message names no internals, the server log has them."""
+
+    reason = "INTERNAL"
 
 
 class Unauthenticated(ExprunError):

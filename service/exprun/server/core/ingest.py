@@ -17,7 +17,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from exprun.server.core.errors import Unavailable
+from exprun.server.core.errors import ExprunError, Unavailable
 from exprun.server.core.model import TimeSeriesWrite, WriteResult
 from exprun.server.core.store import RunStore
 
@@ -156,7 +156,10 @@ class Ingest:
             try:
                 results = [*await self._store.write_time_series_batch([p.write for p in taken])]
             except Exception as error:  # the whole store call failed: every batch in it fails
-                log.exception("store write of %d batches failed", len(taken))
+                if isinstance(error, ExprunError):  # a full disk, say: the store logged the cause
+                    log.warning("store write of %d batches failed: %s", len(taken), error)
+                else:
+                    log.exception("store write of %d batches failed", len(taken))
                 results = [error] * len(taken)
         committed = 0
         self.stats.store_writes += 1

@@ -8,6 +8,7 @@ shape is the core's job, so stores only raise what depends on stored state.
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 
@@ -30,6 +31,7 @@ from exprun.server.core.model import (
     WriterPosition,
 )
 from exprun.server.core.names import ExperimentName, LocationName, RunName
+from exprun.server.core.store_health import StoreHealth
 
 
 class ModelUpload(abc.ABC):
@@ -53,6 +55,12 @@ class ModelUpload(abc.ABC):
 
 class RunStore(abc.ABC):
     """The async storage port."""
+
+    @functools.cached_property
+    def health(self) -> StoreHealth:
+        """Where the store reports storage faults (a full disk, a damaged database) and recovery;
+        readiness follows it. A store that detects none keeps this one, which stays healthy."""
+        return StoreHealth()
 
     # -- experiments --------------------------------------------------------------------------
     @abc.abstractmethod

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import pathlib
 import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
 from exprun.server.core.errors import Unavailable
+from exprun.server.core.store_health import StoreHealth
+from exprun.server.stores.storage_faults import guarded
 
 T = TypeVar("T")
 
@@ -27,9 +30,9 @@ BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 32 * 1024
 
 
-def _connect(path: pathlib.Path) -> sqlite3.Connection:
+def _connect(path: pathlib.Path, busy_timeout_ms: int) -> sqlite3.Connection:
     # isolation_level=None: transactions are opened explicitly, so BEGIN IMMEDIATE is possible.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
     try:
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if str(mode).lower() != "wal":
@@ -37,7 +40,7 @@ def _connect(path: pathlib.Path) -> sqlite3.Connection:
         # FULL syncs the WAL on every commit: an acknowledged write survives kill -9 and power loss.
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         conn.execute("PRAGMA temp_store=MEMORY")
     except BaseException:
@@ -55,7 +58,10 @@ def _transaction(
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk, an I/O error); the first error
+            # is the one to report either way.
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
     if after_commit is not None:
         after_commit(result)
@@ -63,24 +69,37 @@ def _transaction(
 
 
 class Database:
-    """Runs callables `work(connection)` on the worker thread, each in its own transaction."""
+    """Runs callables `work(connection)` on the worker thread, each in its own transaction.
 
-    def __init__(self, executor: concurrent.futures.ThreadPoolExecutor, conn: sqlite3.Connection) -> None:
+    A full disk, a lock held elsewhere or a damaged file surfaces as its domain error (see
+    `storage_faults`) and is reported to `health`, as is every committed write."""
+
+    def __init__(
+        self, executor: concurrent.futures.ThreadPoolExecutor, conn: sqlite3.Connection, health: StoreHealth
+    ) -> None:
         self._executor = executor
         self._conn = conn
         self._closed = False
+        self.health = health
 
     @classmethod
-    async def open(cls, path: pathlib.Path, prepare: Work[None]) -> Database:
+    async def open(
+        cls,
+        path: pathlib.Path,
+        prepare: Work[None],
+        *,
+        health: StoreHealth | None = None,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> Database:
         """Connects and runs `prepare` (the schema migrations) in one write transaction."""
         executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="exprun-sqlite")
         loop = asyncio.get_running_loop()
         try:
-            conn = await loop.run_in_executor(executor, _connect, path)
+            conn = await loop.run_in_executor(executor, _connect, path, busy_timeout_ms)
         except BaseException:
             executor.shutdown(wait=False)
             raise
-        db = cls(executor, conn)
+        db = cls(executor, conn, health or StoreHealth())
         try:
             await db.write(prepare)
         except BaseException:
@@ -104,7 +123,8 @@ class Database:
         if self._closed:
             raise Unavailable("the store is closed", reason="STORE_CLOSED")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, _transaction, self._conn, begin, work, after_commit)
+        running = loop.run_in_executor(self._executor, _transaction, self._conn, begin, work, after_commit)
+        return await guarded(self.health, running, write=begin != "BEGIN")
 
     async def close(self) -> None:
         """Waits for queued transactions (the worker runs in order), then closes and stops."""

@@ -21,6 +21,7 @@ from exprun.server.stores.model_files import ModelDirectory
 from exprun.server.stores.sqlite import artifacts, runs
 from exprun.server.stores.sqlite.database import Database
 from exprun.server.stores.sqlite.datadir import DataDir
+from exprun.server.stores.storage_faults import guarded
 
 ModelKey = tuple[str, str, str]
 
@@ -129,7 +130,9 @@ class SqliteModelUpload(ModelUpload):
         await db.write(lambda conn: reserve(conn, name, artifact_id))
         upload = cls(db, data_dir, name, artifact_id)
         try:
-            await asyncio.to_thread(upload._files.incoming.mkdir, parents=True)
+            await guarded(
+                db.health, asyncio.to_thread(upload._files.incoming.mkdir, parents=True), write=True
+            )
         except BaseException:
             await upload.abort()
             raise
@@ -138,13 +141,14 @@ class SqliteModelUpload(ModelUpload):
     async def write(self, path: str, data: bytes) -> None:
         if self._finished:
             raise RuntimeError("the upload is already committed or aborted")
-        await asyncio.to_thread(self._files.write, path, data)
+        await guarded(self._db.health, asyncio.to_thread(self._files.write, path, data), write=True)
 
     async def commit(self) -> str:
         if self._finished:
             raise RuntimeError("the upload is already committed or aborted")
         # The new entry, and the entries of parents that the first model of a location created.
-        await asyncio.to_thread(self._files.publish, (self._data_dir.models, self._data_dir.root))
+        publish = asyncio.to_thread(self._files.publish, (self._data_dir.models, self._data_dir.root))
+        await guarded(self._db.health, publish, write=True)
         self._committed = self._finished = True
         return self._files.target.as_uri()
 

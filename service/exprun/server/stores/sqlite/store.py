@@ -33,6 +33,8 @@ from exprun.server.core.model import (
 )
 from exprun.server.core.names import ExperimentName, LocationName, RunName
 from exprun.server.core.store import ModelUpload, RunStore
+from exprun.server.core.store_health import StoreHealth
+from exprun.server.stores import storage_faults
 from exprun.server.stores.sqlite import (
     artifacts,
     codec,
@@ -59,6 +61,7 @@ class SqliteRunStore(RunStore):
     def __init__(self, db: Database, data_dir: DataDir) -> None:
         self._db = db
         self._data_dir = data_dir
+        self.health = db.health
 
     @classmethod
     async def open(cls, data_dir: pathlib.Path) -> SqliteRunStore:
@@ -67,7 +70,8 @@ class SqliteRunStore(RunStore):
         directory = DataDir(data_dir)
         await asyncio.to_thread(directory.acquire)
         try:
-            db = await Database.open(directory.database, schema.migrate)
+            health = StoreHealth(storage_faults.space_probe(directory.root))
+            db = await Database.open(directory.database, schema.migrate, health=health)
             try:
                 owned = await db.write(models.forget_unrecorded)
                 await asyncio.to_thread(models.sweep, directory, owned)
@@ -255,6 +259,7 @@ class SqliteRunStore(RunStore):
     # -- lifecycle ----------------------------------------------------------------------------
     async def close(self) -> None:
         try:
+            await self.health.close()
             await self._db.close()
         finally:
             self._data_dir.release()

@@ -32,6 +32,7 @@ from typing import Any
 from exprun.server.core.names import LocationName
 from exprun.server.core.store import ModelUpload
 from exprun.server.stores.model_files import ModelDirectory
+from exprun.server.stores.storage_faults import guarded
 
 # Staged uploads older than this are a crashed process's: no upload lives that long.
 _STALE_SECONDS = 24 * 3600
@@ -110,11 +111,13 @@ class _LocalModel(StagedModel):
         self._staging = staging
         self._files = ModelDirectory(incoming, target)
 
+    # A full staging disk fails the upload with STORAGE_FULL; it does not touch readiness, since
+    # everything else this store keeps lives in Vertex.
     async def write(self, path: str, data: bytes) -> None:
-        await asyncio.to_thread(self._files.write, path, data)
+        await guarded(None, asyncio.to_thread(self._files.write, path, data), write=True)
 
     async def commit(self) -> str:
-        await asyncio.to_thread(self._files.publish, (self._staging.root,))
+        await guarded(None, asyncio.to_thread(self._files.publish, (self._staging.root,)), write=True)
         return self._files.target.as_uri()
 
     async def discard(self, *, published: bool) -> None:
