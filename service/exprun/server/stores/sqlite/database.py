@@ -21,6 +21,7 @@ from exprun.server.core.store_health import StoreHealth
 from exprun.server.stores.storage_faults import guarded
 
 T = TypeVar("T")
+_WRITE = "BEGIN IMMEDIATE"
 
 Work = Callable[[sqlite3.Connection], T]
 
@@ -92,14 +93,16 @@ class Database:
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     ) -> Database:
         """Connects and runs `prepare` (the schema migrations) in one write transaction."""
+        health = health or StoreHealth()
         executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="exprun-sqlite")
         loop = asyncio.get_running_loop()
         try:
-            conn = await loop.run_in_executor(executor, _connect, path, busy_timeout_ms)
+            connecting = loop.run_in_executor(executor, _connect, path, busy_timeout_ms)
+            conn = await guarded(health, connecting, write=False)
         except BaseException:
             executor.shutdown(wait=False)
             raise
-        db = cls(executor, conn, health or StoreHealth())
+        db = cls(executor, conn, health)
         try:
             await db.write(prepare)
         except BaseException:
@@ -117,14 +120,14 @@ class Database:
         `after_commit(result)` runs on the worker right after COMMIT, before any later call:
         file-system follow-ups (removing a deleted run's model files) then cannot race a
         transaction that reuses the same names."""
-        return await self._submit("BEGIN IMMEDIATE", work, after_commit)
+        return await self._submit(_WRITE, work, after_commit)
 
     async def _submit(self, begin: str, work: Work[T], after_commit: Callable[[T], None] | None = None) -> T:
         if self._closed:
             raise Unavailable("the store is closed", reason="STORE_CLOSED")
         loop = asyncio.get_running_loop()
         running = loop.run_in_executor(self._executor, _transaction, self._conn, begin, work, after_commit)
-        return await guarded(self.health, running, write=begin != "BEGIN")
+        return await guarded(self.health, running, write=begin == _WRITE)
 
     async def close(self) -> None:
         """Waits for queued transactions (the worker runs in order), then closes and stops."""

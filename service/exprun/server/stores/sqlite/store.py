@@ -33,7 +33,7 @@ from exprun.server.core.model import (
 )
 from exprun.server.core.names import ExperimentName, LocationName, RunName
 from exprun.server.core.store import ModelUpload, RunStore
-from exprun.server.core.store_health import StoreHealth
+from exprun.server.core.store_health import PROBE_INTERVAL_SECONDS, StoreHealth
 from exprun.server.stores import storage_faults
 from exprun.server.stores.sqlite import (
     artifacts,
@@ -64,13 +64,18 @@ class SqliteRunStore(RunStore):
         self.health = db.health
 
     @classmethod
-    async def open(cls, data_dir: pathlib.Path) -> SqliteRunStore:
+    async def open(
+        cls, data_dir: pathlib.Path, *, probe_interval: float = PROBE_INTERVAL_SECONDS
+    ) -> SqliteRunStore:
         """Creates the directory and database on first use and migrates the schema. A crashed
-        process needs no repair: SQLite replays its WAL, and uploads it left half done are swept."""
+        process needs no repair: SQLite replays its WAL, and uploads it left half done are swept.
+
+        While the disk is full, a probe write every `probe_interval` seconds finds out when
+        space is freed (see `StoreHealth`)."""
         directory = DataDir(data_dir)
         await asyncio.to_thread(directory.acquire)
         try:
-            health = StoreHealth(storage_faults.space_probe(directory.root))
+            health = StoreHealth(storage_faults.space_probe(directory.root), probe_interval=probe_interval)
             db = await Database.open(directory.database, schema.migrate, health=health)
             try:
                 owned = await db.write(models.forget_unrecorded)

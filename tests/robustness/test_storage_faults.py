@@ -1,0 +1,252 @@
+"""Storage faults of a real SQLite file, on every machine (no mount needed): each reaches clients
+as its own code and reason, and readiness follows.
+
+- full (SQLite's page limit stands in for the disk): RESOURCE_EXHAUSTED `STORAGE_FULL` with a
+  RetryInfo delay, readiness NOT_SERVING until a write succeeds again; the Python writer keeps
+  its points and finishes then;
+- locked by another process: UNAVAILABLE `STORAGE_BUSY`, retryable, readiness untouched;
+- damaged pages or header: INTERNAL `STORAGE_CORRUPT`, readiness NOT_SERVING for good.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import pathlib
+import sqlite3
+import threading
+from array import array
+from collections.abc import AsyncIterator, Callable
+
+import grpc
+import pytest
+from exprun.client import TimeSeriesWriter, _config
+from exprun.server import app
+from exprun.server.core.errors import Internal, Unavailable
+from exprun.server.core.store_health import StoreCondition
+from exprun.server.settings import Settings
+from exprun.server.stores.sqlite.database import Database
+from exprun.server.stores.sqlite.store import SqliteRunStore
+from exprun.server.transport.errors import to_status
+from exprun.v1 import experiment_run_service_pb2 as api
+from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
+from exprun.v1 import resources_pb2 as pb
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_status import rpc_status
+
+LOCATION = "projects/storage-faults/locations/us-central1"
+SERVING = health_pb2.HealthCheckResponse.SERVING
+NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+NO_PROBE = 3600.0  # only real writes may show recovery here: the test disk itself is never full
+
+
+async def eventually(condition: Callable[[], bool]) -> None:
+    """Polls state that other threads (the client's writer) change; bounded."""
+    async with asyncio.timeout(30):
+        while not condition():  # noqa: ASYNC110  # no event to wait on across threads
+            await asyncio.sleep(0.01)
+
+
+class Served:
+    def __init__(self, running: app.RunningServer, channel: grpc.aio.Channel) -> None:
+        self.running = running
+        self.target = f"127.0.0.1:{running.port}"
+        self.stub = api_grpc.ExperimentRunServiceStub(channel)
+        self.health = health_pb2_grpc.HealthStub(channel)
+
+    async def status(self, service: str) -> int:
+        reply = await self.health.Check(health_pb2.HealthCheckRequest(service=service))
+        status: int = reply.status
+        return status
+
+    async def new_run(self) -> str:
+        experiment = await self.stub.CreateExperiment(
+            api.CreateExperimentRequest(parent=LOCATION, experiment_id="exp-1")
+        )
+        run = await self.stub.CreateRun(api.CreateRunRequest(parent=experiment.name, run_id="run-1"))
+        name: str = run.name
+        return name
+
+    async def write(self, run: str, metric: str, steps: range) -> api.WriteTimeSeriesResponse:
+        series = pb.TimeSeries(metric=metric, steps=steps, values=[float(s) for s in steps])
+        request = api.WriteTimeSeriesRequest(run=run, batch=pb.TimeSeriesBatch(series=[series]))
+        response: api.WriteTimeSeriesResponse = await self.stub.WriteTimeSeries(request)
+        return response
+
+    async def read(self, run: str) -> dict[str, list[int]]:
+        steps: dict[str, list[int]] = {}
+        async for chunk in self.stub.ReadTimeSeries(api.ReadTimeSeriesRequest(run=run)):
+            for series in chunk.series:
+                steps.setdefault(series.metric, []).extend(series.steps)
+        return steps
+
+
+@contextlib.asynccontextmanager
+async def serving(store: SqliteRunStore, data_dir: pathlib.Path) -> AsyncIterator[Served]:
+    running = await app.start(Settings(listen="127.0.0.1:0", data_dir=data_dir), store)
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            yield Served(running, channel)
+    finally:
+        await running.stop(1.0)
+
+
+def details(
+    error: grpc.aio.AioRpcError,
+) -> tuple[error_details_pb2.ErrorInfo, error_details_pb2.RetryInfo | None]:
+    status = rpc_status.from_call(error)
+    assert status is not None
+    return unpack(status)
+
+
+def unpack(
+    status: status_pb2.Status,
+) -> tuple[error_details_pb2.ErrorInfo, error_details_pb2.RetryInfo | None]:
+    info, retry = error_details_pb2.ErrorInfo(), error_details_pb2.RetryInfo()
+    assert any(d.Is(info.DESCRIPTOR) and d.Unpack(info) for d in status.details)
+    has_retry = any(d.Is(retry.DESCRIPTOR) and d.Unpack(retry) for d in status.details)
+    return info, retry if has_retry else None
+
+
+async def test_a_full_database_refuses_writes_retryably_until_a_write_succeeds_again(
+    tmp_path: pathlib.Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data_dir = tmp_path / "data"
+    store = await SqliteRunStore.open(data_dir, probe_interval=NO_PROBE)
+    async with serving(store, data_dir) as served:
+        run = await served.new_run()
+        await served.write(run, "before", range(5000))
+        # The database may not grow past its current size: every write that needs a page fails.
+        await store._db.write(lambda conn: conn.execute("PRAGMA max_page_count = 1").fetchone())
+
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await served.write(run, "refused", range(5000))
+        assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        info, retry = details(refused.value)
+        assert info.reason == "STORAGE_FULL"
+        assert retry is not None
+        assert retry.retry_delay.ToNanoseconds() > 0
+        assert await served.status("readiness") == NOT_SERVING
+        assert await served.status("exprun.v1.ExperimentRunService") == NOT_SERVING
+        assert await served.status("") == SERVING
+        assert await served.read(run) == {"before": list(range(5000))}  # reads go on
+
+        # The Python writer keeps what the server refused, within its budget, and retries.
+        _config.reset()
+        _config.set_defaults(target=served.target)
+        writer = TimeSeriesWriter(run, max_batch_points=2000, max_buffered_points=4000, on_full="block")
+        logged = threading.Event()
+
+        def produce() -> None:
+            for start in range(0, 10_000, 1000):
+                writer.log_columns(array("q", range(start, start + 1000)), {"streamed": [0.5] * 1000})
+            logged.set()
+
+        producing = asyncio.create_task(asyncio.to_thread(produce))
+        await eventually(lambda: writer.points_pending == 4000)  # the budget is full: log blocks
+        await eventually(lambda: any("storage is full" in r.getMessage() for r in caplog.records))
+        refused_so_far = served.running.ingest.stats.batches
+        await eventually(lambda: served.running.ingest.stats.batches > refused_so_far)  # it retried
+        assert writer.points_acked == 0
+        assert writer.points_pending == 4000
+        assert not logged.is_set()
+        assert await served.status("readiness") == NOT_SERVING
+
+        await store._db.write(lambda conn: conn.execute("PRAGMA max_page_count = 1000000").fetchone())
+        await asyncio.wait_for(producing, 60)
+        await asyncio.wait_for(asyncio.to_thread(writer.close, 60), 70)
+        _config.reset()
+        assert writer.points_acked == 10_000
+        assert await served.status("readiness") == SERVING
+        stored = await served.read(run)
+        assert stored == {"before": list(range(5000)), "streamed": list(range(10_000))}
+
+
+async def test_a_database_locked_by_another_process_is_unavailable_and_retryable(
+    tmp_path: pathlib.Path,
+) -> None:
+    path = tmp_path / "busy.db"
+
+    def prepare(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE t (x INTEGER)")
+
+    db = await Database.open(path, prepare, busy_timeout_ms=50)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # holds the write lock, as a backup tool or sqlite3 shell might
+        with pytest.raises(Unavailable) as busy:
+            await db.write(lambda conn: conn.execute("INSERT INTO t VALUES (1)"))
+        assert busy.value.reason == "STORAGE_BUSY"
+        assert db.health.condition is StoreCondition.HEALTHY  # not the replica's fault
+        sent = to_status(busy.value)  # what the client receives
+        assert sent.code == grpc.StatusCode.UNAVAILABLE
+        status = status_pb2.Status.FromString(dict(sent.trailing_metadata)["grpc-status-details-bin"])
+        assert status.code == code_pb2.UNAVAILABLE
+        _, retry = unpack(status)
+        assert retry is not None
+        assert retry.retry_delay.ToNanoseconds() > 0
+        other.execute("ROLLBACK")
+        await db.write(lambda conn: conn.execute("INSERT INTO t VALUES (1)"))
+        assert await db.read(lambda conn: conn.execute("SELECT count(*) FROM t").fetchone()[0]) == 1
+    finally:
+        other.close()
+        await db.close()
+
+
+async def _store_with_points(data_dir: pathlib.Path) -> tuple[str, int]:
+    """A closed store holding 200,000 points; returns the run and the page count before them."""
+    store = await SqliteRunStore.open(data_dir)
+    async with serving(store, data_dir) as served:
+        run = await served.new_run()
+        pages_before: int = await store._db.read(lambda conn: conn.execute("PRAGMA page_count").fetchone()[0])
+        for start in range(0, 200_000, 5000):
+            await served.write(run, "loss", range(start, start + 5000))
+    return run, pages_before
+
+
+async def test_damaged_pages_are_internal_storage_corrupt_and_keep_readiness_out(
+    tmp_path: pathlib.Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    run, pages_before = await _store_with_points(data_dir)
+    database = data_dir / "exprun.db"
+    page_size = 4096
+    with database.open("r+b") as file:  # the pages written for the points become garbage
+        file.seek(pages_before * page_size)
+        size = database.stat().st_size - pages_before * page_size
+        file.write(bytes([0xA5]) * size)
+
+    store = await SqliteRunStore.open(data_dir)
+    async with serving(store, data_dir) as served:
+        assert await served.status("readiness") == SERVING  # the damage is not seen yet
+        with pytest.raises(grpc.aio.AioRpcError) as damaged:
+            await served.read(run)
+        assert damaged.value.code() == grpc.StatusCode.INTERNAL
+        info, retry = details(damaged.value)
+        assert info.reason == "STORAGE_CORRUPT"
+        assert retry is None
+        assert await served.status("readiness") == NOT_SERVING
+        assert await served.status("") == SERVING
+        # A write that still succeeds (its pages are intact) does not bring the replica back.
+        experiment = await served.stub.CreateExperiment(
+            api.CreateExperimentRequest(parent=LOCATION, experiment_id="after")
+        )
+        assert experiment.name.endswith("/after")
+        assert await served.status("readiness") == NOT_SERVING
+
+
+async def test_a_file_that_is_not_a_database_fails_start_up_as_storage_corrupt(
+    tmp_path: pathlib.Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    store = await SqliteRunStore.open(data_dir)
+    await store.close()
+    with (data_dir / "exprun.db").open("r+b") as file:
+        file.write(b"this is not SQLite")  # over the header's magic string
+    with pytest.raises(Internal) as damaged:
+        await SqliteRunStore.open(data_dir)
+    assert damaged.value.reason == "STORAGE_CORRUPT"
+    # The failed open released the data directory: a repaired file could be opened next.
+    (data_dir / "exprun.db").unlink()
+    await (await SqliteRunStore.open(data_dir)).close()
