@@ -15,7 +15,7 @@ import pytest
 from exprun.client import ExperimentRun, _config, errors, init
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
@@ -97,6 +97,24 @@ def test_rich_status_details_land_on_the_typed_error(scripted: ScriptedServer) -
     assert isinstance(error, ValueError)
 
 
+def test_a_full_server_disk_is_resource_exhausted_with_its_reason_and_retry_delay(
+    scripted: ScriptedServer,
+) -> None:
+    delay = duration_pb2.Duration(seconds=2, nanos=500_000_000)
+    scripted.behaviour = _abort_with(
+        code_pb2.RESOURCE_EXHAUSTED,
+        "the server's storage is full",
+        error_details_pb2.ErrorInfo(reason="STORAGE_FULL", domain="exprun.dev"),
+        error_details_pb2.RetryInfo(retry_delay=delay),
+    )
+
+    with pytest.raises(errors.ResourceExhausted) as caught:
+        ExperimentRun("run-1", "exp1")
+
+    assert caught.value.reason == "STORAGE_FULL"
+    assert caught.value.retry_delay == 2.5
+
+
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
@@ -123,6 +141,7 @@ def test_each_code_raises_its_own_class(
     assert type(caught.value) is expected
     assert caught.value.message == "boom"
     assert caught.value.field_violations == []
+    assert caught.value.retry_delay is None
 
 
 def test_a_plain_status_without_details_still_has_code_and_message(scripted: ScriptedServer) -> None:

@@ -27,6 +27,9 @@ from exprun.client import (
 )
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import resources_pb2 as pb
+from google.protobuf import any_pb2, duration_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,6 +209,7 @@ class FakeStream:
         self.opens = 0
         self.drain_after_acks: int | None = None  # end each stream UNAVAILABLE after this many acks
         self.refuse: grpc.StatusCode | None = None
+        self.storage_full_refusals = 0  # refuse this many batches as a server with a full disk does
         self.hold_acks = threading.Event()
         self.lock = threading.Lock()
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
@@ -252,6 +256,11 @@ class FakeStream:
             sequence = request.batch.sequence
             if self.refuse is not None:
                 context.abort(self.refuse, "refused")
+            with self.lock:
+                full = self.storage_full_refusals > 0
+                self.storage_full_refusals -= full
+            if full:
+                context.abort_with_status(storage_full_status())
             while self.hold_acks.is_set():
                 time.sleep(0.002)
             with self.lock:
@@ -266,6 +275,15 @@ class FakeStream:
 
     def stop(self) -> None:
         self.server.stop(None)
+
+
+def storage_full_status() -> grpc.Status:
+    """What the exprun server answers while its disk is full, with a short retry delay."""
+    details = [any_pb2.Any(), any_pb2.Any()]
+    details[0].Pack(error_details_pb2.ErrorInfo(reason="STORAGE_FULL", domain="exprun.dev"))
+    details[1].Pack(error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(nanos=5_000_000)))
+    status = status_pb2.Status(code=code_pb2.RESOURCE_EXHAUSTED, message="storage full", details=details)
+    return rpc_status.to_status(status)
 
 
 @pytest.fixture
@@ -375,6 +393,26 @@ def test_repeated_internal_errors_stop_the_writer_after_a_few_retries(fake: Fake
     assert fake.opens <= writer._LIMITED_RETRIES + 2
     with pytest.raises(ExprunError):
         w.close(timeout=10)
+
+
+def test_a_full_server_disk_is_retried_without_a_cap_within_the_buffer_and_loses_nothing(
+    fake: FakeStream,
+) -> None:
+    fake.storage_full_refusals = writer._LIMITED_RETRIES * 3
+    w = TimeSeriesWriter(
+        RUN, max_batch_points=10, max_buffered_points=50, on_full="raise", reconnect_backoff=(0.001, 0.002)
+    )
+    w.log_columns(range(50), {"loss": [0.5] * 50})
+    with pytest.raises(BufferFull):  # memory stays bounded while the server refuses
+        w.log({"loss": 0.5}, step=50)
+    w.flush(timeout=30)
+    w.log_columns(range(50, 100), {"loss": [0.5] * 50})
+    w.close(timeout=10)
+    assert fake.storage_full_refusals == 0
+    assert fake.opens > writer._LIMITED_RETRIES * 3  # every refusal was retried, none was final
+    assert sorted(fake.points) == list(range(1, 11))
+    assert sum(fake.points.values()) == 100
+    assert w.points_acked == 100
 
 
 # -- without any server ----------------------------------------------------------------------------
