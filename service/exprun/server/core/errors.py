@@ -105,7 +105,21 @@ class Unavailable(ExprunError):
 
 
 class ResourceExhausted(ExprunError):
+    """A limit is reached. `retry_delay` (seconds), when set, tells the client how long to wait
+    before trying again (the transport sends it as `google.rpc.RetryInfo`)."""
+
     reason = "RESOURCE_EXHAUSTED"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        retry_delay: float | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason, metadata=metadata)
+        self.retry_delay = retry_delay
 
 
 class Unauthenticated(ExprunError):

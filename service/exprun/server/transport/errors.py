@@ -14,7 +14,7 @@ from typing import Any
 
 import grpc
 from exprun.server.core import errors
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
@@ -47,6 +47,10 @@ def to_status(error: errors.ExprunError) -> grpc.Status:
             ]
         )
         details.append(_pack(bad_request))
+    if isinstance(error, errors.ResourceExhausted) and error.retry_delay is not None:
+        delay = duration_pb2.Duration()
+        delay.FromNanoseconds(round(error.retry_delay * 1e9))
+        details.append(_pack(error_details_pb2.RetryInfo(retry_delay=delay)))
     status = status_pb2.Status(code=code, message=error.message, details=details)
     return rpc_status.to_status(status)
 
