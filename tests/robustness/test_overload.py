@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pathlib
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,6 +14,8 @@ from typing import Any
 
 import grpc
 import pytest
+from exprun.server import settings
+from exprun.server.cli import build_parser
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
 from exprun.v1 import resources_pb2 as pb
@@ -248,6 +251,12 @@ def test_a_principal_at_its_stream_cap_is_refused_and_another_is_not(
         with pytest.raises(grpc.RpcError) as also_refused:
             open_stream(stub, run, "alice-writer", bearer(alice))
         assert details(also_refused.value)[0] == "TOO_MANY_STREAMS"
+        with pytest.raises(grpc.RpcError) as upload_refused:  # model uploads share the cap
+            stub.LogModel(iter([]), metadata=bearer(alice), timeout=10)
+        assert details(upload_refused.value)[0] == "TOO_MANY_STREAMS"
+        with pytest.raises(grpc.RpcError) as bobs_upload:  # read, then refused for its content
+            stub.LogModel(iter([]), metadata=bearer(bob), timeout=10)
+        assert bobs_upload.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
         # Bob streams, and alice's other calls still work.
         outbox, responses = open_stream(stub, run, "bob-writer", bearer(bob))
@@ -264,3 +273,11 @@ def test_a_principal_at_its_stream_cap_is_refused_and_another_is_not(
         )
         outbox.messages.put(None)
         assert list(responses) == []
+
+
+@pytest.mark.parametrize("flag", ["--max-concurrent-rpcs", "--max-streams-per-principal"])
+@pytest.mark.parametrize("value", ["-1", "many", "1.5"])
+def test_a_limit_that_is_not_a_whole_number_is_refused_naming_it(flag: str, value: str) -> None:
+    variable = "EXPRUN_" + flag.removeprefix("--").replace("-", "_").upper()
+    with pytest.raises(settings.SettingsError, match=f"{flag} / {variable}: '{re.escape(value)}' is not"):
+        settings.from_arguments(build_parser().parse_args(["serve", flag, value]))

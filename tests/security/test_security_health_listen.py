@@ -74,5 +74,8 @@ def test_the_api_port_still_requires_tls_and_a_client_certificate(
 def test_the_health_port_may_not_be_the_api_port() -> None:
     address = f"127.0.0.1:{free_port()}"
     result = serve_command("--listen", address, "--health-listen", address)
-    assert result.returncode != 0
+    assert result.returncode == 2  # a refused setting
     assert "--health-listen / EXPRUN_HEALTH_LISTEN" in result.stderr
+    bad = serve_command("--health-listen", "50052")
+    assert bad.returncode == 2
+    assert "--health-listen / EXPRUN_HEALTH_LISTEN: '50052' is not host:port" in bad.stderr
