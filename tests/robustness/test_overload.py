@@ -257,6 +257,9 @@ def test_a_principal_at_its_stream_cap_is_refused_and_another_is_not(
         with pytest.raises(grpc.RpcError) as bobs_upload:  # read, then refused for its content
             stub.LogModel(iter([]), metadata=bearer(bob), timeout=10)
         assert bobs_upload.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        with pytest.raises(grpc.RpcError) as read_refused:  # and so do reads
+            list(stub.ReadTimeSeries(api.ReadTimeSeriesRequest(run=run), metadata=bearer(alice)))
+        assert details(read_refused.value)[0] == "TOO_MANY_STREAMS"
 
         # Bob streams, and alice's other calls still work.
         outbox, responses = open_stream(stub, run, "bob-writer", bearer(bob))
@@ -265,6 +268,8 @@ def test_a_principal_at_its_stream_cap_is_refused_and_another_is_not(
         outbox.messages.put(None)
         assert list(responses) == []
         assert stub.GetRun(api.GetRunRequest(name=run), metadata=bearer(alice)).name == run
+        read = stub.ReadTimeSeries(api.ReadTimeSeriesRequest(run=run), metadata=bearer(bob))
+        assert [list(s.steps) for c in read for s in c.series] == [[1]]
 
         # One of alice's streams ends: she may open one again.
         idle.close(1)

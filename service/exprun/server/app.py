@@ -17,7 +17,7 @@ from exprun.server.settings import Settings
 from exprun.server.telemetry import providers
 from exprun.server.telemetry.server import ServerTelemetry
 from exprun.server.transport.errors import ErrorInterceptor
-from exprun.server.transport.overload import Admission, OverloadInterceptor
+from exprun.server.transport.overload import Admission, OverloadInterceptor, ReadStreamCap
 from exprun.server.transport.servicer import ExperimentRunServicer
 from exprun.v1 import experiment_run_service_pb2, experiment_run_service_pb2_grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -107,7 +107,8 @@ async def start(
     # Telemetry outermost: it times the whole call and sees the status every other one sets. Then
     # ErrorInterceptor, so overload and auth failures become the same rich statuses. The limits
     # replace grpc's maximum_concurrent_rpcs, which would refuse health checks too; they sit
-    # outside authentication so that streams waiting for their first message count.
+    # outside authentication so that streams waiting for their first message count, and reads
+    # take their principal's stream slot inside it (see transport/overload.py).
     admission = Admission(settings.max_concurrent_rpcs, settings.max_streams_per_principal)
     server = grpc.aio.server(
         interceptors=[
@@ -115,6 +116,7 @@ async def start(
             ErrorInterceptor(),
             OverloadInterceptor(admission),
             *guard.interceptors,
+            ReadStreamCap(admission),
         ],
         options=SERVER_OPTIONS,
     )

@@ -22,7 +22,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "auto"
     run_liveness_timeout_seconds: float = 600.0
-    # Calls in flight (health checks excepted) and, per principal, open upload streams: 64
+    # Calls in flight (health checks excepted) and, per principal, open streams: 64
     # writers with their readers fit well inside the first; the second leaves one user (or,
     # without authentication, everyone) 4x the 64 concurrent writers of the design targets while
     # a few greedy principals still cannot fill the first.
@@ -113,8 +113,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-streams-per-principal",
         default=env("EXPRUN_MAX_STREAMS_PER_PRINCIPAL", str(defaults.max_streams_per_principal)),
-        help="StreamTimeSeries and LogModel streams one principal (without authentication: all "
-        "callers together) may have open; 0 means no cap "
+        help="StreamTimeSeries, LogModel and ReadTimeSeries streams one principal (without "
+        "authentication: all callers together) may have open; 0 means no cap "
         "[EXPRUN_MAX_STREAMS_PER_PRINCIPAL, default %(default)s]",
     )
     parser.add_argument(

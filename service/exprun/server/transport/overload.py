@@ -6,11 +6,14 @@ health Check is never counted (it is unary and answers at once, so it cannot pil
 Watch is, since anyone may open one without a token. A call over a limit is refused as it
 starts, with RESOURCE_EXHAUSTED and a retry delay; a call once admitted is never cut off.
 
-The per-principal cap covers the uploads a client can hold open at no cost by not sending:
-StreamTimeSeries and LogModel. It sits outside the authentication interceptor, so that a stream
-which never sends its first message is counted too (authorization waits for that message): its
-slot is taken when the handler first asks for a message, by which time authentication has set
-the principal. Without authentication every caller is the one anonymous principal.
+The per-principal cap covers the streams a client can hold open at no cost, by not sending
+(StreamTimeSeries, LogModel) or by not reading (ReadTimeSeries). It needs the principal, which
+the authentication interceptor sets, so it is taken in two places. `OverloadInterceptor` sits
+outside authentication, so that an upload which never sends its first message is counted too
+(authorization waits for that message): its slot is taken when the handler first asks for a
+message, by which time authentication has run. `ReadStreamCap` sits inside authentication and
+takes a read's slot as it starts. Without authentication every caller is the one anonymous
+principal.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ CAPPED_STREAMS = frozenset(
     {
         "/exprun.v1.ExperimentRunService/StreamTimeSeries",
         "/exprun.v1.ExperimentRunService/LogModel",
+        "/exprun.v1.ExperimentRunService/ReadTimeSeries",
     }
 )
 ANONYMOUS = "anonymous"
@@ -80,6 +84,14 @@ class Admission:
         if not self.streams[principal]:
             del self.streams[principal]
 
+    @contextmanager
+    def stream(self, principal: str) -> Iterator[None]:
+        self.open_stream(principal)
+        try:
+            yield
+        finally:
+            self.close_stream(principal)
+
 
 class _StreamSlot:
     """The request messages of a capped stream; the first read takes the principal's slot."""
@@ -121,7 +133,7 @@ class OverloadInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # 
         method: str = handler_call_details.method
         if handler is None or method in UNCOUNTED:
             return handler
-        capped = method in CAPPED_STREAMS
+        capped = method in CAPPED_STREAMS  # applies to request streams here; reads: ReadStreamCap
         kwargs = {
             "request_deserializer": handler.request_deserializer,
             "response_serializer": handler.response_serializer,
@@ -168,3 +180,32 @@ async def _responses(result: Any) -> AsyncIterator[Any]:
         return
     async for response in result:
         yield response
+
+
+class ReadStreamCap(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+    """The per-principal cap for capped streams with a single request (ReadTimeSeries). Place
+    it inside the authentication interceptor, which has named the principal when it runs."""
+
+    def __init__(self, admission: Admission) -> None:
+        self.admission = admission
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler_call_details.method not in CAPPED_STREAMS or not handler.unary_stream:
+            return handler
+        fn = handler.unary_stream
+
+        async def capped(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+            with self.admission.stream(context.principal.get() or ANONYMOUS):
+                async for response in _responses(fn(request, ctx)):
+                    yield response
+
+        return grpc.unary_stream_rpc_method_handler(
+            capped,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
