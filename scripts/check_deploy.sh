@@ -5,10 +5,12 @@
 #   3. the Dockerfile's install runs as written: the build stage's COPY sources go into a scratch
 #      context (each admitted by .dockerignore), its `pip install` line runs there into a fresh
 #      venv, and that venv's `exprun` serves health on loopback (plaintext, then TLS with client
-#      certificates, probed by the vertex overlay's exec probe) and exits 0 on SIGTERM;
+#      certificates, probed in plaintext on its --health-listen port as the kubelet does) and
+#      exits 0 on SIGTERM;
 #   4. every overlay builds with kustomize and validates with kubernetes-validate --strict
 #      against the oldest and the newest Kubernetes we support;
-#   5. the rendered overlays keep what the comments in k8s/ promise (probes, grace period,
+#   5. the rendered overlays keep what the comments in k8s/ promise (probes on the health port,
+#      which the NetworkPolicy admits, grace period,
 #      security context, one replica on the embedded store) and set only settings that the
 #      installed `exprun serve --help` lists, and docs/operations.md lists all of those.
 # The tools are pinned (requirements/deploy-tools.txt; kustomize below) and installed into
@@ -28,7 +30,6 @@ OVERLAYS=(local vertex)
 TOOLS=build/deploy-tools
 VENV=$TOOLS/venv
 REQUIREMENTS=requirements/deploy-tools.txt
-PROBE=k8s/overlays/vertex/health_probe.py
 
 start=$SECONDS
 scratch=$(mktemp -d)
@@ -155,10 +156,14 @@ serve_help() {
   echo "exprun.server.stores.vertex.store imports"
 }
 
+free_port() {
+  "$image_venv/bin/python" -c \
+    'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # start_server ARGS...: the installed server on a free loopback port ($port), clean environment.
 start_server() {
-  port=$("$image_venv/bin/python" -c \
-    'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   env -i PATH=/usr/bin:/bin HOME="$scratch" PYTHONUNBUFFERED=1 \
     "$image_venv/bin/exprun" serve --listen "127.0.0.1:$port" --data-dir "$scratch/data" \
     --shutdown-grace 5 "$@" >"$scratch/serve.log" 2>&1 &
@@ -191,11 +196,9 @@ stop_server() {
   return "$rc"
 }
 
-# Plaintext, as the base and the local overlay run it (native gRPC probes).
-serve_plaintext() {
-  start_server
-  local rc=0
-  "$image_venv/bin/python" - "$port" <<'PY' || rc=$?
+# check_health PORT: "" and readiness SERVING in plaintext on 127.0.0.1:PORT within 30 s.
+check_health() {
+  "$image_venv/bin/python" - "$1" <<'PY'
 import sys, time
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -217,11 +220,20 @@ with grpc.insecure_channel(target) as channel:
                 sys.exit(f"health {service!r} not SERVING within 30 s (last: {status})")
             time.sleep(0.2)
 PY
+}
+
+# Plaintext, on the API port and on the health-only port.
+serve_plaintext() {
+  local health_port rc=0
+  health_port=$(free_port)
+  start_server --health-listen "127.0.0.1:$health_port"
+  check_health "$port" || rc=$?
+  if [[ $rc -eq 0 ]]; then check_health "$health_port" || rc=$?; fi
   stop_server "$rc"
 }
 
-# TLS with client certificates, as the vertex overlay can run it, probed by its exec probe: a
-# scratch CA signs the server's certificate (which the probe also presents as its client one).
+# TLS with client certificates, as the vertex overlay can run it, probed as the kubelet does:
+# plaintext, on the health-only port. A scratch CA signs the server's certificate.
 serve_tls() {
   local tls=$scratch/tls
   mkdir -p "$tls"
@@ -257,20 +269,11 @@ pem = serialization.Encoding.PEM
     key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 )
 PY
-  start_server --tls-cert "$tls/tls.crt" --tls-key "$tls/tls.key" --tls-client-ca "$tls/ca.crt"
-  local rc=0 service deadline=$((SECONDS + 30))
-  for service in "" readiness; do
-    until env EXPRUN_LISTEN="127.0.0.1:$port" EXPRUN_TLS_CERT="$tls/tls.crt" EXPRUN_TLS_KEY="$tls/tls.key" \
-      "$image_venv/bin/python" "$PROBE" "$service" 2>"$scratch/probe.err"; do
-      if [[ $SECONDS -gt $deadline ]]; then
-        echo "$PROBE '$service' did not pass within 30 s:"
-        cat "$scratch/probe.err"
-        rc=1
-        break 2
-      fi
-      sleep 0.5
-    done
-  done
+  local health_port rc=0
+  health_port=$(free_port)
+  start_server --tls-cert "$tls/tls.crt" --tls-key "$tls/tls.key" --tls-client-ca "$tls/ca.crt" \
+    --health-listen "127.0.0.1:$health_port"
+  check_health "$health_port" || rc=$?
   stop_server "$rc"
 }
 
@@ -282,7 +285,8 @@ if [[ -x $image_venv/bin/exprun ]]; then
   check "installed: exprun serve answers health (\"\", readiness) in plaintext, exits 0 on SIGTERM" \
     serve_plaintext
   if grep -q -- '--tls-cert' "$scratch/serve-help.txt"; then
-    check "installed: exprun serve with TLS and client certificates passes $PROBE" serve_tls
+    check "installed: exprun serve with TLS and client certificates answers plaintext health on --health-listen" \
+      serve_tls
   else
     echo "exprun serve has no --tls-cert: the TLS probe check is skipped"
   fi
@@ -363,24 +367,34 @@ for path in paths:
         for unknown in sorted(names - known):
             bad(f"{unknown} is not a setting of `exprun serve` (see --help)")
 
-    # Probes: native gRPC on the server's port, or over TLS through the exec probe when the
-    # server serves TLS (the kubelet's gRPC probes are plaintext only).
+    # Probes: native gRPC on the plaintext health-only port (EXPRUN_HEALTH_LISTEN), which
+    # answers even when the API port serves TLS (the kubelet's gRPC probes are plaintext only)
+    # and however loaded it is; the container declares it and the NetworkPolicy admits it.
     tls = bool(config.get("EXPRUN_TLS_CERT"))
+    health_listen = config.get("EXPRUN_HEALTH_LISTEN") or ""
+    health_port = int(health_listen.rpartition(":")[2]) if health_listen else None
+    if health_port is None:
+        bad("EXPRUN_HEALTH_LISTEN is not set: the probes need the plaintext health-only port")
     entries = {"startupProbe": "", "livenessProbe": "", "readinessProbe": "readiness"}
     for probe, entry in entries.items():
         spec = container.get(probe, {})
-        if tls:
-            command = spec.get("exec", {}).get("command", [])
-            if "grpc" in spec or len(command) != 3 or not command[1].endswith("/health_probe.py"):
-                bad(f"{probe}: a TLS server needs the exec probe health_probe.py, not {spec}")
-            elif command[2] != entry:
-                bad(f"{probe} checks health entry {command[2]!r}, not {entry!r}")
-        else:
-            grpc = spec.get("grpc")
-            if not grpc or grpc.get("port") != 50051:
-                bad(f"{probe} is not a gRPC probe on port 50051")
-            elif grpc.get("service", "") != entry:
-                bad(f"{probe} checks health entry {grpc.get('service', '')!r}, not {entry!r}")
+        grpc = spec.get("grpc")
+        if not grpc or set(spec) & {"exec", "httpGet", "tcpSocket"} or grpc.get("port") != health_port:
+            bad(f"{probe} is not only a gRPC probe on the health port {health_port}: {spec}")
+        elif grpc.get("service", "") != entry:
+            bad(f"{probe} checks health entry {grpc.get('service', '')!r}, not {entry!r}")
+    named = {p.get("name"): p["containerPort"] for p in container.get("ports", [])}
+    if health_port is not None and health_port not in named.values():
+        bad(f"the container does not declare the health port {health_port}")
+    admitted = {
+        named.get(p.get("port"), p.get("port"))
+        for policy in by_kind.get("NetworkPolicy", [])
+        for rule in policy["spec"].get("ingress", [])
+        if not rule.get("from")  # from anywhere: the kubelet's node address has no selector
+        for p in rule.get("ports", [])
+    }
+    if health_port is not None and health_port not in admitted:
+        bad(f"no NetworkPolicy ingress rule admits the kubelet to the health port {health_port}")
 
     # Termination: preStop pause + shutdown grace + 10 s for the final flush fit in the period.
     pause = container.get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds", 0)

@@ -17,6 +17,7 @@ from exprun.server.settings import Settings
 from exprun.server.telemetry import providers
 from exprun.server.telemetry.server import ServerTelemetry
 from exprun.server.transport.errors import ErrorInterceptor
+from exprun.server.transport.overload import Admission, OverloadInterceptor, ReadStreamCap
 from exprun.server.transport.servicer import ExperimentRunServicer
 from exprun.v1 import experiment_run_service_pb2, experiment_run_service_pb2_grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -45,9 +46,6 @@ SERVER_OPTIONS = [
     ("grpc.max_connection_age_ms", 30 * 60_000),
     ("grpc.max_connection_age_grace_ms", 5 * 60_000),
 ]
-# RPCs served at once; beyond it new calls are refused with RESOURCE_EXHAUSTED rather than
-# queued without bound (64 writer streams plus their readers fit well inside).
-MAX_CONCURRENT_RPCS = 1000
 
 
 async def open_store(settings: Settings) -> RunStore:
@@ -79,6 +77,9 @@ class RunningServer:
     liveness: Liveness
     port: int
     telemetry: ServerTelemetry = field(default_factory=ServerTelemetry)
+    # The plaintext health-only listener (--health-listen), if on.
+    health_server: grpc.aio.Server | None = None
+    health_port: int | None = None
 
     async def stop(self, grace: float) -> None:
         """Readiness goes NOT_SERVING first, so load balancers stop routing; streams then ack
@@ -89,6 +90,8 @@ class RunningServer:
             await self.health.set(entry, health_pb2.HealthCheckResponse.NOT_SERVING)
         self.servicer.drain()
         await self.server.stop(grace)
+        if self.health_server is not None:  # probes answer until the API has stopped
+            await self.health_server.stop(0)
         await self.liveness.stop()
         await self.ingest.stop()
         await self.store.close()
@@ -102,11 +105,20 @@ async def start(
     store = telemetry.traced(store, settings.store)
     guard = await security.build(settings)
     # Telemetry outermost: it times the whole call and sees the status every other one sets. Then
-    # ErrorInterceptor, so auth failures become the same rich statuses.
+    # ErrorInterceptor, so overload and auth failures become the same rich statuses. The limits
+    # replace grpc's maximum_concurrent_rpcs, which would refuse health checks too; they sit
+    # outside authentication so that streams waiting for their first message count, and reads
+    # take their principal's stream slot inside it (see transport/overload.py).
+    admission = Admission(settings.max_concurrent_rpcs, settings.max_streams_per_principal)
     server = grpc.aio.server(
-        interceptors=[telemetry.interceptor, ErrorInterceptor(), *guard.interceptors],
+        interceptors=[
+            telemetry.interceptor,
+            ErrorInterceptor(),
+            OverloadInterceptor(admission),
+            *guard.interceptors,
+            ReadStreamCap(admission),
+        ],
         options=SERVER_OPTIONS,
-        maximum_concurrent_rpcs=MAX_CONCURRENT_RPCS,
     )
     ingest = Ingest(store, observer=telemetry.ingest_observer)
     ingest.start()
@@ -124,7 +136,12 @@ async def start(
     port = guard.add_port(server, settings.listen)
     if port == 0:
         raise OSError(f"cannot listen on {settings.listen}")
+    health_server, health_port = None, None
+    if settings.health_listen is not None:
+        health_server, health_port = _health_only(settings.health_listen, health_servicer, admission)
     await server.start()
+    if health_server is not None:
+        await health_server.start()
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     for entry in READINESS_ENTRIES:
         await health_servicer.set(entry, health_pb2.HealthCheckResponse.SERVING)
@@ -142,7 +159,32 @@ async def start(
                 await health_servicer.set(entry, status)
 
     store.health.listen(follow_store)
-    return RunningServer(server, health_servicer, servicer, store, ingest, liveness, port, telemetry)
+    return RunningServer(
+        server,
+        health_servicer,
+        servicer,
+        store,
+        ingest,
+        liveness,
+        port,
+        telemetry,
+        health_server,
+        health_port,
+    )
+
+
+def _health_only(
+    listen: str, health_servicer: health.aio.HealthServicer, admission: Admission
+) -> tuple[grpc.aio.Server, int]:
+    """A plaintext server with only grpc.health.v1, for the kubelet's gRPC probes (plaintext
+    only) when the API port serves TLS. It shares the HealthServicer, so it reports what the
+    API port's health reports; health carries no data and needs no token."""
+    server = grpc.aio.server(interceptors=[ErrorInterceptor(), OverloadInterceptor(admission)])
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    port: int = server.add_insecure_port(listen)
+    if port == 0:
+        raise OSError(f"cannot listen on {listen} (--health-listen)")
+    return server, port
 
 
 async def serve(settings: Settings) -> None:
@@ -156,6 +198,12 @@ async def serve(settings: Settings) -> None:
         settings.store,
         settings.data_dir.resolve(),
     )
+    if settings.health_listen is not None:
+        log.info(
+            "health (plaintext, grpc.health.v1 only) on %s:%d",
+            settings.health_listen.rpartition(":")[0],
+            running.health_port,
+        )
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

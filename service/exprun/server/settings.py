@@ -22,6 +22,13 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "auto"
     run_liveness_timeout_seconds: float = 600.0
+    # Calls in flight (health checks excepted) and, per principal, open streams: 64
+    # writers with their readers fit well inside the first; the second leaves one user (or,
+    # without authentication, everyone) 4x the 64 concurrent writers of the design targets while
+    # a few greedy principals still cannot fill the first.
+    max_concurrent_rpcs: int = 1000
+    max_streams_per_principal: int = 256
+    health_listen: str | None = None
     vertex_endpoint: str | None = None
     vertex_plaintext: bool = False
     vertex_tensorboard: str | None = None
@@ -95,6 +102,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=env("EXPRUN_RUN_LIVENESS_TIMEOUT", str(defaults.run_liveness_timeout_seconds)),
         help="seconds a RUNNING run that sent a heartbeat or opened a stream may stay silent "
         "before it is failed; 0 turns liveness off [EXPRUN_RUN_LIVENESS_TIMEOUT, default %(default)s]",
+    )
+    parser.add_argument(
+        "--max-concurrent-rpcs",
+        default=env("EXPRUN_MAX_CONCURRENT_RPCS", str(defaults.max_concurrent_rpcs)),
+        help="calls served at once, health checks not counted; beyond it new calls get "
+        "RESOURCE_EXHAUSTED with a retry delay; 0 means no limit "
+        "[EXPRUN_MAX_CONCURRENT_RPCS, default %(default)s]",
+    )
+    parser.add_argument(
+        "--max-streams-per-principal",
+        default=env("EXPRUN_MAX_STREAMS_PER_PRINCIPAL", str(defaults.max_streams_per_principal)),
+        help="StreamTimeSeries, LogModel and ReadTimeSeries streams one principal (without "
+        "authentication: all callers together) may have open; 0 means no cap "
+        "[EXPRUN_MAX_STREAMS_PER_PRINCIPAL, default %(default)s]",
+    )
+    parser.add_argument(
+        "--health-listen",
+        default=env("EXPRUN_HEALTH_LISTEN"),
+        help="host:port of a second, plaintext listener that serves only grpc.health.v1 (for "
+        "the kubelet's gRPC probes when --listen serves TLS); off by default [EXPRUN_HEALTH_LISTEN]",
     )
     _add_security_arguments(parser)
     parser.add_argument(
@@ -170,9 +197,15 @@ def _add_security_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def from_arguments(args: argparse.Namespace) -> Settings:
-    host, sep, port = str(args.listen).rpartition(":")
-    if not sep or not host or not port.isdigit() or int(port) > 65535:
-        raise SettingsError(f"--listen / EXPRUN_LISTEN: {args.listen!r} is not host:port")
+    _address(args.listen, "--listen / EXPRUN_LISTEN")
+    health_listen = args.health_listen or None
+    if health_listen is not None:
+        _address(health_listen, "--health-listen / EXPRUN_HEALTH_LISTEN")
+        if health_listen == args.listen:
+            raise SettingsError(
+                f"--health-listen / EXPRUN_HEALTH_LISTEN: {health_listen!r} is also --listen; "
+                "give the health listener its own port"
+            )
     if args.store not in STORES:
         raise SettingsError(f"--store / EXPRUN_STORE: {args.store!r} is not one of {', '.join(STORES)}")
     grace = _seconds(args.shutdown_grace, "--shutdown-grace / EXPRUN_SHUTDOWN_GRACE")
@@ -198,6 +231,13 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         log_level=level,
         log_format=log_format,
         run_liveness_timeout_seconds=liveness,
+        max_concurrent_rpcs=_count(
+            args.max_concurrent_rpcs, "--max-concurrent-rpcs / EXPRUN_MAX_CONCURRENT_RPCS"
+        ),
+        max_streams_per_principal=_count(
+            args.max_streams_per_principal, "--max-streams-per-principal / EXPRUN_MAX_STREAMS_PER_PRINCIPAL"
+        ),
+        health_listen=health_listen,
         vertex_endpoint=args.vertex_endpoint or None,
         vertex_plaintext=plaintext in TRUE,
         vertex_tensorboard=args.vertex_tensorboard or None,
@@ -217,6 +257,19 @@ def from_arguments(args: argparse.Namespace) -> Settings:
 
     security.check(settings)
     return settings
+
+
+def _address(value: object, setting: str) -> None:
+    host, sep, port = str(value).rpartition(":")
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise SettingsError(f"{setting}: {value!r} is not host:port")
+
+
+def _count(value: object, setting: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit():
+        raise SettingsError(f"{setting}: {value!r} is not a whole number >= 0")
+    return int(text)
 
 
 def _boolean(value: object, setting: str) -> bool:

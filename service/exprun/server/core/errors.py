@@ -108,6 +108,8 @@ class Unavailable(ExprunError):
 
 
 class ResourceExhausted(ExprunError):
+    """A limit is reached; with a `retry_delay` the client should try again after it."""
+
     reason = "RESOURCE_EXHAUSTED"
 
 

@@ -1,0 +1,211 @@
+"""Overload protection: a limit on RPCs in flight and a per-principal cap on open streams.
+
+It replaces grpc.aio's `maximum_concurrent_rpcs`, which counts every RPC, health checks too: a
+server full of idle streams then refused its own probes and the kubelet restarted it. Here a
+health Check is never counted (it is unary and answers at once, so it cannot pile up); a health
+Watch is, since anyone may open one without a token. A call over a limit is refused as it
+starts, with RESOURCE_EXHAUSTED and a retry delay; a call once admitted is never cut off.
+
+The per-principal cap covers the streams a client can hold open at no cost, by not sending
+(StreamTimeSeries, LogModel) or by not reading (ReadTimeSeries). It needs the principal, which
+the authentication interceptor sets, so it is taken in two places. `OverloadInterceptor` sits
+outside authentication, so that an upload which never sends its first message is counted too
+(authorization waits for that message): its slot is taken when the handler first asks for a
+message, by which time authentication has run. `ReadStreamCap` sits inside authentication and
+takes a read's slot as it starts. Without authentication every caller is the one anonymous
+principal.
+"""
+
+from __future__ import annotations
+
+import collections
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import grpc
+from exprun.server.core.errors import ResourceExhausted
+from exprun.server.security import context
+
+UNCOUNTED = frozenset({"/grpc.health.v1.Health/Check"})
+CAPPED_STREAMS = frozenset(
+    {
+        "/exprun.v1.ExperimentRunService/StreamTimeSeries",
+        "/exprun.v1.ExperimentRunService/LogModel",
+        "/exprun.v1.ExperimentRunService/ReadTimeSeries",
+    }
+)
+ANONYMOUS = "anonymous"
+# A full server frees slots as calls finish (most in well under a second); a principal at its
+# cap has to end one of its own streams first, which takes longer.
+OVERLOADED_RETRY_SECONDS = 1.0
+STREAMS_RETRY_SECONDS = 5.0
+
+
+class Admission:
+    """Counts what is in flight. Everything runs on the server's event loop, so no lock.
+    A limit of 0 means no limit."""
+
+    def __init__(self, max_rpcs: int, max_streams_per_principal: int) -> None:
+        self.max_rpcs = max_rpcs
+        self.max_streams_per_principal = max_streams_per_principal
+        self.rpcs = 0
+        self.streams: collections.Counter[str] = collections.Counter()
+
+    @contextmanager
+    def rpc(self) -> Iterator[None]:
+        if self.max_rpcs and self.rpcs >= self.max_rpcs:
+            raise ResourceExhausted(
+                f"the server is serving its limit of {self.max_rpcs} calls; retry later",
+                reason="SERVER_OVERLOADED",
+                metadata={"limit": str(self.max_rpcs)},
+                retry_delay=OVERLOADED_RETRY_SECONDS,
+            )
+        self.rpcs += 1
+        try:
+            yield
+        finally:
+            self.rpcs -= 1
+
+    def open_stream(self, principal: str) -> None:
+        cap = self.max_streams_per_principal
+        if cap and self.streams[principal] >= cap:
+            raise ResourceExhausted(
+                f'principal "{principal}" has its limit of {cap} open streams; end one, or retry later',
+                reason="TOO_MANY_STREAMS",
+                metadata={"principal": principal, "limit": str(cap)},
+                retry_delay=STREAMS_RETRY_SECONDS,
+            )
+        self.streams[principal] += 1
+
+    def close_stream(self, principal: str) -> None:
+        self.streams[principal] -= 1
+        if not self.streams[principal]:
+            del self.streams[principal]
+
+    @contextmanager
+    def stream(self, principal: str) -> Iterator[None]:
+        self.open_stream(principal)
+        try:
+            yield
+        finally:
+            self.close_stream(principal)
+
+
+class _StreamSlot:
+    """The request messages of a capped stream; the first read takes the principal's slot."""
+
+    def __init__(self, admission: Admission, requests: AsyncIterator[Any]) -> None:
+        self._admission = admission
+        self._requests = requests
+        self._principal: str | None = None
+
+    def __aiter__(self) -> _StreamSlot:
+        return self
+
+    async def __anext__(self) -> Any:
+        if self._principal is None:
+            principal = context.principal.get() or ANONYMOUS
+            self._admission.open_stream(principal)
+            self._principal = principal
+        return await anext(self._requests)
+
+    def release(self) -> None:
+        if self._principal is not None:
+            self._admission.close_stream(self._principal)
+            self._principal = None
+
+
+class OverloadInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+    """Place it inside the ErrorInterceptor (its refusals become rich statuses) and outside the
+    authentication interceptor (see the module docstring)."""
+
+    def __init__(self, admission: Admission) -> None:
+        self.admission = admission
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        method: str = handler_call_details.method
+        if handler is None or method in UNCOUNTED:
+            return handler
+        capped = method in CAPPED_STREAMS  # applies to request streams here; reads: ReadStreamCap
+        kwargs = {
+            "request_deserializer": handler.request_deserializer,
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(self._unary(handler.unary_unary, False), **kwargs)
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(self._stream(handler.unary_stream, False), **kwargs)
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(self._unary(handler.stream_unary, capped), **kwargs)
+        return grpc.stream_stream_rpc_method_handler(self._stream(handler.stream_stream, capped), **kwargs)
+
+    def _unary(self, fn: Callable[..., Awaitable[Any]], capped: bool) -> Callable[..., Awaitable[Any]]:
+        async def handler(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            with self.admission.rpc():
+                if not capped:
+                    return await fn(request, ctx)
+                slot = _StreamSlot(self.admission, aiter(request))
+                try:
+                    return await fn(slot, ctx)
+                finally:
+                    slot.release()
+
+        return handler
+
+    def _stream(self, fn: Callable[..., Any], capped: bool) -> Callable[..., AsyncIterator[Any]]:
+        async def handler(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+            with self.admission.rpc():
+                slot = _StreamSlot(self.admission, aiter(request)) if capped else None
+                try:
+                    async for response in _responses(fn(slot or request, ctx)):
+                        yield response
+                finally:
+                    if slot is not None:
+                        slot.release()
+
+        return handler
+
+
+async def _responses(result: Any) -> AsyncIterator[Any]:
+    """A handler's responses, whether it yields them or writes them with context.write()."""
+    if inspect.isawaitable(result):
+        await result
+        return
+    async for response in result:
+        yield response
+
+
+class ReadStreamCap(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+    """The per-principal cap for capped streams with a single request (ReadTimeSeries). Place
+    it inside the authentication interceptor, which has named the principal when it runs."""
+
+    def __init__(self, admission: Admission) -> None:
+        self.admission = admission
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler_call_details.method not in CAPPED_STREAMS or not handler.unary_stream:
+            return handler
+        fn = handler.unary_stream
+
+        async def capped(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+            with self.admission.stream(context.principal.get() or ANONYMOUS):
+                async for response in _responses(fn(request, ctx)):
+                    yield response
+
+        return grpc.unary_stream_rpc_method_handler(
+            capped,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
