@@ -33,9 +33,10 @@ import (
 //     reopens it with exponential backoff and jitter, never sooner than the RetryInfo delay,
 //     learns the committed sequence from opened, releases what the server has and resends the
 //     rest in order. It keeps retrying the always-transient ones until they clear or the writer
-//     is closed (a Close whose ctx ends cancels and reports the points not written). A permanent status (INVALID_ARGUMENT,
-//     NOT_FOUND, PERMISSION_DENIED, ...) stops the writer; the error, with the count of points
-//     not written, is returned by the next Log, LogColumns, Flush or Close.
+//     is closed (a Close whose ctx ends cancels and reports the points not written). A permanent
+//     status (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, ...) stops the writer; the error,
+//     with the count of points not written, is returned by the next Log, LogColumns, Flush or
+//     Close.
 //   - Memory is bounded: buffered plus unacknowledged points never exceed MaxBufferedPoints.
 //     When full, Log blocks until acks free room (OnFullBlock) or fails with an error matching
 //     ErrBufferFull (OnFullError). Points are released only when acknowledged: never dropped.
