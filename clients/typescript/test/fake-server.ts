@@ -69,8 +69,8 @@ export class FakeServer {
   largestStep = 0;
   /** While set, every stream ends with this status on its next batch, which is not committed. */
   refuse: Refusal | null = null;
-  /** Batches refused so far. */
-  refusals = 0;
+  /** Batches refused so far per writer ID (a stream of an earlier test may still arrive). */
+  refusalsOf = new Map<string, number>();
 
   async start(): Promise<string> {
     this.server.addService(ExperimentRunServiceService, {
@@ -137,7 +137,7 @@ export class FakeServer {
       batches++;
       if (plan.swallow) return;
       if (this.refuse !== null) {
-        this.refusals++;
+        this.refusalsOf.set(writer, (this.refusalsOf.get(writer) ?? 0) + 1);
         end(refusal(this.refuse));
         return;
       }

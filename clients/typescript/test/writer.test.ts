@@ -37,7 +37,7 @@ describe("TimeSeriesWriter against a fake server", () => {
     fake.maxInFlight = 0;
     fake.largestStep = 0;
     fake.refuse = null;
-    fake.refusals = 0;
+    fake.refusalsOf.clear();
     fake.releaseAcks();
   });
 
@@ -208,7 +208,7 @@ describe("TimeSeriesWriter against a fake server", () => {
     fake.refuse = storageFull(10);
     const steps = Array.from({ length: 10 }, (_, i) => i + 6);
     await w.logColumns(steps, { a: steps, b: steps }); // 20 points pending: full
-    await until(() => fake.refusals > PAST_THE_LIMIT, "refusals past the retry limit");
+    await until(() => (fake.refusalsOf.get(w.writerId) ?? 0) > PAST_THE_LIMIT, "refusals past the retry limit");
     await assert.rejects(w.log({ a: 16 }, 16), BufferFullError);
     assert.equal(w.pointsPending, 20);
     assert.equal(w.pointsAcked, 10);
@@ -228,7 +228,7 @@ describe("TimeSeriesWriter against a fake server", () => {
     const steps = Array.from({ length: 50 }, (_, i) => i + 1);
     let admitted = false;
     const logged = w.logColumns(steps, { a: steps }).then(() => (admitted = true));
-    await until(() => fake.refusals > PAST_THE_LIMIT, "refusals past the retry limit");
+    await until(() => (fake.refusalsOf.get(w.writerId) ?? 0) > PAST_THE_LIMIT, "refusals past the retry limit");
     assert.equal(admitted, false, "logColumns returned while the buffer was full and refused");
     assert.ok(w.pointsPending <= 20, `${w.pointsPending} points pending with maxBufferedPoints 20`);
     fake.refuse = null;
@@ -245,7 +245,7 @@ describe("TimeSeriesWriter against a fake server", () => {
     fake.refuse = storageFull(10);
     const w = writer();
     await w.log({ a: 1 }, 1);
-    await until(() => fake.refusals > 0, "a refusal");
+    await until(() => fake.refusalsOf.has(w.writerId), "a refusal");
     await assert.rejects(w.close(100), DeadlineExceededError);
   });
 
@@ -255,7 +255,8 @@ describe("TimeSeriesWriter against a fake server", () => {
     await w.log({ a: 1 }, 1);
     await assert.rejects(w.close(), ResourceExhaustedError);
     // The first stream may count as progress (opened before the batch was cut): one more.
-    assert.ok(fake.refusals === 6 || fake.refusals === 7, `${fake.refusals} refusals`);
+    const refusals = fake.refusalsOf.get(w.writerId);
+    assert.ok(refusals === 6 || refusals === 7, `${refusals} refusals`);
   });
 
   it("numbers default steps after the run's largest step", async () => {
