@@ -3,6 +3,7 @@ package exprun
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -43,8 +44,16 @@ type Error struct {
 	// FieldViolations names each bad field of the request (from google.rpc.BadRequest).
 	FieldViolations []FieldViolation
 
-	status   *status.Status
-	sentinel bool
+	status     *status.Status
+	sentinel   bool
+	retryDelay time.Duration
+	retryInfo  bool
+}
+
+// RetryDelay is the google.rpc.RetryInfo retry_delay of the status, and whether it had one: the
+// server's "try again, not before this long" (RESOURCE_EXHAUSTED STORAGE_FULL, SERVER_OVERLOADED, ...).
+func (e *Error) RetryDelay() (time.Duration, bool) {
+	return e.retryDelay, e.retryInfo
 }
 
 // FieldViolation is one google.rpc.BadRequest field violation, such as Field "metrics['bad']".
@@ -173,8 +182,8 @@ func DecodeStatusDetails(raw []byte) (*Error, error) {
 	return FromStatus(st), nil
 }
 
-// FromStatus reads a google.rpc.Status: its code and message, its ErrorInfo and its BadRequest
-// field violations. Details of other types, or that do not decode, are ignored.
+// FromStatus reads a google.rpc.Status: its code and message, its ErrorInfo, its BadRequest
+// field violations and its RetryInfo. Details of other types, or that do not decode, are ignored.
 func FromStatus(st *spb.Status) *Error {
 	e := &Error{
 		Code:    codes.Code(st.GetCode()),
@@ -200,6 +209,11 @@ func FromStatus(st *spb.Status) *Error {
 				for _, v := range badRequest.GetFieldViolations() {
 					e.FieldViolations = append(e.FieldViolations, FieldViolation{Field: v.GetField(), Description: v.GetDescription()})
 				}
+			}
+		case detail.MessageIs((*errdetails.RetryInfo)(nil)):
+			info := &errdetails.RetryInfo{}
+			if detail.UnmarshalTo(info) == nil {
+				e.retryDelay, e.retryInfo = max(info.GetRetryDelay().AsDuration(), 0), true
 			}
 		}
 	}

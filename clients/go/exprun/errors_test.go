@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
@@ -13,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // richStatus is what the server sends for a NaN metric: INVALID_ARGUMENT, one ErrorInfo and a
@@ -53,6 +55,20 @@ func TestFromStatusLiftsErrorInfoAndFieldViolations(t *testing.T) {
 	}
 	if e.Error() != "INVALID_ARGUMENT: bad metrics" {
 		t.Fatalf("Error() = %q", e.Error())
+	}
+}
+
+func TestFromStatusReadsTheRetryInfoDelay(t *testing.T) {
+	retry, err := anypb.New(&errdetails.RetryInfo{RetryDelay: durationpb.New(1500 * time.Millisecond)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := FromStatus(&spb.Status{Code: int32(codes.ResourceExhausted), Message: "disk full", Details: []*anypb.Any{retry}})
+	if delay, ok := e.RetryDelay(); !ok || delay != 1500*time.Millisecond {
+		t.Fatalf("RetryDelay() = %v, %v", delay, ok)
+	}
+	if _, ok := FromStatus(richStatus(t)).RetryDelay(); ok {
+		t.Fatal("a status without RetryInfo has a retry delay")
 	}
 }
 

@@ -27,12 +27,16 @@ import (
 //   - A background goroutine owns one stream. It cuts the buffer into batches when it holds
 //     MaxBatchPoints points or its oldest point is MaxBatchDelay old, numbers them, sends at most
 //     MaxUnackedBatches ahead of the server's cumulative ack, and keeps every batch until acked.
-//   - When the stream fails with a transient status (UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED; a
-//     few times in a row INTERNAL, UNKNOWN, RESOURCE_EXHAUSTED, CANCELLED) it reopens it with
-//     exponential backoff and jitter, learns the committed sequence from opened, releases what
-//     the server has and resends the rest in order. A permanent status (INVALID_ARGUMENT,
-//     NOT_FOUND, PERMISSION_DENIED, ...) stops the writer; the error, with the count of points
-//     not written, is returned by the next Log, LogColumns, Flush or Close.
+//   - When the stream fails with a transient status (UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED,
+//     RESOURCE_EXHAUSTED with a google.rpc.RetryInfo such as the server's STORAGE_FULL; a few
+//     times in a row INTERNAL, UNKNOWN, CANCELLED, RESOURCE_EXHAUSTED without RetryInfo) it
+//     reopens it with exponential backoff and jitter, never sooner than the RetryInfo delay,
+//     learns the committed sequence from opened, releases what the server has and resends the
+//     rest in order. It keeps retrying the always-transient ones until they clear or the writer
+//     is closed (a Close whose ctx ends cancels and reports the points not written). A permanent
+//     status (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, ...) stops the writer; the error,
+//     with the count of points not written, is returned by the next Log, LogColumns, Flush or
+//     Close.
 //   - Memory is bounded: buffered plus unacknowledged points never exceed MaxBufferedPoints.
 //     When full, Log blocks until acks free room (OnFullBlock) or fails with an error matching
 //     ErrBufferFull (OnFullError). Points are released only when acknowledged: never dropped.
@@ -136,6 +140,8 @@ const (
 	limitedRetries = 5
 	// The longest a waiting sender sleeps without a notification (a safety net).
 	maxIdleWait = time.Second
+	// The longest a RetryInfo delay is honoured: a server's absurd delay must not park the writer.
+	maxRetryInfoDelay = time.Minute
 )
 
 // Statuses after which the stream is reopened. UNAVAILABLE is what a refused or torn connection
@@ -625,17 +631,32 @@ func (w *TimeSeriesWriter) runStreams() {
 		} else {
 			failures++
 		}
+		var notBefore time.Duration
 		if err != nil {
-			c := status.Code(err)
-			if !retryAlways[c] && (!retryLimited[c] || failures > limitedRetries) {
+			c, failure := status.Code(err), fromCall(err, trailer)
+			retryInfoDelay, retryLater := retryLaterDelay(failure)
+			if !retryAlways[c] && !retryLater && (!retryLimited[c] || failures > limitedRetries) {
 				w.mu.Lock()
-				w.fail(fromCall(err, trailer))
+				w.fail(failure)
 				w.mu.Unlock()
 				return
 			}
+			notBefore = retryInfoDelay
 		}
-		w.sleepBackoff(failures)
+		w.sleepBackoff(failures, notBefore)
 	}
+}
+
+// retryLaterDelay: err is RESOURCE_EXHAUSTED with a RetryInfo (STORAGE_FULL, SERVER_OVERLOADED,
+// TOO_MANY_STREAMS: the server refuses for now and says when to come back), and its delay. Without
+// RetryInfo RESOURCE_EXHAUSTED is a request that cannot succeed (a message too large).
+func retryLaterDelay(err error) (time.Duration, bool) {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != codes.ResourceExhausted {
+		return 0, false
+	}
+	delay, ok := e.RetryDelay()
+	return min(delay, maxRetryInfoDelay), ok
 }
 
 // stream runs one StreamTimeSeries call: a goroutine sends, this one receives. It returns the
@@ -783,11 +804,14 @@ func (w *TimeSeriesWriter) onResponse(conn *connection, response *exprunv1.Strea
 	return false, false
 }
 
-// sleepBackoff waits before reopening: min(max, min*2^failures) times a jitter in [0.5, 1),
-// cut short when the writer has nothing left to do.
-func (w *TimeSeriesWriter) sleepBackoff(failures int) {
+// sleepBackoff waits before reopening: min(max, min*2^failures) times a jitter in [0.5, 1), or
+// notBefore (the server's RetryInfo delay) plus up to a quarter more if that is longer; cut short
+// when the writer has nothing left to do.
+func (w *TimeSeriesWriter) sleepBackoff(failures int, notBefore time.Duration) {
 	low, high := w.opts.ReconnectBackoffMin, w.opts.ReconnectBackoffMax
 	delay := backoffDelay(low, high, failures, mathrand.Float64())
+	// The jitter keeps writers refused together from all coming back at the same instant.
+	delay = max(delay, notBefore+time.Duration(float64(notBefore)*mathrand.Float64()/4))
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
 	for {

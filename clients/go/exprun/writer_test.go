@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/types/known/durationpb"
+
 	"github.com/exprun/exprun/clients/go/exprunv1"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -37,6 +39,8 @@ type fakeServer struct {
 	holdAcks  bool  // commit but do not acknowledge
 	breakAt   int64 // fail the stream with UNAVAILABLE after receiving this sequence (once)
 	reject    error // fail every stream with this status after opened
+	refuse    error // fail a stream with this status on its next batch, not committing it
+	refusals  int   // batches refused with refuse
 }
 
 func newFakeServer() *fakeServer {
@@ -133,6 +137,12 @@ func (f *fakeServer) StreamTimeSeries(stream exprunv1.ExperimentRunService_Strea
 				return status.Error(codes.InvalidArgument, "a batch was expected")
 			}
 			f.mu.Lock()
+			if refuse := f.refuse; refuse != nil {
+				f.refusals++
+				f.notifyLocked()
+				f.mu.Unlock()
+				return refuse
+			}
 			f.received = append(f.received, b.GetSequence())
 			size := 0
 			for _, s := range b.GetBatch().GetSeries() {
@@ -518,4 +528,124 @@ func TestUnaryErrorsCarryTheFieldViolations(t *testing.T) {
 	if err := run.LogParams(context.Background(), map[string]any{"flag": true}); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("a bool param gave %v", err)
 	}
+}
+
+// storageFull is the server's refusal while its disk is full: RESOURCE_EXHAUSTED, ErrorInfo
+// STORAGE_FULL and a RetryInfo.
+func storageFull(t *testing.T, delay time.Duration) error {
+	t.Helper()
+	st, err := status.New(codes.ResourceExhausted, "the store's disk is full").WithDetails(
+		&errdetails.ErrorInfo{Reason: "STORAGE_FULL", Domain: "exprun.dev"},
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Err()
+}
+
+func TestStorageFullIsRetriedPastTheLimitWithTheBufferBoundedAndNothingLost(t *testing.T) {
+	f := newFakeServer()
+	run := start(t, f, Options{})
+	ctx := context.Background()
+	w := newWriter(t, run, WriterOptions{MaxBatchPoints: 10, MaxBufferedPoints: 20, OnFull: OnFullError, MaxBatchDelay: time.Millisecond})
+	if err := w.LogColumns(ctx, columnsOf(1, 5)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.set(func() { f.refuse = storageFull(t, 10*time.Millisecond) })
+	if err := w.LogColumns(ctx, columnsOf(6, 10)); err != nil { // 20 points pending: full
+		t.Fatal(err)
+	}
+	// Many more refusals in a row than the limit on "usually transient" statuses.
+	f.waitUntil(t, "refusals past the retry limit", func() bool { return f.refusals > 3*limitedRetries })
+	if err := w.Log(ctx, 16, map[string]float64{"loss": 1}); !errors.Is(err, ErrBufferFull) {
+		t.Fatalf("Log into a full buffer while the server refuses gave %v", err)
+	}
+	if stats := w.Stats(); stats.PointsPending != 20 || stats.PointsAcked != 10 {
+		t.Fatalf("stats while refused %+v", stats)
+	}
+	f.set(func() { f.refuse = nil })
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if stats := w.Stats(); stats.PointsAcked != 30 || stats.PointsPending != 0 || stats.Reconnects <= 3*limitedRetries {
+		t.Fatalf("stats after the refusals %+v", stats)
+	}
+	checkAllPoints(t, f, 15)
+	f.snapshot(func() {
+		if f.writes != 30 {
+			t.Fatalf("%d points written for 30 logged", f.writes)
+		}
+	})
+}
+
+func TestStorageFullBlocksLogUntilTheServerAcceptsAgain(t *testing.T) {
+	f := newFakeServer()
+	f.refuse = storageFull(t, 20*time.Millisecond)
+	w := newWriter(t, start(t, f, Options{}), WriterOptions{MaxBatchPoints: 10, MaxBufferedPoints: 20, MaxBatchDelay: time.Millisecond})
+	ctx := context.Background()
+	if err := w.LogColumns(ctx, columnsOf(1, 10)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.LogColumns(ctx, columnsOf(11, 40)) }()
+	f.waitUntil(t, "refusals past the retry limit", func() bool { return f.refusals > 2*limitedRetries })
+	select {
+	case err := <-done:
+		t.Fatalf("LogColumns returned (%v) with the buffer full and the server refusing", err)
+	default:
+	}
+	if stats := w.Stats(); stats.PointsPending > 20 {
+		t.Fatalf("%d points pending with MaxBufferedPoints 20", stats.PointsPending)
+	}
+	f.set(func() { f.refuse = nil })
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAllPoints(t, f, 50)
+	f.snapshot(func() {
+		if f.writes != 100 {
+			t.Fatalf("%d points written for 100 logged", f.writes)
+		}
+	})
+}
+
+func TestCloseWithADeadlineReturnsWhileTheServerRefuses(t *testing.T) {
+	f := newFakeServer()
+	f.refuse = storageFull(t, 10*time.Millisecond)
+	w := newWriter(t, start(t, f, Options{}), WriterOptions{})
+	ctx := context.Background()
+	if err := w.Log(ctx, 1, map[string]float64{"loss": 1}); err != nil {
+		t.Fatal(err)
+	}
+	f.waitUntil(t, "a refusal", func() bool { return f.refusals > 0 })
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if err := w.Close(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Close while refused gave %v", err)
+	}
+}
+
+func TestResourceExhaustedWithoutRetryInfoStillStopsTheWriter(t *testing.T) {
+	f := newFakeServer()
+	f.refuse = status.Error(codes.ResourceExhausted, "message larger than max")
+	w := newWriter(t, start(t, f, Options{}), WriterOptions{})
+	ctx := context.Background()
+	if err := w.Log(ctx, 1, map[string]float64{"loss": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); !errors.Is(err, ErrResourceExhausted) {
+		t.Fatalf("flush gave %v", err)
+	}
+	f.snapshot(func() {
+		// The first stream may count as progress (opened before the batch was cut): one more.
+		if f.refusals < limitedRetries+1 || f.refusals > limitedRetries+2 {
+			t.Fatalf("%d refusals, want %d or %d", f.refusals, limitedRetries+1, limitedRetries+2)
+		}
+	})
 }

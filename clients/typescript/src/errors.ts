@@ -4,8 +4,8 @@
  * A caller reacts to *what* went wrong (`err instanceof NotFoundError`), not to a gRPC detail,
  * and a validation failure says which field was bad without parsing the message: the server
  * puts that in the rich status (`google.rpc.Status` in the `grpc-status-details-bin` trailer,
- * carrying a `google.rpc.ErrorInfo` and a `google.rpc.BadRequest`), and this module lifts it
- * onto the error.
+ * carrying a `google.rpc.ErrorInfo`, a `google.rpc.BadRequest` and, for "try again later", a
+ * `google.rpc.RetryInfo`), and this module lifts it onto the error.
  */
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import type { Metadata } from "@grpc/grpc-js";
@@ -44,6 +44,8 @@ export interface ErrorDetails {
   domain?: string;
   metadata?: Record<string, string>;
   fieldViolations?: FieldViolation[];
+  /** The `RetryInfo` retry_delay in milliseconds; null without a `RetryInfo`. */
+  retryDelayMs?: number | null;
 }
 
 /**
@@ -63,6 +65,11 @@ export class ExprunError extends Error {
   readonly metadata: Record<string, string>;
   /** The `BadRequest` field violations of an INVALID_ARGUMENT. */
   readonly fieldViolations: FieldViolation[];
+  /**
+   * The `RetryInfo` retry_delay in milliseconds: the server refuses for now (RESOURCE_EXHAUSTED
+   * `STORAGE_FULL`, `SERVER_OVERLOADED`, ...) and says when to try again. null without one.
+   */
+  readonly retryDelayMs: number | null;
 
   constructor(code: Code, details: string, extra: ErrorDetails = {}, options?: { cause?: unknown }) {
     super(`${codeName(code)}: ${details}`, options);
@@ -73,6 +80,7 @@ export class ExprunError extends Error {
     this.domain = extra.domain ?? "";
     this.metadata = { ...extra.metadata };
     this.fieldViolations = [...(extra.fieldViolations ?? [])];
+    this.retryDelayMs = extra.retryDelayMs ?? null;
   }
 
   /** The code's name, for example `INVALID_ARGUMENT`. */
@@ -175,14 +183,35 @@ function decodeBadRequest(bytes: Uint8Array): FieldViolation[] {
 }
 
 /**
+ * `google.rpc.RetryInfo`: retry_delay (1, a `google.protobuf.Duration` of seconds (1) and
+ * nanos (2)), in milliseconds. An absent delay is 0; a delay of the wrong wire type is malformed.
+ */
+function decodeRetryInfo(bytes: Uint8Array): number {
+  let delayMs = 0;
+  for (const [field, wireType, reader] of fields(bytes)) {
+    if (field !== 1) continue;
+    if (wireType !== WireType.LengthDelimited) throw new TypeError("RetryInfo.retry_delay is not a message");
+    let seconds = 0;
+    let nanos = 0;
+    for (const [durationField, durationType, duration] of fields(reader.bytes())) {
+      if (durationType !== WireType.Varint) continue;
+      if (durationField === 1) seconds = Number(duration.int64());
+      else if (durationField === 2) nanos = duration.int32();
+    }
+    delayMs = seconds * 1000 + nanos / 1e6;
+  }
+  return Math.max(0, delayMs);
+}
+
+/**
  * The details of a serialized `google.rpc.Status` (details are field 3, each a
- * `google.protobuf.Any` of type_url (1) and value (2)): the first `ErrorInfo` and every
- * `BadRequest`'s field violations. Unknown detail types are skipped, and so is a malformed
+ * `google.protobuf.Any` of type_url (1) and value (2)): the first `ErrorInfo`, every
+ * `BadRequest`'s field violations and the `RetryInfo`'s delay. Unknown detail types are skipped, and so is a malformed
  * detail; undecodable bytes give no details rather than an error, since the code and message
  * are still right.
  */
 export function decodeStatusDetails(bytes: Uint8Array): Required<ErrorDetails> {
-  const result: Required<ErrorDetails> = { reason: "", domain: "", metadata: {}, fieldViolations: [] };
+  const result: Required<ErrorDetails> = { reason: "", domain: "", metadata: {}, fieldViolations: [], retryDelayMs: null };
   const details: [string, Uint8Array][] = [];
   try {
     for (const [field, wireType, reader] of fields(bytes)) {
@@ -203,12 +232,14 @@ export function decodeStatusDetails(bytes: Uint8Array): Required<ErrorDetails> {
   for (const [type, value] of details) {
     try {
       if (type === "google.rpc.ErrorInfo" && !sawInfo) {
-        const info: Required<ErrorDetails> = { reason: "", domain: "", metadata: {}, fieldViolations: [] };
+        const info: Required<ErrorDetails> = { reason: "", domain: "", metadata: {}, fieldViolations: [], retryDelayMs: null };
         decodeErrorInfo(value, info);
         Object.assign(result, { reason: info.reason, domain: info.domain, metadata: info.metadata });
         sawInfo = true;
       } else if (type === "google.rpc.BadRequest") {
         result.fieldViolations.push(...decodeBadRequest(value));
+      } else if (type === "google.rpc.RetryInfo") {
+        result.retryDelayMs = decodeRetryInfo(value);
       }
     } catch {
       // A malformed detail is skipped; the others still count.

@@ -6,8 +6,10 @@
  * size (`maxBatchPoints`) and by age (`maxBatchDelayMs`), numbers them, sends at most
  * `maxUnackedBatches` ahead of the server's cumulative ack, and keeps every batch until it is
  * acknowledged. When the stream fails with a transient status (UNAVAILABLE, a torn connection,
- * a server draining for shutdown) it reopens it with exponential backoff and jitter, learns the
- * committed sequence from `opened`, drops what the server already has and resends the rest in
+ * a server draining for shutdown; RESOURCE_EXHAUSTED with a `RetryInfo`, as the server's
+ * `STORAGE_FULL` when its disk is full) it reopens it with exponential backoff and jitter, never
+ * sooner than the `RetryInfo` delay, and keeps doing so until the server accepts again or the
+ * writer is closed; it learns the committed sequence from `opened`, drops what the server already has and resends the rest in
  * order; `(run, metric, step)` overwrites, so even a resend the server did not recognise is
  * harmless. A permanent status (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION,
  * PERMISSION_DENIED, UNAUTHENTICATED, ...) stops the writer; the typed error rejects the
@@ -52,6 +54,8 @@ const RETRY_ALWAYS = new Set<number>([Code.UNAVAILABLE, Code.ABORTED, Code.DEADL
  */
 const RETRY_LIMITED = new Set<number>([Code.INTERNAL, Code.UNKNOWN, Code.RESOURCE_EXHAUSTED, Code.CANCELLED]);
 const LIMITED_RETRIES = 5;
+/** The longest a `RetryInfo` delay is honoured: a server's absurd delay must not park the writer. */
+const MAX_RETRY_INFO_DELAY_MS = 60_000;
 
 /** `log` found `maxBufferedPoints` points buffered or unacknowledged with `onFull: "error"`. */
 export class BufferFullError extends ResourceExhaustedError {}
@@ -122,6 +126,21 @@ export function defaultWriterId(run: string): string {
 /** The delay before reconnect attempt `failures`: exponential, capped, with jitter in [0.5, 1]. */
 export function backoffDelay(failures: number, [low, high]: readonly [number, number], random = Math.random): number {
   return Math.min(high, low * 2 ** Math.min(failures, 30)) * (0.5 + random() / 2);
+}
+
+/**
+ * The delay before reconnect attempt `failures` after the server said "not before
+ * `retryInfoMs`" (null: it did not): the longer of the backoff and that delay (capped at a
+ * minute) plus up to a quarter more, so writers refused together do not all return at once.
+ */
+export function retryDelay(
+  failures: number,
+  backoff: readonly [number, number],
+  retryInfoMs: number | null,
+  random = Math.random,
+): number {
+  const floor = retryInfoMs === null ? 0 : Math.min(retryInfoMs, MAX_RETRY_INFO_DELAY_MS) * (1 + random() / 4);
+  return Math.max(backoffDelay(failures, backoff, random), floor);
 }
 
 /** Streams a run's time series in acknowledged batches; see the module comment. */
@@ -704,15 +723,20 @@ export class TimeSeriesWriter {
       return;
     }
     this.failures = connection.progressed ? 0 : this.failures + 1;
+    const error = code === Code.OK ? null : fromGrpcError(status);
+    // RESOURCE_EXHAUSTED with a RetryInfo is "not now" (a full disk, an overloaded server): retried
+    // until it clears. Without one it is a request that cannot succeed (a message too large).
+    const retryInfoMs = code === Code.RESOURCE_EXHAUSTED ? (error?.retryDelayMs ?? null) : null;
     if (
-      code !== Code.OK &&
+      error !== null &&
       !RETRY_ALWAYS.has(code) &&
+      retryInfoMs === null &&
       (!RETRY_LIMITED.has(code) || this.failures > LIMITED_RETRIES)
     ) {
-      this.fail(fromGrpcError(status));
+      this.fail(error);
       return;
     }
-    this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.failures, this.backoff));
+    this.retryTimer = setTimeout(() => this.connect(), retryDelay(this.failures, this.backoff, retryInfoMs));
   }
 }
 

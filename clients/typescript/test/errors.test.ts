@@ -43,11 +43,27 @@ describe("decodeStatusDetails", () => {
     );
     assert.equal(details.reason, "INVALID_ARGUMENT", "the malformed ErrorInfo is skipped for the valid one");
     assert.equal(details.fieldViolations.length, 2);
+    assert.equal(details.retryDelayMs, null, "the malformed RetryInfo is skipped");
   });
 
   it("gives no details for bytes that are not a Status", () => {
     const details = decodeStatusDetails(new Uint8Array([0xff, 0xff, 0xff]));
-    assert.deepEqual(details, { reason: "", domain: "", metadata: {}, fieldViolations: [] });
+    assert.deepEqual(details, { reason: "", domain: "", metadata: {}, fieldViolations: [], retryDelayMs: null });
+  });
+
+  it("reads the RetryInfo delay of a refusal such as STORAGE_FULL", () => {
+    const bytes = encodeStatus({
+      code: Code.RESOURCE_EXHAUSTED,
+      message: "disk full",
+      errorInfo: { reason: "STORAGE_FULL", domain: "exprun.dev" },
+      retryDelayMs: 2500,
+    });
+    const metadata = new Metadata();
+    metadata.set("grpc-status-details-bin", Buffer.from(bytes));
+    const error = fromGrpcError({ code: Code.RESOURCE_EXHAUSTED, details: "disk full", metadata });
+    assert.equal(error.reason, "STORAGE_FULL");
+    assert.equal(error.retryDelayMs, 2500);
+    assert.equal(decodeStatusDetails(statusBytes()).retryDelayMs, null);
   });
 });
 

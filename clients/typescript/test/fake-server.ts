@@ -2,7 +2,8 @@
  * An in-process fake of the exprun server's time-series RPCs on a real grpc-js server, with
  * the streaming contract (opened{committed}, cumulative acks after commit, resends at or below
  * the committed sequence acknowledged and not rewritten) and knobs to misbehave: hold acks,
- * tear a stream after N batches, swallow a stream, answer with a rich error.
+ * tear a stream after N batches, swallow a stream, answer with a rich error, refuse every batch
+ * (as a server whose disk is full) while `refuse` is set.
  */
 import * as grpc from "@grpc/grpc-js";
 import {
@@ -32,6 +33,21 @@ export function richError(code: grpc.status, details: string, reason: string, fi
   return Object.assign(new Error(details), { code, details, metadata });
 }
 
+/** A status a stream ends with: RESOURCE_EXHAUSTED STORAGE_FULL with a RetryInfo, for example. */
+export interface Refusal {
+  code: grpc.status;
+  details: string;
+  reason: string;
+  retryDelayMs?: number;
+}
+
+export function refusal({ code, details, reason, retryDelayMs }: Refusal): grpc.ServiceError {
+  const metadata = new grpc.Metadata();
+  const status = encodeStatus({ code, message: details, errorInfo: { reason, domain: "exprun.dev" }, retryDelayMs });
+  metadata.set("grpc-status-details-bin", Buffer.from(status));
+  return Object.assign(new Error(details), { code, details, metadata });
+}
+
 export class FakeServer {
   readonly server = new grpc.Server();
   port = 0;
@@ -51,6 +67,10 @@ export class FakeServer {
   private heldAcks: (() => void)[] = [];
   maxInFlight = 0;
   largestStep = 0;
+  /** While set, every stream ends with this status on its next batch, which is not committed. */
+  refuse: Refusal | null = null;
+  /** Batches refused so far per writer ID (a stream of an earlier test may still arrive). */
+  refusalsOf = new Map<string, number>();
 
   async start(): Promise<string> {
     this.server.addService(ExperimentRunServiceService, {
@@ -116,6 +136,11 @@ export class FakeServer {
       this.maxInFlight = Math.max(this.maxInFlight, sequence - acked);
       batches++;
       if (plan.swallow) return;
+      if (this.refuse !== null) {
+        this.refusalsOf.set(writer, (this.refusalsOf.get(writer) ?? 0) + 1);
+        end(refusal(this.refuse));
+        return;
+      }
       if (plan.failAfterBatches && batches >= plan.failAfterBatches.count) {
         const { code, details } = plan.failAfterBatches;
         end(Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() }));

@@ -6,6 +6,8 @@ export interface StatusFixture {
   message: string;
   errorInfo?: { reason: string; domain: string; metadata?: Record<string, string> };
   violations?: [field: string, description: string][];
+  /** A `google.rpc.RetryInfo` with this retry_delay. */
+  retryDelayMs?: number;
   /** Extra `Any` details, as [type URL, value]. */
   extra?: [string, Uint8Array][];
 }
@@ -32,6 +34,13 @@ export function encodeStatus(fixture: StatusFixture): Uint8Array {
       badRequest.uint32(0x0a).fork().uint32(0x0a).string(field).uint32(0x12).string(description).join();
     }
     any(writer, "type.googleapis.com/google.rpc.BadRequest", badRequest.finish());
+  }
+  if (fixture.retryDelayMs !== undefined) {
+    const seconds = Math.floor(fixture.retryDelayMs / 1000);
+    const nanos = Math.round((fixture.retryDelayMs - seconds * 1000) * 1e6);
+    const retryInfo = new BinaryWriter();
+    retryInfo.uint32(0x0a).fork().uint32(0x08).int64(seconds).uint32(0x10).int32(nanos).join();
+    any(writer, "type.googleapis.com/google.rpc.RetryInfo", retryInfo.finish());
   }
   return writer.finish();
 }

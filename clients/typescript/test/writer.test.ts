@@ -3,14 +3,16 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import {
   BufferFullError,
+  DeadlineExceededError,
   ExprunClient,
   FailedPreconditionError,
   InvalidArgumentError,
+  ResourceExhaustedError,
   type TimeSeriesWriter,
   type WriterOptions,
 } from "../src/index.js";
-import { backoffDelay } from "../src/writer.js";
-import { FakeServer } from "./fake-server.js";
+import { backoffDelay, retryDelay } from "../src/writer.js";
+import { FakeServer, type Refusal } from "./fake-server.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,6 +36,8 @@ describe("TimeSeriesWriter against a fake server", () => {
     fake.plans = [];
     fake.maxInFlight = 0;
     fake.largestStep = 0;
+    fake.refuse = null;
+    fake.refusalsOf.clear();
     fake.releaseAcks();
   });
 
@@ -188,6 +192,73 @@ describe("TimeSeriesWriter against a fake server", () => {
     assert.equal(stored("a").at(-1)?.[0], 100);
   });
 
+  const storageFull = (retryDelayMs: number): Refusal => ({
+    code: grpc.status.RESOURCE_EXHAUSTED,
+    details: "the store's disk is full",
+    reason: "STORAGE_FULL",
+    retryDelayMs,
+  });
+  /** Refusals in a row well past the limit on "usually transient" statuses (5). */
+  const PAST_THE_LIMIT = 15;
+
+  it('keeps retrying STORAGE_FULL past the retry limit; with onFull "error" log refuses; nothing is lost', async () => {
+    const w = writer({ maxBatchPoints: 10, maxBufferedPoints: 20, onFull: "error", maxBatchDelayMs: 1 });
+    await w.logColumns([1, 2, 3, 4, 5], { a: [1, 2, 3, 4, 5], b: [1, 2, 3, 4, 5] });
+    await w.flush();
+    fake.refuse = storageFull(10);
+    const steps = Array.from({ length: 10 }, (_, i) => i + 6);
+    await w.logColumns(steps, { a: steps, b: steps }); // 20 points pending: full
+    await until(() => (fake.refusalsOf.get(w.writerId) ?? 0) > PAST_THE_LIMIT, "refusals past the retry limit");
+    await assert.rejects(w.log({ a: 16 }, 16), BufferFullError);
+    assert.equal(w.pointsPending, 20);
+    assert.equal(w.pointsAcked, 10);
+    fake.refuse = null;
+    await w.close();
+    assert.equal(w.pointsAcked, 30);
+    assert.deepEqual(
+      stored("a").map(([step, value]) => step - value),
+      new Array(15).fill(0),
+    );
+    assert.equal(fake.written, 30, "every point written once");
+  });
+
+  it('keeps log waiting while the server refuses with onFull "block", then admits everything', async () => {
+    fake.refuse = storageFull(20);
+    const w = writer({ maxBatchPoints: 10, maxBufferedPoints: 20, maxBatchDelayMs: 1 });
+    const steps = Array.from({ length: 50 }, (_, i) => i + 1);
+    let admitted = false;
+    const logged = w.logColumns(steps, { a: steps }).then(() => (admitted = true));
+    await until(() => (fake.refusalsOf.get(w.writerId) ?? 0) > PAST_THE_LIMIT, "refusals past the retry limit");
+    assert.equal(admitted, false, "logColumns returned while the buffer was full and refused");
+    assert.ok(w.pointsPending <= 20, `${w.pointsPending} points pending with maxBufferedPoints 20`);
+    fake.refuse = null;
+    await logged;
+    await w.close();
+    assert.deepEqual(
+      stored("a").map(([step]) => step),
+      steps,
+    );
+    assert.equal(fake.written, 50, "every point written once");
+  });
+
+  it("close with a timeout rejects instead of waiting for a refusing server", async () => {
+    fake.refuse = storageFull(10);
+    const w = writer();
+    await w.log({ a: 1 }, 1);
+    await until(() => fake.refusalsOf.has(w.writerId), "a refusal");
+    await assert.rejects(w.close(100), DeadlineExceededError);
+  });
+
+  it("stops on RESOURCE_EXHAUSTED without a RetryInfo after the limited retries", async () => {
+    fake.refuse = { code: grpc.status.RESOURCE_EXHAUSTED, details: "message too large", reason: "MESSAGE_TOO_LARGE" };
+    const w = writer();
+    await w.log({ a: 1 }, 1);
+    await assert.rejects(w.close(), ResourceExhaustedError);
+    // The first stream may count as progress (opened before the batch was cut): one more.
+    const refusals = fake.refusalsOf.get(w.writerId);
+    assert.ok(refusals === 6 || refusals === 7, `${refusals} refusals`);
+  });
+
   it("numbers default steps after the run's largest step", async () => {
     fake.largestStep = 41;
     const w = writer();
@@ -225,5 +296,15 @@ describe("backoffDelay", () => {
     assert.equal(backoffDelay(3, [50, 5000], () => 1), 400);
     assert.equal(backoffDelay(3, [50, 5000], () => 0), 200);
     assert.equal(backoffDelay(40, [50, 5000], () => 1), 5000);
+  });
+});
+
+describe("retryDelay", () => {
+  it("waits at least the RetryInfo delay, plus up to a quarter, capped at a minute", () => {
+    assert.equal(retryDelay(0, [50, 5000], 1000, () => 0), 1000);
+    assert.equal(retryDelay(0, [50, 5000], 1000, () => 1), 1250);
+    assert.equal(retryDelay(10, [50, 5000], 1000, () => 1), 5000, "a longer backoff wins");
+    assert.equal(retryDelay(0, [50, 5000], 3_600_000, () => 0), 60_000);
+    assert.equal(retryDelay(3, [50, 5000], null, () => 1), 400);
   });
 });

@@ -4,15 +4,18 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -132,6 +135,30 @@ public class ExprunException extends RuntimeException {
     return BY_CODE
         .getOrDefault(status.getCode(), Factory.PLAIN)
         .make(status.getCode(), message, reason, domain, metadata, violations, cause);
+  }
+
+  /**
+   * The {@code google.rpc.RetryInfo} retry delay in a status's rich details, if it has one: the
+   * server refuses for now (RESOURCE_EXHAUSTED {@code STORAGE_FULL}, {@code SERVER_OVERLOADED},
+   * ...) and says when to try again. A malformed RetryInfo counts as none.
+   */
+  static Optional<Duration> retryDelay(Status status, Metadata trailers) {
+    com.google.rpc.Status rich = trailers == null ? null : richStatus(status, trailers);
+    if (rich == null) {
+      return Optional.empty();
+    }
+    for (Any detail : rich.getDetailsList()) {
+      if (detail.is(RetryInfo.class)) {
+        try {
+          com.google.protobuf.Duration delay = detail.unpack(RetryInfo.class).getRetryDelay();
+          Duration parsed = Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+          return Optional.of(parsed.isNegative() ? Duration.ZERO : parsed);
+        } catch (InvalidProtocolBufferException malformed) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static com.google.rpc.Status richStatus(Status status, Metadata trailers) {

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,8 +51,10 @@ import java.util.function.BooleanSupplier;
  * maxBatchPoints}) and by age ({@code maxBatchDelay}), numbers them, sends at most {@code
  * maxUnackedBatches} ahead of the server's cumulative ack, and keeps every batch until it is
  * acknowledged. When the stream fails with a transient status (UNAVAILABLE, a torn connection, a
- * draining server) it reopens it with exponential backoff and jitter, learns the committed
- * sequence from {@code opened}, drops what the server already has and resends the rest in order.
+ * draining server; RESOURCE_EXHAUSTED with a {@code google.rpc.RetryInfo}, as the server's {@code
+ * STORAGE_FULL} when its disk is full) it reopens it with exponential backoff and jitter, never
+ * sooner than the RetryInfo delay, and keeps doing so until the server accepts again or the
+ * writer is closed; it learns the committed sequence from {@code opened}, drops what the server already has and resends the rest in order.
  * A permanent status (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, ...) stops the writer; it
  * is thrown, typed, from the next {@code log}, {@code flush} or {@code close}.
  *
@@ -83,6 +86,8 @@ public final class TimeSeriesWriter implements AutoCloseable {
           Status.Code.RESOURCE_EXHAUSTED,
           Status.Code.CANCELLED);
   private static final int LIMITED_RETRIES = 5;
+  /** The longest a RetryInfo delay is honoured: a server's absurd delay must not park the writer. */
+  private static final Duration MAX_RETRY_INFO_DELAY = Duration.ofMinutes(1);
 
   /** Batches travel as pre-encoded bytes: the stub's method with a pass-through marshaller. */
   static final MethodDescriptor<byte[], StreamTimeSeriesResponse> STREAM_METHOD =
@@ -814,6 +819,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
         return;
       }
       Status status;
+      Metadata trailers;
       boolean progressed;
       boolean forced;
       lock.lock();
@@ -825,6 +831,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
         if (status.isOk() && closing && buffered == 0 && unacked.isEmpty()) {
           return;
         }
+        trailers = conn.trailers;
         progressed = conn.progressed;
         forced = conn.forced;
       } finally {
@@ -836,24 +843,33 @@ public final class TimeSeriesWriter implements AutoCloseable {
         continue;
       }
       failures = progressed ? 0 : failures + 1;
+      Duration notBefore = Duration.ZERO;
       if (!status.isOk()) {
         Status.Code code = status.getCode();
+        // RESOURCE_EXHAUSTED with a RetryInfo is "not now" (a full disk, an overloaded server):
+        // retried until it clears. Without one it is a request that cannot succeed (too large).
+        Optional<Duration> retryInfo =
+            code == Status.Code.RESOURCE_EXHAUSTED
+                ? ExprunException.retryDelay(status, trailers)
+                : Optional.empty();
         boolean retry =
             RETRY_ALWAYS.contains(code)
+                || retryInfo.isPresent()
                 || (RETRY_LIMITED.contains(code) && failures <= LIMITED_RETRIES);
         if (!retry) {
           lock.lock();
           try {
-            fail(ExprunException.from(status, conn.trailers, status.asRuntimeException()));
+            fail(ExprunException.from(status, trailers, status.asRuntimeException()));
           } finally {
             lock.unlock();
           }
           return;
         }
         LOG.log(Level.DEBUG, "stream of writer {0} ended with {1}; reconnecting", writerId, code);
+        notBefore = retryInfo.orElse(Duration.ZERO);
       }
       reconnects++;
-      sleepBackoff(failures);
+      sleepBackoff(failures, notBefore);
     }
   }
 
@@ -975,11 +991,19 @@ public final class TimeSeriesWriter implements AutoCloseable {
     swapped += points;
   }
 
-  private void sleepBackoff(int failures) {
+  /**
+   * Waits before reopening: min(max, min * 2^failures) times a jitter in [0.5, 1), or {@code
+   * notBefore} (the server's RetryInfo delay, capped at a minute) plus up to a quarter more if
+   * that is longer, so writers refused together do not all return at once.
+   */
+  private void sleepBackoff(int failures, Duration notBefore) {
     long low = options.minBackoff().toNanos();
     long high = options.maxBackoff().toNanos();
     double factor = Math.pow(2, Math.min(failures, 30));
-    long delay = (long) (Math.min(high, low * factor) * ThreadLocalRandom.current().nextDouble(0.5, 1.0));
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long delay = (long) (Math.min(high, low * factor) * random.nextDouble(0.5, 1.0));
+    long floor = notBefore.compareTo(MAX_RETRY_INFO_DELAY) < 0 ? notBefore.toNanos() : MAX_RETRY_INFO_DELAY.toNanos();
+    delay = Math.max(delay, (long) (floor * random.nextDouble(1.0, 1.25)));
     long deadline = System.nanoTime() + delay;
     lock.lock();
     try {

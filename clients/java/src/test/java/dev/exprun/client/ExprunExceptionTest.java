@@ -9,12 +9,15 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Decoding of the rich status the server puts in the grpc-status-details-bin trailer. */
@@ -43,6 +46,26 @@ class ExprunExceptionTest {
                         .build()))
             .build();
     return StatusProto.toStatusRuntimeException(status);
+  }
+
+  @Test
+  void theRetryInfoDelayIsReadFromTheTrailer() {
+    com.google.rpc.Status full =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+            .setMessage("disk full")
+            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("STORAGE_FULL").setDomain("exprun.dev").build()))
+            .addDetails(
+                Any.pack(
+                    RetryInfo.newBuilder()
+                        .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500_000_000))
+                        .build()))
+            .build();
+    StatusRuntimeException refused = StatusProto.toStatusRuntimeException(full);
+    assertEquals(
+        Optional.of(Duration.ofMillis(1500)), ExprunException.retryDelay(refused.getStatus(), refused.getTrailers()));
+    StatusRuntimeException invalid = invalidMetric();
+    assertEquals(Optional.empty(), ExprunException.retryDelay(invalid.getStatus(), invalid.getTrailers()));
   }
 
   @Test

@@ -61,6 +61,10 @@ final class FakeStreamServer extends ExperimentRunServiceGrpc.ExperimentRunServi
   boolean ackOnHalfClose = true;
   /** Called for each batch before it is handled; a non-null status fails the stream with it. */
   BiFunction<Stream, SequencedBatch, Status> failure = (stream, batch) -> null;
+  /** While set, every stream fails with this on its next batch, which is not committed. */
+  com.google.rpc.Status refuse;
+  /** Batches refused with {@link #refuse}. */
+  int refusals;
   /** What ReadTimeSeries answers. */
   List<TimeSeries> series = List.of();
 
@@ -98,6 +102,14 @@ final class FakeStreamServer extends ExperimentRunServiceGrpc.ExperimentRunServi
 
   synchronized Map<Point, Double> storedPoints() {
     return new HashMap<>(stored);
+  }
+
+  synchronized void setRefuse(com.google.rpc.Status refuse) {
+    this.refuse = refuse;
+  }
+
+  synchronized int refusals() {
+    return refusals;
   }
 
   synchronized void setAutoAck(boolean autoAck) {
@@ -139,6 +151,11 @@ final class FakeStreamServer extends ExperimentRunServiceGrpc.ExperimentRunServi
         }
         SequencedBatch batch = request.getBatch();
         received.add(batch);
+        if (refuse != null) {
+          refusals++;
+          fail(io.grpc.protobuf.StatusProto.toStatusRuntimeException(refuse));
+          return;
+        }
         Status status = failure.apply(this, batch);
         if (status != null) {
           fail(status);

@@ -9,6 +9,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import dev.exprun.v1.SequencedBatch;
 import dev.exprun.v1.TimeSeries;
 import io.grpc.Status;
@@ -261,6 +262,94 @@ class TimeSeriesWriterTest {
     }
     assertEquals(List.of(1L, 2L, 3L, 3L), fake.receivedSequences());
     assertStoredRows(1, 16);
+  }
+
+  /** Refusals in a row well past the limit on "usually transient" statuses (5). */
+  private static final int PAST_THE_LIMIT = 15;
+
+  /** The server's refusal while its disk is full: RESOURCE_EXHAUSTED, STORAGE_FULL, RetryInfo. */
+  private static com.google.rpc.Status storageFull(Duration delay) {
+    return com.google.rpc.Status.newBuilder()
+        .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+        .setMessage("the store's disk is full")
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("STORAGE_FULL").setDomain("exprun.dev").build()))
+        .addDetails(
+            Any.pack(
+                RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setNanos(delay.toNanosPart()))
+                    .build()))
+        .build();
+  }
+
+  @Test
+  void storageFullIsRetriedPastTheLimitWhileTheErrorPolicyRefusesAndNothingIsLost() throws Exception {
+    try (TimeSeriesWriter writer =
+        writer(
+            options()
+                .maxBatchPoints(10)
+                .maxBufferedPoints(20)
+                .maxBatchDelay(Duration.ofMillis(1))
+                .onFull(TimeSeriesWriter.OnFull.ERROR))) {
+      logRows(writer, 1, 6); // 10 points
+      writer.flush();
+      fake.setRefuse(storageFull(Duration.ofMillis(10)));
+      logRows(writer, 6, 16); // 20 points pending: full
+      eventually(() -> fake.refusals() > PAST_THE_LIMIT, "refusals past the retry limit");
+      assertThrows(ExprunException.BufferFull.class, () -> writer.log(Map.of("a", 1.0), 16));
+      assertEquals(20, writer.pointsPending());
+      assertEquals(10, writer.pointsAcked());
+      fake.setRefuse(null);
+      writer.flush();
+      assertEquals(30, writer.pointsAcked());
+      assertTrue(writer.reconnects() > PAST_THE_LIMIT, "reconnects " + writer.reconnects());
+    }
+    assertStoredRows(1, 16);
+    List<Long> committedOnce = fake.receivedSequences().stream().distinct().toList();
+    assertEquals(List.of(1L, 2L, 3L), committedOnce, "sequences sent");
+  }
+
+  @Test
+  void storageFullKeepsABlockedLogWaitingThenAdmitsEverything() throws Exception {
+    fake.setRefuse(storageFull(Duration.ofMillis(20)));
+    try (TimeSeriesWriter writer =
+        writer(options().maxBatchPoints(10).maxBufferedPoints(20).maxBatchDelay(Duration.ofMillis(1)))) {
+      CompletableFuture<Void> logged = CompletableFuture.runAsync(() -> logRows(writer, 1, 26)); // 50 points
+      eventually(() -> fake.refusals() > PAST_THE_LIMIT, "refusals past the retry limit");
+      assertFalse(logged.isDone(), "log returned with the buffer full and the server refusing");
+      assertTrue(writer.pointsPending() <= 20, "pending " + writer.pointsPending());
+      fake.setRefuse(null);
+      logged.get(10, TimeUnit.SECONDS);
+      writer.flush();
+      assertEquals(50, writer.pointsAcked());
+    }
+    assertStoredRows(1, 26);
+  }
+
+  @Test
+  void closeWithATimeoutReturnsWhileTheServerRefuses() throws Exception {
+    fake.setRefuse(storageFull(Duration.ofMillis(10)));
+    TimeSeriesWriter writer = writer(options());
+    writer.log(Map.of("x", 1.0), 1);
+    eventually(() -> fake.refusals() > 0, "a refusal");
+    ExprunException.DeadlineExceeded timeout =
+        assertThrows(ExprunException.DeadlineExceeded.class, () -> writer.close(Duration.ofMillis(100)));
+    assertEquals("1", timeout.metadata().get("pending_points"));
+  }
+
+  @Test
+  void resourceExhaustedWithoutRetryInfoStillStopsTheWriter() {
+    fake.setRefuse(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+            .setMessage("message larger than max")
+            .build());
+    TimeSeriesWriter writer = writer(options());
+    writer.log(Map.of("x", 1.0), 1);
+    assertThrows(ExprunException.ResourceExhausted.class, writer::flush);
+    assertThrows(ExprunException.ResourceExhausted.class, writer::close);
+    int refusals = fake.refusals();
+    // The first stream may count as progress (opened before the batch was cut): one more.
+    assertTrue(refusals == 6 || refusals == 7, refusals + " refusals");
   }
 
   @Test
