@@ -87,6 +87,10 @@ free_port() {
 # --- 1. tools --------------------------------------------------------------------------------
 
 install_tools() {
+  if [[ $EUID -ne 0 ]]; then
+    echo "needs root: apt-get, debootstrap, and buildah's storage and chroot isolation"
+    return 1
+  fi
   if command -v buildah >/dev/null && command -v debootstrap >/dev/null; then
     echo "buildah and debootstrap: installed"
   else
