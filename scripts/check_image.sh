@@ -17,7 +17,7 @@
 #   6. the container with the vertex overlay's settings (k8s/base and k8s/overlays/vertex
 #      config.env: TLS, static tokens, JWKS, policy, each file mounted where the overlay mounts
 #      it) against the Vertex fake (`python -m tests.fakes.vertex`, from the host venv on
-#      loopback): the overlay's exec probe from inside the image, the scenario over TLS with a
+#      loopback): the kubelet's probes on the plaintext health-only port, the scenario over TLS with a
 #      JWT, the read-back with a static token, SIGTERM exits 0. This is what proves the
 #      Dockerfile's prune safe: the vertex store runs from the pruned venv.
 # The clients run from the host's .venv (make install). Needs root (apt, debootstrap, buildah).
@@ -416,9 +416,8 @@ embedded() {
 # a static token, and the overlay's policy for this project.
 vertex_files() {
   local dir=$1 issuer=$2
-  mkdir -p "$dir/tls" "$dir/auth" "$dir/policy" "$dir/probe"
+  mkdir -p "$dir/tls" "$dir/auth" "$dir/policy"
   sed "s/PROJECT_ID/$PROJECT/g" k8s/overlays/vertex/policy.json >"$dir/policy/policy.json"
-  cp k8s/overlays/vertex/health_probe.py "$dir/probe/"
   "$PY" - "$dir" "$issuer" "$PROJECT" <<'PY' || return 1
 import datetime, hashlib, ipaddress, json, pathlib, secrets, sys
 import jwt
@@ -471,12 +470,13 @@ PY
 # The overlay's environment (k8s/base/config.env, then k8s/overlays/vertex/config.env) with its
 # placeholders filled in; the settings that name things unreachable here point at local ones.
 vertex_env() {
-  local listen=$1 fake=$2 tensorboard=$3
+  local listen=$1 fake=$2 tensorboard=$3 health=$4
   cat k8s/base/config.env k8s/overlays/vertex/config.env | grep -E '^[A-Z_]+=' |
     sed -e "s/PROJECT_ID/$PROJECT/g" -e "s/LOCATION/$LOCATION/g" -e "s/CLUSTER_NAME/check/g" \
       -e "s/TENSORBOARD_ID/$tensorboard/g" |
     grep -vE '^OTEL_EXPORTER_OTLP_ENDPOINT=' | # no collector here
     sed -e "s|^EXPRUN_LISTEN=.*|EXPRUN_LISTEN=$listen|" \
+      -e "s|^EXPRUN_HEALTH_LISTEN=.*|EXPRUN_HEALTH_LISTEN=$health|" \
       -e "s|^EXPRUN_AUTH_JWKS=.*|EXPRUN_AUTH_JWKS=/etc/exprun/auth/jwks.json|" \
       -e "s|^EXPRUN_MODEL_STAGING_URI=.*|EXPRUN_MODEL_STAGING_URI=/var/lib/exprun/models|"
   echo "EXPRUN_VERTEX_ENDPOINT=$fake"
@@ -511,21 +511,29 @@ vertex() {
   port=$(free_port)
   export EXPRUN_TARGET=127.0.0.1:$port
   local env_opts=() line mounts=()
-  vertex_env "$EXPRUN_TARGET" "$fake" "$tensorboard" | last_wins >"$scratch/vertex.env"
+  local health=127.0.0.1:$(free_port)
+  vertex_env "$EXPRUN_TARGET" "$fake" "$tensorboard" "$health" | last_wins >"$scratch/vertex.env"
   sed 's/^/  /' "$scratch/vertex.env"
   while read -r line; do env_opts+=(-e "$line"); done <"$scratch/vertex.env"
-  for volume in tls auth policy probe; do mounts+=(-v "$dir/$volume:/etc/exprun/$volume:ro"); done
+  for volume in tls auth policy; do mounts+=(-v "$dir/$volume:/etc/exprun/$volume:ro"); done
   mounts+=(-v "$data:/var/lib/exprun")
   start_server "$log" "${env_opts[@]}" "${mounts[@]}" --
   wait_serving "$EXPRUN_TARGET" "$dir/tls/ca.crt" || { fail_server "$log" "not serving"; return 1; }
 
-  # The overlay's exec probe, as the kubelet runs it: inside the container, with its environment.
-  local service
-  for service in "" readiness; do
-    buildah run --isolation chroot --user "$image_user" "${env_opts[@]}" "${mounts[@]}" "$ctr" -- \
-      /opt/exprun/bin/python /etc/exprun/probe/health_probe.py "$service" ||
-      { fail_server "$log" "the exec probe failed inside the image"; return 1; }
-  done
+  # The kubelet's gRPC probes: plaintext, on the health-only port, while the API port is TLS.
+  "$PY" - "$health" <<'PY' || { fail_server "$log" "the plaintext health port failed"; return 1; }
+import sys
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+with grpc.insecure_channel(sys.argv[1]) as channel:
+    for service in ("", "readiness"):
+        status = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service=service), timeout=10).status
+        if status != health_pb2.HealthCheckResponse.SERVING:
+            sys.exit(f"health {service!r} on the health port: {status}")
+print("plaintext health port: SERVING")
+PY
 
   "$PY" - "$dir" <<'PY' || { fail_server "$log" "the scenario over TLS failed"; return 1; }
 import pathlib, sys
