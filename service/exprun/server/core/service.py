@@ -48,11 +48,12 @@ from exprun.server.core.names import (
     parse_run,
     parse_tensorboard,
 )
+from exprun.server.core.quoting import quote
 from exprun.server.core.store import ModelUpload, RunStore
 from exprun.server.core.validation import (
     check_classification_metrics,
     check_model_artifact_id,
-    check_model_path,
+    check_model_files,
     check_series,
     check_summary,
     check_text,
@@ -64,7 +65,7 @@ from exprun.server.core.validation import (
 def _run_state(value: str) -> str:
     name = value.upper().removeprefix("RUN_STATE_")
     if name not in RunState.__members__:
-        raise ValueError(f"unknown state {value!r}")
+        raise ValueError(f"unknown state {quote(value)}")
     return name
 
 
@@ -90,10 +91,13 @@ def resolve_wall_times(series: Sequence[Series]) -> list[Series]:
 
 
 class ExperimentRuns:
-    def __init__(self, store: RunStore, ingest: Ingest, liveness: Liveness) -> None:
+    def __init__(
+        self, store: RunStore, ingest: Ingest, liveness: Liveness, page_tokens: listing.PageTokens
+    ) -> None:
         self.store = store
         self.ingest = ingest
         self.liveness = liveness
+        self.page_tokens = page_tokens
 
     # -- experiments --------------------------------------------------------------------------
     async def create_experiment(
@@ -116,7 +120,7 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, filter_text: str, order_by: str
     ) -> tuple[list[Experiment], str]:
         location = parse_location(parent, "parent")
-        query = listing.list_query(
+        query = self.page_tokens.list_query(
             scope=parent,
             page_size=page_size,
             page_token=page_token,
@@ -126,7 +130,7 @@ class ExperimentRuns:
             order_fields=_EXPERIMENT_ORDER,
         )
         page = await self.store.list_experiments(location, query)
-        return page.items, listing.next_token(page, parent, filter_text, order_by)
+        return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
 
     async def delete_experiment(self, name: str, delete_backing_tensorboard_runs: bool) -> None:
         await self.store.delete_experiment(
@@ -160,7 +164,7 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, filter_text: str, order_by: str
     ) -> tuple[list[Run], str]:
         experiment = parse_experiment(parent, "parent")
-        query = listing.list_query(
+        query = self.page_tokens.list_query(
             scope=parent,
             page_size=page_size,
             page_token=page_token,
@@ -176,7 +180,7 @@ class ExperimentRuns:
             ),
         )
         page = await self.store.list_runs(experiment, query)
-        return page.items, listing.next_token(page, parent, filter_text, order_by)
+        return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
 
     async def delete_run(self, name: str, delete_backing_tensorboard_run: bool) -> None:
         await self.store.delete_run(
@@ -344,9 +348,9 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str
     ) -> tuple[list[Execution], str]:
         name = parse_run(parent, "parent")
-        query = listing.list_query(scope=parent, page_size=page_size, page_token=page_token)
+        query = self.page_tokens.list_query(scope=parent, page_size=page_size, page_token=page_token)
         page = await self.store.list_executions(name, query)
-        return page.items, listing.next_token(page, parent, "", "")
+        return page.items, self.page_tokens.next_token(page, parent, "", "")
 
     async def list_artifacts(
         self, parent: str, page_size: int, page_token: str, filter_text: str
@@ -362,11 +366,11 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, schema_title: str, filter_text: str = ""
     ) -> tuple[list[Artifact], str]:
         name = parse_run(parent, "parent")
-        query = listing.list_query(
+        query = self.page_tokens.list_query(
             scope=f"{parent}|{schema_title}", page_size=page_size, page_token=page_token
         )
         page = await self.store.list_artifacts(name, query, schema_title=schema_title)
-        token = listing.next_token(page, f"{parent}|{schema_title}", "", "")
+        token = self.page_tokens.next_token(page, f"{parent}|{schema_title}", "", "")
         return page.items, token
 
     # -- models -------------------------------------------------------------------------------
@@ -407,14 +411,8 @@ class ExperimentRuns:
             raise InvalidArgument.field("header.files", "must be empty when model.uri is set")
         if not model.uri and not files:
             raise InvalidArgument.field("header.files", "list the files to upload, or set model.uri")
-        if len(files) > limits.MODEL_MAX_FILES:
-            raise InvalidArgument.field("header.files", "at most 1000 files")
-        seen: set[str] = set()
+        check_model_files(files, "header.files")
         for i, f in enumerate(files):
-            check_model_path(f.path, f"header.files[{i}].path")
-            if f.path in seen:
-                raise InvalidArgument.field(f"header.files[{i}].path", "appears twice")
-            seen.add(f.path)
             if f.size_bytes < 0:
                 raise InvalidArgument.field(f"header.files[{i}].size_bytes", "must be >= 0")
             if len(f.sha256) != 64 or any(c not in "0123456789abcdef" for c in f.sha256):
@@ -448,9 +446,9 @@ class ExperimentRuns:
     ) -> tuple[list[Link], str]:
         name = parse_run(parent, "parent")
         scope = f"{parent}|{kind}"
-        query = listing.list_query(scope=scope, page_size=page_size, page_token=page_token)
+        query = self.page_tokens.list_query(scope=scope, page_size=page_size, page_token=page_token)
         page = await self.store.list_links(name, kind, query)
-        return page.items, listing.next_token(page, scope, "", "")
+        return page.items, self.page_tokens.next_token(page, scope, "", "")
 
 
 async def _receive_files(
@@ -466,11 +464,11 @@ async def _receive_files(
             await upload.write(f.path, b"")
         if received != f.size_bytes:
             raise InvalidArgument.field(
-                "chunk.data", f"file {f.path!r} has {received} bytes; the header says {f.size_bytes}"
+                "chunk.data", f"file {quote(f.path)} has {received} bytes; the header says {f.size_bytes}"
             )
         if digest.hexdigest() != f.sha256:
             raise InvalidArgument.field(
-                "chunk.data", f"file {f.path!r} does not match its sha256 in the header"
+                "chunk.data", f"file {quote(f.path)} does not match its sha256 in the header"
             )
 
     async for path, data in chunks:
@@ -480,10 +478,12 @@ async def _receive_files(
             await finish_file()
             index, received, digest = index + 1, 0, hashlib.sha256()
         if index >= len(files):
-            raise InvalidArgument.field("chunk.path", f"{path!r} is not the next file listed in the header")
+            raise InvalidArgument.field(
+                "chunk.path", f"{quote(path)} is not the next file listed in the header"
+            )
         received += len(data)
         if received > files[index].size_bytes:
-            raise InvalidArgument.field("chunk.data", f"file {path!r} is larger than the header says")
+            raise InvalidArgument.field("chunk.data", f"file {quote(path)} is larger than the header says")
         digest.update(data)
         await upload.write(path, data)
     while index < len(files):
