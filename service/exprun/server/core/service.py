@@ -17,7 +17,7 @@ from datetime import datetime
 
 from exprun.server.core import layouts, limits, listing
 from exprun.server.core.downsample import downsample
-from exprun.server.core.errors import InvalidArgument, collect
+from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
 from exprun.server.core.ingest import Ingest
 from exprun.server.core.liveness import Liveness
 from exprun.server.core.model import (
@@ -423,6 +423,13 @@ class ExperimentRuns:
             limits.METADATA_MAX_BYTES
         ):
             raise InvalidArgument.field("header.model.input_example", "is over 200 KB serialized")
+        size = metadata_size(layouts.model_artifact(replace(model, files=tuple(files))).metadata)
+        if size > limits.METADATA_MAX_BYTES:
+            raise InvalidArgument(
+                [FieldViolation("header", f"makes the model's metadata {size} bytes; at most 204800")],
+                reason="METADATA_TOO_LARGE",
+                metadata={"size_bytes": str(size), "limit_bytes": str(limits.METADATA_MAX_BYTES)},
+            )
 
     async def list_models(
         self, parent: str, page_size: int, page_token: str
