@@ -5,6 +5,7 @@ enough to burst the trailers. Each now gets INVALID_ARGUMENT naming its field, o
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import re
@@ -239,11 +240,9 @@ def test_long_values_stay_invalid_argument_and_small_in_the_trailers(
     if char == "k":  # multi-byte text is cut shorter, by bytes, at the edge
         assert re.search(r"'\.\.\. \(500\d characters\)\]$", violations[0][0])
     assert _trailer_bytes(error) < 8192
-    for text in (
-        "x" * 6000,  # a run name
-        f"{PARENT}/experiments/" + "e" * 6000,
-    ):
-        code, _, _, error = rejection(lambda text=text: stub.GetRun(api.GetRunRequest(name=text)))
+    for text in ("x" * 6000, f"{PARENT}/experiments/" + "e" * 6000):
+        request = api.GetRunRequest(name=text)
+        code, _, _, error = rejection(functools.partial(stub.GetRun, request))
         assert code == grpc.StatusCode.INVALID_ARGUMENT
         assert _trailer_bytes(error) < 8192
 
