@@ -1,6 +1,7 @@
 """Client input that once reached INTERNAL or UNKNOWN: forged page tokens, huge filters, NaN in
 Structs, model paths that cannot share a directory, malformed protobuf bytes and values long
-enough to burst the trailers. Each now gets INVALID_ARGUMENT naming its field, over real gRPC."""
+enough to burst the trailers. Each now gets INVALID_ARGUMENT naming its field, over real gRPC,
+on both stores: the embedded one and the vertex one (a second server on the Vertex fake)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 
 import grpc
 import pytest
+from exprun.server.core.limits import FILTER_MAX_TERMS
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
 from exprun.v1 import resources_pb2 as pb
@@ -22,15 +24,42 @@ from google.protobuf import struct_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from tests.fakes.vertex import VertexFake
 from tests.support.server_process import ServerProcess
 
 PARENT = "projects/api-tests/locations/us-central1"
 SERVICE = api.DESCRIPTOR.services_by_name["ExperimentRunService"].full_name
 
 
+@pytest.fixture(scope="module")
+def vertex_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """`exprun serve --store vertex` on a Vertex fake of its own."""
+    root = tmp_path_factory.mktemp("bad-input-vertex")
+    with VertexFake(project_numbers={"api-tests": "555555555"}) as fake:
+        fake.create_tensorboard("api-tests", "us-central1", "tb1")
+        assert fake.address is not None
+        process = ServerProcess(
+            root / "data",
+            root / "server.log",
+            *("--store", "vertex", "--vertex-endpoint", fake.address, "--vertex-plaintext"),
+            *("--vertex-tensorboard", "tb1", "--model-staging-uri", str(root / "staging")),
+        )
+        process.start()
+        yield process
+        process.terminate()
+
+
+@pytest.fixture(params=["embedded", "vertex"])
+def store_server(request: pytest.FixtureRequest, server: ServerProcess) -> ServerProcess:
+    if request.param == "vertex":
+        vertex: ServerProcess = request.getfixturevalue("vertex_server")
+        return vertex
+    return server
+
+
 @pytest.fixture
-def stub(server: ServerProcess) -> Iterator[api_grpc.ExperimentRunServiceStub]:
-    with grpc.insecure_channel(server.target) as channel:
+def stub(store_server: ServerProcess) -> Iterator[api_grpc.ExperimentRunServiceStub]:
+    with grpc.insecure_channel(store_server.target) as channel:
         yield api_grpc.ExperimentRunServiceStub(channel)
 
 
@@ -145,6 +174,17 @@ def test_a_filter_of_ten_thousand_terms_is_invalid_argument_on_filter(
         lambda: stub.ListRuns(api.ListRunsRequest(parent=experiment, filter=text))
     )
     assert (code, [f for f, _ in violations]) == (grpc.StatusCode.INVALID_ARGUMENT, ["filter"])
+
+
+def test_a_filter_at_the_term_limit_is_answered(
+    stub: api_grpc.ExperimentRunServiceStub, run_name: str
+) -> None:
+    experiment = run_name.rsplit("/runs/", 1)[0]
+    text = " AND ".join(
+        ['state = "RUNNING"', *(f'run_id != "r{i}"' for i in range(3, 3 + FILTER_MAX_TERMS - 1))]
+    )
+    runs = stub.ListRuns(api.ListRunsRequest(parent=experiment, filter=text)).runs
+    assert [r.run_id for r in runs] == ["r1", "r2"]
 
 
 def _struct(value: Any) -> struct_pb2.Struct:
@@ -281,8 +321,9 @@ def _rpc_log_lines(server: ServerProcess, method: str) -> list[dict[str, Any]]:
     ],
 )
 def test_malformed_protobuf_is_invalid_argument_and_logged(
-    server: ServerProcess, method: str, client_streaming: bool, server_streaming: bool
+    store_server: ServerProcess, method: str, client_streaming: bool, server_streaming: bool
 ) -> None:
+    server = store_server
     before = len(_rpc_log_lines(server, method))
     # Field 1 (a string) announced with 100 bytes that never come: not a parseable message.
     code, reason, violations, error = rejection(
