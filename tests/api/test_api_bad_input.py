@@ -24,35 +24,16 @@ from google.protobuf import struct_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from tests.fakes.vertex import VertexFake
 from tests.support.server_process import ServerProcess
 
 PARENT = "projects/api-tests/locations/us-central1"
 SERVICE = api.DESCRIPTOR.services_by_name["ExperimentRunService"].full_name
 
 
-@pytest.fixture(scope="module")
-def vertex_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """`exprun serve --store vertex` on a Vertex fake of its own."""
-    root = tmp_path_factory.mktemp("bad-input-vertex")
-    with VertexFake(project_numbers={"api-tests": "555555555"}) as fake:
-        fake.create_tensorboard("api-tests", "us-central1", "tb1")
-        assert fake.address is not None
-        process = ServerProcess(
-            root / "data",
-            root / "server.log",
-            *("--store", "vertex", "--vertex-endpoint", fake.address, "--vertex-plaintext"),
-            *("--vertex-tensorboard", "tb1", "--model-staging-uri", str(root / "staging")),
-        )
-        process.start()
-        yield process
-        process.terminate()
-
-
 @pytest.fixture(params=["embedded", "vertex"])
 def store_server(request: pytest.FixtureRequest, server: ServerProcess) -> ServerProcess:
     if request.param == "vertex":
-        vertex: ServerProcess = request.getfixturevalue("vertex_server")
+        vertex: ServerProcess = request.getfixturevalue("vertex_store_process")
         return vertex
     return server
 
@@ -185,6 +166,17 @@ def test_a_filter_at_the_term_limit_is_answered(
     )
     runs = stub.ListRuns(api.ListRunsRequest(parent=experiment, filter=text)).runs
     assert [r.run_id for r in runs] == ["r1", "r2"]
+
+
+def test_a_backing_tensorboard_filter_that_is_no_tensorboard_name_is_invalid_argument(
+    stub: api_grpc.ExperimentRunServiceStub,
+) -> None:
+    for value in ("tb1", "t" * 5000, "projects/x"):
+        request = api.ListExperimentsRequest(parent=PARENT, filter=f'backing_tensorboard = "{value}"')
+        code, _, violations, _ = rejection(functools.partial(stub.ListExperiments, request))
+        assert (code, [f for f, _ in violations]) == (grpc.StatusCode.INVALID_ARGUMENT, ["filter"])
+    none = api.ListExperimentsRequest(parent=PARENT, filter='backing_tensorboard = ""', page_size=1)
+    assert stub.ListExperiments(none) is not None
 
 
 def _struct(value: Any) -> struct_pb2.Struct:

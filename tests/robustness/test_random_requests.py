@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import collections
-import contextlib
 import json
 import math
 from collections.abc import Iterator
@@ -28,6 +27,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.status_counts import print_counts
+
 PARENT = "projects/fuzz-project/locations/us-central1"
 EXPERIMENT = f"{PARENT}/experiments/fuzz-exp"
 RUN = f"{EXPERIMENT}/runs/keep"
@@ -42,8 +43,9 @@ ACCEPTABLE = {
 SERVICE = api.DESCRIPTOR.services_by_name["ExperimentRunService"]
 # Every answer's code, printed when the module ends: the figures of the bad-input note.
 STATUS_COUNTS: collections.Counter[str] = collections.Counter()
-# A real token of ListRuns on EXPERIMENT (page_size=1), filled in by the `channel` fixture.
-REAL_TOKENS: list[str] = []
+# A real token of ListRuns on EXPERIMENT (page_size=1) from the server under test, set by the
+# `channel` fixture and read when a token is drawn.
+REAL_TOKENS: list[str] = [""]
 
 # Names near the valid shapes find deeper bugs than pure noise does.
 names = st.one_of(
@@ -108,13 +110,10 @@ page_tokens = st.one_of(
 )
 
 
-def real_token_mutations() -> st.SearchStrategy[str]:
-    return st.builds(
-        _mutated,
-        st.sampled_from(REAL_TOKENS),
-        st.integers(0, 200),
-        st.sampled_from(list("AZaz09-_=!~ ")),
-    )
+real_tokens = st.integers(0, 0).map(lambda i: REAL_TOKENS[i])
+real_token_mutations = st.builds(
+    _mutated, real_tokens, st.integers(0, 200), st.sampled_from(list("AZaz09-_=!~ "))
+)
 
 
 terms = st.sampled_from(['run_id = "r"', "state != RUNNING", "experiment_id = e", 'schema_title = "x"'])
@@ -167,10 +166,7 @@ def field_strategy(field: Any, depth: int) -> st.SearchStrategy[Any] | None:
         keys = st.integers(0, 9).flatmap(lambda i: long_text if i == 0 else st.text(max_size=8))
         return None if values is None else st.dictionaries(keys, values, max_size=4)
     if field.type == t.TYPE_STRING and field.name == "page_token":
-        # Deferred: the real tokens exist once the `channel` fixture has listed runs.
-        return st.one_of(
-            page_tokens, st.deferred(lambda: st.sampled_from(REAL_TOKENS)), st.deferred(real_token_mutations)
-        )
+        return st.one_of(page_tokens, real_tokens, real_token_mutations)
     if field.type == t.TYPE_STRING and field.name == "filter":
         return filters
     if field.type == t.TYPE_STRING and field.name == "path":
@@ -272,8 +268,12 @@ def snapshot(stub: Any) -> tuple[bytes, ...]:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["embedded", "vertex"])
 def channel(server: Any, request: pytest.FixtureRequest) -> Iterator[grpc.Channel]:
+    """A channel to the server of one store, with the sentinel run and real page tokens."""
+    if request.param == "vertex":
+        server = request.getfixturevalue("vertex_store_process")
+    STATUS_COUNTS.clear()
     with grpc.insecure_channel(server.target) as ch:
         stub = api_grpc.ExperimentRunServiceStub(ch)
         ensure_sentinel(stub)
@@ -283,7 +283,7 @@ def channel(server: Any, request: pytest.FixtureRequest) -> Iterator[grpc.Channe
             except grpc.RpcError as exc:
                 if exc.code() != grpc.StatusCode.ALREADY_EXISTS:
                     raise
-        REAL_TOKENS.append(stub.ListRuns(api.ListRunsRequest(parent=EXPERIMENT, page_size=1)).next_page_token)
+        REAL_TOKENS[:] = [stub.ListRuns(api.ListRunsRequest(parent=EXPERIMENT, page_size=1)).next_page_token]
         stub.LogParams(api.LogParamsRequest(run=RUN, params={"lr": pb.Value(double_value=0.1)}))
         stub.WriteTimeSeries(
             api.WriteTimeSeriesRequest(
@@ -291,15 +291,7 @@ def channel(server: Any, request: pytest.FixtureRequest) -> Iterator[grpc.Channe
             )
         )
         yield ch
-    print_counts(request, "random requests", STATUS_COUNTS)
-
-
-def print_counts(request: pytest.FixtureRequest, what: str, counts: collections.Counter[str]) -> None:
-    """On the terminal even when pytest captures output: the lead quotes these figures."""
-    line = ", ".join(f"{code}: {n}" for code, n in counts.most_common())
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        print(f"\n{what}, status counts: {line}", flush=True)
+    print_counts(request.config, f"random requests ({request.param} store)", STATUS_COUNTS)
 
 
 def _call(ch: grpc.Channel, method: d.MethodDescriptor, request: Message) -> grpc.StatusCode:

@@ -26,6 +26,7 @@ from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from tests.support.server_process import ServerProcess
+from tests.support.status_counts import print_counts
 
 PARENT = "projects/wire-fuzz/locations/us-central1"
 EXPERIMENT = f"{PARENT}/experiments/wire-exp"
@@ -196,9 +197,17 @@ def _call(channel: grpc.Channel, method: Any, payloads: list[bytes]) -> grpc.Sta
     return grpc.StatusCode.OK
 
 
+@pytest.fixture(scope="module", params=["embedded", "vertex"])
+def store_server(request: pytest.FixtureRequest, server: ServerProcess) -> ServerProcess:
+    if request.param == "vertex":
+        vertex: ServerProcess = request.getfixturevalue("vertex_store_process")
+        return vertex
+    return server
+
+
 @pytest.fixture(scope="module")
-def channel(server: ServerProcess) -> Iterator[grpc.Channel]:
-    with grpc.insecure_channel(server.target) as ch:
+def channel(store_server: ServerProcess) -> Iterator[grpc.Channel]:
+    with grpc.insecure_channel(store_server.target) as ch:
         stub = api_grpc.ExperimentRunServiceStub(ch)
         calls: list[Callable[[], Any]] = [
             lambda: stub.CreateExperiment(
@@ -219,8 +228,9 @@ def channel(server: ServerProcess) -> Iterator[grpc.Channel]:
 
 
 def test_random_and_mutated_bytes_get_a_clear_status_on_every_method(
-    channel: grpc.Channel, server: ServerProcess, request: pytest.FixtureRequest
+    channel: grpc.Channel, store_server: ServerProcess, request: pytest.FixtureRequest
 ) -> None:
+    server = store_server
     assert set(SEEDS) == {m.name for m in SERVICE.methods}, "every method needs a seed"
     rng = random.Random(SEED)
     seeds = {name: [m.SerializeToString() for m in messages] for name, messages in SEEDS.items()}
@@ -238,18 +248,10 @@ def test_random_and_mutated_bytes_get_a_clear_status_on_every_method(
             counts[code.name] += 1
             if code not in ACCEPTABLE or (round_ == 0 and code != grpc.StatusCode.OK):
                 failures.append(f"{method.name} answered {code.name} to {[p.hex() for p in payloads]}")
-    print_counts(request, "wire fuzz", counts)
+    print_counts(request.config, f"wire fuzz ({request.node.callspec.id} store)", counts)
     assert not failures, "\n".join(failures[:10])
     assert sum(counts.values()) >= 2 * len(SERVICE.methods), "the time budget ran out before the mutations"
     assert server.process is not None
     assert server.process.poll() is None
     health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="readiness"))
     assert health.status == health_pb2.HealthCheckResponse.SERVING
-
-
-def print_counts(request: pytest.FixtureRequest, what: str, counts: collections.Counter[str]) -> None:
-    """On the terminal even when pytest captures output: the lead quotes these figures."""
-    line = ", ".join(f"{code}: {n}" for code, n in counts.most_common())
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        print(f"\n{what}, status counts: {line}", flush=True)

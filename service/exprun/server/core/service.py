@@ -8,6 +8,7 @@ domain types; `field` names in errors are the request's field paths.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import uuid
 from array import array
@@ -71,7 +72,25 @@ def _run_state(value: str) -> str:
 
 _RUN_FILTERS: dict[str, listing.Normaliser] = {"state": _run_state, "run_id": str, "display_name": str}
 _RUN_ORDER = ("create_time", "update_time", "run_id")
-_EXPERIMENT_FILTERS: dict[str, listing.Normaliser] = {"experiment_id": str, "backing_tensorboard": str}
+
+
+_TENSORBOARD_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/tensorboards/[^/]+")
+
+
+def _tensorboard_or_none(value: str) -> str:
+    """A TensorBoard name, or "" for experiments without one: stores read the name's parts."""
+    if value and not _TENSORBOARD_NAME.fullmatch(value):
+        raise ValueError(
+            f"{quote(value)} is not projects/{{project}}/locations/{{location}}/tensorboards/"
+            '{tensorboard}, or "" for none'
+        )
+    return value
+
+
+_EXPERIMENT_FILTERS: dict[str, listing.Normaliser] = {
+    "experiment_id": str,
+    "backing_tensorboard": _tensorboard_or_none,
+}
 _EXPERIMENT_ORDER = ("create_time", "update_time", "experiment_id")
 _ARTIFACT_FILTERS: dict[str, listing.Normaliser] = {"schema_title": str}
 
