@@ -66,9 +66,10 @@ def to_status(error: errors.ExprunError) -> grpc.Status:
 
 
 def _clip(text: str, max_bytes: int) -> str:
-    data = text.encode()
+    """At most `max_bytes` of UTF-8, cut at a character boundary; never raises."""
+    data = text.encode(errors="replace")
     if len(data) <= max_bytes:
-        return text
+        return data.decode()
     return data[: max_bytes - 3].decode(errors="ignore") + "..."
 
 
