@@ -422,7 +422,7 @@ for path in paths:
         if mount not in mounts:
             bad(f"{mount} is not a mounted volume (the root filesystem is read-only)")
     for setting in ("EXPRUN_TLS_CERT", "EXPRUN_TLS_KEY", "EXPRUN_TLS_CLIENT_CA", "EXPRUN_AUTH_TOKENS_FILE",
-                    "EXPRUN_AUTH_POLICY"):
+                    "EXPRUN_AUTH_POLICY", "EXPRUN_PAGE_TOKEN_KEY_FILE"):
         file = config.get(setting)
         if file and not any(file.startswith(m.rstrip("/") + "/") for m in mounts):
             bad(f"{setting}={file} is on no mounted volume")

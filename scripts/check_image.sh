@@ -416,7 +416,8 @@ embedded() {
 # a static token, and the overlay's policy for this project.
 vertex_files() {
   local dir=$1 issuer=$2
-  mkdir -p "$dir/tls" "$dir/auth" "$dir/policy"
+  mkdir -p "$dir/tls" "$dir/auth" "$dir/policy" "$dir/page-token"
+  head -c 48 /dev/urandom | base64 >"$dir/page-token/key" # the exprun-page-token Secret
   sed "s/PROJECT_ID/$PROJECT/g" k8s/overlays/vertex/policy.json >"$dir/policy/policy.json"
   "$PY" - "$dir" "$issuer" "$PROJECT" <<'PY' || return 1
 import datetime, hashlib, ipaddress, json, pathlib, secrets, sys
@@ -464,7 +465,7 @@ claims = {"iss": issuer, "aud": "exprun", "sub": "system:serviceaccount:ml-train
 (out / "jwt").write_text(jwt.encode(claims, signer, algorithm="ES256", headers={"kid": "check-image"}))
 PY
   chown -R "$image_user" "$dir"
-  chmod -R go-rwx "$dir/tls" "$dir/auth"
+  chmod -R go-rwx "$dir/tls" "$dir/auth" "$dir/page-token"
 }
 
 # The overlay's environment (k8s/base/config.env, then k8s/overlays/vertex/config.env) with its
@@ -515,7 +516,7 @@ vertex() {
   vertex_env "$EXPRUN_TARGET" "$fake" "$tensorboard" "$health" | last_wins >"$scratch/vertex.env"
   sed 's/^/  /' "$scratch/vertex.env"
   while read -r line; do env_opts+=(-e "$line"); done <"$scratch/vertex.env"
-  for volume in tls auth policy; do mounts+=(-v "$dir/$volume:/etc/exprun/$volume:ro"); done
+  for volume in tls auth policy page-token; do mounts+=(-v "$dir/$volume:/etc/exprun/$volume:ro"); done
   mounts+=(-v "$data:/var/lib/exprun")
   start_server "$log" "${env_opts[@]}" "${mounts[@]}" --
   wait_serving "$EXPRUN_TARGET" "$dir/tls/ca.crt" || { fail_server "$log" "not serving"; return 1; }

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.server_process import ServerProcess
+from tests.support.vertex_server import vertex_store_server
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +18,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     yield process
     if process.process is not None and process.process.poll() is None:
         process.terminate()
+
+
+@pytest.fixture(scope="session")
+def vertex_store_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """`exprun serve --store vertex` on a Vertex fake of its own, for the tests that run the same
+    requests against both stores; the projects they use have a TensorBoard `tb1`."""
+    projects = ("api-tests", "fuzz-project", "wire-fuzz")
+    with vertex_store_server(tmp_path_factory.mktemp("exprun-vertex-server"), *projects) as process:
+        yield process

@@ -13,6 +13,7 @@ from exprun.server.core.liveness import Liveness
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
 from exprun.server.security import config as security
+from exprun.server.security import page_token_key
 from exprun.server.settings import Settings
 from exprun.server.telemetry import providers
 from exprun.server.telemetry.server import ServerTelemetry
@@ -125,7 +126,8 @@ async def start(
     telemetry.watch(ingest)
     liveness = Liveness(store, settings.run_liveness_timeout_seconds)
     liveness.start()
-    servicer = ExperimentRunServicer(ExperimentRuns(store, ingest, liveness))
+    tokens = page_token_key.page_tokens(settings)
+    servicer = ExperimentRunServicer(ExperimentRuns(store, ingest, liveness, tokens))
     experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(servicer, server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

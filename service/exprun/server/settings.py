@@ -33,6 +33,7 @@ class Settings:
     vertex_plaintext: bool = False
     vertex_tensorboard: str | None = None
     model_staging_uri: str | None = None
+    page_token_key_file: pathlib.Path | None = None
     reflection: bool = True
     tls_cert: pathlib.Path | None = None
     tls_key: pathlib.Path | None = None
@@ -91,6 +92,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=env("EXPRUN_MODEL_STAGING_URI"),
         help="where the vertex store keeps uploaded model files: gs://bucket/prefix or a local "
         "directory [EXPRUN_MODEL_STAGING_URI]",
+    )
+    parser.add_argument(
+        "--page-token-key-file",
+        default=env("EXPRUN_PAGE_TOKEN_KEY_FILE"),
+        help="file holding the secret (at least 32 bytes) that signs page tokens; every replica "
+        "needs the same one. Default: the embedded store keeps one in its data directory, the "
+        "vertex store makes a random one per process [EXPRUN_PAGE_TOKEN_KEY_FILE]",
     )
     parser.add_argument(
         "--shutdown-grace",
@@ -242,6 +250,7 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         vertex_plaintext=plaintext in TRUE,
         vertex_tensorboard=args.vertex_tensorboard or None,
         model_staging_uri=args.model_staging_uri or None,
+        page_token_key_file=_path(args.page_token_key_file),
         reflection=_boolean(args.reflection, "--reflection / EXPRUN_REFLECTION"),
         tls_cert=_path(args.tls_cert),
         tls_key=_path(args.tls_key),
@@ -256,6 +265,13 @@ def from_arguments(args: argparse.Namespace) -> Settings:
     from exprun.server.security import config as security  # it imports this module
 
     security.check(settings)
+    if settings.page_token_key_file is not None:
+        from exprun.server.security.page_token_key import PageTokenKeyError, read_key
+
+        try:
+            read_key(settings.page_token_key_file)
+        except PageTokenKeyError as exc:
+            raise SettingsError(str(exc)) from None
     return settings
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import math
 
 import pytest
+from exprun.server.core import limits
 from exprun.server.core.errors import InvalidArgument
-from exprun.server.core.model import ClassificationMetrics, Series
-from exprun.server.core.validation import check_classification_metrics, check_series, check_summary
+from exprun.server.core.model import ClassificationMetrics, ModelFile, Series
+from exprun.server.core.validation import (
+    check_classification_metrics,
+    check_model_files,
+    check_series,
+    check_summary,
+)
 
 
 def cm(**fields: object) -> ClassificationMetrics:
@@ -80,3 +86,39 @@ def test_steps_outside_zero_to_two_to_the_62_are_rejected(step: int) -> None:
     with pytest.raises(InvalidArgument) as raised:
         check_series([Series("loss", [step], [0.1], [1])], "batch.series", 5000)
     assert raised.value.violations[0].field == "batch.series[0].steps"
+
+
+def _files(*paths: str) -> list[ModelFile]:
+    return [ModelFile(path, 0, "0" * 64) for path in paths]
+
+
+@pytest.mark.parametrize(
+    ("paths", "bad"),
+    [
+        (("x", "x/y"), 1),
+        (("a/b/c", "a/b"), 0),
+        (("m/w.bin", "m/w.bin/part"), 1),
+        (("ok", "a", "a"), 2),
+        (("d/" + "s" * 256,), 0),
+        (("d/" + "é" * 128,), 0),  # 256 bytes in UTF-8
+        (("/".join(["p" * 200] * 6),), 0),
+    ],
+)
+def test_model_paths_that_cannot_share_one_directory_tree_are_named(paths: tuple[str, ...], bad: int) -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        check_model_files(_files(*paths), "header.files")
+    assert raised.value.violations[0].field == f"header.files[{bad}].path"
+
+
+def test_model_paths_at_the_limits_are_accepted() -> None:
+    segment = "s" * limits.MODEL_PATH_SEGMENT_MAX_BYTES
+    check_model_files(_files("x/y", "x/z", "xy", f"d/{segment}", "x/y2/z"), "header.files")
+
+
+def test_a_long_summary_key_is_quoted_short_in_its_field_path() -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        check_summary({"k" * 5000: 1.0}, "params")
+    field = raised.value.violations[0].field
+    assert field.startswith("params['kkk")
+    assert "(5000 characters)" in field
+    assert len(field) < limits.QUOTED_VALUE_MAX_CHARS + 50

@@ -25,3 +25,15 @@ MODEL_ARTIFACT_ID_MAX_CHARS = 63
 STEP_MAX = 2**62
 # A store yields at most this many points per `read_time_series` chunk (~6 MB in packed columns).
 READ_CHUNK_MAX_POINTS = 262_144
+# A request value quoted back in an error: enough to recognise it, while the status trailers
+# stay far below gRPC's metadata limits (8 KiB soft, 16 KiB hard in most clients).
+QUOTED_VALUE_MAX_CHARS = 256
+# Page tokens are checked for length before anything is decoded. Over the embedded store a token
+# is ~40 characters; the rest is room for the Vertex page token a vertex-store token carries.
+PAGE_TOKEN_MAX_CHARS = 2048
+# AIP-160 filters here are `field = value` terms joined by AND, without parentheses (depth 1).
+# Far more terms than a client needs, far fewer than SQLite's expression depth limit (1000).
+FILTER_MAX_TERMS = 50
+# Model file paths: each segment a file name every file system accepts (255 bytes, NAME_MAX).
+MODEL_PATH_SEGMENT_MAX_BYTES = 255
+MODEL_PATH_MAX_BYTES = 1024

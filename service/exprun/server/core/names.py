@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from exprun.server.core.errors import InvalidArgument
+from exprun.server.core.quoting import quote
 
 # Vertex Metadata context IDs: 4-128 of [a-z0-9-]; the SDK's `^[\w-]+$` is looser, the server's rule wins.
 _EXPERIMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{3,127}$")
@@ -99,11 +100,11 @@ def _check_project_location(project: str, location: str, field: str) -> None:
     if not _PROJECT.match(project):
         raise InvalidArgument.field(
             field,
-            f"project {project!r} is not a project ID (6-30 of [a-z0-9-]) or number",
+            f"project {quote(project)} is not a project ID (6-30 of [a-z0-9-]) or number",
             reason="BAD_NAME",
         )
     if not _LOCATION.match(location):
-        raise InvalidArgument.field(field, f"location {location!r} is not valid", reason="BAD_NAME")
+        raise InvalidArgument.field(field, f"location {quote(location)} is not valid", reason="BAD_NAME")
 
 
 def parse_location(value: str, field: str) -> LocationName:
@@ -119,7 +120,7 @@ def check_experiment_id(experiment: str, field: str) -> None:
     if not _EXPERIMENT_ID.match(experiment):
         raise InvalidArgument.field(
             field,
-            f"experiment ID {experiment!r} must be 4-128 characters of [a-z0-9-], "
+            f"experiment ID {quote(experiment)} must be 4-128 characters of [a-z0-9-], "
             "starting with a letter or digit",
             reason="BAD_EXPERIMENT_ID",
         )
@@ -129,7 +130,7 @@ def check_run_id(experiment: str, run: str, field: str) -> None:
     if not _RUN_ID.match(run):
         raise InvalidArgument.field(
             field,
-            f"run ID {run!r} must be 1-128 characters of [a-z0-9-], starting with a letter or digit",
+            f"run ID {quote(run)} must be 1-128 characters of [a-z0-9-], starting with a letter or digit",
             reason="BAD_RUN_ID",
         )
     length = len(experiment) + 1 + len(run)

@@ -8,6 +8,7 @@ domain types; `field` names in errors are the request's field paths.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import uuid
 from array import array
@@ -17,7 +18,7 @@ from datetime import datetime
 
 from exprun.server.core import layouts, limits, listing
 from exprun.server.core.downsample import downsample
-from exprun.server.core.errors import InvalidArgument, collect
+from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
 from exprun.server.core.ingest import Ingest
 from exprun.server.core.liveness import Liveness
 from exprun.server.core.model import (
@@ -48,11 +49,12 @@ from exprun.server.core.names import (
     parse_run,
     parse_tensorboard,
 )
+from exprun.server.core.quoting import quote
 from exprun.server.core.store import ModelUpload, RunStore
 from exprun.server.core.validation import (
     check_classification_metrics,
     check_model_artifact_id,
-    check_model_path,
+    check_model_files,
     check_series,
     check_summary,
     check_text,
@@ -64,13 +66,31 @@ from exprun.server.core.validation import (
 def _run_state(value: str) -> str:
     name = value.upper().removeprefix("RUN_STATE_")
     if name not in RunState.__members__:
-        raise ValueError(f"unknown state {value!r}")
+        raise ValueError(f"unknown state {quote(value)}")
     return name
 
 
 _RUN_FILTERS: dict[str, listing.Normaliser] = {"state": _run_state, "run_id": str, "display_name": str}
 _RUN_ORDER = ("create_time", "update_time", "run_id")
-_EXPERIMENT_FILTERS: dict[str, listing.Normaliser] = {"experiment_id": str, "backing_tensorboard": str}
+
+
+_TENSORBOARD_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/tensorboards/[^/]+")
+
+
+def _tensorboard_or_none(value: str) -> str:
+    """A TensorBoard name, or "" for experiments without one: stores read the name's parts."""
+    if value and not _TENSORBOARD_NAME.fullmatch(value):
+        raise ValueError(
+            f"{quote(value)} is not projects/{{project}}/locations/{{location}}/tensorboards/"
+            '{tensorboard}, or "" for none'
+        )
+    return value
+
+
+_EXPERIMENT_FILTERS: dict[str, listing.Normaliser] = {
+    "experiment_id": str,
+    "backing_tensorboard": _tensorboard_or_none,
+}
 _EXPERIMENT_ORDER = ("create_time", "update_time", "experiment_id")
 _ARTIFACT_FILTERS: dict[str, listing.Normaliser] = {"schema_title": str}
 
@@ -90,10 +110,13 @@ def resolve_wall_times(series: Sequence[Series]) -> list[Series]:
 
 
 class ExperimentRuns:
-    def __init__(self, store: RunStore, ingest: Ingest, liveness: Liveness) -> None:
+    def __init__(
+        self, store: RunStore, ingest: Ingest, liveness: Liveness, page_tokens: listing.PageTokens
+    ) -> None:
         self.store = store
         self.ingest = ingest
         self.liveness = liveness
+        self.page_tokens = page_tokens
 
     # -- experiments --------------------------------------------------------------------------
     async def create_experiment(
@@ -116,7 +139,7 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, filter_text: str, order_by: str
     ) -> tuple[list[Experiment], str]:
         location = parse_location(parent, "parent")
-        query = listing.list_query(
+        query = self.page_tokens.list_query(
             scope=parent,
             page_size=page_size,
             page_token=page_token,
@@ -126,7 +149,7 @@ class ExperimentRuns:
             order_fields=_EXPERIMENT_ORDER,
         )
         page = await self.store.list_experiments(location, query)
-        return page.items, listing.next_token(page, parent, filter_text, order_by)
+        return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
 
     async def delete_experiment(self, name: str, delete_backing_tensorboard_runs: bool) -> None:
         await self.store.delete_experiment(
@@ -160,7 +183,7 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, filter_text: str, order_by: str
     ) -> tuple[list[Run], str]:
         experiment = parse_experiment(parent, "parent")
-        query = listing.list_query(
+        query = self.page_tokens.list_query(
             scope=parent,
             page_size=page_size,
             page_token=page_token,
@@ -176,7 +199,7 @@ class ExperimentRuns:
             ),
         )
         page = await self.store.list_runs(experiment, query)
-        return page.items, listing.next_token(page, parent, filter_text, order_by)
+        return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
 
     async def delete_run(self, name: str, delete_backing_tensorboard_run: bool) -> None:
         await self.store.delete_run(
@@ -344,9 +367,9 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str
     ) -> tuple[list[Execution], str]:
         name = parse_run(parent, "parent")
-        query = listing.list_query(scope=parent, page_size=page_size, page_token=page_token)
+        query = self.page_tokens.list_query(scope=parent, page_size=page_size, page_token=page_token)
         page = await self.store.list_executions(name, query)
-        return page.items, listing.next_token(page, parent, "", "")
+        return page.items, self.page_tokens.next_token(page, parent, "", "")
 
     async def list_artifacts(
         self, parent: str, page_size: int, page_token: str, filter_text: str
@@ -362,11 +385,11 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, schema_title: str, filter_text: str = ""
     ) -> tuple[list[Artifact], str]:
         name = parse_run(parent, "parent")
-        query = listing.list_query(
+        query = self.page_tokens.list_query(
             scope=f"{parent}|{schema_title}", page_size=page_size, page_token=page_token
         )
         page = await self.store.list_artifacts(name, query, schema_title=schema_title)
-        token = listing.next_token(page, f"{parent}|{schema_title}", "", "")
+        token = self.page_tokens.next_token(page, f"{parent}|{schema_title}", "", "")
         return page.items, token
 
     # -- models -------------------------------------------------------------------------------
@@ -407,14 +430,8 @@ class ExperimentRuns:
             raise InvalidArgument.field("header.files", "must be empty when model.uri is set")
         if not model.uri and not files:
             raise InvalidArgument.field("header.files", "list the files to upload, or set model.uri")
-        if len(files) > limits.MODEL_MAX_FILES:
-            raise InvalidArgument.field("header.files", "at most 1000 files")
-        seen: set[str] = set()
+        check_model_files(files, "header.files")
         for i, f in enumerate(files):
-            check_model_path(f.path, f"header.files[{i}].path")
-            if f.path in seen:
-                raise InvalidArgument.field(f"header.files[{i}].path", "appears twice")
-            seen.add(f.path)
             if f.size_bytes < 0:
                 raise InvalidArgument.field(f"header.files[{i}].size_bytes", "must be >= 0")
             if len(f.sha256) != 64 or any(c not in "0123456789abcdef" for c in f.sha256):
@@ -425,6 +442,13 @@ class ExperimentRuns:
             limits.METADATA_MAX_BYTES
         ):
             raise InvalidArgument.field("header.model.input_example", "is over 200 KB serialized")
+        size = metadata_size(layouts.model_artifact(replace(model, files=tuple(files))).metadata)
+        if size > limits.METADATA_MAX_BYTES:
+            raise InvalidArgument(
+                [FieldViolation("header", f"makes the model's metadata {size} bytes; at most 204800")],
+                reason="METADATA_TOO_LARGE",
+                metadata={"size_bytes": str(size), "limit_bytes": str(limits.METADATA_MAX_BYTES)},
+            )
 
     async def list_models(
         self, parent: str, page_size: int, page_token: str
@@ -448,9 +472,9 @@ class ExperimentRuns:
     ) -> tuple[list[Link], str]:
         name = parse_run(parent, "parent")
         scope = f"{parent}|{kind}"
-        query = listing.list_query(scope=scope, page_size=page_size, page_token=page_token)
+        query = self.page_tokens.list_query(scope=scope, page_size=page_size, page_token=page_token)
         page = await self.store.list_links(name, kind, query)
-        return page.items, listing.next_token(page, scope, "", "")
+        return page.items, self.page_tokens.next_token(page, scope, "", "")
 
 
 async def _receive_files(
@@ -466,11 +490,11 @@ async def _receive_files(
             await upload.write(f.path, b"")
         if received != f.size_bytes:
             raise InvalidArgument.field(
-                "chunk.data", f"file {f.path!r} has {received} bytes; the header says {f.size_bytes}"
+                "chunk.data", f"file {quote(f.path)} has {received} bytes; the header says {f.size_bytes}"
             )
         if digest.hexdigest() != f.sha256:
             raise InvalidArgument.field(
-                "chunk.data", f"file {f.path!r} does not match its sha256 in the header"
+                "chunk.data", f"file {quote(f.path)} does not match its sha256 in the header"
             )
 
     async for path, data in chunks:
@@ -480,10 +504,12 @@ async def _receive_files(
             await finish_file()
             index, received, digest = index + 1, 0, hashlib.sha256()
         if index >= len(files):
-            raise InvalidArgument.field("chunk.path", f"{path!r} is not the next file listed in the header")
+            raise InvalidArgument.field(
+                "chunk.path", f"{quote(path)} is not the next file listed in the header"
+            )
         received += len(data)
         if received > files[index].size_bytes:
-            raise InvalidArgument.field("chunk.data", f"file {path!r} is larger than the header says")
+            raise InvalidArgument.field("chunk.data", f"file {quote(path)} is larger than the header says")
         digest.update(data)
         await upload.write(path, data)
     while index < len(files):

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 
 from exprun.server.core import limits
 from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
-from exprun.server.core.model import ClassificationMetrics, ParamValue, Series
+from exprun.server.core.model import ClassificationMetrics, ModelFile, ParamValue, Series
+from exprun.server.core.quoting import key_path, quote
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -32,7 +33,7 @@ def check_summary(values: Mapping[str, ParamValue], field: str) -> None:
     if len(values) > limits.SUMMARY_MAX_KEYS_PER_CALL:
         violations.append(FieldViolation(field, f"has {len(values)} entries; at most 1000 per call"))
     for key, value in values.items():
-        where = f"{field}[{key!r}]"
+        where = key_path(field, key)
         if not key or len(key) > limits.SUMMARY_KEY_MAX_CHARS or _CONTROL.search(key):
             violations.append(
                 FieldViolation(where, "key must be 1-256 characters without control characters")
@@ -78,7 +79,7 @@ def check_series(series: Sequence[Series], field: str, max_points: int) -> None:
                 FieldViolation(f"{where}.metric", "must be 1-128 characters without control characters")
             )
         elif s.metric in seen:
-            violations.append(FieldViolation(f"{where}.metric", f"{s.metric!r} appears twice"))
+            violations.append(FieldViolation(f"{where}.metric", f"{quote(s.metric)} appears twice"))
         seen.add(s.metric)
         if not s.values:
             violations.append(FieldViolation(f"{where}.values", "must hold at least one value"))
@@ -184,9 +185,40 @@ def check_model_path(path: str, field: str) -> None:
         or "\\" in path
         or any(p in ("", ".", "..") for p in parts)
         or _CONTROL.search(path) is not None
-        or len(path) > 1024
     )
     if bad:
         raise InvalidArgument.field(
             field, "must be a relative path with '/' separators, no '..' and no empty parts"
         )
+    size = len(path.encode())
+    if size > limits.MODEL_PATH_MAX_BYTES:
+        raise InvalidArgument.field(field, f"is {size} bytes; at most {limits.MODEL_PATH_MAX_BYTES}")
+    longest = max(parts, key=lambda p: len(p.encode()))
+    if len(longest.encode()) > limits.MODEL_PATH_SEGMENT_MAX_BYTES:
+        raise InvalidArgument.field(
+            field,
+            f"has a part of {len(longest.encode())} bytes ({quote(longest, 32)}); "
+            f"at most {limits.MODEL_PATH_SEGMENT_MAX_BYTES} bytes between slashes",
+        )
+
+
+def check_model_files(files: Sequence[ModelFile], field: str) -> None:
+    """Each path well formed and listed once, and none both a file and a directory of another
+    (`x` and `x/y`): the files must fit one directory tree, on disk as in a bucket."""
+    if len(files) > limits.MODEL_MAX_FILES:
+        raise InvalidArgument.field(field, f"at most {limits.MODEL_MAX_FILES} files")
+    seen: dict[str, int] = {}
+    for i, f in enumerate(files):
+        check_model_path(f.path, f"{field}[{i}].path")
+        if f.path in seen:
+            raise InvalidArgument.field(f"{field}[{i}].path", f"appears twice (also {field}[{seen[f.path]}])")
+        seen[f.path] = i
+    for i, f in enumerate(files):
+        parts = f.path.split("/")
+        for depth in range(1, len(parts)):
+            directory = "/".join(parts[:depth])
+            if directory in seen:
+                raise InvalidArgument.field(
+                    f"{field}[{i}].path",
+                    f"is inside {quote(directory)}, which {field}[{seen[directory]}] lists as a file",
+                )

@@ -1,15 +1,17 @@
-"""Proto ⇄ domain conversion. Malformed messages (an unset oneof, an unknown enum) become
-INVALID_ARGUMENT here, with the field named, before the core sees them."""
+"""Proto ⇄ domain conversion. Malformed messages (an unset oneof, an unknown enum, a NaN inside a
+Struct) become INVALID_ARGUMENT here, with the field named, before the core sees them."""
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from exprun.server.core import model
-from exprun.server.core.errors import InvalidArgument
+from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
+from exprun.server.core.quoting import key_path, member_path
 from exprun.v1 import resources_pb2 as pb
 from google.protobuf import json_format, struct_pb2, timestamp_pb2
 
@@ -47,7 +49,7 @@ def value_from_proto(value: pb.Value, field: str) -> model.ParamValue:
 
 
 def values_from_proto(values: Mapping[str, pb.Value], field: str) -> dict[str, model.ParamValue]:
-    return {key: value_from_proto(v, f"{field}[{key!r}]") for key, v in values.items()}
+    return {key: value_from_proto(v, key_path(field, key)) for key, v in values.items()}
 
 
 def value_to_proto(value: model.ParamValue) -> pb.Value:
@@ -62,7 +64,39 @@ def _values_to_proto(values: Mapping[str, model.ParamValue]) -> dict[str, pb.Val
     return {key: value_to_proto(v) for key, v in values.items()}
 
 
-def struct_to_dict(value: struct_pb2.Struct) -> dict[str, Any]:
+# A Struct's numbers found non-finite before the first error is raised; the rest are not looked for.
+_NON_FINITE_REPORTED = 10
+
+
+def _non_finite(value: struct_pb2.Value, path: str, found: list[FieldViolation]) -> None:
+    """JSON has no NaN or infinity, so Vertex (and json_format) cannot store one: every such
+    number, at any depth, is named by its path, e.g. `execution.metadata.a.b[2]`."""
+    pending = [(value, path)]
+    while pending and len(found) < _NON_FINITE_REPORTED:
+        item, where = pending.pop()
+        kind = item.WhichOneof("kind")
+        if kind == "number_value" and not math.isfinite(item.number_value):
+            found.append(FieldViolation(where, "must be a finite number (JSON has no NaN or infinity)"))
+        elif kind == "struct_value":
+            pending.extend(
+                (v, member_path(where, k)) for k, v in reversed(sorted(item.struct_value.fields.items()))
+            )
+        elif kind == "list_value":
+            pending.extend((v, f"{where}[{i}]") for i, v in reversed(list(enumerate(item.list_value.values))))
+
+
+def struct_from_proto(value: struct_pb2.Struct, field: str) -> dict[str, Any]:
+    found: list[FieldViolation] = []
+    for key, item in sorted(value.fields.items()):
+        _non_finite(item, member_path(field, key), found)
+    collect(found)
+    return json_format.MessageToDict(value)
+
+
+def json_value_from_proto(value: struct_pb2.Value, field: str) -> Any:
+    found: list[FieldViolation] = []
+    _non_finite(value, field, found)
+    collect(found)
     return json_format.MessageToDict(value)
 
 
@@ -166,7 +200,7 @@ def execution_from_proto(execution: pb.Execution) -> model.Execution:
         display_name=execution.display_name,
         schema_title=execution.schema_title,
         state=run_state(execution.state, "execution.state"),
-        metadata=struct_to_dict(execution.metadata),
+        metadata=struct_from_proto(execution.metadata, "execution.metadata"),
         description=execution.description,
     )
 
@@ -194,7 +228,7 @@ def artifact_to_proto(metadata_store: str, artifact: model.Artifact) -> pb.Artif
     )
 
 
-def model_from_proto(m: pb.ExperimentModel) -> model.ExperimentModel:
+def model_from_proto(m: pb.ExperimentModel, field: str) -> model.ExperimentModel:
     return model.ExperimentModel(
         artifact_id=m.artifact_id,
         framework_name=m.framework_name,
@@ -203,7 +237,11 @@ def model_from_proto(m: pb.ExperimentModel) -> model.ExperimentModel:
         model_file=m.model_file,
         model_class=m.model_class,
         uri=m.uri,
-        input_example=json_format.MessageToDict(m.input_example) if m.HasField("input_example") else None,
+        input_example=(
+            json_value_from_proto(m.input_example, f"{field}.input_example")
+            if m.HasField("input_example")
+            else None
+        ),
     )
 
 

@@ -349,7 +349,7 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
 
         files: list[ModelFile] = mappers.model_files_from_proto(header.files)
         logged = await self.runs.log_model(
-            header.run, mappers.model_from_proto(header.model), files, chunks()
+            header.run, mappers.model_from_proto(header.model, "header.model"), files, chunks()
         )
         return mappers.model_to_proto(_metadata_store(header.run), logged)
 

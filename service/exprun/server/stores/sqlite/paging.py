@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from exprun.server.core.errors import InvalidArgument
+from exprun.server.core.listing import cursor_offset
 from exprun.server.core.model import ListQuery, Page
+from exprun.server.core.quoting import quote
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,7 +36,7 @@ def where(query: ListQuery, listing: Listing) -> tuple[str, list[object]]:
     for term in query.filters:
         column = listing.filters.get(term.field)
         if column is None:
-            raise InvalidArgument.field("filter", f"cannot filter on {term.field!r}")
+            raise InvalidArgument.field("filter", f"cannot filter on {quote(term.field)}")
         sql += f" AND {column} {'!=' if term.negate else '='} ?"
         params.append(term.value)
     return sql, params
@@ -43,7 +45,7 @@ def where(query: ListQuery, listing: Listing) -> tuple[str, list[object]]:
 def order_and_limit(query: ListQuery, listing: Listing) -> tuple[str, list[object]]:
     column = listing.orders.get(query.order_by)
     if column is None:
-        raise InvalidArgument.field("order_by", f"cannot order by {query.order_by!r}")
+        raise InvalidArgument.field("order_by", f"cannot order by {quote(query.order_by)}")
     direction = "DESC" if query.descending else "ASC"
     sql = f" ORDER BY {column} {direction}, {listing.insertion} {direction} LIMIT ? OFFSET ?"
     return sql, [query.page_size + 1, offset(query)]
@@ -56,11 +58,7 @@ def insertion_order(query: ListQuery, insertion: str) -> tuple[str, list[object]
 
 def offset(query: ListQuery) -> int:
     """This store's cursor is the row offset of the next page."""
-    if not query.cursor:
-        return 0
-    if not query.cursor.isdigit():
-        raise InvalidArgument.field("page_token", "is not a token this API returned")
-    return int(query.cursor)
+    return cursor_offset(query.cursor)
 
 
 def page(rows: Sequence[R], query: ListQuery, convert: Callable[[R], T]) -> Page[T]:

@@ -14,7 +14,8 @@ import asyncio
 from typing import Any
 
 from exprun.server.core import layouts
-from exprun.server.core.errors import FailedPrecondition, InvalidArgument, NotFound
+from exprun.server.core.errors import FailedPrecondition, NotFound
+from exprun.server.core.listing import cursor_offset
 from exprun.server.core.model import Link, LinkKind, ListQuery, Page
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout
@@ -135,9 +136,7 @@ class Links:
         """`_custom_jobs` is one list in the run's metadata: paged here by offset."""
         ctx = await self._contexts.get(name, fresh=True)
         jobs = layout.custom_jobs(codec.from_struct(ctx.metadata))
-        if query.cursor and not query.cursor.isdigit():
-            raise InvalidArgument.field("page_token", "is not a token this API returned")
-        start = int(query.cursor or 0)
+        start = cursor_offset(query.cursor)
         end = start + query.page_size
         project = name.project
         items = [

@@ -14,8 +14,9 @@ from exprun.server.core.names import ExperimentName, LocationName, RunName
 
 
 def project_of(name: str) -> str:
-    """`projects/{project}/...` -> project."""
-    return name.split("/", 2)[1]
+    """`projects/{project}/...` -> project; "" for a name of another shape."""
+    parts = name.split("/", 2)
+    return parts[1] if len(parts) > 1 and parts[0] == "projects" else ""
 
 
 def last_segment(name: str) -> str:
