@@ -76,7 +76,7 @@ def belongs(ctx: ContextPb, name: RunName) -> bool:
 @dataclass
 class _Cached:
     ctx: ContextPb
-    read_at: float  # time.monotonic() when Vertex last returned or accepted it
+    read_at: float  # `leases.clock()` when Vertex last returned or accepted it
 
 
 class RunContexts:
@@ -117,7 +117,7 @@ class RunContexts:
 
     def remember(self, name: RunName, ctx: ContextPb) -> None:
         self.locations.add(name.parent.parent)
-        self._cache[name] = _Cached(ctx, time.monotonic())
+        self._cache[name] = _Cached(ctx, self.leases.clock())
         self._cache.move_to_end(name)
         while len(self._cache) > _CACHE_MAX:
             self._cache.popitem(last=False)
@@ -209,7 +209,7 @@ class RunContexts:
         now = self.leases.now()
         meta = None if cached is None else codec.from_struct(cached.ctx.metadata)
         if meta is None or layout.lease_deadline(meta) is None or layout.state(meta) != RunState.RUNNING:
-            if cached is not None and time.monotonic() - cached.read_at <= self.leases.recheck_seconds:
+            if cached is not None and self.leases.clock() - cached.read_at <= self.leases.recheck_seconds:
                 return
             meta = codec.from_struct((await self.get(name, fresh=True)).metadata)
         if layout.lease_due(meta, self.leases, now):
