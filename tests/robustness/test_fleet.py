@@ -331,7 +331,7 @@ def test_a_fleet_of_replicas_loses_nothing_and_fails_only_silent_runs(
         **{
             f"replica-{i}": cpu_seconds(r.process.pid)
             for i, r in enumerate(replicas)
-            if r.process is not None
+            if r.process is not None and r.process.poll() is None
         },
         "vertex fake": cpu_seconds(fake.process.pid) if fake.process is not None else 0.0,
         "test (clients, proxy)": time.process_time(),
