@@ -98,8 +98,8 @@ async def test_ending_a_run_ends_its_lease(store: RunStore, run: Run, leases: Le
 async def test_a_lease_another_replica_renewed_is_respected(
     store: RunStore, replica: RunStore, run: Run, leases: Leases, clock: ManualClock
 ) -> None:
-    first = Liveness(store, leases)
-    second = Liveness(replica, leases)
+    first = Liveness(store)
+    second = Liveness(replica)
     start = await first.heard_from(run.name)
     assert start is not None
     clock.advance(leases.timeout_seconds / 2)
@@ -120,16 +120,16 @@ async def test_a_sweep_fails_overdue_runs_another_replica_watched(
 ) -> None:
     """As when the producer's replica was killed: the survivor finds the run through the store."""
     other = await replica.create_run(Run(run.name.parent.run("served-here")))
-    deadline = await Liveness(store, leases).heard_from(run.name)
+    deadline = await Liveness(store).heard_from(run.name)
     assert deadline is not None
     clock.now = deadline.timestamp() + 1
-    assert await Liveness(replica, leases).sweep() == [run.name]
+    assert await Liveness(replica).sweep() == [run.name]
     assert (await store.get_run(run.name)).state == RunState.FAILED
     assert (await store.get_run(other.name)).state == RunState.RUNNING
 
 
 async def test_a_lone_heartbeat_gives_exactly_one_timeout(store: RunStore, run: Run, leases: Leases) -> None:
-    liveness = Liveness(store, leases)
+    liveness = Liveness(store)
     now = leases.now()
     deadline = await liveness.heard_from(run.name)
     assert close_to(deadline, now + timedelta(seconds=leases.timeout_seconds))

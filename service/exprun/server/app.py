@@ -114,7 +114,7 @@ async def start(
     ingest = Ingest(store, observer=telemetry.ingest_observer)
     ingest.start()
     telemetry.watch(ingest)
-    liveness = Liveness(store, Leases(settings.run_liveness_timeout_seconds))
+    liveness = Liveness(store)
     liveness.start()
     servicer = ExperimentRunServicer(ExperimentRuns(store, ingest, liveness))
     experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(servicer, server)

@@ -26,7 +26,6 @@ import contextlib
 import logging
 from datetime import datetime
 
-from exprun.server.core.lease import Leases
 from exprun.server.core.names import RunName
 from exprun.server.core.store import RunStore
 
@@ -37,10 +36,12 @@ SWEEP_MAX_INTERVAL_SECONDS = 15.0
 
 
 class Liveness:
-    def __init__(self, store: RunStore, leases: Leases) -> None:
+    def __init__(self, store: RunStore) -> None:
+        """Watches by the store's lease terms (`RunStore.leases`): the writes the store renews
+        leases on and the sweeps here must agree on the timeout."""
         self._store = store
-        self.leases = leases
-        self.timeout = leases.timeout_seconds
+        self.leases = store.leases
+        self.timeout = self.leases.timeout_seconds
         # Deadlines this process persisted or read back; bounded by pruning passed ones.
         self._persisted: dict[RunName, datetime] = {}
         self._streams: collections.Counter[RunName] = collections.Counter()
@@ -85,12 +86,22 @@ class Liveness:
             del self._streams[name]
 
     async def sweep(self) -> list[RunName]:
-        """Keeps runs with streams open here alive, then has the store fail every overdue run;
-        returns those failed."""
+        """Keeps runs with streams open here alive and has the store fail every overdue run;
+        returns those failed. The two go side by side: a renewal slowed by contention on a busy
+        run must not hold up failing silent ones, and a run with a stream open here cannot be
+        overdue unless its renewals failed for a whole timeout (they start a timeout early)."""
         now = self.leases.now()
-        if self._streams:
-            await self._keep_alive(list(self._streams), now)
-        failed = await self._store.fail_overdue_runs(now, self.reason)
+        streaming = list(self._streams)
+        renewal, failing = await asyncio.gather(
+            self._keep_alive(streaming, now) if streaming else asyncio.sleep(0),
+            self._store.fail_overdue_runs(now, self.reason),
+            return_exceptions=True,
+        )
+        if isinstance(renewal, Exception):
+            log.warning("renewing the leases of open streams failed: %r", renewal)
+        if isinstance(failing, BaseException):
+            raise failing
+        failed = failing
         for name in failed:
             self._persisted.pop(name, None)
             log.warning("run %s failed: %s", name.path, self.reason)

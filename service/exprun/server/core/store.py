@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 
 from exprun.server.core.errors import ExprunError
+from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
@@ -53,6 +54,10 @@ class ModelUpload(abc.ABC):
 
 class RunStore(abc.ABC):
     """The async storage port."""
+
+    # The liveness terms the store renews watched runs by on every write, and the one source
+    # `Liveness` takes its timeout from, so the two cannot disagree. Off unless opened with some.
+    leases: Leases = Leases()
 
     # -- experiments --------------------------------------------------------------------------
     @abc.abstractmethod

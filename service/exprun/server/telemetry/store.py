@@ -126,6 +126,7 @@ class TracingModelUpload(ModelUpload):
 class TracingStore(RunStore):
     def __init__(self, store: RunStore, backend: str) -> None:
         self.inner = store
+        self.leases = store.leases
         self._timed = _Timed(backend)
 
     # -- experiments --------------------------------------------------------------------------

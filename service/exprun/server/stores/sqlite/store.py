@@ -63,7 +63,7 @@ class SqliteRunStore(RunStore):
     def __init__(self, db: Database, data_dir: DataDir, leases: Leases | None = None) -> None:
         self._db = db
         self._data_dir = data_dir
-        self._leases = leases or Leases()
+        self.leases = leases or Leases()
 
     @classmethod
     async def open(cls, data_dir: pathlib.Path, leases: Leases | None = None) -> SqliteRunStore:
@@ -148,7 +148,7 @@ class SqliteRunStore(RunStore):
         return await self._write_run(name, lambda conn: runs.merge_summary(conn, name, params, metrics))
 
     async def keep_alive(self, names: Sequence[RunName], now: datetime) -> dict[RunName, datetime]:
-        return await self._db.write(lambda conn: runs.keep_alive(conn, names, now, self._leases))
+        return await self._db.write(lambda conn: runs.keep_alive(conn, names, now, self.leases))
 
     async def fail_overdue_runs(self, now: datetime, reason: str) -> list[RunName]:
         """Every overdue run this database holds, one UPDATE: the check and the change are one."""
@@ -160,7 +160,7 @@ class SqliteRunStore(RunStore):
 
         def renewing(conn: sqlite3.Connection) -> _T:
             result = work(conn)
-            runs.renew_leases(conn, (name,), self._leases)
+            runs.renew_leases(conn, (name,), self.leases)
             return result
 
         return await self._db.write(renewing)
@@ -193,7 +193,7 @@ class SqliteRunStore(RunStore):
                     conn.execute("ROLLBACK TO batch")
                     results.append(error)
                 conn.execute("RELEASE batch")
-            runs.renew_leases(conn, {write.name for write in writes}, self._leases)
+            runs.renew_leases(conn, {write.name for write in writes}, self.leases)
             return results
 
         return await self._db.write(work)

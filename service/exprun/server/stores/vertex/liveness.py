@@ -87,10 +87,17 @@ class RunLiveness:
             return name if done else None
 
         failed: list[RunName] = []
+        errors: list[ExprunError] = []
         for location in sorted(self._contexts.locations, key=lambda loc: loc.path):
-            overdue = await self._overdue(location, now)
+            try:
+                overdue = await self._overdue(location, now)
+            except ExprunError as error:  # one location's trouble does not stop the others' sweep
+                errors.append(error)
+                continue
             outcomes = await asyncio.gather(*(fail(name) for name in overdue))
             failed.extend(name for name in outcomes if name is not None)
+        if errors and not failed:
+            raise errors[0]
         return failed
 
     async def _overdue(self, location: LocationName, now: datetime) -> list[RunName]:

@@ -90,7 +90,8 @@ class VertexRunStore(RunStore):
         self._backend = backend
         self._staging = staging
         stores = MetadataStores(backend)
-        self._contexts = RunContexts(backend, leases)
+        self.leases = leases or Leases()
+        self._contexts = RunContexts(backend, self.leases)
         self._liveness = RunLiveness(backend, self._contexts)
         self._experiments = Experiments(backend, stores)
         self._runs = Runs(backend, self._contexts, self._experiments)
