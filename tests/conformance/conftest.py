@@ -11,6 +11,9 @@ change, it says so in `lacks` and the tests of that behaviour (`REQUIRES`) are s
 
 The test modules share these names: project `test-project`, location `us-central1`,
 experiment `exp-1` with run `run-1` (the `experiment` and `run` fixtures).
+
+Stores are opened with liveness leases of `LEASE_SECONDS` on the `clock` fixture, a clock the
+tests move by hand, so lease tests decide "now" and never wait.
 """
 
 from __future__ import annotations
@@ -24,14 +27,19 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from exprun.server.core.lease import Leases
 from exprun.server.core.model import Experiment, Run
 from exprun.server.core.names import ExperimentName, LocationName
 from exprun.server.core.store import RunStore
 from exprun.server.stores.sqlite import SqliteRunStore
 
+from tests.support.clock import ManualClock
+
 BACKENDS = ["sqlite", "vertex"]
 
 LOCATION = LocationName("test-project", "us-central1")
+LEASE_SECONDS = 600.0
+
 
 # Test -> the capability it checks, for tests of behaviour some backend lacks on purpose.
 REQUIRES = {
@@ -55,6 +63,7 @@ class Backend(abc.ABC):
 
     def __init__(self) -> None:
         self._opened: list[RunStore] = []
+        self.leases = Leases()
 
     async def open(self) -> RunStore:
         """A new store on the same state as the previous ones: a restart."""
@@ -64,6 +73,11 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     async def _open(self) -> RunStore: ...
+
+    @abc.abstractmethod
+    async def replica(self, first: RunStore) -> RunStore:
+        """Another replica's store over the same state, open beside `first`; the embedded
+        store is one replica by design, so there it is `first` itself."""
 
     @abc.abstractmethod
     def read_model_file(self, uri: str, path: str) -> bytes | None:
@@ -87,7 +101,10 @@ class SqliteBackend(Backend):
         self.data_dir = data_dir
 
     async def _open(self) -> RunStore:
-        return await SqliteRunStore.open(self.data_dir)
+        return await SqliteRunStore.open(self.data_dir, self.leases)
+
+    async def replica(self, first: RunStore) -> RunStore:
+        return first
 
     def read_model_file(self, uri: str, path: str) -> bytes | None:
         file = _file_path(uri) / path
@@ -123,8 +140,12 @@ class VertexBackend(Backend):
                 default_tensorboard="tb1",
                 model_staging_uri=self.staging.as_uri(),
                 retry_deadline_seconds=10.0,
-            )
+            ),
+            self.leases,
         )
+
+    async def replica(self, first: RunStore) -> RunStore:
+        return await self.open()
 
     def read_model_file(self, uri: str, path: str) -> bytes | None:
         file = _file_path(uri) / path
@@ -190,6 +211,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> Asy
         chosen = VertexBackend(fake, tmp_path / "staging")
     else:
         raise AssertionError(f"unknown backend {request.param}")
+    chosen.leases = Leases(LEASE_SECONDS, clock=request.getfixturevalue("clock"))
     needed = REQUIRES.get(getattr(request.node, "originalname", request.node.name), "")
     if needed in chosen.lacks:
         pytest.skip(f"{request.param} store: {chosen.lacks[needed]}")
@@ -197,9 +219,26 @@ async def backend(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> Asy
     await chosen.close_all()
 
 
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def leases(backend: Backend) -> Leases:
+    """The lease terms the stores were opened with."""
+    return backend.leases
+
+
 @pytest_asyncio.fixture(loop_scope="function")
 async def store(backend: Backend) -> RunStore:
     return await backend.open()
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def replica(backend: Backend, store: RunStore) -> RunStore:
+    """A second replica's store over the same state as `store` (itself, for the embedded store)."""
+    return await backend.replica(store)
 
 
 @pytest.fixture

@@ -38,11 +38,13 @@ class ServerProcess:
         *extra_args: str,
         credentials: Any = None,
         listen_host: str = "127.0.0.1",
+        start_timeout: float = START_TIMEOUT_SECONDS,
     ) -> None:
         self.data_dir = data_dir
         self.log_path = log_path
         self.extra_args = extra_args
         self.credentials = credentials
+        self.start_timeout = start_timeout
         self.port = free_port()
         self.listen = f"{listen_host}:{self.port}"
         self.target = f"127.0.0.1:{self.port}"
@@ -69,8 +71,8 @@ class ServerProcess:
         self.wait_serving()
 
     def wait_serving(self) -> None:
-        """Polls the readiness entry of the health service; bounded by START_TIMEOUT_SECONDS."""
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        """Polls the readiness entry of the health service; bounded by `start_timeout`."""
+        deadline = time.monotonic() + self.start_timeout
         if self.credentials is None:
             channel = grpc.insecure_channel(self.target)
         else:
@@ -88,7 +90,7 @@ class ServerProcess:
                 except grpc.RpcError:
                     pass
                 time.sleep(0.05)
-        raise RuntimeError(f"server not serving after {START_TIMEOUT_SECONDS}s")
+        raise RuntimeError(f"server not serving after {self.start_timeout}s")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash or an OOM kill."""

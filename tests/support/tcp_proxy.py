@@ -3,43 +3,80 @@
 Each accepted connection gets an upstream connection and two pump threads. `cut()` resets both
 sockets of every pair (SO_LINGER 0, so the peers see a reset, not a polite close); new
 connections are accepted as before, so a client that reconnects gets through again.
+
+Given several upstreams it is a load balancer, as a Kubernetes Service is: each new connection
+goes to the next upstream in turn, skipping one that refuses (a replica that is down), and
+`cut_one()` resets a single connection picked at random. Given several `listeners`, it accepts
+on that many ports (`targets`), so clients whose channels are shared per target can still get a
+connection each.
 """
 
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 import struct
 import threading
 import types
+from collections.abc import Sequence
 
 _RESET_ON_CLOSE = struct.pack("ii", 1, 0)
 
 
+def _address(upstream: str) -> tuple[str, int]:
+    host, port = upstream.rsplit(":", 1)
+    return host, int(port)
+
+
 class TcpProxy:
-    def __init__(self, upstream: str) -> None:
-        host, port = upstream.rsplit(":", 1)
-        self.upstream = (host, int(port))
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self.target = f"127.0.0.1:{self.port}"
+    def __init__(self, upstream: str | Sequence[str], *, listeners: int = 1, seed: int = 0) -> None:
+        upstreams = [upstream] if isinstance(upstream, str) else list(upstream)
+        self.upstreams = [_address(u) for u in upstreams]
+        self.upstream = self.upstreams[0]
+        self._listeners = [socket.create_server(("127.0.0.1", 0)) for _ in range(listeners)]
+        self.ports: list[int] = [listener.getsockname()[1] for listener in self._listeners]
+        self.port = self.ports[0]
+        self.targets = [f"127.0.0.1:{port}" for port in self.ports]
+        self.target = self.targets[0]
         self._lock = threading.Lock()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._closed = False
+        self._next = 0
+        self._random = random.Random(seed)
         self.connections = 0
-        self._acceptor = threading.Thread(target=self._accept, name="tcp-proxy-accept", daemon=True)
-        self._acceptor.start()
+        self.refused = 0  # upstream connections that failed (a replica was down)
+        self._acceptors = [
+            threading.Thread(target=self._accept, args=(listener,), name="tcp-proxy-accept", daemon=True)
+            for listener in self._listeners
+        ]
+        for acceptor in self._acceptors:
+            acceptor.start()
 
-    def _accept(self) -> None:
+    def _connect_upstream(self) -> socket.socket | None:
+        """The next upstream in turn that accepts; None when none does."""
+        for _ in range(len(self.upstreams)):
+            with self._lock:
+                address = self.upstreams[self._next % len(self.upstreams)]
+                self._next += 1
+            try:
+                server = socket.create_connection(address, timeout=5)
+            except OSError:
+                with self._lock:
+                    self.refused += 1
+                continue
+            server.settimeout(None)
+            return server
+        return None
+
+    def _accept(self, listener: socket.socket) -> None:
         while True:
             try:
-                client, _ = self._listener.accept()
+                client, _ = listener.accept()
             except OSError:
                 return  # the listener was closed
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-                server.settimeout(None)
-            except OSError:
+            server = self._connect_upstream()
+            if server is None:
                 _reset(client)
                 continue
             for sock in (client, server):
@@ -78,6 +115,16 @@ class TcpProxy:
         with self._lock:
             return len(self._pairs)
 
+    def cut_one(self) -> bool:
+        """Resets one open connection picked at random; False when none is open."""
+        with self._lock:
+            if not self._pairs:
+                return False
+            pair = self._pairs.pop(self._random.randrange(len(self._pairs)))
+        for sock in pair:
+            _reset(sock)
+        return True
+
     def cut(self) -> int:
         """Resets every open connection; returns how many there were."""
         with self._lock:
@@ -90,11 +137,13 @@ class TcpProxy:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-        with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
-        self._listener.close()
+        for listener in self._listeners:
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
+            listener.close()
         self.cut()
-        self._acceptor.join(timeout=5)
+        for acceptor in self._acceptors:
+            acceptor.join(timeout=5)
 
     def __enter__(self) -> TcpProxy:
         return self

@@ -3,7 +3,7 @@ Vertex keeps them, and liveness failures with their reason."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from exprun.server.core.errors import AlreadyExists, FailedPrecondition, NotFound
@@ -65,7 +65,11 @@ async def test_overdue_running_runs_fail_with_a_reason_and_others_are_left(
     store: VertexRunStore, run: Run
 ) -> None:
     done = await store.create_run(Run(EXPERIMENT.run("done"), state=RunState.COMPLETE))
-    failed = await store.fail_overdue_runs(datetime.now(UTC), "no heartbeat for 600 s", [run.name, done.name])
+    now = datetime.now(UTC)
+    # The store's leases are off (timeout 0): a lease kept a second ago ended then.
+    kept = await store.keep_alive([run.name, done.name], now - timedelta(seconds=1))
+    assert list(kept) == [run.name]
+    failed = await store.fail_overdue_runs(now, "no heartbeat for 600 s")
     assert failed == [run.name]
     got = await store.get_run(run.name)
     assert (got.state, got.state_reason) == (RunState.FAILED, "no heartbeat for 600 s")
@@ -74,3 +78,4 @@ async def test_overdue_running_runs_fail_with_a_reason_and_others_are_left(
     assert listed["run-1"].state_reason == "no heartbeat for 600 s"
     restarted = await store.update_run_state(run.name, RunState.RUNNING)
     assert (restarted.state, restarted.state_reason) == (RunState.RUNNING, "")
+    assert restarted.liveness_deadline is None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import grpc
 from exprun.server.core.ingest import Ingest
+from exprun.server.core.lease import Leases
 from exprun.server.core.liveness import Liveness
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
@@ -51,6 +52,7 @@ SERVER_OPTIONS = [
 
 async def open_store(settings: Settings) -> RunStore:
     """Stores are imported only when chosen, so unused backends cost no start-up time."""
+    leases = Leases(settings.run_liveness_timeout_seconds)
     if settings.store == "vertex":
         from exprun.server.stores.vertex.config import VertexConfig
         from exprun.server.stores.vertex.store import open_vertex_store
@@ -61,11 +63,12 @@ async def open_store(settings: Settings) -> RunStore:
                 plaintext=settings.vertex_plaintext,
                 default_tensorboard=settings.vertex_tensorboard,
                 model_staging_uri=settings.model_staging_uri,
-            )
+            ),
+            leases,
         )
     from exprun.server.stores.sqlite.store import SqliteRunStore
 
-    return await SqliteRunStore.open(settings.data_dir)
+    return await SqliteRunStore.open(settings.data_dir, leases)
 
 
 @dataclass
@@ -124,7 +127,7 @@ async def start(
     ingest = Ingest(store, observer=telemetry.ingest_observer)
     ingest.start()
     telemetry.watch(ingest)
-    liveness = Liveness(store, settings.run_liveness_timeout_seconds)
+    liveness = Liveness(store)
     liveness.start()
     tokens = page_token_key.page_tokens(settings)
     servicer = ExperimentRunServicer(ExperimentRuns(store, ingest, liveness, tokens))

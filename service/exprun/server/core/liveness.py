@@ -1,14 +1,21 @@
 """Run liveness: a RUNNING run whose producer went silent is failed, not left RUNNING forever.
 
 Vertex and MLflow keep a crashed trainer's run RUNNING for ever, so dashboards lie. A run opts
-in by sending a heartbeat or opening a time-series stream; from then on, silence longer than
-the timeout moves it to FAILED with a reason. Runs that only make unary calls are never
-watched, so nothing changes for clients that don't know about liveness.
+in by sending a heartbeat or opening a time-series stream; from then on it holds a lease in the
+store (`core/lease.py`), and once the lease's persisted deadline passes, the run moves to FAILED
+with a reason. Runs that never opted in are never watched, so nothing changes for clients that
+don't know about liveness.
 
-Watching lives in this process (last heard, open streams) and, where the store can, in the
-store (a deadline per run), so a restarted server still fails a run whose producer died with
-it. Deadlines are written only when they would otherwise lapse within three quarters of the
-timeout, so a heartbeat every few seconds costs a store write every few minutes.
+Everything that decides lives in the store, so a fleet of replicas behaves as one server: a
+heartbeat or stream on any replica renews the lease, and so does any write to a watched run
+through any replica (the stores renew it inside the write); every replica's sweep asks the
+store for the overdue runs (not its own memory, so runs whose producer talked only to a replica
+that died are failed too), and the store fails each one only if its deadline has still passed
+inside the atomic update, so a lease another replica renewed a moment ago is respected.
+
+This process keeps only what cannot be shared and what saves writes: the streams open on it
+(their runs are renewed at each sweep), and the deadlines it last persisted, a lower bound of
+the stored ones, to skip renewals that are not due.
 """
 
 from __future__ import annotations
@@ -17,9 +24,7 @@ import asyncio
 import collections
 import contextlib
 import logging
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from exprun.server.core.names import RunName
 from exprun.server.core.store import RunStore
@@ -31,24 +36,24 @@ SWEEP_MAX_INTERVAL_SECONDS = 15.0
 
 
 class Liveness:
-    def __init__(
-        self, store: RunStore, timeout_seconds: float, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, store: RunStore) -> None:
+        """Watches by the store's lease terms (`RunStore.leases`): the writes the store renews
+        leases on and the sweeps here must agree on the timeout."""
         self._store = store
-        self.timeout = timeout_seconds
-        self._clock = clock
-        self._last_heard: dict[RunName, float] = {}
-        self._persisted: dict[RunName, float] = {}
+        self.leases = store.leases
+        self.timeout = self.leases.timeout_seconds
+        # Deadlines this process persisted or read back; bounded by pruning passed ones.
+        self._persisted: dict[RunName, datetime] = {}
         self._streams: collections.Counter[RunName] = collections.Counter()
         self._task: asyncio.Task[None] | None = None
 
     @property
     def enabled(self) -> bool:
-        return self.timeout > 0
+        return self.leases.enabled
 
     @property
     def reason(self) -> str:
-        return f"no heartbeat or open time-series stream for {self.timeout:g} s (run liveness timeout)"
+        return f"no heartbeat, open time-series stream or write for {self.timeout:g} s (run liveness timeout)"
 
     def start(self) -> None:
         if self.enabled and self._task is None:
@@ -62,18 +67,16 @@ class Liveness:
             self._task = None
 
     async def heard_from(self, name: RunName) -> datetime | None:
-        """Records a sign of life; returns the run's new deadline (None when liveness is off)."""
+        """Records a sign of life in the store; returns the run's deadline (None when liveness
+        is off or the run is not RUNNING)."""
         if not self.enabled:
             return None
-        now = self._clock()
-        self._last_heard[name] = now
-        await self._persist([name], now)
-        return _utc(now + self.timeout)
+        deadlines = await self._keep_alive([name], self.leases.now())
+        return deadlines.get(name)
 
     def stream_opened(self, name: RunName) -> None:
         if self.enabled:
             self._streams[name] += 1
-            self._last_heard[name] = self._clock()
 
     def stream_closed(self, name: RunName) -> None:
         if not self.enabled:
@@ -81,30 +84,46 @@ class Liveness:
         self._streams[name] -= 1
         if self._streams[name] <= 0:
             del self._streams[name]
-        self._last_heard[name] = self._clock()  # the silence starts now, not at the open
 
     async def sweep(self) -> list[RunName]:
-        """Keeps runs with open streams alive, fails the overdue ones; returns those failed."""
-        now = self._clock()
+        """Keeps runs with streams open here alive and has the store fail every overdue run;
+        returns those failed. The two go side by side: a renewal slowed by contention on a busy
+        run must not hold up failing silent ones, and a run with a stream open here cannot be
+        overdue unless its renewals failed for a whole timeout (they start a timeout early)."""
+        now = self.leases.now()
         streaming = list(self._streams)
-        for name in streaming:
-            self._last_heard[name] = now
-        await self._persist(streaming, now)
-        silent = [n for n, heard in self._last_heard.items() if now - heard > self.timeout]
-        failed = await self._store.fail_overdue_runs(_utc(now), self.reason, silent)
-        for name in {*silent, *failed}:
-            self._last_heard.pop(name, None)
-            self._persisted.pop(name, None)
+        renewal, failing = await asyncio.gather(
+            self._keep_alive(streaming, now) if streaming else asyncio.sleep(0),
+            self._store.fail_overdue_runs(now, self.reason),
+            return_exceptions=True,
+        )
+        if isinstance(renewal, Exception):
+            log.warning("renewing the leases of open streams failed: %r", renewal)
+        if isinstance(failing, BaseException):
+            raise failing
+        failed = failing
         for name in failed:
+            self._persisted.pop(name, None)
             log.warning("run %s failed: %s", name.path, self.reason)
+        for name in [n for n, deadline in self._persisted.items() if deadline <= now]:
+            del self._persisted[name]
         return failed
 
-    async def _persist(self, names: list[RunName], now: float) -> None:
-        due = [n for n in names if self._persisted.get(n, 0.0) - now < self.timeout * 0.75]
-        if due:
-            await self._store.keep_alive(due, _utc(now + self.timeout))
-            for name in due:
-                self._persisted[name] = now + self.timeout
+    async def _keep_alive(self, names: list[RunName], now: datetime) -> dict[RunName, datetime]:
+        """Renews in the store what is due; a deadline persisted earlier that still covers a
+        full timeout from now stands without a write (it can only have moved forward since)."""
+        known = {n: d for n in names if (d := self._persisted.get(n)) is not None}
+        due = [n for n in names if n not in known or self.leases.renewal(known[n], now) is not None]
+        if not due:
+            return known
+        stored = await self._store.keep_alive(due, now)
+        for name in due:
+            if name in stored:
+                self._persisted[name] = stored[name]
+            else:  # not RUNNING (or gone): nothing to keep alive
+                self._persisted.pop(name, None)
+                known.pop(name, None)
+        return {**known, **stored}
 
     async def _sweep_forever(self) -> None:
         interval = min(self.timeout / 4, SWEEP_MAX_INTERVAL_SECONDS)
@@ -114,7 +133,3 @@ class Liveness:
             except Exception:  # a failed sweep is retried at the next interval
                 log.exception("liveness sweep failed")
             await asyncio.sleep(interval)
-
-
-def _utc(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=UTC)

@@ -294,10 +294,13 @@ class ExperimentRuns:
         return WriterPosition(writer_id, sequence)
 
     async def open_stream(self, run: str, writer_id: str) -> tuple[RunName, int]:
-        """Returns the run's name and the writer's committed sequence."""
+        """Returns the run's name and the writer's committed sequence. Opening a stream opts the
+        run into liveness at once, as a heartbeat does; while it stays open, the sweep renews it."""
         name = parse_run(run, "open.run")
         check_writer_id(writer_id, "open.writer_id")
-        return name, await self.store.committed_sequence(name, writer_id)
+        committed = await self.store.committed_sequence(name, writer_id)
+        await self.liveness.heard_from(name)
+        return name, committed
 
     async def heartbeat(self, run: str) -> tuple[RunState, datetime | None]:
         """The run's state and, if it is RUNNING and liveness is on, its new deadline."""

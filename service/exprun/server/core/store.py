@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 
 from exprun.server.core.errors import ExprunError
+from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
@@ -55,6 +56,10 @@ class ModelUpload(abc.ABC):
 
 class RunStore(abc.ABC):
     """The async storage port."""
+
+    # The liveness terms the store renews watched runs by on every write, and the one source
+    # `Liveness` takes its timeout from, so the two cannot disagree. Off unless opened with some.
+    leases: Leases = Leases()
 
     @functools.cached_property
     def health(self) -> StoreHealth:
@@ -114,31 +119,21 @@ class RunStore(abc.ABC):
         """Merges params and/or metrics key by key, atomically. Raises NotFound, and
         InvalidArgument when the merged metadata would pass the 200 KB Vertex limit."""
 
-    async def keep_alive(self, names: Sequence[RunName], deadline: datetime) -> None:
-        """Moves the liveness deadline of those runs that are RUNNING; others are left alone.
+    @abc.abstractmethod
+    async def keep_alive(self, names: Sequence[RunName], now: datetime) -> dict[RunName, datetime]:
+        """Starts or renews (per the store's `Leases`) the liveness lease of those runs that are
+        RUNNING, and returns their persisted deadlines; other runs are left alone and left out.
 
-        Persisting it lets a restarted server fail a run whose producer died while the server
-        was down. A store that cannot persist it keeps this no-op: liveness then holds only
-        while the process that saw the heartbeats lives."""
-        return
+        Leases live in the store, not in a process, so any replica may renew a run and any
+        replica may fail it. Beyond this call, every write to a run that holds a lease (params,
+        metrics, time series, artifacts, links...) renews it in the store by the same terms."""
 
-    async def fail_overdue_runs(
-        self, now: datetime, reason: str, candidates: Sequence[RunName]
-    ) -> list[RunName]:
-        """Moves RUNNING runs whose liveness ran out to FAILED with `reason`, and returns them.
-
-        `candidates` are the runs this process watched and saw go silent; a store that
-        persists deadlines also checks every run it holds. The default can only re-check the
-        candidates' state (no reason stored)."""
-        failed = []
-        for name in candidates:
-            try:
-                if (await self.get_run(name)).state == RunState.RUNNING:
-                    await self.update_run_state(name, RunState.FAILED)
-                    failed.append(name)
-            except ExprunError:
-                continue
-        return failed
+    @abc.abstractmethod
+    async def fail_overdue_runs(self, now: datetime, reason: str) -> list[RunName]:
+        """Moves RUNNING runs whose persisted deadline is at or before `now` to FAILED with
+        `reason`, and returns them. The deadline is checked in the same atomic update that
+        fails the run, so a lease another replica renewed a moment ago is respected. Runs are
+        found through the store, not through what this process saw."""
 
     @abc.abstractmethod
     async def set_backing_tensorboard_run(self, name: RunName, tensorboard: str) -> Run:

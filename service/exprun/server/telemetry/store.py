@@ -127,6 +127,7 @@ class TracingStore(RunStore):
     def __init__(self, store: RunStore, backend: str) -> None:
         self.inner = store
         self.health = store.health
+        self.leases = store.leases
         self._timed = _Timed(backend)
 
     # -- experiments --------------------------------------------------------------------------
@@ -179,15 +180,13 @@ class TracingStore(RunStore):
         with self._timed.call("merge_summary"):
             return await self.inner.merge_summary(name, params=params, metrics=metrics)
 
-    async def keep_alive(self, names: Sequence[RunName], deadline: datetime) -> None:
+    async def keep_alive(self, names: Sequence[RunName], now: datetime) -> dict[RunName, datetime]:
         with self._timed.call("keep_alive", {"exprun.store.runs": len(names)}):
-            await self.inner.keep_alive(names, deadline)
+            return await self.inner.keep_alive(names, now)
 
-    async def fail_overdue_runs(
-        self, now: datetime, reason: str, candidates: Sequence[RunName]
-    ) -> list[RunName]:
-        with self._timed.call("fail_overdue_runs", {"exprun.store.runs": len(candidates)}) as span:
-            failed = await self.inner.fail_overdue_runs(now, reason, candidates)
+    async def fail_overdue_runs(self, now: datetime, reason: str) -> list[RunName]:
+        with self._timed.call("fail_overdue_runs") as span:
+            failed = await self.inner.fail_overdue_runs(now, reason)
             span.set_attribute("exprun.store.runs_failed", len(failed))
             return failed
 

@@ -12,8 +12,13 @@ import pathlib
 from typing import BinaryIO
 
 
-class DataDirInUse(RuntimeError):
-    """Another process holds the data directory: two servers on one directory would corrupt it."""
+class DataDirInUse(OSError):
+    """Another process holds the data directory: two servers on one directory would corrupt it.
+
+    The embedded store is one replica by design (a second writer would make SQLite the lock,
+    and liveness sweeps and model-file cleanup assume one owner). An OSError, so `exprun serve`
+    exits with its message instead of a traceback. The lock is an flock: the kernel releases it
+    when the holder exits or is killed, so no stale lock file needs cleaning."""
 
 
 class DataDir:
@@ -46,7 +51,10 @@ class DataDir:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             lock.close()
-            raise DataDirInUse(f"data directory {self.root} is in use by another exprun process") from None
+            raise DataDirInUse(
+                f"data directory {self.root} is in use by another exprun process; the embedded"
+                " store takes one server per data directory (run several replicas with --store vertex)"
+            ) from None
         self._lock = lock
 
     def release(self) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 from exprun.server.core.errors import AlreadyExists, NotFound
+from exprun.server.core.lease import Leases
 from exprun.server.core.model import ListQuery, Page, ParamValue, Run, RunState
 from exprun.server.core.names import ExperimentName, RunName
 from exprun.server.core.validation import check_metadata_size
@@ -168,12 +170,40 @@ def set_state(conn: sqlite3.Connection, name: RunName, state: RunState) -> Run:
     return get(conn, name)
 
 
-def keep_alive(conn: sqlite3.Connection, names: Sequence[RunName], deadline: int) -> None:
+def keep_alive(
+    conn: sqlite3.Connection, names: Sequence[RunName], now: datetime, leases: Leases
+) -> dict[RunName, datetime]:
+    """Starts or renews the leases of the RUNNING runs among `names`; their deadlines."""
+    deadlines = {}
+    for name in names:
+        row = conn.execute(
+            "SELECT pk, liveness_deadline FROM runs WHERE project = ? AND location = ?"
+            " AND resource_id = ? AND run_id = ? AND state = 'RUNNING'",
+            (name.project, name.location, name.resource_id, name.run),
+        ).fetchone()
+        if row is None:
+            continue
+        pk, stored = row
+        current = None if stored is None else codec.to_datetime(stored)
+        kept = leases.kept(current, now)
+        if kept != current:
+            conn.execute("UPDATE runs SET liveness_deadline = ? WHERE pk = ?", (codec.to_micros(kept), pk))
+        deadlines[name] = kept
+    return deadlines
+
+
+def renew_leases(conn: sqlite3.Connection, names: Iterable[RunName], leases: Leases) -> None:
+    """A write to a watched run is a sign of life: its lease moves on when due, in the write's
+    own transaction. Runs without a lease are not opted in by writes."""
+    if not leases.enabled:
+        return
+    now = leases.now()
+    renewed, due_before = codec.to_micros(leases.renewed(now)), codec.to_micros(leases.due_before(now))
     for name in names:
         conn.execute(
             "UPDATE runs SET liveness_deadline = ? WHERE project = ? AND location = ? AND resource_id = ?"
-            " AND run_id = ? AND state = 'RUNNING'",
-            (deadline, name.project, name.location, name.resource_id, name.run),
+            " AND run_id = ? AND state = 'RUNNING' AND liveness_deadline < ?",
+            (renewed, name.project, name.location, name.resource_id, name.run, due_before),
         )
 
 

@@ -10,10 +10,12 @@ import asyncio
 import functools
 import pathlib
 import sqlite3
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from exprun.server.core.errors import ExprunError
+from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
@@ -49,6 +51,8 @@ from exprun.server.stores.sqlite.database import Database
 from exprun.server.stores.sqlite.datadir import DataDir
 from exprun.server.stores.sqlite.tensorboard import assign as assign_tensorboard
 
+_T = TypeVar("_T")
+
 
 class SqliteRunStore(RunStore):
     """The embedded store over `<data_dir>/exprun.db` and `<data_dir>/models/`.
@@ -58,17 +62,24 @@ class SqliteRunStore(RunStore):
     `delete_backing_tensorboard_run(s)` has nothing more to delete.
     """
 
-    def __init__(self, db: Database, data_dir: DataDir) -> None:
+    def __init__(self, db: Database, data_dir: DataDir, leases: Leases | None = None) -> None:
         self._db = db
         self._data_dir = data_dir
+        self.leases = leases or Leases()
         self.health = db.health
 
     @classmethod
     async def open(
-        cls, data_dir: pathlib.Path, *, probe_interval: float = PROBE_INTERVAL_SECONDS
+        cls,
+        data_dir: pathlib.Path,
+        leases: Leases | None = None,
+        *,
+        probe_interval: float = PROBE_INTERVAL_SECONDS,
     ) -> SqliteRunStore:
         """Creates the directory and database on first use and migrates the schema. A crashed
         process needs no repair: SQLite replays its WAL, and uploads it left half done are swept.
+        Raises DataDirInUse while another process has the directory open.
+        `leases` are the liveness terms writes renew watched runs by (default: off).
 
         While the disk is full, a probe write every `probe_interval` seconds finds out when
         space is freed (see `StoreHealth`)."""
@@ -86,7 +97,7 @@ class SqliteRunStore(RunStore):
         except BaseException:
             directory.release()
             raise
-        return cls(db, directory)
+        return cls(db, directory, leases)
 
     # -- experiments --------------------------------------------------------------------------
     async def create_experiment(self, experiment: Experiment) -> Experiment:
@@ -138,7 +149,7 @@ class SqliteRunStore(RunStore):
         await self._db.write(work, after_commit=lambda owned: models.remove(self._data_dir, owned))
 
     async def update_run_state(self, name: RunName, state: RunState) -> Run:
-        return await self._db.write(lambda conn: runs.set_state(conn, name, state))
+        return await self._write_run(name, lambda conn: runs.set_state(conn, name, state))
 
     async def merge_summary(
         self,
@@ -147,21 +158,28 @@ class SqliteRunStore(RunStore):
         params: Mapping[str, ParamValue] | None = None,
         metrics: Mapping[str, ParamValue] | None = None,
     ) -> Run:
-        return await self._db.write(lambda conn: runs.merge_summary(conn, name, params, metrics))
+        return await self._write_run(name, lambda conn: runs.merge_summary(conn, name, params, metrics))
 
-    async def keep_alive(self, names: Sequence[RunName], deadline: datetime) -> None:
-        micros = codec.to_micros(deadline)
-        await self._db.write(lambda conn: runs.keep_alive(conn, names, micros))
+    async def keep_alive(self, names: Sequence[RunName], now: datetime) -> dict[RunName, datetime]:
+        return await self._db.write(lambda conn: runs.keep_alive(conn, names, now, self.leases))
 
-    async def fail_overdue_runs(
-        self, now: datetime, reason: str, candidates: Sequence[RunName]
-    ) -> list[RunName]:
-        """Persisted deadlines make the candidates redundant here: every overdue run is failed."""
+    async def fail_overdue_runs(self, now: datetime, reason: str) -> list[RunName]:
+        """Every overdue run this database holds, one UPDATE: the check and the change are one."""
         micros = codec.to_micros(now)
         return await self._db.write(lambda conn: runs.fail_overdue(conn, micros, reason))
 
+    async def _write_run(self, name: RunName, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """One write transaction to a run, which renews the run's lease when it holds one."""
+
+        def renewing(conn: sqlite3.Connection) -> _T:
+            result = work(conn)
+            runs.renew_leases(conn, (name,), self.leases)
+            return result
+
+        return await self._db.write(renewing)
+
     async def set_backing_tensorboard_run(self, name: RunName, tensorboard: str) -> Run:
-        return await self._db.write(lambda conn: assign_tensorboard(conn, name, tensorboard))
+        return await self._write_run(name, lambda conn: assign_tensorboard(conn, name, tensorboard))
 
     # -- time series --------------------------------------------------------------------------
     async def write_time_series(
@@ -170,7 +188,7 @@ class SqliteRunStore(RunStore):
         """`points_written` counts distinct (metric, step) points: a step repeated within one
         series of the batch is written once, with its last value."""
 
-        return await self._db.write(lambda conn: _write(conn, TimeSeriesWrite(name, series, position)))
+        return await self._write_run(name, lambda conn: _write(conn, TimeSeriesWrite(name, series, position)))
 
     async def write_time_series_batch(
         self, writes: Sequence[TimeSeriesWrite]
@@ -188,6 +206,7 @@ class SqliteRunStore(RunStore):
                     conn.execute("ROLLBACK TO batch")
                     results.append(error)
                 conn.execute("RELEASE batch")
+            runs.renew_leases(conn, {write.name for write in writes}, self.leases)
             return results
 
         return await self._db.write(work)
@@ -223,10 +242,11 @@ class SqliteRunStore(RunStore):
 
     # -- artifacts, executions, links ---------------------------------------------------------
     async def add_artifact(self, name: RunName, artifact: Artifact) -> Artifact:
-        return await self._db.write(
+        return await self._write_run(
+            name,
             lambda conn: artifacts.add_artifact(
                 conn, runs.require_pk(conn, name), name.parent.parent, artifact
-            )
+            ),
         )
 
     async def list_artifacts(
@@ -237,10 +257,11 @@ class SqliteRunStore(RunStore):
         )
 
     async def associate_execution(self, name: RunName, execution: Execution) -> Execution:
-        return await self._db.write(
+        return await self._write_run(
+            name,
             lambda conn: artifacts.associate_execution(
                 conn, runs.require_pk(conn, name), name.parent.parent, execution
-            )
+            ),
         )
 
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
@@ -249,7 +270,9 @@ class SqliteRunStore(RunStore):
         )
 
     async def add_link(self, name: RunName, link: Link) -> Link:
-        return await self._db.write(lambda conn: artifacts.add_link(conn, runs.require_pk(conn, name), link))
+        return await self._write_run(
+            name, lambda conn: artifacts.add_link(conn, runs.require_pk(conn, name), link)
+        )
 
     async def list_links(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
         return await self._db.read(

@@ -13,6 +13,13 @@ needs beyond that sits under the run's `_exprun` key, which the SDK never reads:
 * `writers`: {writer_id: decimal sequence}, each stream writer's committed position.
 * `state_reason`: why the server moved the run to its state (liveness), "" when a client set it.
 
+One more exprun key sits beside `_exprun`, at the top level, because the sweep filters on it and
+Vertex documents filters on top-level metadata keys only (`metadata.<key>.number_value`):
+
+* `_exprun_deadline`: a watched RUNNING run's liveness deadline, seconds since the epoch (a
+  number, so `<=` compares it). Absent on runs that never opted in and on runs that are no
+  longer RUNNING. The SDK reads none of `_exprun*`.
+
 Reading SDK-written values: a bool (the SDK stores `True` as a JSON bool) reads as the int 1 or
 0, the SDK's own view of it (`bool` passes its `int` check); a nested list or object reads as
 its JSON text; null is left out.
@@ -21,11 +28,14 @@ its JSON text; null is left out.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from exprun.server.core import limits
 from exprun.server.core.errors import FieldViolation, InvalidArgument
+from exprun.server.core.lease import Leases
 from exprun.server.core.model import ParamValue, RunState
 from exprun.server.core.validation import check_metadata_size, metadata_size
 from exprun.server.stores.vertex import codec
@@ -49,6 +59,7 @@ TB_RUN = "tensorboard_run"
 TIME_SERIES = "time_series"
 WRITERS = "writers"
 STATE_REASON = "state_reason"
+DEADLINE = "_exprun_deadline"
 
 Metadata = dict[str, Any]
 
@@ -146,6 +157,24 @@ def state_reason(meta: Mapping[str, Any]) -> str:
     return value if isinstance(value, str) else ""
 
 
+def lease_deadline(meta: Mapping[str, Any]) -> datetime | None:
+    value = meta.get(DEADLINE)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=UTC)
+    return None
+
+
+def lease_due(meta: Mapping[str, Any], leases: Leases, now: datetime) -> bool:
+    """Whether a write at `now` must renew this run's lease (it is watched, RUNNING and due)."""
+    deadline = lease_deadline(meta)
+    return (
+        leases.enabled
+        and deadline is not None
+        and state(meta) == RunState.RUNNING
+        and leases.renewal(deadline, now) is not None
+    )
+
+
 def tensorboard_run(meta: Mapping[str, Any]) -> str:
     value = _side(meta).get(TB_RUN)
     return value if isinstance(value, str) else ""
@@ -199,10 +228,41 @@ def merge_summary(
 
 
 def set_state(meta: Metadata, state: RunState, reason: str = "") -> None:
-    """A state a client sets carries no server reason; one the server sets says why."""
+    """A state a client sets carries no server reason; one the server sets says why. Leaving
+    RUNNING ends liveness watching."""
     meta[STATE] = state.name
+    if state != RunState.RUNNING:
+        meta.pop(DEADLINE, None)
     _side_for_update(meta)[STATE_REASON] = reason
     _tidy(meta)
+
+
+def set_lease_deadline(meta: Metadata, deadline: datetime) -> None:
+    meta[DEADLINE] = math.ceil(deadline.timestamp() * 1000) / 1000  # never earlier than asked
+
+
+def keep_alive(meta: Metadata, leases: Leases, now: datetime) -> None:
+    """A heartbeat: starts or renews the lease of a RUNNING run."""
+    if state(meta) == RunState.RUNNING:
+        current = lease_deadline(meta)
+        kept = leases.kept(current, now)
+        if kept != current:
+            set_lease_deadline(meta, kept)
+
+
+def renew_lease(meta: Metadata, leases: Leases, now: datetime) -> None:
+    """A write: renews the lease of a watched run when due; never starts one."""
+    if lease_due(meta, leases, now):
+        set_lease_deadline(meta, leases.renewed(now))
+
+
+def fail_if_overdue(meta: Metadata, now: datetime, reason: str) -> bool:
+    """Fails the run if it is RUNNING and its persisted deadline is at or before `now`."""
+    deadline = lease_deadline(meta)
+    if state(meta) != RunState.RUNNING or deadline is None or deadline > now:
+        return False
+    set_state(meta, RunState.FAILED, reason)
+    return True
 
 
 def set_tensorboard_run(meta: Metadata, tb_run: str) -> None:

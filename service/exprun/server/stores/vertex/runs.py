@@ -55,6 +55,7 @@ class Runs:
             create_time=codec.to_datetime(ctx.create_time),
             update_time=codec.to_datetime(ctx.update_time),
             time_series_metrics=layout.time_series(meta) if series is None else series,
+            liveness_deadline=layout.lease_deadline(meta),
         )
 
     # -- create -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from exprun.server.core import layouts
 from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition
+from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
@@ -42,6 +43,7 @@ from exprun.server.stores.vertex.config import VertexConfig
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.experiments import Experiments
 from exprun.server.stores.vertex.links import Links
+from exprun.server.stores.vertex.liveness import RunLiveness
 from exprun.server.stores.vertex.metadata_store import MetadataStores
 from exprun.server.stores.vertex.models import LocalStaging, Staging, VertexModelUpload, open_staging
 from exprun.server.stores.vertex.runs import Runs
@@ -64,7 +66,8 @@ def _boundary() -> Iterator[None]:
 
 class VertexRunStore(RunStore):
     """The vertex store. Stateless apart from caches: any number of replicas may serve the same
-    projects, since every change is a create or an etag-checked read-modify-write in Vertex."""
+    projects, since every change is a create or an etag-checked read-modify-write in Vertex,
+    liveness leases included (`liveness.py`)."""
 
     # What this backend does differently from the embedded store, and why; the conformance suite
     # skips the tests of these behaviours for it.
@@ -83,11 +86,13 @@ class VertexRunStore(RunStore):
         ),
     }
 
-    def __init__(self, backend: Backend, staging: Staging | None) -> None:
+    def __init__(self, backend: Backend, staging: Staging | None, leases: Leases | None = None) -> None:
         self._backend = backend
         self._staging = staging
         stores = MetadataStores(backend)
-        self._contexts = RunContexts(backend)
+        self.leases = leases or Leases()
+        self._contexts = RunContexts(backend, self.leases)
+        self._liveness = RunLiveness(backend, self._contexts)
         self._experiments = Experiments(backend, stores)
         self._runs = Runs(backend, self._contexts, self._experiments)
         self._tensorboards = Tensorboards(backend, self._contexts, self._experiments)
@@ -175,32 +180,13 @@ class VertexRunStore(RunStore):
             ctx = await self._contexts.update(name, lambda m: layout.set_state(m, state), field="state")
             return self._runs.to_domain(name, ctx)
 
-    async def fail_overdue_runs(
-        self, now: datetime, reason: str, candidates: Sequence[RunName]
-    ) -> list[RunName]:
-        """The candidates still RUNNING become FAILED with `reason`, each in one etag-checked
-        update, so a state a client set meanwhile is never overwritten. Deadlines are not kept
-        in Vertex (`keep_alive` stays the port's no-op): a heartbeat per run would cost a
-        Metadata write each, and the quota is per project."""
+    async def keep_alive(self, names: Sequence[RunName], now: datetime) -> dict[RunName, datetime]:
+        with _boundary():
+            return await self._liveness.keep_alive(names, now)
 
-        async def fail(name: RunName) -> RunName | None:
-            failed = False
-
-            def mutate(meta: layout.Metadata) -> None:
-                nonlocal failed
-                failed = layout.state(meta) == RunState.RUNNING
-                if failed:
-                    layout.set_state(meta, RunState.FAILED, reason)
-
-            try:
-                with _boundary():
-                    await self._contexts.update(name, mutate, field="state")
-            except ExprunError:
-                return None
-            return name if failed else None
-
-        outcomes = await asyncio.gather(*(fail(name) for name in candidates))
-        return [name for name in outcomes if name is not None]
+    async def fail_overdue_runs(self, now: datetime, reason: str) -> list[RunName]:
+        with _boundary():
+            return await self._liveness.fail_overdue(now, reason)
 
     async def merge_summary(
         self,
@@ -269,6 +255,7 @@ class VertexRunStore(RunStore):
     async def add_artifact(self, name: RunName, artifact: Artifact) -> Artifact:
         with _boundary():
             added = await self._artifacts.add(name, artifact)
+            await self._contexts.renew_lease(name)
             # From here the artifact itself keeps its ID taken.
             self._reserved.discard((name.parent.parent, added.artifact_id))
             return added
@@ -281,7 +268,9 @@ class VertexRunStore(RunStore):
 
     async def associate_execution(self, name: RunName, execution: Execution) -> Execution:
         with _boundary():
-            return await self._artifacts.associate_execution(name, execution)
+            associated = await self._artifacts.associate_execution(name, execution)
+            await self._contexts.renew_lease(name)
+            return associated
 
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
         with _boundary():
@@ -289,7 +278,9 @@ class VertexRunStore(RunStore):
 
     async def add_link(self, name: RunName, link: Link) -> Link:
         with _boundary():
-            return await self._links.add(name, link)
+            added = await self._links.add(name, link)
+            await self._contexts.renew_lease(name)
+            return added
 
     async def list_links(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
         with _boundary():
@@ -327,10 +318,11 @@ class VertexRunStore(RunStore):
         await self._backend.clients.close()
 
 
-async def open_vertex_store(config: VertexConfig) -> VertexRunStore:
-    """The composition root's entry: clients (and credentials, unless plaintext) and staging."""
+async def open_vertex_store(config: VertexConfig, leases: Leases | None = None) -> VertexRunStore:
+    """The composition root's entry: clients (and credentials, unless plaintext) and staging.
+    `leases` are the liveness terms writes renew watched runs by (default: off)."""
     clients = await VertexClients.open(config)
     staging = open_staging(config.model_staging_uri) if config.model_staging_uri else None
     if isinstance(staging, LocalStaging):
         await asyncio.to_thread(staging.sweep)
-    return VertexRunStore(Backend(config, clients), staging)
+    return VertexRunStore(Backend(config, clients), staging, leases)

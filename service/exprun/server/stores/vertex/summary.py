@@ -13,6 +13,11 @@ This module does the same, with two differences that matter under load:
 * **Caching.** The context last read or written is kept, so a change usually costs one
   UpdateContext. The etag makes that safe: if anyone else wrote since, Vertex answers ABORTED,
   and the change is applied again to a fresh read.
+
+Every update is also a sign of life: a watched run's liveness lease (`core/lease.py`) is renewed
+in the same UpdateContext when due, so writes that change metadata anyway (summaries, writer
+checkpoints, states) keep their run alive for free. `renew_lease` covers writes that touch no
+metadata. Every location a run was read or written in is remembered for the liveness sweep.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exprun.server.core.errors import ExprunError, NotFound, Unavailable
-from exprun.server.core.names import RunName
+from exprun.server.core.lease import Leases
+from exprun.server.core.model import RunState
+from exprun.server.core.names import LocationName, RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend
 from exprun.server.stores.vertex.errors import translate
@@ -66,10 +73,19 @@ def belongs(ctx: ContextPb, name: RunName) -> bool:
     )
 
 
+@dataclass
+class _Cached:
+    ctx: ContextPb
+    read_at: float  # `leases.clock()` when Vertex last returned or accepted it
+
+
 class RunContexts:
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, leases: Leases | None = None) -> None:
         self._backend = backend
-        self._cache: OrderedDict[RunName, ContextPb] = OrderedDict()
+        self.leases = leases or Leases()
+        self._cache: OrderedDict[RunName, _Cached] = OrderedDict()
+        # Where runs were served: the liveness sweep looks for overdue runs there.
+        self.locations: set[LocationName] = set()
         self._pending: dict[RunName, list[_Change]] = {}
         self._workers: dict[RunName, asyncio.Task[None]] = {}
 
@@ -80,7 +96,7 @@ class RunContexts:
             cached = self._cache.get(name)
             if cached is not None:
                 self._cache.move_to_end(name)
-                return cached
+                return cached.ctx
         client = self._backend.at(name.location).metadata
         context_name = self._backend.numbers.run_context(name)
 
@@ -100,7 +116,8 @@ class RunContexts:
         return found
 
     def remember(self, name: RunName, ctx: ContextPb) -> None:
-        self._cache[name] = ctx
+        self.locations.add(name.parent.parent)
+        self._cache[name] = _Cached(ctx, self.leases.clock())
         self._cache.move_to_end(name)
         while len(self._cache) > _CACHE_MAX:
             self._cache.popitem(last=False)
@@ -137,7 +154,7 @@ class RunContexts:
     async def _apply(self, name: RunName, changes: list[_Change]) -> None:
         deadline = time.monotonic() + self._backend.config.retry_deadline_seconds
         cached = self._cache.get(name)
-        ctx = cached if cached is not None else await self.get(name, fresh=True)
+        ctx = cached.ctx if cached is not None else await self.get(name, fresh=True)
         # A change that changes nothing needs no write, but only a fresh read proves that: on a
         # cached context the etag check of the write is what tells a stale copy.
         fresh = cached is None
@@ -154,6 +171,10 @@ class RunContexts:
                     failures[i] = exc
                     continue
                 metadata = trial
+            now = self.leases.now()
+            if len(failures) < len(changes) and layout.lease_due(metadata, self.leases, now):
+                metadata = copy.deepcopy(metadata)
+                layout.renew_lease(metadata, self.leases, now)
             fields = [c.request_field for i, c in enumerate(changes) if i not in failures]
             unchanged = metadata == original and (fresh or len(failures) == len(changes))
             written = ctx if unchanged else await self._write(name, ctx, metadata, fields)
@@ -176,6 +197,23 @@ class RunContexts:
             await asyncio.sleep(min(0.5, 0.01 * 2**conflicts))
             ctx = await self.get(name, fresh=True)
             fresh = True
+
+    async def renew_lease(self, name: RunName) -> None:
+        """For a write that changed no metadata: renews the run's lease when due. A cached
+        context is trusted for that when it shows a lease (deadlines only move forward) or was
+        read within `recheck_seconds`; otherwise another replica may have started a lease since,
+        and a fresh read tells."""
+        if not self.leases.enabled:
+            return
+        cached = self._cache.get(name)
+        now = self.leases.now()
+        meta = None if cached is None else codec.from_struct(cached.ctx.metadata)
+        if meta is None or layout.lease_deadline(meta) is None or layout.state(meta) != RunState.RUNNING:
+            if cached is not None and self.leases.clock() - cached.read_at <= self.leases.recheck_seconds:
+                return
+            meta = codec.from_struct((await self.get(name, fresh=True)).metadata)
+        if layout.lease_due(meta, self.leases, now):
+            await self.update(name, lambda m: layout.renew_lease(m, self.leases, now), field="run")
 
     async def _write(
         self, name: RunName, ctx: ContextPb, metadata: layout.Metadata, fields: list[str]

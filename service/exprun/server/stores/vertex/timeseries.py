@@ -153,10 +153,14 @@ class TimeSeries:
                     for writer_id, sequence in sequences.items():
                         layout.advance_writer(metadata, writer_id, sequence)
 
-                await self._contexts.update(name, record, field="batch.series")
+                await self._contexts.update(name, record, field="batch.series")  # renews the lease too
+            else:
+                await self._contexts.renew_lease(name)
             for i, count in zip(accepted, counts, strict=True):
                 position = batches[i][1]
                 results[i] = WriteResult(position.sequence if position else 0, count)
+        else:  # a resend of committed batches is a sign of life as well
+            await self._contexts.renew_lease(name)
         return [r for r in results if r is not None]
 
     async def committed(self, name: RunName, writer_id: str) -> int:
