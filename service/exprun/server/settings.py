@@ -22,6 +22,8 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "auto"
     run_liveness_timeout_seconds: float = 600.0
+    ingest_memory_mb: int = 64
+    stream_open_timeout_seconds: float = 10.0
     vertex_endpoint: str | None = None
     vertex_plaintext: bool = False
     vertex_tensorboard: str | None = None
@@ -95,6 +97,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=env("EXPRUN_RUN_LIVENESS_TIMEOUT", str(defaults.run_liveness_timeout_seconds)),
         help="seconds a RUNNING run that sent a heartbeat or opened a stream may stay silent "
         "before it is failed; 0 turns liveness off [EXPRUN_RUN_LIVENESS_TIMEOUT, default %(default)s]",
+    )
+    parser.add_argument(
+        "--ingest-memory-mb",
+        default=env("EXPRUN_INGEST_MEMORY_MB", str(defaults.ingest_memory_mb)),
+        help="MiB that every batch in flight may hold together, from its read to its commit; a "
+        "stream that finds it full stops reading, so its client waits "
+        "[EXPRUN_INGEST_MEMORY_MB, default %(default)s]",
+    )
+    parser.add_argument(
+        "--stream-open-timeout",
+        default=env("EXPRUN_STREAM_OPEN_TIMEOUT", str(defaults.stream_open_timeout_seconds)),
+        help="seconds a new StreamTimeSeries stream has to send its open message "
+        "[EXPRUN_STREAM_OPEN_TIMEOUT, default %(default)s]",
     )
     _add_security_arguments(parser)
     parser.add_argument(
@@ -182,6 +197,12 @@ def from_arguments(args: argparse.Namespace) -> Settings:
             f"--vertex-plaintext / EXPRUN_VERTEX_PLAINTEXT: {args.vertex_plaintext!r} is not a boolean"
         )
     liveness = _seconds(args.run_liveness_timeout, "--run-liveness-timeout / EXPRUN_RUN_LIVENESS_TIMEOUT")
+    memory = str(args.ingest_memory_mb)
+    if not memory.isdigit() or int(memory) < 1:
+        raise SettingsError(
+            f"--ingest-memory-mb / EXPRUN_INGEST_MEMORY_MB: {memory!r} is not a whole number >= 1"
+        )
+    open_timeout = _seconds(args.stream_open_timeout, "--stream-open-timeout / EXPRUN_STREAM_OPEN_TIMEOUT")
     level = str(args.log_level).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"--log-level / EXPRUN_LOG_LEVEL: {args.log_level!r} is not a log level")
@@ -198,6 +219,8 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         log_level=level,
         log_format=log_format,
         run_liveness_timeout_seconds=liveness,
+        ingest_memory_mb=int(memory),
+        stream_open_timeout_seconds=open_timeout,
         vertex_endpoint=args.vertex_endpoint or None,
         vertex_plaintext=plaintext in TRUE,
         vertex_tensorboard=args.vertex_tensorboard or None,
