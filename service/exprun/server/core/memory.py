@@ -45,7 +45,8 @@ class MemoryBudget:
             if granted.done() and not granted.cancelled():
                 self._give(amount)  # granted while the waiter was being cancelled
             else:
-                self._waiters.remove(entry)
+                if entry in self._waiters:  # `_wake` drops cancelled waiters it meets first
+                    self._waiters.remove(entry)
                 self._wake()  # the head may have blocked those behind it
             raise
         return Hold(self, amount)

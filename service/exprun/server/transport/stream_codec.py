@@ -26,15 +26,24 @@ _BATCH_TAG = b"\x12"
 
 
 class EncodedBatch:
-    """A batch message as received: its bytes, parsed only once the budget is held for them."""
+    """A batch message as received: its bytes, parsed only once the budget is held for them.
 
-    __slots__ = ("data",)
+    grpc.aio's request iterator keeps the last message it yielded referenced until the next one
+    is read, which for a stream waiting for budget is a whole batch outside the budget (about
+    1 MB a stream, measured). `take` hands the bytes over and leaves that reference empty."""
+
+    __slots__ = ("_data", "_size")
 
     def __init__(self, data: bytes) -> None:
-        self.data = data
+        self._data = data
+        self._size = len(data)
 
     def __len__(self) -> int:
-        return len(self.data)
+        return self._size
+
+    def take(self) -> bytes:
+        data, self._data = self._data, b""
+        return data
 
 
 class ParsedMessage:
@@ -63,7 +72,7 @@ def decode(received: streams.Encoded) -> streams.Open | streams.Batch | None:
     """Parses and maps one message of the stream: the session's `decode`."""
     if isinstance(received, EncodedBatch):
         try:
-            request = api.StreamTimeSeriesRequest.FromString(received.data)
+            request = api.StreamTimeSeriesRequest.FromString(received.take())
         except DecodeError:
             raise InvalidArgument.field(
                 "batch", "is not a valid StreamTimeSeriesRequest message", reason="MALFORMED_MESSAGE"
