@@ -177,6 +177,7 @@ class StreamSession:
                     try:
                         message = await self._next(incoming)
                         if message is None:
+                            hold.release()
                             break
                         size = len(message)
                         self._expected = max(MIN_READ_BYTES, size * DECODING_FACTOR)
@@ -193,11 +194,11 @@ class StreamSession:
                             max_points=limits.STREAM_BATCH_MAX_POINTS,
                         )
                         del batch
-                        submitted, hold = hold, None
-                        outcomes.push(await self._runs.ingest.submit(write, submitted))
-                    finally:
-                        if hold is not None:
-                            hold.release()
+                    except BaseException:
+                        hold.release()
+                        raise
+                    # From here the ingest pipeline owns the hold and releases it after commit.
+                    outcomes.push(await self._runs.ingest.submit(write, hold))
                 outcomes.push(draining() if self._draining.is_set() else None)
             except Exception as error:  # reported after the acks of what came before it
                 outcomes.push(error)
