@@ -15,12 +15,14 @@ import time
 import traceback
 from collections.abc import Callable
 
-from bench import ingest, latency, reads, startup, streams, vertex_delivery
+from bench import fleet_streams, ingest, latency, reads, startup, streams, vertex_delivery
 from bench.table import NOT_MEASURED, Row, render
 
 BENCHMARKS: dict[str, Callable[[pathlib.Path, bool], list[Row]]] = {
     "ingest": ingest.run,
     "streams64": streams.run,
+    "streams256": fleet_streams.run_256,
+    "streams1024": fleet_streams.run_1024,
     "read": reads.run,
     "latency": latency.run,
     "startup": startup.run,

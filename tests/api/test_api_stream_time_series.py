@@ -3,6 +3,8 @@ resume from the committed sequence, resends stored once, malformed streams close
 
 from __future__ import annotations
 
+import pathlib
+import threading
 from collections.abc import Iterator
 
 import grpc
@@ -194,3 +196,40 @@ def test_a_sequence_without_a_writer_is_rejected(
     with pytest.raises(grpc.RpcError) as raised:
         stub.WriteTimeSeries(request)
     assert violations(raised.value) == ["writer_id"]
+
+
+def test_a_stream_that_sends_no_open_within_the_deadline_ends_with_open_timeout(
+    tmp_path: pathlib.Path,
+) -> None:
+    """A connection that opens a stream and says nothing must not hold it (and its share of
+    the server) forever."""
+    own = ServerProcess(tmp_path / "data", tmp_path / "server.log", "--stream-open-timeout", "0.5")
+    own.start()
+    silent = threading.Event()
+
+    def nothing() -> Iterator[api.StreamTimeSeriesRequest]:
+        silent.wait(30)
+        yield from ()
+
+    try:
+        with grpc.insecure_channel(own.target) as channel:
+            with pytest.raises(grpc.RpcError) as raised:
+                list(api_grpc.ExperimentRunServiceStub(channel).StreamTimeSeries(nothing(), timeout=30))
+            silent.set()
+        assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert violations(raised.value) == ["open"]
+        assert reason_of(raised.value) == "OPEN_TIMEOUT"
+    finally:
+        silent.set()
+        own.terminate()
+
+
+def reason_of(error: grpc.RpcError) -> str:
+    status = rpc_status.from_call(error)
+    assert status is not None
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return str(info.reason)
+    return ""

@@ -121,3 +121,66 @@ def test_64_streams_into_one_run_keep_their_metrics_apart(own_server: ServerProc
         stored = read(stub, run)
         assert stored == {f"s{i}-m{m}": expected(i, m) for i in range(STREAMS) for m in range(2)}
     assert peak_rss(own_server) < RSS_BOUND_BYTES
+
+
+FLEET_STREAMS = 256
+FLEET_BATCHES = 2
+FLEET_STEPS = 5_000  # 2 metrics: 10,000 points (~200 KB) a batch, 5.1 M points in all
+# One stream's server sits near 80 MB; these 256 streams measured 137 MB inside a 16 MiB budget.
+# Without the budget each stream parsed a batch ahead of it and grpc-core buffered more behind,
+# so memory grew with the number of streams.
+FLEET_RSS_BOUND_BYTES = 220 * 1024**2
+
+
+def test_256_streams_store_every_batch_and_the_server_stays_inside_its_memory_budget(
+    tmp_path: pathlib.Path,
+) -> None:
+    server = ServerProcess(tmp_path / "data", tmp_path / "server.log", "--ingest-memory-mb", "16")
+    server.start()
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            stub = api_grpc.ExperimentRunServiceStub(channel)
+            stub.CreateExperiment(api.CreateExperimentRequest(parent=PARENT, experiment_id="fleet"))
+            runs = [
+                stub.CreateRun(
+                    api.CreateRunRequest(parent=f"{PARENT}/experiments/fleet", run_id=f"f{i}")
+                ).name
+                for i in range(FLEET_STREAMS)
+            ]
+            batches = [fleet_batch(sequence) for sequence in range(1, FLEET_BATCHES + 1)]
+            acks = [0] * FLEET_STREAMS
+            errors: list[BaseException] = []
+
+            def work(i: int) -> None:
+                try:
+                    opening = api.StreamTimeSeriesRequest(open=api.StreamOpen(run=runs[i], writer_id="w"))
+                    for reply in stub.StreamTimeSeries(iter([opening, *batches]), timeout=120):
+                        if reply.HasField("ack"):
+                            acks[i] = reply.ack.committed_sequence
+                except BaseException as error:
+                    errors.append(error)
+
+            threads = [threading.Thread(target=work, args=(i,)) for i in range(FLEET_STREAMS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=180)
+            assert not errors, errors[:3]
+            assert acks == [FLEET_BATCHES] * FLEET_STREAMS
+            for run in (runs[0], runs[-1]):
+                stored = read(stub, run)
+                assert {metric: len(points) for metric, points in stored.items()} == {
+                    "m0": FLEET_BATCHES * FLEET_STEPS,
+                    "m1": FLEET_BATCHES * FLEET_STEPS,
+                }
+        assert peak_rss(server) < FLEET_RSS_BOUND_BYTES
+    finally:
+        server.kill()
+
+
+def fleet_batch(sequence: int) -> api.StreamTimeSeriesRequest:
+    steps = list(range((sequence - 1) * FLEET_STEPS, sequence * FLEET_STEPS))
+    series = [pb.TimeSeries(metric=f"m{m}", steps=steps, values=[float(s) for s in steps]) for m in range(2)]
+    return api.StreamTimeSeriesRequest(
+        batch=api.SequencedBatch(sequence=sequence, batch=pb.TimeSeriesBatch(series=series))
+    )

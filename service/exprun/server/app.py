@@ -11,6 +11,7 @@ import grpc
 from exprun.server.core.ingest import Ingest
 from exprun.server.core.lease import Leases
 from exprun.server.core.liveness import Liveness
+from exprun.server.core.memory import MemoryBudget
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
 from exprun.server.security import config as security
@@ -18,10 +19,11 @@ from exprun.server.security import page_token_key
 from exprun.server.settings import Settings
 from exprun.server.telemetry import providers
 from exprun.server.telemetry.server import ServerTelemetry
+from exprun.server.transport import stream_codec
 from exprun.server.transport.errors import ErrorInterceptor
 from exprun.server.transport.overload import Admission, OverloadInterceptor, ReadStreamCap
 from exprun.server.transport.servicer import ExperimentRunServicer
-from exprun.v1 import experiment_run_service_pb2, experiment_run_service_pb2_grpc
+from exprun.v1 import experiment_run_service_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -36,6 +38,10 @@ SERVER_OPTIONS = [
     # Streamed batches (up to 100,000 points, ~2.4 MB) and 1 MiB model chunks must fit, with room.
     ("grpc.max_receive_message_length", 32 * 1024 * 1024),
     ("grpc.max_send_message_length", 32 * 1024 * 1024),
+    # No bandwidth-delay probing: it grows each stream's HTTP/2 window to megabytes, which
+    # grpc-core fills with bytes nobody asked for (and no memory budget sees) on every stream
+    # that is not reading. Without it a stream that waits for budget buffers about 64 KB.
+    ("grpc.http2.bdp_probe", 0),
     # Detect dead peers on idle connections without tripping proxies' idle timeouts.
     ("grpc.keepalive_time_ms", 60_000),
     ("grpc.keepalive_timeout_ms", 20_000),
@@ -124,14 +130,17 @@ async def start(
         ],
         options=SERVER_OPTIONS,
     )
-    ingest = Ingest(store, observer=telemetry.ingest_observer)
+    budget = MemoryBudget(settings.ingest_memory_mb * 1024**2)
+    ingest = Ingest(store, budget=budget, observer=telemetry.ingest_observer)
     ingest.start()
     telemetry.watch(ingest)
     liveness = Liveness(store)
     liveness.start()
     tokens = page_token_key.page_tokens(settings)
-    servicer = ExperimentRunServicer(ExperimentRuns(store, ingest, liveness, tokens))
-    experiment_run_service_pb2_grpc.add_ExperimentRunServiceServicer_to_server(servicer, server)
+    servicer = ExperimentRunServicer(
+        ExperimentRuns(store, ingest, liveness, tokens), open_timeout=settings.stream_open_timeout_seconds
+    )
+    stream_codec.add_to_server(servicer, server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     if settings.reflection:

@@ -29,6 +29,8 @@ class Settings:
     max_concurrent_rpcs: int = 1000
     max_streams_per_principal: int = 256
     health_listen: str | None = None
+    ingest_memory_mb: int = 64
+    stream_open_timeout_seconds: float = 10.0
     vertex_endpoint: str | None = None
     vertex_plaintext: bool = False
     vertex_tensorboard: str | None = None
@@ -131,6 +133,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="host:port of a second, plaintext listener that serves only grpc.health.v1 (for "
         "the kubelet's gRPC probes when --listen serves TLS); off by default [EXPRUN_HEALTH_LISTEN]",
     )
+    parser.add_argument(
+        "--ingest-memory-mb",
+        default=env("EXPRUN_INGEST_MEMORY_MB", str(defaults.ingest_memory_mb)),
+        help="MiB that every batch in flight may hold together, from its read to its commit; a "
+        "stream that finds it full stops reading, so its client waits "
+        "[EXPRUN_INGEST_MEMORY_MB, default %(default)s]",
+    )
+    parser.add_argument(
+        "--stream-open-timeout",
+        default=env("EXPRUN_STREAM_OPEN_TIMEOUT", str(defaults.stream_open_timeout_seconds)),
+        help="seconds a new StreamTimeSeries stream has to send its open message "
+        "[EXPRUN_STREAM_OPEN_TIMEOUT, default %(default)s]",
+    )
     _add_security_arguments(parser)
     parser.add_argument(
         "--log-level",
@@ -223,6 +238,12 @@ def from_arguments(args: argparse.Namespace) -> Settings:
             f"--vertex-plaintext / EXPRUN_VERTEX_PLAINTEXT: {args.vertex_plaintext!r} is not a boolean"
         )
     liveness = _seconds(args.run_liveness_timeout, "--run-liveness-timeout / EXPRUN_RUN_LIVENESS_TIMEOUT")
+    memory = str(args.ingest_memory_mb)
+    if not memory.isdigit() or int(memory) < 1:
+        raise SettingsError(
+            f"--ingest-memory-mb / EXPRUN_INGEST_MEMORY_MB: {memory!r} is not a whole number >= 1"
+        )
+    open_timeout = _seconds(args.stream_open_timeout, "--stream-open-timeout / EXPRUN_STREAM_OPEN_TIMEOUT")
     level = str(args.log_level).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"--log-level / EXPRUN_LOG_LEVEL: {args.log_level!r} is not a log level")
@@ -246,6 +267,8 @@ def from_arguments(args: argparse.Namespace) -> Settings:
             args.max_streams_per_principal, "--max-streams-per-principal / EXPRUN_MAX_STREAMS_PER_PRINCIPAL"
         ),
         health_listen=health_listen,
+        ingest_memory_mb=int(memory),
+        stream_open_timeout_seconds=open_timeout,
         vertex_endpoint=args.vertex_endpoint or None,
         vertex_plaintext=plaintext in TRUE,
         vertex_tensorboard=args.vertex_tensorboard or None,

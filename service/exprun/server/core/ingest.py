@@ -2,11 +2,12 @@
 
 A store commit costs a fixed price (an fsync for SQLite, a request round trip for Vertex), so
 one write per batch caps throughput at the commit rate. Writers submit validated batches to
-one bounded queue; a single consumer takes whatever is waiting, up to a points budget, and
-hands it to the store in one call. Each submitter awaits its own outcome, so an
-acknowledgement still means "durable". The queue is bounded: when the store lags, `submit`
-waits, stream readers stop reading, and gRPC flow control pushes back on the clients instead
-of the server growing memory.
+one queue; a single consumer takes whatever is waiting, up to COALESCE_POINTS, and hands it
+to the store in one call. Each submitter awaits its own outcome, so an acknowledgement still
+means "durable". The queue is bounded by the server's one memory budget: a batch holds its
+packed bytes from before it was read (streams) or from `submit` (unary writes) until the store
+has committed it, so when the store lags, readers stop reading and gRPC flow control pushes
+back on the clients instead of the server growing memory.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from exprun.server.core.errors import ExprunError, Unavailable
+from exprun.server.core.memory import Hold, MemoryBudget
 from exprun.server.core.model import TimeSeriesWrite, WriteResult
 from exprun.server.core.store import RunStore
 
 log = logging.getLogger("exprun.server.ingest")
 
-# Points accepted but not yet committed, across all writers: the memory bound of the pipeline
-# (about 24 bytes a point in packed columns, so ~100 MB).
-BUDGET_POINTS = 4_000_000
+# Bytes of batches in flight across the server when no budget is given (`--ingest-memory-mb`).
+MEMORY_BYTES = 64 * 1024**2
+# A packed point: int64 step, float64 value, int64 wall time.
+PACKED_POINT_BYTES = 24
 # One store call takes at most this many points (about 20 ms of SQLite work at 1 M points/s).
 COALESCE_POINTS = 250_000
 
@@ -33,6 +36,7 @@ COALESCE_POINTS = 250_000
 @dataclass
 class _Pending:
     write: TimeSeriesWrite
+    hold: Hold
     origin: object = None  # what the observer captured from the submitter
     done: asyncio.Future[WriteResult] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
@@ -64,39 +68,20 @@ class IngestObserver:
         """`points` of a store write were committed."""
 
 
-class _Budget:
-    """A counting semaphore over points: a batch waits until its points fit."""
-
-    def __init__(self, points: int) -> None:
-        self.capacity = points
-        self.free = points
-        self._changed = asyncio.Condition()
-
-    async def take(self, points: int) -> None:
-        points = min(points, self.capacity)  # a batch larger than the budget waits for all of it
-        async with self._changed:
-            await self._changed.wait_for(lambda: self.free >= points)
-            self.free -= points
-
-    async def give(self, points: int) -> None:
-        async with self._changed:
-            self.free += min(points, self.capacity)
-            self._changed.notify_all()
-
-
 class Ingest:
     def __init__(
         self,
         store: RunStore,
         *,
-        budget_points: int = BUDGET_POINTS,
+        budget: MemoryBudget | None = None,
         coalesce_points: int = COALESCE_POINTS,
         observer: IngestObserver | None = None,
     ) -> None:
         self._store = store
         self._observer = observer or IngestObserver()
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
-        self._budget = _Budget(budget_points)
+        self.budget = budget or MemoryBudget(MEMORY_BYTES)
+        self._buffered_points = 0
         self._coalesce_points = coalesce_points
         self._task: asyncio.Task[None] | None = None
         self.stats = IngestStats()
@@ -121,15 +106,23 @@ class Ingest:
 
     @property
     def buffered_points(self) -> int:
-        return self._budget.capacity - self._budget.free
+        """Points submitted and not yet committed."""
+        return self._buffered_points
 
-    async def submit(self, write: TimeSeriesWrite) -> asyncio.Future[WriteResult]:
-        """Queues a batch, first waiting until its points fit the budget, and returns the future
-        of its outcome."""
+    async def submit(self, write: TimeSeriesWrite, hold: Hold | None = None) -> asyncio.Future[WriteResult]:
+        """Queues a batch and returns the future of its outcome. A stream passes the budget it
+        took before reading the batch; a unary write first waits for its packed bytes to fit."""
         if self._task is None:
+            if hold is not None:
+                hold.release()
             raise Unavailable("the server is not accepting writes", reason="INGEST_STOPPED")
-        await self._budget.take(write.points)
-        pending = _Pending(write, self._observer.submitted(write))
+        packed = write.points * PACKED_POINT_BYTES
+        if hold is None:
+            hold = await self.budget.hold(packed)
+        else:
+            hold.resize(packed)
+        pending = _Pending(write, hold, self._observer.submitted(write))
+        self._buffered_points += write.points
         self._queue.put_nowait(pending)
         return pending.done
 
@@ -146,8 +139,9 @@ class Ingest:
             try:
                 await self._write(taken, points)
             finally:
-                await self._budget.give(points)
-                for _ in taken:
+                self._buffered_points -= points
+                for pending in taken:
+                    pending.hold.release()
                     self._queue.task_done()
 
     async def _write(self, taken: list[_Pending], points: int) -> None:

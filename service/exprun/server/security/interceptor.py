@@ -21,6 +21,7 @@ from exprun.server.security.identity import Identity
 from exprun.server.security.oidc import JwtVerifier, looks_like_jwt
 from exprun.server.security.policy import Policy
 from exprun.server.security.tokens import StaticTokens
+from google.protobuf.message import Message
 
 OPEN_PREFIXES = ("/grpc.health.v1.Health/",)
 REFLECTION_PREFIXES = ("/grpc.reflection.v1alpha.ServerReflection/", "/grpc.reflection.v1.ServerReflection/")
@@ -118,7 +119,10 @@ class _Check:
         first = await anext(iterator, None)
         if first is None:
             return iterator
-        self.interceptor.authorize(identity, first)
+        # A message the transport keeps encoded (a StreamTimeSeries batch) names no resource:
+        # the stream's run comes from its open, which arrives parsed and is checked here.
+        if isinstance(first, Message):
+            self.interceptor.authorize(identity, first)
         return _prepend(first, iterator)
 
     def unary(self, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

@@ -3,82 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-import collections
-import contextlib
 from collections.abc import AsyncIterator
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias
 
 import grpc
-from exprun.server.core import layouts, limits
-from exprun.server.core.errors import InvalidArgument, Unavailable
-from exprun.server.core.model import LinkKind, ModelFile, WriteResult
+from exprun.server.core import layouts, streams
+from exprun.server.core.errors import InvalidArgument
+from exprun.server.core.model import LinkKind, ModelFile
 from exprun.server.core.names import parse_run
 from exprun.server.core.service import ExperimentRuns
-from exprun.server.transport import mappers
+from exprun.server.core.streams import Opened, StreamSession
+from exprun.server.transport import mappers, stream_codec
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
 from exprun.v1 import resources_pb2 as pb
 from google.protobuf import empty_pb2
 
-T = TypeVar("T")
 Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 READ_CHUNK_POINTS = 65536
-# Batches of one stream read ahead of their acks: enough to keep the store busy while acks
-# travel back; the ingest budget bounds memory across all streams.
-STREAM_WINDOW = 8
+StreamRequest: TypeAlias = "api.StreamTimeSeriesRequest | stream_codec.EncodedBatch"
 
 
-class _Outcomes:
-    """A stream's batches in flight, in order: futures of store commits, then maybe the error
-    or the end (None) that the reader met."""
-
-    def __init__(self) -> None:
-        self._items: collections.deque[asyncio.Future[WriteResult] | Exception | None] = collections.deque()
-        self._arrived = asyncio.Event()
-
-    def push(self, item: asyncio.Future[WriteResult] | Exception | None) -> None:
-        self._items.append(item)
-        self._arrived.set()
-
-    async def pop(self) -> asyncio.Future[WriteResult] | Exception | None:
-        while not self._items:
-            self._arrived.clear()
-            await self._arrived.wait()
-        return self._items.popleft()
-
-    def pop_committed(self) -> WriteResult | None:
-        """The next batch's result if it has already committed successfully, else None."""
-        head = self._items[0] if self._items else None
-        if isinstance(head, asyncio.Future) and head.done() and head.exception() is None:
-            self._items.popleft()
-            return head.result()
-        return None
-
-
-def _draining() -> Unavailable:
-    return Unavailable(
-        "the server is shutting down; reconnect to resume from the committed sequence",
-        reason="SERVER_DRAINING",
-    )
-
-
-async def _until(stop: asyncio.Event, requests: AsyncIterator[T]) -> AsyncIterator[T]:
-    """The stream's messages until it ends or `stop` is set, even while waiting for the next."""
-    iterator = aiter(requests)
-    stopped = asyncio.ensure_future(stop.wait())
-    try:
-        while True:
-            arriving = asyncio.ensure_future(anext(iterator, None))
-            await asyncio.wait({arriving, stopped}, return_when=asyncio.FIRST_COMPLETED)
-            if not arriving.done():
-                arriving.cancel()
-                return
-            message = arriving.result()
-            if message is None:
-                return
-            yield message
-    finally:
-        stopped.cancel()
+async def _sized(requests: AsyncIterator[StreamRequest]) -> AsyncIterator[streams.Encoded]:
+    async for request in requests:
+        yield stream_codec.sized(request)
 
 
 def _metadata_store(run: str) -> str:
@@ -86,8 +34,9 @@ def _metadata_store(run: str) -> str:
 
 
 class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ignore[misc]
-    def __init__(self, runs: ExperimentRuns) -> None:
+    def __init__(self, runs: ExperimentRuns, *, open_timeout: float = streams.OPEN_TIMEOUT_SECONDS) -> None:
         self.runs = runs
+        self.open_timeout = open_timeout
         self.draining = asyncio.Event()
 
     def drain(self) -> None:
@@ -209,73 +158,17 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         )
 
     async def StreamTimeSeries(
-        self, requests: AsyncIterator[api.StreamTimeSeriesRequest], context: Context
+        self, requests: AsyncIterator[StreamRequest], context: Context
     ) -> AsyncIterator[api.StreamTimeSeriesResponse]:
-        """Reads ahead while earlier batches commit, at most STREAM_WINDOW batches per stream; past
-        that it stops reading, and gRPC flow control slows the client. Acks are cumulative, sent
-        in order once the store has committed."""
-        if self.draining.is_set():
-            raise _draining()
-        first = await anext(aiter(requests), None)
-        if first is None or first.WhichOneof("kind") != "open":
-            raise InvalidArgument.field("open", "the first message of a stream must be open")
-        writer_id = first.open.writer_id
-        name, committed = await self.runs.open_stream(first.open.run, writer_id)
-        run = name.path
-        yield api.StreamTimeSeriesResponse(opened=api.StreamOpened(committed_sequence=committed))
-        self.runs.liveness.stream_opened(name)
-        window = asyncio.Semaphore(STREAM_WINDOW)
-        outcomes = _Outcomes()
-
-        async def read() -> None:
-            last = 0
-            try:
-                # The window is taken before the next message is read, so a stream holds at most
-                # STREAM_WINDOW batches, none of them waiting parsed in memory for a slot.
-                await window.acquire()
-                async for request in _until(self.draining, requests):
-                    if request.WhichOneof("kind") != "batch":
-                        raise InvalidArgument.field("open", "a stream is opened once, by its first message")
-                    sequence = request.batch.sequence
-                    if sequence <= last:
-                        raise InvalidArgument.field(
-                            "batch.sequence", f"{sequence} is not above the previous sequence {last}"
-                        )
-                    last = sequence
-                    write = self.runs.prepare_write(
-                        run,
-                        mappers.series_from_proto(request.batch.batch.series),
-                        writer_id=writer_id,
-                        sequence=sequence,
-                        field="batch.batch.series",
-                        max_points=limits.STREAM_BATCH_MAX_POINTS,
-                    )
-                    del request  # the packed columns are all that stays
-                    outcomes.push(await self.runs.ingest.submit(write))
-                    await window.acquire()
-                outcomes.push(_draining() if self.draining.is_set() else None)
-            except Exception as error:  # reported after the acks of what came before it
-                outcomes.push(error)
-
-        reader = asyncio.create_task(read())
-        try:
-            while (outcome := await outcomes.pop()) is not None:
-                if isinstance(outcome, Exception):
-                    raise outcome
-                result = await outcome
-                window.release()
-                # Cumulative acks: one ack covers every batch already committed behind it.
-                while (ready := outcomes.pop_committed()) is not None:
-                    result = ready
-                    window.release()
-                yield api.StreamTimeSeriesResponse(
-                    ack=api.StreamAck(committed_sequence=result.committed_sequence)
-                )
-        finally:
-            self.runs.liveness.stream_closed(name)
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
+        """Batches arrive still encoded (see stream_codec); the session takes memory budget for
+        them before it decodes them, and yields what to answer."""
+        session = StreamSession(self.runs, self.draining, open_timeout=self.open_timeout)
+        async for event in session.run(_sized(requests), stream_codec.decode):
+            committed = event.committed_sequence
+            if isinstance(event, Opened):
+                yield api.StreamTimeSeriesResponse(opened=api.StreamOpened(committed_sequence=committed))
+            else:
+                yield api.StreamTimeSeriesResponse(ack=api.StreamAck(committed_sequence=committed))
 
     async def Heartbeat(self, request: api.HeartbeatRequest, context: Context) -> api.HeartbeatResponse:
         state, deadline = await self.runs.heartbeat(request.run)
