@@ -25,12 +25,13 @@ CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 64 * 1024 * 1024)]
 
 
 @contextlib.contextmanager
-def exprun_server(workdir: pathlib.Path, name: str) -> Iterator[ServerProcess]:
-    """A serving server on a new data directory under `workdir`, stopped and deleted afterwards."""
+def exprun_server(workdir: pathlib.Path, name: str, *extra_args: str) -> Iterator[ServerProcess]:
+    """A serving server on a new data directory under `workdir`, stopped and deleted afterwards;
+    `extra_args` are more `exprun serve` flags."""
     root = workdir / name
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    server = ServerProcess(root / "data", root / "server.log")
+    server = ServerProcess(root / "data", root / "server.log", *extra_args)
     try:
         server.start()
         yield server
