@@ -1,12 +1,17 @@
 """Unary `LogMetrics` latency against an empty gRPC call (health `Check`) on the same channel,
 measured in the same run: the calls take turns, so all see the same machine. `GetRun` (a read
-through the same service stack) is measured alongside to tell the stack's cost from the commit's."""
+through the same service stack) is measured alongside to tell the stack's cost from the commit's.
+
+Then the server CPU each kind costs per call (a block of each alone), and the same calls from
+CONCURRENT_CALLERS threads at once: there concurrent `LogMetrics` share commits (group commit),
+so their latency should stay near one commit's, not grow with the number of callers."""
 
 from __future__ import annotations
 
 import os
 import pathlib
 import statistics
+import threading
 import time
 from collections.abc import Callable
 
@@ -15,7 +20,7 @@ from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import resources_pb2 as pb
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from bench import serving
+from bench import cpu, serving
 from bench.table import INFO, Row, verdict
 
 CALLS = 2_000
@@ -23,6 +28,11 @@ WARMUP = 200
 TARGET_RATIO = 1.5
 CALL_TIMEOUT_SECONDS = 10.0
 FSYNC_PROBES = 200
+CPU_CALLS = 1_000
+CONCURRENT_CALLERS = 8
+CONCURRENT_CALLS = 250  # per caller and kind
+
+Call = Callable[[], object]
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
@@ -49,47 +59,124 @@ def _fsync_seconds(directory: pathlib.Path, count: int) -> list[float]:
     return samples
 
 
-def _timed(call: Callable[[], object]) -> float:
+def _timed(call: Call) -> float:
     start = time.perf_counter()
     call()
     return time.perf_counter() - start
 
 
+def _kinds(channel: grpc.Channel, run_name: str) -> dict[str, Call]:
+    service = serving.stub(channel)
+    health = health_pb2_grpc.HealthStub(channel)
+    check_request = health_pb2.HealthCheckRequest(service="")
+    get_request = api.GetRunRequest(name=run_name)
+    counter = iter(range(10**9))
+
+    def log_metrics() -> object:
+        value = pb.Value(double_value=next(counter) / 1000)
+        request = api.LogMetricsRequest(run=run_name, metrics={"accuracy": value})
+        return service.LogMetrics(request, timeout=CALL_TIMEOUT_SECONDS)
+
+    return {
+        "Check": lambda: health.Check(check_request, timeout=CALL_TIMEOUT_SECONDS),
+        "GetRun": lambda: service.GetRun(get_request, timeout=CALL_TIMEOUT_SECONDS),
+        "LogMetrics": log_metrics,
+    }
+
+
+def _taking_turns(kinds: dict[str, Call], calls: int) -> dict[str, list[float]]:
+    order = list(kinds)
+    for _ in range(WARMUP):
+        for call in kinds.values():
+            call()
+    samples: dict[str, list[float]] = {name: [] for name in kinds}
+    for i in range(calls):
+        # Rotate which goes first so none always follows another.
+        for name in order[i % 3 :] + order[: i % 3]:
+            samples[name].append(_timed(kinds[name]))
+    return samples
+
+
+def _server_cpu_us(pid: int, kinds: dict[str, Call], calls: int) -> dict[str, float]:
+    """Server CPU microseconds per call of each kind, from a block of that kind alone: unlike a
+    latency, it barely moves when other processes take the cores."""
+    spent = {}
+    for name, call in kinds.items():
+        window = cpu.CpuWindow({"server": pid})
+        window.start()
+        start = time.perf_counter()
+        for _ in range(calls):
+            call()
+        seconds = time.perf_counter() - start
+        (usage,), _ = window.stop()
+        spent[name] = usage.cores * seconds / calls * 1e6
+    return spent
+
+
+def _concurrent(
+    target: str, run_name: str, pid: int, name: str, calls: int
+) -> tuple[list[float], float, str]:
+    """CONCURRENT_CALLERS threads, each on its own channel, making `calls` calls of `name`:
+    (latencies, calls per second, CPU note)."""
+    samples: list[float] = []
+    lock = threading.Lock()
+    channels = [grpc.insecure_channel(target) for _ in range(CONCURRENT_CALLERS)]
+    try:
+        kinds = [_kinds(channel, run_name)[name] for channel in channels]
+        for call in kinds:  # connect every channel before the clock starts
+            call()
+        start_line = threading.Barrier(CONCURRENT_CALLERS + 1)
+
+        def caller(call: Call) -> None:
+            start_line.wait()
+            mine = [_timed(call) for _ in range(calls)]
+            with lock:
+                samples.extend(mine)
+
+        threads = [threading.Thread(target=caller, args=(call,)) for call in kinds]
+        for thread in threads:
+            thread.start()
+        window = cpu.CpuWindow({"server": pid, "client": os.getpid()})
+        window.start()
+        start = time.perf_counter()
+        start_line.wait()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - start
+        usages, machine = window.stop()
+    finally:
+        for channel in channels:
+            channel.close()
+    return samples, len(samples) / seconds, cpu.limit_note(usages, machine)
+
+
 def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
     calls = CALLS // 10 if quick else CALLS
+    cpu_calls = CPU_CALLS // 10 if quick else CPU_CALLS
+    concurrent_calls = CONCURRENT_CALLS // 10 if quick else CONCURRENT_CALLS
     with serving.exprun_server(workdir, "latency") as server:
+        assert server.process is not None
+        pid = server.process.pid
         (run_name,) = serving.create_runs(server.target, ["latency"])
         with grpc.insecure_channel(server.target) as channel:
-            service = serving.stub(channel)
-            health = health_pb2_grpc.HealthStub(channel)
-            check_request = health_pb2.HealthCheckRequest(service="")
-            get_request = api.GetRunRequest(name=run_name)
-            counter = iter(range(10**9))
-
-            def log_metrics() -> object:
-                value = pb.Value(double_value=next(counter) / 1000)
-                request = api.LogMetricsRequest(run=run_name, metrics={"accuracy": value})
-                return service.LogMetrics(request, timeout=CALL_TIMEOUT_SECONDS)
-
-            kinds: dict[str, Callable[[], object]] = {
-                "Check": lambda: health.Check(check_request, timeout=CALL_TIMEOUT_SECONDS),
-                "GetRun": lambda: service.GetRun(get_request, timeout=CALL_TIMEOUT_SECONDS),
-                "LogMetrics": log_metrics,
-            }
-            order = list(kinds)
-            for _ in range(WARMUP):
-                for call in kinds.values():
-                    call()
-            samples: dict[str, list[float]] = {name: [] for name in kinds}
-            for i in range(calls):
-                # Rotate which goes first so none always follows another.
-                for name in order[i % 3 :] + order[: i % 3]:
-                    samples[name].append(_timed(kinds[name]))
+            kinds = _kinds(channel, run_name)
+            window = cpu.CpuWindow({"server": pid, "client": os.getpid()})
+            window.start()
+            samples = _taking_turns(kinds, calls)
+            usages, machine = window.stop()
+            cpu_us = _server_cpu_us(pid, kinds, cpu_calls)
+        together = {
+            name: _concurrent(server.target, run_name, pid, name, concurrent_calls)
+            for name in ("Check", "LogMetrics")
+        }
         fsyncs = _fsync_seconds(server.data_dir, FSYNC_PROBES)
     checks = samples["Check"]
     fsync_note = (
         f"one 4 KiB write + fsync on the data dir's disk: p50 {_percentile(fsyncs, 0.5) * 1000:.2f} ms, "
         f"p99 {_percentile(fsyncs, 0.99) * 1000:.2f} ms (LogMetrics commits with synchronous=FULL)"
+    )
+    cpu_note = "server CPU per call (a block of each kind alone): " + ", ".join(
+        f"{name} {us:.0f} us" for name, us in cpu_us.items()
     )
     rows = []
     for name, fraction in (("LogMetrics", 0.50), ("LogMetrics", 0.99), ("GetRun", 0.50), ("GetRun", 0.99)):
@@ -104,7 +191,8 @@ def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
             )
             notes = (
                 f"{calls:,} calls of each kind, taking turns, after {WARMUP} warm-up rounds; "
-                f"sync stub, one channel; means {means}",
+                f"sync stub, one channel; means {means}; {cpu.limit_note(usages, machine)}",
+                cpu_note,
                 fsync_note,
             )
         rows.append(
@@ -116,4 +204,25 @@ def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
                 notes,
             )
         )
+    check_samples, check_rate, _ = together["Check"]
+    log_samples, log_rate, log_cpu = together["LogMetrics"]
+
+    def figures(samples: list[float]) -> str:
+        return (
+            f"p50 {_percentile(samples, 0.5) * 1000:.2f} ms, p99 {_percentile(samples, 0.99) * 1000:.2f} ms"
+        )
+
+    rows.append(
+        Row(
+            f"unary LogMetrics x{CONCURRENT_CALLERS} callers",
+            f"{figures(log_samples)}, {log_rate:,.0f}/s"
+            f" vs Check {figures(check_samples)}, {check_rate:,.0f}/s",
+            "-",
+            INFO,
+            (
+                f"{CONCURRENT_CALLERS} threads, a channel each, {concurrent_calls} calls each, Check then "
+                f"LogMetrics (one run); LogMetrics {log_cpu}",
+            ),
+        )
+    )
     return rows

@@ -169,3 +169,48 @@ def test_every_acknowledged_batch_survives_sigkill_mid_write(own_server: ServerP
         committed = opened.opened.committed_sequence
         assert committed >= last_acked
         assert len(points["loss"]) == committed * POINTS_PER_BATCH
+
+
+def test_acknowledged_concurrent_writes_survive_sigkill(own_server: ServerProcess) -> None:
+    """Concurrent unary writes share commits (group commit): each acknowledgement must still
+    mean that its own write is on disk, whichever group it went in."""
+    channel, stub = stub_for(own_server)
+    with channel:
+        stub.CreateExperiment(api.CreateExperimentRequest(parent=PARENT, experiment_id="durable"))
+        stub.CreateRun(api.CreateRunRequest(parent=EXPERIMENT, run_id="r1"))
+    writers = 6
+    acked: dict[int, list[int]] = {i: [] for i in range(writers)}
+    enough = threading.Barrier(writers + 1)
+
+    def writer(i: int) -> None:
+        channel, stub = stub_for(own_server)
+        with channel:
+            for step in range(10_000):
+                series = pb.TimeSeries(metric=f"m{i}", steps=[step], values=[step * 0.5])
+                request = api.WriteTimeSeriesRequest(run=RUN, batch=pb.TimeSeriesBatch(series=[series]))
+                try:
+                    stub.WriteTimeSeries(request, timeout=10)
+                except grpc.RpcError:
+                    break
+                acked[i].append(step)
+                if step == 20:
+                    enough.wait(timeout=60)
+        if len(acked[i]) <= 20:
+            enough.abort()  # never got going: let the test fail, not hang
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    enough.wait(timeout=60)
+    own_server.kill()
+    for thread in threads:
+        thread.join(timeout=30)
+    own_server.start()
+
+    channel, stub = stub_for(own_server)
+    with channel:
+        points = read_all(stub)
+    for i, steps in acked.items():
+        assert len(steps) > 20
+        stored = points[f"m{i}"]
+        assert all(stored.get(step) == step * 0.5 for step in steps), f"writer {i} lost an acked point"

@@ -2,8 +2,12 @@
 
 sqlite3 blocks, and a connection must stay on the thread that made it; a single worker thread
 owning the only connection keeps the event loop free and serialises transactions without
-locks. Every call is one transaction, so every port method is atomic and a crash leaves
-either all of it or nothing.
+locks. Every call is atomic, so a crash leaves either all of it or nothing.
+
+Writes commit in groups: whatever writes are queued when the worker comes free share one
+transaction, so one COMMIT (one fsync of the WAL with synchronous=FULL) serves them all. Each
+runs in its own SAVEPOINT, so one that fails is undone alone, and each caller gets its own
+result or exception only after the COMMIT that contains its write.
 """
 
 from __future__ import annotations
@@ -11,14 +15,16 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import dataclasses
 import pathlib
 import sqlite3
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from exprun.server.core.errors import Unavailable
 from exprun.server.core.store_health import StoreHealth
-from exprun.server.stores.storage_faults import guarded
+from exprun.server.stores.storage_faults import guarded, storage_error
 
 T = TypeVar("T")
 _WRITE = "BEGIN IMMEDIATE"
@@ -50,27 +56,111 @@ def _connect(path: pathlib.Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return conn
 
 
-def _transaction(
-    conn: sqlite3.Connection, begin: str, work: Work[T], after_commit: Callable[[T], None] | None
-) -> T:
-    conn.execute(begin)
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        # SQLite may have rolled back already (a full disk, an I/O error); the first error
+        # is the one to report either way.
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _read(conn: sqlite3.Connection, work: Work[T]) -> T:
+    conn.execute("BEGIN")
     try:
         result = work(conn)
         conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
-            # SQLite may have rolled back already (a full disk, an I/O error); the first error
-            # is the one to report either way.
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
-    if after_commit is not None:
-        after_commit(result)
     return result
 
 
+@dataclasses.dataclass(eq=False)
+class _Write:
+    """One caller's write waiting for a group: its work, its follow-up and where its outcome goes."""
+
+    work: Work[Any]
+    after_commit: Callable[[Any], None] | None
+    future: concurrent.futures.Future[Any]
+    result: Any = None
+    error: BaseException | None = None
+
+
+class _GroupBroken(Exception):
+    """A write's failure took the whole transaction with it (a storage fault, or SQLite rolled
+    back by itself): the group's other writes must run again without it."""
+
+    def __init__(self, write: _Write, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.write = write
+        self.error = error
+
+
+def _savepoint(conn: sqlite3.Connection, write: _Write) -> None:
+    """Runs `write` in its own savepoint: a failure undoes its changes only, unless it broke the
+    transaction (raised as `_GroupBroken`)."""
+    conn.execute("SAVEPOINT write")
+    try:
+        write.result = write.work(conn)
+    except BaseException as error:
+        if not conn.in_transaction or storage_error(error) is not None:
+            raise _GroupBroken(write, error) from error
+        try:
+            conn.execute("ROLLBACK TO write")
+        except sqlite3.Error as rollback_error:
+            raise _GroupBroken(write, error) from rollback_error
+        write.error = error
+    conn.execute("RELEASE write")
+
+
+def _commit_group(conn: sqlite3.Connection, group: list[_Write]) -> None:
+    """Commits the writes of `group` together and settles each one's future after the COMMIT.
+
+    A write that broke the transaction fails alone: the others run again, in order, in a new one.
+    A failed BEGIN or COMMIT fails every write it held, since none of them is stored."""
+    pending = group
+    while pending:
+        for write in pending:
+            write.result, write.error = None, None
+        try:
+            conn.execute(_WRITE)
+            try:
+                for write in pending:
+                    _savepoint(conn, write)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+        except _GroupBroken as broken:
+            broken.write.future.set_exception(broken.error)
+            pending = [write for write in pending if write is not broken.write]
+            continue
+        except BaseException as error:
+            for write in pending:
+                write.future.set_exception(error)
+            return
+        for write in pending:
+            _settle(write)
+        return
+
+
+def _settle(write: _Write) -> None:
+    """`after_commit` runs here, on the worker, before any later transaction (see `write`)."""
+    if write.error is not None:
+        write.future.set_exception(write.error)
+        return
+    if write.after_commit is not None:
+        try:
+            write.after_commit(write.result)
+        except BaseException as error:
+            write.future.set_exception(error)
+            return
+    write.future.set_result(write.result)
+
+
 class Database:
-    """Runs callables `work(connection)` on the worker thread, each in its own transaction.
+    """Runs callables `work(connection)` on the worker thread: each read in its own transaction,
+    writes in groups (see the module docstring).
 
     A full disk, a lock held elsewhere or a damaged file surfaces as its domain error (see
     `storage_faults`) and is reported to `health`, as is every committed write."""
@@ -82,6 +172,10 @@ class Database:
         self._conn = conn
         self._closed = False
         self.health = health
+        # Writes waiting for the worker; `_draining` while a group is queued on the executor.
+        self._queued: list[_Write] = []
+        self._queue_lock = threading.Lock()
+        self._draining = False
 
     @classmethod
     async def open(
@@ -112,22 +206,41 @@ class Database:
 
     async def read(self, work: Work[T]) -> T:
         """A deferred transaction: one consistent snapshot that never blocks writers (WAL)."""
-        return await self._submit("BEGIN", work)
+        self._check_open()
+        running = asyncio.get_running_loop().run_in_executor(self._executor, _read, self._conn, work)
+        return await guarded(self.health, running, write=False)
 
     async def write(self, work: Work[T], *, after_commit: Callable[[T], None] | None = None) -> T:
         """BEGIN IMMEDIATE takes the write lock up front, so checks and writes see the same state.
+        `work` shares its transaction with the other writes queued with it, in a savepoint of its
+        own; it returns (or raises) once that transaction has committed.
 
         `after_commit(result)` runs on the worker right after COMMIT, before any later call:
         file-system follow-ups (removing a deleted run's model files) then cannot race a
         transaction that reuses the same names."""
-        return await self._submit(_WRITE, work, after_commit)
+        self._check_open()
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        with self._queue_lock:
+            self._queued.append(_Write(work, after_commit, future))
+            start = not self._draining
+            self._draining = True
+        if start:
+            self._executor.submit(self._drain)
+        return await guarded(self.health, asyncio.wrap_future(future), write=True)
 
-    async def _submit(self, begin: str, work: Work[T], after_commit: Callable[[T], None] | None = None) -> T:
+    def _drain(self) -> None:
+        """On the worker: takes every write queued so far as one group."""
+        with self._queue_lock:
+            queued, self._queued = self._queued, []
+            self._draining = False
+        # A caller cancelled before its group started gets nothing run, as with a plain executor.
+        group = [write for write in queued if write.future.set_running_or_notify_cancel()]
+        if group:
+            _commit_group(self._conn, group)
+
+    def _check_open(self) -> None:
         if self._closed:
             raise Unavailable("the store is closed", reason="STORE_CLOSED")
-        loop = asyncio.get_running_loop()
-        running = loop.run_in_executor(self._executor, _transaction, self._conn, begin, work, after_commit)
-        return await guarded(self.health, running, write=begin == _WRITE)
 
     async def close(self) -> None:
         """Waits for queued transactions (the worker runs in order), then closes and stops."""

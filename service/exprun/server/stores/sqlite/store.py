@@ -1,7 +1,8 @@
 """`SqliteRunStore`: the `RunStore` port over the modules of this package.
 
-Each port method is one call into `Database`, which runs one transaction on the worker
-thread, so every method is atomic and the event loop never waits on SQLite or the disk.
+Each port method is one call into `Database`, which runs it on the worker thread as one
+transaction (a read) or one savepoint of a group commit (a write), so every method is atomic and
+the event loop never waits on SQLite or the disk.
 """
 
 from __future__ import annotations
