@@ -3,12 +3,17 @@
 Min-max buckets: the first and last points, then each bucket's lowest and highest value in
 step order. A chart drawn from it keeps every spike a plain stride would skip. numpy does the
 bucket scans, so a million points downsample in milliseconds.
+
+`MinMaxBuckets` computes the same points from a store's chunks one at a time: a chunk wholly
+inside one bucket gives only its summary (its lowest and highest points), so a store that keeps
+summaries reads the values of just the chunks that straddle a bucket edge.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exprun.server.core.model import Series
@@ -27,13 +32,46 @@ def _as_numpy(column: Sequence[float] | Sequence[int], dtype: type[np.generic]) 
     return np.asarray(column, dtype=dtype)
 
 
+@dataclass(frozen=True)
+class Point:
+    step: int
+    value: float
+    wall_time_micros: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A chunk's points as a downsampled read needs them: `low` and `high` are the first
+    occurrences of its lowest and highest values, as `argmin` and `argmax` pick them."""
+
+    count: int
+    first: Point
+    last: Point
+    low: Point
+    high: Point
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A kept point: a summary's `point`, or the point at position `index` of the `n`, with
+    `value`, whose step and wall time the store looks up."""
+
+    index: int
+    value: float
+    point: Point | None = None
+
+
+def _bucket_count(max_points: int) -> int:
+    return 0 if max_points == 1 else (max_points - 2) // 2
+
+
 def kept_indices(values: npt.NDArray[np.float64], max_points: int) -> npt.NDArray[np.intp]:
     import numpy as np
 
     n = len(values)
     if max_points == 1:
         return np.array([n - 1])
-    buckets = (max_points - 2) // 2
+    buckets = _bucket_count(max_points)
     if buckets == 0:
         return np.array([0, n - 1])
     interior = values[1:-1]
@@ -85,3 +123,102 @@ def _join(parts: Sequence[Series]) -> Series:
         values.extend(part.values)
         walls.extend(part.wall_time_micros)
     return Series(metric=parts[0].metric, steps=steps, values=values, wall_time_micros=walls)
+
+
+class MinMaxBuckets:
+    """`kept_indices` over `n` points that arrive in step order, as runs of values or as
+    summaries of chunks, keeping only the best point per bucket so far: memory grows with
+    `max_points`, not `n`. Needs `n > max_points >= 1`.
+
+    A later point wins only with a strictly lower (higher) value, so a tie keeps the earliest
+    point, as `argmin` does over the joined values."""
+
+    def __init__(self, n: int, max_points: int) -> None:
+        import numpy as np
+
+        assert n > max_points >= 1
+        self.n = n
+        self._keep_first = max_points > 1
+        self._buckets = _bucket_count(max_points)
+        self._size = -(-(n - 2) // self._buckets) if self._buckets else 0
+        self._low = np.full(self._buckets, np.inf)
+        self._high = np.full(self._buckets, -np.inf)
+        # The position of each bucket's best point so far; _SUMMARISED: see `_summarised`.
+        self._low_at = np.full(self._buckets, _NONE, dtype=np.int64)
+        self._high_at = np.full(self._buckets, _NONE, dtype=np.int64)
+        self._summarised: dict[tuple[str, int], tuple[int, Point]] = {}  # (kind, bucket) -> (offset, point)
+        self._ends: list[Pick] = []
+
+    def needs_values(self, offset: int, count: int) -> bool:
+        """Whether the `count` points from position `offset` must come as values: they hold the
+        first or last point, or straddle a bucket edge."""
+        last = offset + count - 1
+        if offset == 0 or last == self.n - 1:
+            return True
+        return bool(self._buckets) and (offset - 1) // self._size != (last - 1) // self._size
+
+    def add_summary(self, offset: int, summary: Summary) -> None:
+        """The chunk of points from position `offset`, for which `needs_values` is false."""
+        if not self._buckets:
+            return
+        bucket = (offset - 1) // self._size
+        if summary.low.value < self._low[bucket]:
+            self._low[bucket] = summary.low.value
+            self._low_at[bucket] = _SUMMARISED
+            self._summarised[("low", bucket)] = (offset, summary.low)
+        if summary.high.value > self._high[bucket]:
+            self._high[bucket] = summary.high.value
+            self._high_at[bucket] = _SUMMARISED
+            self._summarised[("high", bucket)] = (offset, summary.high)
+
+    def add_values(self, offset: int, values: npt.NDArray[np.float64]) -> None:
+        """The values of the points from position `offset`: one chunk's or several's in a row."""
+        import numpy as np
+
+        count = len(values)
+        if offset == 0 and self._keep_first:
+            self._ends.append(Pick(0, float(values[0])))
+        if offset + count == self.n:
+            self._ends.append(Pick(self.n - 1, float(values[-1])))
+        start, stop = max(offset, 1), min(offset + count, self.n - 1)  # the interior part
+        if not self._buckets or start >= stop:
+            return
+        first_bucket, last_bucket = (start - 1) // self._size, (stop - 2) // self._size
+        rows = last_bucket - first_bucket + 1
+        pad = start - 1 - first_bucket * self._size
+        segment = values[start - offset : stop - offset]
+        base = np.arange(rows) * self._size + (first_bucket * self._size + 1)
+        window = slice(first_bucket, last_bucket + 1)
+        for fill, best, best_at, wins in (
+            (np.inf, self._low, self._low_at, np.less),
+            (-np.inf, self._high, self._high_at, np.greater),
+        ):
+            padded = np.empty(rows * self._size)
+            padded[:pad] = fill
+            padded[pad : pad + len(segment)] = segment
+            padded[pad + len(segment) :] = fill
+            grid = padded.reshape(rows, self._size)
+            columns = grid.argmin(axis=1) if wins is np.less else grid.argmax(axis=1)
+            found = grid[np.arange(rows), columns]
+            better = wins(found, best[window])
+            best[window] = np.where(better, found, best[window])
+            best_at[window] = np.where(better, base + columns, best_at[window])
+
+    def picks(self) -> list[Pick]:
+        """The kept points in step order, each once."""
+        chosen: dict[tuple[int, int, int], Pick] = {}
+        for pick in self._ends:
+            chosen[(pick.index, 0, 0)] = pick
+        for kind, best, best_at in (("low", self._low, self._low_at), ("high", self._high, self._high_at)):
+            for bucket, (index, value) in enumerate(zip(best_at.tolist(), best.tolist(), strict=True)):
+                if index >= 0:
+                    chosen[(index, 0, 0)] = Pick(index, value)
+                elif index == _SUMMARISED:
+                    offset, point = self._summarised[(kind, bucket)]
+                    # After every position before its chunk, and by step within it.
+                    chosen[(offset, 1, point.step)] = Pick(offset, value, point)
+        return [chosen[key] for key in sorted(chosen)]
+
+
+_NONE = -1
+_SUMMARISED = -2

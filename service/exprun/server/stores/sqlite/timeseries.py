@@ -18,11 +18,18 @@ import json
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import groupby
+from typing import TYPE_CHECKING
 
 from exprun.server.core import limits
+from exprun.server.core.downsample import MinMaxBuckets, Pick, Summary
 from exprun.server.core.model import Series
 from exprun.server.stores.sqlite import chunks
 from exprun.server.stores.sqlite.chunks import Points
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 # The largest chunk a write stores; larger writes are split.
 CHUNK_MAX_POINTS = 16384
@@ -93,9 +100,16 @@ def _write_points(
 def _insert(conn: sqlite3.Connection, series_pk: int, points: Points) -> None:
     for part in points.split(CHUNK_MAX_POINTS):
         conn.execute(
-            "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (series_pk, part.first_step, part.last_step, len(part), *chunks.pack(part)),
+            "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times, summary)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                series_pk,
+                part.first_step,
+                part.last_step,
+                len(part),
+                *chunks.pack(part),
+                chunks.summarize(part),
+            ),
         )
 
 
@@ -216,3 +230,110 @@ def read_page(
         size += len(points)
     cursor.close()
     return (chunks.concat(parts) if parts else chunks.empty()), more
+
+
+def read_downsampled(
+    conn: sqlite3.Connection, series_pk: int, start_step: int, end_step: int | None, max_points: int
+) -> Points | None:
+    """The series' points with `start_step <= step < end_step` downsampled to `max_points`
+    (`core.downsample`), or None when there are no more than `max_points` of them.
+
+    Chunk summaries first, no blobs: a chunk wholly inside the step range and inside one bucket
+    adds its summary; only the others have their values read (8 bytes a point, never steps or
+    wall times), and the kept points' steps and wall times are read from their blobs in place.
+    One transaction, so the buckets are cut over one snapshot."""
+    rows = conn.execute(
+        "SELECT pk, first_step, last_step, count, summary FROM chunks WHERE series_pk = ? AND last_step >= ?"
+        " ORDER BY last_step",
+        (series_pk, start_step),
+    ).fetchall()
+    # (pk, first index in the chunk, count in the range, summary or None if cut by the range)
+    pieces: list[tuple[int, int, int, Summary | None]] = []
+    for pk, first_step, last_step, count, summary in rows:
+        if end_step is not None and first_step >= end_step:
+            break
+        if first_step >= start_step and (end_step is None or last_step < end_step):
+            whole = None if summary is None else chunks.unsummarize(first_step, last_step, count, summary)
+            pieces.append((pk, 0, count, whole))
+            continue
+        (steps,) = conn.execute("SELECT steps FROM chunks WHERE pk = ?", (pk,)).fetchone()
+        inside = chunks.column("q", steps)
+        low = bisect_left(inside, start_step)
+        high = len(inside) if end_step is None else bisect_left(inside, end_step)
+        if high > low:
+            pieces.append((pk, low, high - low, None))
+    n = sum(piece[2] for piece in pieces)
+    if n <= max_points:
+        return None
+    buckets = MinMaxBuckets(n, max_points)
+    offsets: list[int] = []
+    run: list[npt.NDArray[np.float64]] = []  # values of consecutive chunks, one numpy pass each
+    run_offset = run_size = 0
+    offset = 0
+    for pk, low, count, summary in pieces:
+        offsets.append(offset)
+        if summary is not None and not buckets.needs_values(offset, count):
+            if run:
+                buckets.add_values(run_offset, _joined(run))
+                run, run_size = [], 0
+            buckets.add_summary(offset, summary)
+        else:
+            if run_size >= READ_MAX_POINTS:
+                buckets.add_values(run_offset, _joined(run))
+                run, run_size = [], 0
+            if not run:
+                run_offset = offset
+            (vals,) = conn.execute("SELECT vals FROM chunks WHERE pk = ?", (pk,)).fetchone()
+            run.append(chunks.values_of(vals)[low : low + count])
+            run_size += count
+        offset += count
+    if run:
+        buckets.add_values(run_offset, _joined(run))
+    return _resolve(conn, pieces, offsets, buckets.picks())
+
+
+def _joined(run: list[npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
+    import numpy as np
+
+    return run[0] if len(run) == 1 else np.concatenate(run)
+
+
+def _resolve(
+    conn: sqlite3.Connection,
+    pieces: list[tuple[int, int, int, Summary | None]],
+    offsets: list[int],
+    picks: list[Pick],
+) -> Points:
+    """The kept points with their steps and wall times: a summary carries them; else the step
+    is computed where a chunk's steps are consecutive, and read in place where not."""
+    out = chunks.empty()
+    for number, group in groupby(picks, key=lambda pick: bisect_right(offsets, pick.index) - 1):
+        kept = list(group)
+        pk, low, _, _ = pieces[number]
+        from_values = [pick for pick in kept if pick.point is None]
+        for pick in kept:
+            if pick.point is not None:
+                out.steps.append(pick.point.step)
+                out.wall_times.append(pick.point.wall_time_micros)
+            out.values.append(pick.value)
+        if not from_values:
+            continue
+        local = [low + pick.index - offsets[number] for pick in from_values]
+        first_step, last_step, count = conn.execute(
+            "SELECT first_step, last_step, count FROM chunks WHERE pk = ?", (pk,)
+        ).fetchone()
+        if last_step - first_step + 1 == count:
+            out.steps.extend(first_step + i for i in local)
+        else:
+            out.steps.extend(_cells(conn, pk, "steps", local))
+        out.wall_times.extend(_cells(conn, pk, "wall_times", local))
+    return out
+
+
+def _cells(conn: sqlite3.Connection, chunk_pk: int, column: str, indices: list[int]) -> list[int]:
+    """Some int64 cells of a chunk's column: one read of the span that holds them, in place,
+    not the whole blob."""
+    with conn.blobopen("chunks", column, chunk_pk, readonly=True) as blob:
+        blob.seek(indices[0] * 8)
+        span = chunks.column("q", blob.read((indices[-1] - indices[0] + 1) * 8))
+    return [span[i - indices[0]] for i in indices]
