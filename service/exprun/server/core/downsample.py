@@ -52,13 +52,14 @@ class Summary:
 
 
 @dataclass(frozen=True)
-class Pick:
-    """A kept point: a summary's `point`, or the point at position `index` of the `n`, with
-    `value`, whose step and wall time the store looks up."""
+class Kept:
+    """The points a `MinMaxBuckets` keeps: at `positions` (of the `n`, ascending, each once) with
+    `values`, whose steps and wall times the store looks up; and whole points from summaries,
+    as (position of their chunk's first point, point), in step order."""
 
-    index: int
-    value: float
-    point: Point | None = None
+    positions: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+    summarised: list[tuple[int, Point]]
 
 
 def _bucket_count(max_points: int) -> int:
@@ -147,7 +148,7 @@ class MinMaxBuckets:
         self._low_at = np.full(self._buckets, _NONE, dtype=np.int64)
         self._high_at = np.full(self._buckets, _NONE, dtype=np.int64)
         self._summarised: dict[tuple[str, int], tuple[int, Point]] = {}  # (kind, bucket) -> (offset, point)
-        self._ends: list[Pick] = []
+        self._ends: list[tuple[int, float]] = []  # (position, value) of the first and last points
 
     def needs_values(self, offset: int, count: int) -> bool:
         """Whether the `count` points from position `offset` must come as values: they hold the
@@ -177,9 +178,9 @@ class MinMaxBuckets:
 
         count = len(values)
         if offset == 0 and self._keep_first:
-            self._ends.append(Pick(0, float(values[0])))
+            self._ends.append((0, float(values[0])))
         if offset + count == self.n:
-            self._ends.append(Pick(self.n - 1, float(values[-1])))
+            self._ends.append((self.n - 1, float(values[-1])))
         start, stop = max(offset, 1), min(offset + count, self.n - 1)  # the interior part
         if not self._buckets or start >= stop:
             return
@@ -204,20 +205,31 @@ class MinMaxBuckets:
             best[window] = np.where(better, found, best[window])
             best_at[window] = np.where(better, base + columns, best_at[window])
 
-    def picks(self) -> list[Pick]:
-        """The kept points in step order, each once."""
-        chosen: dict[tuple[int, int, int], Pick] = {}
-        for pick in self._ends:
-            chosen[(pick.index, 0, 0)] = pick
-        for kind, best, best_at in (("low", self._low, self._low_at), ("high", self._high, self._high_at)):
-            for bucket, (index, value) in enumerate(zip(best_at.tolist(), best.tolist(), strict=True)):
-                if index >= 0:
-                    chosen[(index, 0, 0)] = Pick(index, value)
-                elif index == _SUMMARISED:
-                    offset, point = self._summarised[(kind, bucket)]
-                    # After every position before its chunk, and by step within it.
-                    chosen[(offset, 1, point.step)] = Pick(offset, value, point)
-        return [chosen[key] for key in sorted(chosen)]
+    def kept(self) -> Kept:
+        import numpy as np
+
+        positions = list(self._ends)
+        for best, best_at in ((self._low, self._low_at), (self._high, self._high_at)):
+            found = best_at >= 0
+            positions.extend(zip(best_at[found].tolist(), best[found].tolist(), strict=True))
+        unique = dict(sorted(positions))
+        summarised = sorted(set(self._summarised[key] for key in self._summarised_now()), key=_by_step)
+        return Kept(
+            positions=np.fromiter(unique.keys(), dtype=np.int64, count=len(unique)),
+            values=np.fromiter(unique.values(), dtype=np.float64, count=len(unique)),
+            summarised=summarised,
+        )
+
+    def _summarised_now(self) -> list[tuple[str, int]]:
+        """The (kind, bucket) whose best point is still a summary's."""
+        out: list[tuple[str, int]] = []
+        for kind, best_at in (("low", self._low_at), ("high", self._high_at)):
+            out.extend((kind, int(bucket)) for bucket in (best_at == _SUMMARISED).nonzero()[0])
+        return out
+
+
+def _by_step(entry: tuple[int, Point]) -> tuple[int, int]:
+    return entry[0], entry[1].step
 
 
 _NONE = -1

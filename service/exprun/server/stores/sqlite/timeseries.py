@@ -18,11 +18,11 @@ import json
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import groupby
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exprun.server.core import limits
-from exprun.server.core.downsample import MinMaxBuckets, Pick, Summary
+from exprun.server.core.downsample import Kept, MinMaxBuckets, Point, Summary
 from exprun.server.core.model import Series
 from exprun.server.stores.sqlite import chunks
 from exprun.server.stores.sqlite.chunks import Points
@@ -232,6 +232,19 @@ def read_page(
     return (chunks.concat(parts) if parts else chunks.empty()), more
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """The part of one chunk inside a read's step range: `count` points from index `start`."""
+
+    pk: int
+    first_step: int
+    last_step: int
+    stored: int  # the chunk's count
+    start: int
+    count: int
+    summary: Summary | None  # None when the range cuts the chunk or it has no summary
+
+
 def read_downsampled(
     conn: sqlite3.Connection, series_pk: int, start_step: int, end_step: int | None, max_points: int
 ) -> Points | None:
@@ -247,22 +260,21 @@ def read_downsampled(
         " ORDER BY last_step",
         (series_pk, start_step),
     ).fetchall()
-    # (pk, first index in the chunk, count in the range, summary or None if cut by the range)
-    pieces: list[tuple[int, int, int, Summary | None]] = []
+    pieces: list[_Piece] = []
     for pk, first_step, last_step, count, summary in rows:
         if end_step is not None and first_step >= end_step:
             break
         if first_step >= start_step and (end_step is None or last_step < end_step):
             whole = None if summary is None else chunks.unsummarize(first_step, last_step, count, summary)
-            pieces.append((pk, 0, count, whole))
+            pieces.append(_Piece(pk, first_step, last_step, count, 0, count, whole))
             continue
         (steps,) = conn.execute("SELECT steps FROM chunks WHERE pk = ?", (pk,)).fetchone()
         inside = chunks.column("q", steps)
         low = bisect_left(inside, start_step)
         high = len(inside) if end_step is None else bisect_left(inside, end_step)
         if high > low:
-            pieces.append((pk, low, high - low, None))
-    n = sum(piece[2] for piece in pieces)
+            pieces.append(_Piece(pk, first_step, last_step, count, low, high - low, None))
+    n = sum(piece.count for piece in pieces)
     if n <= max_points:
         return None
     buckets = MinMaxBuckets(n, max_points)
@@ -270,26 +282,26 @@ def read_downsampled(
     run: list[npt.NDArray[np.float64]] = []  # values of consecutive chunks, one numpy pass each
     run_offset = run_size = 0
     offset = 0
-    for pk, low, count, summary in pieces:
+    for piece in pieces:
         offsets.append(offset)
-        if summary is not None and not buckets.needs_values(offset, count):
+        if piece.summary is not None and not buckets.needs_values(offset, piece.count):
             if run:
                 buckets.add_values(run_offset, _joined(run))
                 run, run_size = [], 0
-            buckets.add_summary(offset, summary)
+            buckets.add_summary(offset, piece.summary)
         else:
             if run_size >= READ_MAX_POINTS:
                 buckets.add_values(run_offset, _joined(run))
                 run, run_size = [], 0
             if not run:
                 run_offset = offset
-            (vals,) = conn.execute("SELECT vals FROM chunks WHERE pk = ?", (pk,)).fetchone()
-            run.append(chunks.values_of(vals)[low : low + count])
-            run_size += count
-        offset += count
+            (vals,) = conn.execute("SELECT vals FROM chunks WHERE pk = ?", (piece.pk,)).fetchone()
+            run.append(chunks.values_of(vals)[piece.start : piece.start + piece.count])
+            run_size += piece.count
+        offset += piece.count
     if run:
         buckets.add_values(run_offset, _joined(run))
-    return _resolve(conn, pieces, offsets, buckets.picks())
+    return _resolve(conn, pieces, offsets, buckets.kept())
 
 
 def _joined(run: list[npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
@@ -298,42 +310,44 @@ def _joined(run: list[npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
     return run[0] if len(run) == 1 else np.concatenate(run)
 
 
-def _resolve(
-    conn: sqlite3.Connection,
-    pieces: list[tuple[int, int, int, Summary | None]],
-    offsets: list[int],
-    picks: list[Pick],
-) -> Points:
+def _resolve(conn: sqlite3.Connection, pieces: list[_Piece], offsets: list[int], kept: Kept) -> Points:
     """The kept points with their steps and wall times: a summary carries them; else the step
-    is computed where a chunk's steps are consecutive, and read in place where not."""
+    is computed where a chunk's steps are consecutive, and read in place where not, as is the
+    wall time."""
+    import numpy as np
+
     out = chunks.empty()
-    for number, group in groupby(picks, key=lambda pick: bisect_right(offsets, pick.index) - 1):
-        kept = list(group)
-        pk, low, _, _ = pieces[number]
-        from_values = [pick for pick in kept if pick.point is None]
-        for pick in kept:
-            if pick.point is not None:
-                out.steps.append(pick.point.step)
-                out.wall_times.append(pick.point.wall_time_micros)
-            out.values.append(pick.value)
-        if not from_values:
+    bounds = [*np.searchsorted(kept.positions, offsets).tolist(), len(kept.positions)]
+    summarised: dict[int, list[Point]] = {}
+    for offset, point in kept.summarised:
+        summarised.setdefault(offset, []).append(point)
+    for number, (offset, piece) in enumerate(zip(offsets, pieces, strict=True)):
+        for point in summarised.get(offset, ()):
+            out.steps.append(point.step)
+            out.values.append(point.value)
+            out.wall_times.append(point.wall_time_micros)
+        low, high = bounds[number], bounds[number + 1]
+        if low == high:
             continue
-        local = [low + pick.index - offsets[number] for pick in from_values]
-        first_step, last_step, count = conn.execute(
-            "SELECT first_step, last_step, count FROM chunks WHERE pk = ?", (pk,)
-        ).fetchone()
-        if last_step - first_step + 1 == count:
-            out.steps.extend(first_step + i for i in local)
+        local = kept.positions[low:high] - offset + piece.start
+        out.values.frombytes(kept.values[low:high].tobytes())
+        if piece.last_step - piece.first_step + 1 == piece.stored:
+            out.steps.frombytes((local + piece.first_step).tobytes())
         else:
-            out.steps.extend(_cells(conn, pk, "steps", local))
-        out.wall_times.extend(_cells(conn, pk, "wall_times", local))
+            out.steps.frombytes(_cells(conn, piece.pk, "steps", local).tobytes())
+        out.wall_times.frombytes(_cells(conn, piece.pk, "wall_times", local).tobytes())
     return out
 
 
-def _cells(conn: sqlite3.Connection, chunk_pk: int, column: str, indices: list[int]) -> list[int]:
-    """Some int64 cells of a chunk's column: one read of the span that holds them, in place,
-    not the whole blob."""
+def _cells(
+    conn: sqlite3.Connection, chunk_pk: int, column: str, indices: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Some int64 cells of a chunk's column (indices ascending): one read of the span that holds
+    them, in place, not the whole blob."""
+    import numpy as np
+
+    first, last = int(indices[0]), int(indices[-1])
     with conn.blobopen("chunks", column, chunk_pk, readonly=True) as blob:
-        blob.seek(indices[0] * 8)
-        span = chunks.column("q", blob.read((indices[-1] - indices[0] + 1) * 8))
-    return [span[i - indices[0]] for i in indices]
+        blob.seek(first * 8)
+        span = np.frombuffer(blob.read((last - first + 1) * 8), dtype="<i8")
+    return span[indices - first].astype(np.int64)
