@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
+from exprun.server.core import limits
 from exprun.server.core.downsample import downsample
 from exprun.server.core.model import Experiment, Run, Series
 from exprun.server.core.names import ExperimentName
@@ -35,7 +36,7 @@ def conn() -> Iterator[sqlite3.Connection]:
 def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 8)
     monkeypatch.setattr(timeseries, "MERGE_MAX_POINTS", 4)
-    monkeypatch.setattr(timeseries, "READ_MAX_POINTS", 5)
+    monkeypatch.setattr(limits, "READ_CHUNK_MAX_POINTS", 5)
 
 
 def read_all(conn: sqlite3.Connection, run_pk: int) -> dict[str, list[tuple[int, float, int]]]:
@@ -44,7 +45,7 @@ def read_all(conn: sqlite3.Connection, run_pk: int) -> dict[str, list[tuple[int,
         start, more = 0, True
         while more:
             points, more = timeseries.read_page(conn, series_pk, start, None)
-            assert len(points) <= timeseries.READ_MAX_POINTS
+            assert len(points) <= limits.READ_CHUNK_MAX_POINTS
             if not points:
                 break
             out.setdefault(metric, []).extend(

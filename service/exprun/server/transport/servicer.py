@@ -22,7 +22,6 @@ from google.protobuf import empty_pb2
 
 T = TypeVar("T")
 Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
-READ_CHUNK_POINTS = 65536
 # Batches of one stream read ahead of their acks: enough to keep the store busy while acks
 # travel back; the ingest budget bounds memory across all streams.
 STREAM_WINDOW = 8
@@ -292,12 +291,12 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         pending: list[pb.TimeSeries] = []
         points = 0
         async for series in chunks:
-            # Messages stay near READ_CHUNK_POINTS (~1.5 MB), under every client's default 4 MB limit.
-            for start in range(0, len(series), READ_CHUNK_POINTS):
-                piece = mappers.series_slice(series, start, start + READ_CHUNK_POINTS)
+            # Messages stay near READ_MESSAGE_MAX_POINTS (~1.5 MB), under every client's 4 MB default.
+            for start in range(0, len(series), limits.READ_MESSAGE_MAX_POINTS):
+                piece = mappers.series_slice(series, start, start + limits.READ_MESSAGE_MAX_POINTS)
                 pending.append(mappers.series_to_proto(piece))
                 points += len(piece)
-                if points >= READ_CHUNK_POINTS:
+                if points >= limits.READ_MESSAGE_MAX_POINTS:
                     yield api.ReadTimeSeriesResponse(series=pending)
                     pending, points = [], 0
         if pending:

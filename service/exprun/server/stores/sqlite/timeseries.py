@@ -37,8 +37,6 @@ CHUNK_MAX_POINTS = 16384
 MERGE_MAX_POINTS = 4096
 # A binary counter over chunks of at most MERGE_MAX_POINTS never has more small tail chunks.
 _TAIL_LOOKBACK = 16
-# The most points one read page (one yielded Series) carries: few thread hops for a million.
-READ_MAX_POINTS = limits.READ_CHUNK_MAX_POINTS
 
 
 def largest_step(conn: sqlite3.Connection, run_pk: int) -> int:
@@ -203,7 +201,8 @@ def metrics(conn: sqlite3.Connection, run_pk: int, wanted: Sequence[str]) -> lis
 def read_page(
     conn: sqlite3.Connection, series_pk: int, start_step: int, end_step: int | None
 ) -> tuple[Points, bool]:
-    """Up to READ_MAX_POINTS points with `start_step <= step < end_step`, and whether more follow.
+    """Up to `limits.READ_CHUNK_MAX_POINTS` points with `start_step <= step < end_step`, and
+    whether more follow: few thread hops for a million.
 
     The cursor pulls one chunk row at a time and stops as soon as the page is full, so memory
     holds one page, never the series. The caller continues from the page's last step + 1 in a
@@ -221,9 +220,9 @@ def read_page(
         points = chunks.unpack(steps, values, wall_times).between(start_step, end_step)
         if not points:
             continue
-        if size + len(points) > READ_MAX_POINTS:
+        if size + len(points) > limits.READ_CHUNK_MAX_POINTS:
             if not parts:
-                parts.append(points.slice(0, READ_MAX_POINTS))
+                parts.append(points.slice(0, limits.READ_CHUNK_MAX_POINTS))
             more = True
             break
         parts.append(points)
@@ -290,7 +289,7 @@ def read_downsampled(
                 run, run_size = [], 0
             buckets.add_summary(offset, piece.summary)
         else:
-            if run_size >= READ_MAX_POINTS:
+            if run_size >= limits.READ_CHUNK_MAX_POINTS:
                 buckets.add_values(run_offset, _joined(run))
                 run, run_size = [], 0
             if not run:

@@ -47,8 +47,6 @@ SCALAR = tensorboard_time_series.TensorboardTimeSeries.ValueType.SCALAR
 WRITE_MAX_POINTS = limits.UNARY_WRITE_MAX_POINTS
 EXPORT_PAGE_SIZE = 10_000
 LIST_PAGE_SIZE = 1000
-# The most points one yielded chunk carries, as in the embedded store.
-READ_MAX_POINTS = limits.READ_CHUNK_MAX_POINTS
 _CACHE_MAX = 10_000
 
 _WriteRequest = tensorboard_service.WriteTensorboardRunDataRequest
@@ -392,8 +390,8 @@ class TimeSeries:
                 walls = array("q", (walls[i] for i in order))
             low = bisect.bisect_left(steps, query.start_step)
             high = len(steps) if query.end_step is None else bisect.bisect_left(steps, query.end_step)
-            for start in range(low, high, READ_MAX_POINTS):
-                stop = min(start + READ_MAX_POINTS, high)
+            for start in range(low, high, limits.READ_CHUNK_MAX_POINTS):
+                stop = min(start + limits.READ_CHUNK_MAX_POINTS, high)
                 yield Series(
                     metric=metric,
                     steps=steps[start:stop],
