@@ -174,8 +174,6 @@ class MinMaxBuckets:
 
     def add_values(self, offset: int, values: npt.NDArray[np.float64]) -> None:
         """The values of the points from position `offset`: one chunk's or several's in a row."""
-        import numpy as np
-
         count = len(values)
         if offset == 0 and self._keep_first:
             self._ends.append((0, float(values[0])))
@@ -184,26 +182,36 @@ class MinMaxBuckets:
         start, stop = max(offset, 1), min(offset + count, self.n - 1)  # the interior part
         if not self._buckets or start >= stop:
             return
-        first_bucket, last_bucket = (start - 1) // self._size, (stop - 2) // self._size
-        rows = last_bucket - first_bucket + 1
-        pad = start - 1 - first_bucket * self._size
         segment = values[start - offset : stop - offset]
-        base = np.arange(rows) * self._size + (first_bucket * self._size + 1)
-        window = slice(first_bucket, last_bucket + 1)
-        for fill, best, best_at, wins in (
-            (np.inf, self._low, self._low_at, np.less),
-            (-np.inf, self._high, self._high_at, np.greater),
+        bucket = (start - 1) // self._size
+        # A part row before the first bucket edge, whole buckets as rows of a view (no copy),
+        # and a part row after the last edge.
+        head = min(len(segment), (bucket + 1) * self._size + 1 - start)
+        if head < self._size:
+            self._merge(bucket, start, segment[:head].reshape(1, head))
+            segment, start, bucket = segment[head:], start + head, bucket + 1
+        rows = len(segment) // self._size
+        if rows:
+            self._merge(bucket, start, segment[: rows * self._size].reshape(rows, self._size))
+            segment, start, bucket = segment[rows * self._size :], start + rows * self._size, bucket + rows
+        if len(segment):
+            self._merge(bucket, start, segment.reshape(1, len(segment)))
+
+    def _merge(self, bucket: int, start: int, grid: npt.NDArray[np.float64]) -> None:
+        """Rows of consecutive buckets from `bucket` on, the first row's point at `start`."""
+        import numpy as np
+
+        rows = len(grid)
+        window = slice(bucket, bucket + rows)
+        first = np.arange(rows) * self._size + start
+        for columns, best, best_at, wins in (
+            (grid.argmin(axis=1), self._low, self._low_at, np.less),
+            (grid.argmax(axis=1), self._high, self._high_at, np.greater),
         ):
-            padded = np.empty(rows * self._size)
-            padded[:pad] = fill
-            padded[pad : pad + len(segment)] = segment
-            padded[pad + len(segment) :] = fill
-            grid = padded.reshape(rows, self._size)
-            columns = grid.argmin(axis=1) if wins is np.less else grid.argmax(axis=1)
             found = grid[np.arange(rows), columns]
             better = wins(found, best[window])
             best[window] = np.where(better, found, best[window])
-            best_at[window] = np.where(better, base + columns, best_at[window])
+            best_at[window] = np.where(better, first + columns, best_at[window])
 
     def kept(self) -> Kept:
         import numpy as np
