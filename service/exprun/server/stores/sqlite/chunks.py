@@ -2,7 +2,8 @@
 
 A chunk stores steps, values and wall times as three little-endian arrays (int64, float64,
 int64). `array` copies them in C, so a million points pack and unpack in milliseconds
-without numpy.
+without numpy. Each chunk also keeps a packed summary (`summarize`), so a downsampled read can
+skip the columns of a chunk that lies inside one bucket.
 """
 
 from __future__ import annotations

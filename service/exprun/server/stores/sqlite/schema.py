@@ -8,7 +8,8 @@ a change is a new entry at the end.
 Every row hangs off (project, location), the embedded stand-in for a Vertex metadata store.
 Runs are unique per `resource_id = {E}-{R}`, the Vertex context ID. Time series are chunks of
 packed little-endian columns, one row per many points, with non-overlapping step ranges per
-series (`last_step` is unique, and ordering by it orders the chunks).
+series (`last_step` is unique, and ordering by it orders the chunks). A migration step that SQL
+cannot express (computing chunk summaries) is a function of the connection, run in order.
 """
 
 from __future__ import annotations
