@@ -69,6 +69,7 @@ def test_an_unknown_run_is_not_found_for_every_run_method(experiment_run: Experi
         experiment_run.end_run,
         lambda: experiment_run.log_time_series_metrics({"loss": 1.0}),
         experiment_run.read_time_series,
+        lambda: experiment_run.read_time_series(max_points=10),
         experiment_run.get_artifacts,
         lambda: experiment_run.log_classification_metrics(labels=["a"], matrix=[[1]]),
     ]

@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
+from exprun.server.core import limits
+from exprun.server.core.downsample import downsample
 from exprun.server.core.model import Experiment, Run, Series
 from exprun.server.core.names import ExperimentName
 from exprun.server.stores.sqlite import chunks, experiments, runs, schema, timeseries
@@ -34,7 +36,7 @@ def conn() -> Iterator[sqlite3.Connection]:
 def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 8)
     monkeypatch.setattr(timeseries, "MERGE_MAX_POINTS", 4)
-    monkeypatch.setattr(timeseries, "READ_MAX_POINTS", 5)
+    monkeypatch.setattr(limits, "READ_CHUNK_MAX_POINTS", 5)
 
 
 def read_all(conn: sqlite3.Connection, run_pk: int) -> dict[str, list[tuple[int, float, int]]]:
@@ -43,7 +45,7 @@ def read_all(conn: sqlite3.Connection, run_pk: int) -> dict[str, list[tuple[int,
         start, more = 0, True
         while more:
             points, more = timeseries.read_page(conn, series_pk, start, None)
-            assert len(points) <= timeseries.READ_MAX_POINTS
+            assert len(points) <= limits.READ_CHUNK_MAX_POINTS
             if not points:
                 break
             out.setdefault(metric, []).extend(
@@ -117,3 +119,124 @@ def test_appends_fold_small_tail_chunks_into_few_rows(conn: sqlite3.Connection) 
     (rows,) = conn.execute("SELECT count(*) FROM chunks").fetchone()
     assert rows <= 10  # a binary counter: one chunk per set bit of 1000
     assert_chunk_invariants(conn)
+
+
+def full_downsample(
+    conn: sqlite3.Connection, series_pk: int, start: int, end: int | None, max_points: int
+) -> Series:
+    """Today's path, every point decoded: the reference the summary path must equal."""
+    parts = []
+    more = True
+    while more:
+        points, more = timeseries.read_page(conn, series_pk, start, end)
+        if not points:
+            break
+        parts.append(Series("m", points.steps, points.values, points.wall_times))
+        start = points.last_step + 1
+    return downsample(parts, max_points) if parts else Series("m", [], [], [])
+
+
+# Few distinct values, so ties (the earliest point must win) are common.
+_values = st.sampled_from([-2.5, 0.0, 1.0, 3.0, 7.25])
+_writes = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c"]),
+        st.lists(st.integers(0, 300), min_size=1, max_size=80),  # overwrites and gaps
+        st.data(),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    writes=_writes,
+    max_points=st.integers(1, 40),
+    start=st.integers(0, 200),
+    span=st.one_of(st.none(), st.integers(1, 300)),
+)
+def test_summary_downsampling_equals_the_full_decode(
+    conn: sqlite3.Connection,
+    tiny_chunks: None,
+    writes: list[tuple[str, list[int], st.DataObject]],
+    max_points: int,
+    start: int,
+    span: int | None,
+) -> None:
+    """Chunks of at most 8 points, most inside one bucket: the summaries decide, and must pick
+    exactly the points the full decode picks, after overwrites and within any step range."""
+    run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run(next(_run_ids)))).name)
+    for metric, steps, data in writes:
+        values = data.draw(st.lists(_values, min_size=len(steps), max_size=len(steps)))
+        walls = [step * 10 + len(steps) for step in steps]
+        timeseries.write(conn, run_pk, [Series(metric, steps, values, walls)])
+    assert_summaries_right(conn)
+    end = None if span is None else start + span
+    for series_pk, _ in timeseries.metrics(conn, run_pk, ()):
+        expected = full_downsample(conn, series_pk, start, end, max_points)
+        found = timeseries.read_downsampled(conn, series_pk, start, end, max_points)
+        if found is None:  # no more points than asked for: the caller reads them as they are
+            assert len(expected) <= max_points
+            continue
+        assert (list(found.steps), list(found.values), list(found.wall_times)) == (
+            list(expected.steps or []),
+            list(expected.values),
+            list(expected.wall_time_micros),
+        )
+
+
+def assert_summaries_right(conn: sqlite3.Connection) -> None:
+    for steps, values, wall_times, packed in conn.execute(
+        "SELECT steps, vals, wall_times, summary FROM chunks"
+    ):
+        assert packed == chunks.summarize(chunks.unpack(steps, values, wall_times))
+
+
+def test_a_large_series_downsamples_from_summaries_reading_few_chunks(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100 chunks of 100 points, 10 buckets of ~1000: only chunks at bucket edges are read."""
+    monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 100)
+    run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("big"))).name)
+    steps = list(range(10_000))
+    values = [float((step * 7919) % 1013) for step in steps]
+    timeseries.write(conn, run_pk, [Series("m", steps, values, steps)])
+    ((series_pk, _),) = timeseries.metrics(conn, run_pk, ())
+    decoded: list[str] = []
+    conn.set_trace_callback(lambda sql: decoded.append(sql) if sql.startswith("SELECT vals") else None)
+    found = timeseries.read_downsampled(conn, series_pk, 0, None, 22)
+    conn.set_trace_callback(None)
+    expected = full_downsample(conn, series_pk, 0, None, 22)
+    assert found is not None
+    assert list(found.steps) == list(expected.steps or [])
+    assert len(decoded) <= 12  # the first and last chunk, and one per bucket edge at most
+
+
+def test_migration_summarises_chunks_written_before_summaries() -> None:
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    connection.execute("INSERT INTO schema_version (version) VALUES (2)")
+    for statements in schema.MIGRATIONS[:2]:
+        for statement in statements:
+            assert isinstance(statement, str)
+            connection.execute(statement)
+    experiments.create(connection, Experiment(EXPERIMENT))
+    run_pk = runs.require_pk(connection, runs.create(connection, Run(EXPERIMENT.run("old"))).name)
+    points = chunks.from_batch([3, 5, 9], [2.0, -1.0, 4.0], [30, 50, 90])
+    (series_pk,) = connection.execute(
+        "INSERT INTO series (run_pk, metric, max_step, point_count) VALUES (?, 'm', 9, 3) RETURNING pk",
+        (run_pk,),
+    ).fetchone()
+    connection.execute(
+        "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times)"
+        " VALUES (?, 3, 9, 3, ?, ?, ?)",
+        (series_pk, *chunks.pack(points)),
+    )
+    schema.migrate(connection)
+    (packed,) = connection.execute("SELECT summary FROM chunks").fetchone()
+    summary = chunks.unsummarize(3, 9, 3, packed)
+    assert (summary.low.step, summary.low.value, summary.low.wall_time_micros) == (5, -1.0, 50)
+    assert (summary.high.step, summary.high.value, summary.high.wall_time_micros) == (9, 4.0, 90)
+    assert (summary.first.value, summary.last.wall_time_micros) == (2.0, 90)
+    connection.close()

@@ -11,10 +11,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from exprun.server.core import limits
 from exprun.server.core.errors import Unavailable
 from exprun.server.core.model import Experiment, Run, Series, SeriesQuery, WriterPosition
 from exprun.server.core.names import ExperimentName
-from exprun.server.stores.sqlite import SqliteRunStore, schema, timeseries
+from exprun.server.stores.sqlite import SqliteRunStore, schema
 from exprun.server.stores.sqlite.datadir import DataDirInUse
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
@@ -112,7 +113,7 @@ async def test_a_failed_write_leaves_neither_points_nor_sequence(tmp_path: pathl
 async def test_a_paged_read_never_repeats_or_reorders_steps_under_concurrent_writes(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(timeseries, "READ_MAX_POINTS", 10)
+    monkeypatch.setattr(limits, "READ_CHUNK_MAX_POINTS", 10)
     store = await open_with_run(tmp_path)
     try:
         steps = list(range(0, 100, 2))

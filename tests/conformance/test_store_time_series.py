@@ -7,8 +7,10 @@ from collections.abc import Sequence
 
 import pytest
 from exprun.server.core import limits
+from exprun.server.core.downsample import downsample
 from exprun.server.core.errors import NotFound
 from exprun.server.core.model import Experiment, Run, Series, SeriesQuery
+from exprun.server.core.names import ExperimentName
 from exprun.server.core.store import RunStore
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -235,3 +237,66 @@ async def test_reads_match_a_dictionary_of_the_last_write_per_step(
             model.setdefault(metric, {})[step] = (value, wall)
     expected = {m: [(s, *model[m][s]) for s in sorted(model[m])] for m in sorted(model)}
     assert await points(store, run) == expected
+
+
+async def test_reading_a_run_of_a_missing_experiment_is_not_found(store: RunStore) -> None:
+    """The core reads without checking the run first: the store's NotFound is the answer."""
+    missing = Run(ExperimentName("test-project", "us-central1", "no-such-exp").run("nope"))
+    with pytest.raises(NotFound):
+        await read(store, missing)
+    with pytest.raises(NotFound):
+        [chunk async for chunk in store.read_downsampled(missing.name, SeriesQuery(), 10)]
+
+
+async def test_downsampled_read_of_a_missing_run_is_not_found(
+    store: RunStore, experiment: Experiment
+) -> None:
+    with pytest.raises(NotFound):
+        [chunk async for chunk in store.read_downsampled(experiment.name.run("nope"), SeriesQuery(), 10)]
+
+
+_downsampled_writes = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b"]),
+        st.lists(st.integers(0, 120), min_size=1, max_size=50),
+        st.lists(st.sampled_from([-1.0, 0.0, 2.5, 4.0]), min_size=50, max_size=50),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    writes=_downsampled_writes,
+    max_points=st.integers(1, 30),
+    start=st.integers(0, 60),
+    span=st.one_of(st.none(), st.integers(1, 120)),
+    metrics=st.sampled_from([(), ("a",), ("b",), ("a", "b")]),
+)
+async def test_downsampled_reads_equal_downsampling_every_point(
+    store: RunStore,
+    experiment: Experiment,
+    writes: list[tuple[str, list[int], list[float]]],
+    max_points: int,
+    start: int,
+    span: int | None,
+    metrics: tuple[str, ...],
+) -> None:
+    """First and last point and each bucket's min and max, ties to the earliest, after
+    overwrites and within step ranges, whatever the store reads to get there."""
+    run = await store.create_run(Run(experiment.name.run(f"r{next(_run_numbers)}")))
+    for metric, steps, values in writes:
+        walls = [step * 7 for step in steps]
+        await store.write_time_series(run.name, [Series(metric, steps, values[: len(steps)], walls)], None)
+    query = SeriesQuery(metrics=metrics, start_step=start, end_step=None if span is None else start + span)
+    expected: dict[str, list[Series]] = {}
+    for chunk in await read(store, run, query):
+        expected.setdefault(chunk.metric, []).append(chunk)
+    found = [chunk async for chunk in store.read_downsampled(run.name, query, max_points)]
+    assert [s.metric for s in found] == sorted(expected)
+    for series_found in found:
+        want = downsample(expected[series_found.metric], max_points)
+        assert list(series_found.steps or []) == list(want.steps or [])
+        assert list(series_found.values) == list(want.values)
+        assert list(series_found.wall_time_micros) == list(want.wall_time_micros)

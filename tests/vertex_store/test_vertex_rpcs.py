@@ -16,9 +16,11 @@ from exprun.server.core.model import (
     Run,
     RunState,
     Series,
+    SeriesQuery,
     WriterPosition,
 )
 from exprun.server.stores.vertex.store import VertexRunStore
+from exprun.server.stores.vertex.timeseries import EXPORT_PAGE_SIZE
 from google.protobuf import json_format
 
 from tests.fakes.vertex import VertexFake
@@ -184,6 +186,27 @@ async def test_time_series_create_series_once_and_write_by_id(
     fake.clear_calls()
     await store.write_time_series(run.name, [Series("loss", [2], [0.4], [2_000_000])], None)
     assert fake.call_names() == ["WriteTensorboardRunData"]
+
+
+async def test_a_read_ending_early_exports_only_the_pages_it_needs(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """Export is asked for step order, so paging stops at the page that passes `end_step`; the
+    points are those of a full read in that range."""
+    await store.set_backing_tensorboard_run(run.name, TENSORBOARD)
+    total = 3 * EXPORT_PAGE_SIZE
+    await store.write_time_series(
+        run.name, [Series("loss", range(1, total + 1), [float(i) for i in range(total)], [0] * total)], None
+    )
+    everything = [c async for c in store.read_time_series(run.name, SeriesQuery(start_step=10))]
+    fake.clear_calls()
+    ending = SeriesQuery(start_step=10, end_step=EXPORT_PAGE_SIZE // 2)
+    found = [c async for c in store.read_time_series(run.name, ending)]
+    exports = requests(fake, "ExportTensorboardTimeSeriesData")
+    assert len(exports) == 1
+    assert all(e.order_by == "step" for e in exports)
+    assert [list(c.steps or []) for c in found] == [list(range(10, EXPORT_PAGE_SIZE // 2))]
+    assert list(found[0].values) == list(everything[0].values[: len(found[0].values)])
 
 
 async def test_lists_filter_on_the_names_vertex_returned(

@@ -23,8 +23,11 @@ MODEL_CHUNK_MAX_BYTES = 1024**2
 MODEL_ARTIFACT_ID_MAX_CHARS = 63
 # Explicit steps stay far below int64's end, so default steps (largest + 1 + i) never overflow.
 STEP_MAX = 2**62
-# A store yields at most this many points per `read_time_series` chunk (~6 MB in packed columns).
+# A store yields at most this many points per `read_time_series` chunk (~6 MB in packed columns),
+# and a downsampled read holds at most this many values at once.
 READ_CHUNK_MAX_POINTS = 262_144
+# Points per ReadTimeSeriesResponse message (~1.5 MB), under every client's default 4 MB limit.
+READ_MESSAGE_MAX_POINTS = 65_536
 # A request value quoted back in an error: enough to recognise it, while the status trailers
 # stay far below gRPC's metadata limits (8 KiB soft, 16 KiB hard in most clients).
 QUOTED_VALUE_MAX_CHARS = 256

@@ -17,7 +17,6 @@ from dataclasses import replace
 from datetime import datetime
 
 from exprun.server.core import layouts, limits, listing
-from exprun.server.core.downsample import downsample
 from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
 from exprun.server.core.ingest import Ingest
 from exprun.server.core.liveness import Liveness
@@ -327,19 +326,15 @@ class ExperimentRuns:
         query = SeriesQuery(
             metrics=tuple(sorted(set(metrics))), start_step=start_step, end_step=end_step or None
         )
-        await self.store.get_run(name)
-        if not max_points:
-            async for chunk in self.store.read_time_series(name, query):
-                yield chunk
-            return
-        pending: list[Series] = []
-        async for chunk in self.store.read_time_series(name, query):
-            if pending and pending[0].metric != chunk.metric:
-                yield downsample(pending, max_points)
-                pending = []
-            pending.append(chunk)
-        if pending:
-            yield downsample(pending, max_points)
+        # No `get_run` first: the store raises NotFound for a missing run or experiment itself,
+        # and on Vertex a pre-check costs a GetContext and a ListTensorboardTimeSeries per read.
+        chunks = (
+            self.store.read_downsampled(name, query, max_points)
+            if max_points
+            else self.store.read_time_series(name, query)
+        )
+        async for chunk in chunks:
+            yield chunk
 
     # -- executions and artifacts -------------------------------------------------------------
     async def associate_execution(self, run: str, execution: Execution, name: str) -> Execution:

@@ -12,6 +12,7 @@ import functools
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 
+from exprun.server.core.downsample import downsample
 from exprun.server.core.errors import ExprunError
 from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
@@ -173,6 +174,22 @@ class RunStore(abc.ABC):
     def read_time_series(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
         """Yields each metric's points in step order, a metric possibly over several chunks of
         at most `limits.READ_CHUNK_MAX_POINTS` points, metrics in name order. Raises NotFound."""
+
+    async def read_downsampled(
+        self, name: RunName, query: SeriesQuery, max_points: int
+    ) -> AsyncIterator[Series]:
+        """Each metric's points downsampled to at most `max_points` (`core.downsample`), one
+        Series per metric in name order. Raises NotFound.
+
+        This default reads every point; a store that summarises its chunks reads fewer."""
+        pending: list[Series] = []
+        async for chunk in self.read_time_series(name, query):
+            if pending and pending[0].metric != chunk.metric:
+                yield downsample(pending, max_points)
+                pending = []
+            pending.append(chunk)
+        if pending:
+            yield downsample(pending, max_points)
 
     # -- artifacts, executions, links ---------------------------------------------------------
     @abc.abstractmethod

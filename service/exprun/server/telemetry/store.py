@@ -213,12 +213,17 @@ class TracingStore(RunStore):
         with self._timed.call("committed_sequence"):
             return await self.inner.committed_sequence(name, writer_id)
 
-    async def read_time_series(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
+    def read_time_series(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
+        return self._traced_read("read_time_series", self.inner.read_time_series(name, query))
+
+    def read_downsampled(self, name: RunName, query: SeriesQuery, max_points: int) -> AsyncIterator[Series]:
+        return self._traced_read("read_downsampled", self.inner.read_downsampled(name, query, max_points))
+
+    async def _traced_read(self, operation: str, chunks: AsyncIterator[Series]) -> AsyncIterator[Series]:
         """The span lasts the whole read but is current only while the store produces a chunk,
         never across a `yield` to the reader."""
-        measured = self._timed.start("read_time_series")
+        measured = self._timed.start(operation)
         error: BaseException | None = None
-        chunks = self.inner.read_time_series(name, query)
         try:
             while True:
                 with measured.current():

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
 import grpc
-from exprun.server.core import layouts, streams
+from exprun.server.core import layouts, limits, streams
 from exprun.server.core.errors import InvalidArgument
 from exprun.server.core.model import LinkKind, ModelFile
 from exprun.server.core.names import parse_run
@@ -20,7 +20,6 @@ from exprun.v1 import resources_pb2 as pb
 from google.protobuf import empty_pb2
 
 Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
-READ_CHUNK_POINTS = 65536
 StreamRequest: TypeAlias = "api.StreamTimeSeriesRequest | stream_codec.EncodedBatch"
 
 
@@ -185,12 +184,12 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         pending: list[pb.TimeSeries] = []
         points = 0
         async for series in chunks:
-            # Messages stay near READ_CHUNK_POINTS (~1.5 MB), under every client's default 4 MB limit.
-            for start in range(0, len(series), READ_CHUNK_POINTS):
-                piece = mappers.series_slice(series, start, start + READ_CHUNK_POINTS)
+            # Messages stay near READ_MESSAGE_MAX_POINTS (~1.5 MB), under every client's 4 MB default.
+            for start in range(0, len(series), limits.READ_MESSAGE_MAX_POINTS):
+                piece = mappers.series_slice(series, start, start + limits.READ_MESSAGE_MAX_POINTS)
                 pending.append(mappers.series_to_proto(piece))
                 points += len(piece)
-                if points >= READ_CHUNK_POINTS:
+                if points >= limits.READ_MESSAGE_MAX_POINTS:
                     yield api.ReadTimeSeriesResponse(series=pending)
                     pending, points = [], 0
         if pending:

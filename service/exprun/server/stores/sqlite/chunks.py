@@ -2,18 +2,27 @@
 
 A chunk stores steps, values and wall times as three little-endian arrays (int64, float64,
 int64). `array` copies them in C, so a million points pack and unpack in milliseconds
-without numpy.
+without numpy. Each chunk also keeps a packed summary (`summarize`), so a downsampled read can
+skip the columns of a chunk that lies inside one bucket.
 """
 
 from __future__ import annotations
 
 import operator
+import struct
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from exprun.server.core.downsample import Point, Summary
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -121,13 +130,49 @@ def pack(points: Points) -> tuple[bytes, bytes, bytes]:
     return _little_endian(points.steps), _little_endian(points.values), _little_endian(points.wall_times)
 
 
-def unpack(steps: bytes, values: bytes, wall_times: bytes) -> Points:
-    s, v, w = array("q"), array("d"), array("q")
-    s.frombytes(steps)
-    v.frombytes(values)
-    w.frombytes(wall_times)
+def column(typecode: str, packed: bytes) -> array[Any]:
+    """One packed column ("q": steps or wall times, "d": values) as an array."""
+    out = array(typecode)
+    out.frombytes(packed)
     if _BIG_ENDIAN:
-        s.byteswap()
-        v.byteswap()
-        w.byteswap()
-    return Points(s, v, w)
+        out.byteswap()
+    return out
+
+
+def unpack(steps: bytes, values: bytes, wall_times: bytes) -> Points:
+    return Points(column("q", steps), column("d", values), column("q", wall_times))
+
+
+# first (value, wall), last (value, wall), low (step, value, wall), high (step, value, wall);
+# the first and last steps are the chunk's own columns.
+_SUMMARY = struct.Struct("<dqdqqdqqdq")
+
+
+def values_of(vals: bytes) -> npt.NDArray[np.float64]:
+    """A chunk's packed values as numpy, without a copy."""
+    import numpy as np
+
+    return np.frombuffer(vals, dtype="<f8")
+
+
+def summarize(points: Points) -> bytes:
+    """What a downsampled read needs of a chunk that lies inside one bucket, packed: its first
+    and last points, and the first occurrence of its lowest and of its highest value (the
+    point `argmin`/`argmax` would pick)."""
+    import numpy as np
+
+    values = np.frombuffer(points.values, dtype=np.float64)
+    low, high = int(values.argmin()), int(values.argmax())
+    s, v, w = points.steps, points.values, points.wall_times
+    return _SUMMARY.pack(v[0], w[0], v[-1], w[-1], s[low], v[low], w[low], s[high], v[high], w[high])
+
+
+def unsummarize(first_step: int, last_step: int, count: int, packed: bytes) -> Summary:
+    fv, fw, lv, lw, low_s, low_v, low_w, high_s, high_v, high_w = _SUMMARY.unpack(packed)
+    return Summary(
+        count=count,
+        first=Point(first_step, fv, fw),
+        last=Point(last_step, lv, lw),
+        low=Point(low_s, low_v, low_w),
+        high=Point(high_s, high_v, high_w),
+    )

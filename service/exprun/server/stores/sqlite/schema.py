@@ -8,12 +8,19 @@ a change is a new entry at the end.
 Every row hangs off (project, location), the embedded stand-in for a Vertex metadata store.
 Runs are unique per `resource_id = {E}-{R}`, the Vertex context ID. Time series are chunks of
 packed little-endian columns, one row per many points, with non-overlapping step ranges per
-series (`last_step` is unique, and ordering by it orders the chunks).
+series (`last_step` is unique, and ordering by it orders the chunks). A migration step that SQL
+cannot express (computing chunk summaries) is a function of the connection, run in order.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+
+from exprun.server.stores.sqlite import chunks
+
+# A statement, or a step SQL cannot express (run with the connection, in the same transaction).
+Step = str | Callable[[sqlite3.Connection], None]
 
 _V1 = [
     """
@@ -149,7 +156,25 @@ _V2 = [
     "CREATE INDEX runs_by_liveness_deadline ON runs (liveness_deadline) WHERE liveness_deadline IS NOT NULL",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+
+def _summarize_chunks(conn: sqlite3.Connection) -> None:
+    """Chunks written before V3 get their summaries now, one chunk in memory at a time."""
+    pks = [pk for (pk,) in conn.execute("SELECT pk FROM chunks WHERE summary IS NULL")]
+    for pk in pks:
+        row = conn.execute("SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)).fetchone()
+        conn.execute(
+            "UPDATE chunks SET summary = ? WHERE pk = ?", (chunks.summarize(chunks.unpack(*row)), pk)
+        )
+
+
+# Chunk summaries (`chunks.summarize`): a downsampled read decodes only chunks at bucket edges.
+# NULL only between the ALTER and the backfill; a reader treats NULL as "decode the chunk".
+_V3: list[Step] = [
+    "ALTER TABLE chunks ADD COLUMN summary BLOB",
+    _summarize_chunks,
+]
+
+MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3]
 
 
 class NewerSchema(RuntimeError):
@@ -167,7 +192,10 @@ def migrate(conn: sqlite3.Connection) -> None:
         )
     for statements in MIGRATIONS[current:]:
         for statement in statements:
-            conn.execute(statement)
+            if isinstance(statement, str):
+                conn.execute(statement)
+            else:
+                statement(conn)
     if row is None:
         conn.execute("INSERT INTO schema_version (version) VALUES (?)", (len(MIGRATIONS),))
     else:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+from exprun.server.core.downsample import downsample
 from exprun.server.core.errors import ExprunError
 from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
@@ -225,21 +226,52 @@ class SqliteRunStore(RunStore):
             return timeseries.metrics(conn, runs.require_pk(conn, name), query.metrics)
 
         for series_pk, metric in await self._db.read(series_of):
-            start, more = query.start_step, True
-            while more:
-                page = functools.partial(
-                    timeseries.read_page, series_pk=series_pk, start_step=start, end_step=query.end_step
-                )
-                points, more = await self._db.read(page)
-                if not points:
-                    break
-                yield Series(
-                    metric=metric,
-                    steps=points.steps,
-                    values=points.values,
-                    wall_time_micros=points.wall_times,
-                )
-                start = points.last_step + 1
+            async for page in self._pages(series_pk, metric, query):
+                yield page
+
+    async def _pages(self, series_pk: int, metric: str, query: SeriesQuery) -> AsyncIterator[Series]:
+        start, more = query.start_step, True
+        while more:
+            page = functools.partial(
+                timeseries.read_page, series_pk=series_pk, start_step=start, end_step=query.end_step
+            )
+            points, more = await self._db.read(page)
+            if not points:
+                break
+            yield Series(
+                metric=metric,
+                steps=points.steps,
+                values=points.values,
+                wall_time_micros=points.wall_times,
+            )
+            start = points.last_step + 1
+
+    async def read_downsampled(
+        self, name: RunName, query: SeriesQuery, max_points: int
+    ) -> AsyncIterator[Series]:
+        """From chunk summaries (`timeseries.read_downsampled`), one transaction per metric; a
+        series of at most `max_points` points is read as it is."""
+
+        def series_of(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+            return timeseries.metrics(conn, runs.require_pk(conn, name), query.metrics)
+
+        for series_pk, metric in await self._db.read(series_of):
+            read = functools.partial(
+                timeseries.read_downsampled,
+                series_pk=series_pk,
+                start_step=query.start_step,
+                end_step=query.end_step,
+                max_points=max_points,
+            )
+            points = await self._db.read(read)
+            if points is None:
+                parts = [part async for part in self._pages(series_pk, metric, query)]
+                if parts:
+                    yield downsample(parts, max_points)
+                continue
+            yield Series(
+                metric=metric, steps=points.steps, values=points.values, wall_time_micros=points.wall_times
+            )
 
     # -- artifacts, executions, links ---------------------------------------------------------
     async def add_artifact(self, name: RunName, artifact: Artifact) -> Artifact:

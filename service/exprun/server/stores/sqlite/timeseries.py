@@ -18,11 +18,18 @@ import json
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from exprun.server.core import limits
+from exprun.server.core.downsample import Kept, MinMaxBuckets, Point, Summary
 from exprun.server.core.model import Series
 from exprun.server.stores.sqlite import chunks
 from exprun.server.stores.sqlite.chunks import Points
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 # The largest chunk a write stores; larger writes are split.
 CHUNK_MAX_POINTS = 16384
@@ -30,8 +37,6 @@ CHUNK_MAX_POINTS = 16384
 MERGE_MAX_POINTS = 4096
 # A binary counter over chunks of at most MERGE_MAX_POINTS never has more small tail chunks.
 _TAIL_LOOKBACK = 16
-# The most points one read page (one yielded Series) carries: few thread hops for a million.
-READ_MAX_POINTS = limits.READ_CHUNK_MAX_POINTS
 
 
 def largest_step(conn: sqlite3.Connection, run_pk: int) -> int:
@@ -93,9 +98,16 @@ def _write_points(
 def _insert(conn: sqlite3.Connection, series_pk: int, points: Points) -> None:
     for part in points.split(CHUNK_MAX_POINTS):
         conn.execute(
-            "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (series_pk, part.first_step, part.last_step, len(part), *chunks.pack(part)),
+            "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times, summary)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                series_pk,
+                part.first_step,
+                part.last_step,
+                len(part),
+                *chunks.pack(part),
+                chunks.summarize(part),
+            ),
         )
 
 
@@ -189,7 +201,8 @@ def metrics(conn: sqlite3.Connection, run_pk: int, wanted: Sequence[str]) -> lis
 def read_page(
     conn: sqlite3.Connection, series_pk: int, start_step: int, end_step: int | None
 ) -> tuple[Points, bool]:
-    """Up to READ_MAX_POINTS points with `start_step <= step < end_step`, and whether more follow.
+    """Up to `limits.READ_CHUNK_MAX_POINTS` points with `start_step <= step < end_step`, and
+    whether more follow: few thread hops for a million.
 
     The cursor pulls one chunk row at a time and stops as soon as the page is full, so memory
     holds one page, never the series. The caller continues from the page's last step + 1 in a
@@ -207,12 +220,133 @@ def read_page(
         points = chunks.unpack(steps, values, wall_times).between(start_step, end_step)
         if not points:
             continue
-        if size + len(points) > READ_MAX_POINTS:
+        if size + len(points) > limits.READ_CHUNK_MAX_POINTS:
             if not parts:
-                parts.append(points.slice(0, READ_MAX_POINTS))
+                parts.append(points.slice(0, limits.READ_CHUNK_MAX_POINTS))
             more = True
             break
         parts.append(points)
         size += len(points)
     cursor.close()
     return (chunks.concat(parts) if parts else chunks.empty()), more
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """The part of one chunk inside a read's step range: `count` points from index `start`."""
+
+    pk: int
+    first_step: int
+    last_step: int
+    stored: int  # the chunk's count
+    start: int
+    count: int
+    summary: Summary | None  # None when the range cuts the chunk or it has no summary
+
+
+def read_downsampled(
+    conn: sqlite3.Connection, series_pk: int, start_step: int, end_step: int | None, max_points: int
+) -> Points | None:
+    """The series' points with `start_step <= step < end_step` downsampled to `max_points`
+    (`core.downsample`), or None when there are no more than `max_points` of them.
+
+    Chunk summaries first, no blobs: a chunk wholly inside the step range and inside one bucket
+    adds its summary; only the others have their values read (8 bytes a point, never steps or
+    wall times), and the kept points' steps and wall times are read from their blobs in place.
+    One transaction, so the buckets are cut over one snapshot."""
+    rows = conn.execute(
+        "SELECT pk, first_step, last_step, count, summary FROM chunks WHERE series_pk = ? AND last_step >= ?"
+        " ORDER BY last_step",
+        (series_pk, start_step),
+    ).fetchall()
+    pieces: list[_Piece] = []
+    for pk, first_step, last_step, count, summary in rows:
+        if end_step is not None and first_step >= end_step:
+            break
+        if first_step >= start_step and (end_step is None or last_step < end_step):
+            whole = None if summary is None else chunks.unsummarize(first_step, last_step, count, summary)
+            pieces.append(_Piece(pk, first_step, last_step, count, 0, count, whole))
+            continue
+        (steps,) = conn.execute("SELECT steps FROM chunks WHERE pk = ?", (pk,)).fetchone()
+        inside = chunks.column("q", steps)
+        low = bisect_left(inside, start_step)
+        high = len(inside) if end_step is None else bisect_left(inside, end_step)
+        if high > low:
+            pieces.append(_Piece(pk, first_step, last_step, count, low, high - low, None))
+    n = sum(piece.count for piece in pieces)
+    if n <= max_points:
+        return None
+    buckets = MinMaxBuckets(n, max_points)
+    offsets: list[int] = []
+    run: list[npt.NDArray[np.float64]] = []  # values of consecutive chunks, one numpy pass each
+    run_offset = run_size = 0
+    offset = 0
+    for piece in pieces:
+        offsets.append(offset)
+        if piece.summary is not None and not buckets.needs_values(offset, piece.count):
+            if run:
+                buckets.add_values(run_offset, _joined(run))
+                run, run_size = [], 0
+            buckets.add_summary(offset, piece.summary)
+        else:
+            if run_size >= limits.READ_CHUNK_MAX_POINTS:
+                buckets.add_values(run_offset, _joined(run))
+                run, run_size = [], 0
+            if not run:
+                run_offset = offset
+            (vals,) = conn.execute("SELECT vals FROM chunks WHERE pk = ?", (piece.pk,)).fetchone()
+            run.append(chunks.values_of(vals)[piece.start : piece.start + piece.count])
+            run_size += piece.count
+        offset += piece.count
+    if run:
+        buckets.add_values(run_offset, _joined(run))
+    return _resolve(conn, pieces, offsets, buckets.kept())
+
+
+def _joined(run: list[npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
+    import numpy as np
+
+    return run[0] if len(run) == 1 else np.concatenate(run)
+
+
+def _resolve(conn: sqlite3.Connection, pieces: list[_Piece], offsets: list[int], kept: Kept) -> Points:
+    """The kept points with their steps and wall times: a summary carries them; else the step
+    is computed where a chunk's steps are consecutive, and read in place where not, as is the
+    wall time."""
+    import numpy as np
+
+    out = chunks.empty()
+    bounds = [*np.searchsorted(kept.positions, offsets).tolist(), len(kept.positions)]
+    summarised: dict[int, list[Point]] = {}
+    for offset, point in kept.summarised:
+        summarised.setdefault(offset, []).append(point)
+    for number, (offset, piece) in enumerate(zip(offsets, pieces, strict=True)):
+        for point in summarised.get(offset, ()):
+            out.steps.append(point.step)
+            out.values.append(point.value)
+            out.wall_times.append(point.wall_time_micros)
+        low, high = bounds[number], bounds[number + 1]
+        if low == high:
+            continue
+        local = kept.positions[low:high] - offset + piece.start
+        out.values.frombytes(kept.values[low:high].tobytes())
+        if piece.last_step - piece.first_step + 1 == piece.stored:
+            out.steps.frombytes((local + piece.first_step).tobytes())
+        else:
+            out.steps.frombytes(_cells(conn, piece.pk, "steps", local).tobytes())
+        out.wall_times.frombytes(_cells(conn, piece.pk, "wall_times", local).tobytes())
+    return out
+
+
+def _cells(
+    conn: sqlite3.Connection, chunk_pk: int, column: str, indices: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Some int64 cells of a chunk's column (indices ascending): one read of the span that holds
+    them, in place, not the whole blob."""
+    import numpy as np
+
+    first, last = int(indices[0]), int(indices[-1])
+    with conn.blobopen("chunks", column, chunk_pk, readonly=True) as blob:
+        blob.seek(first * 8)
+        span = np.frombuffer(blob.read((last - first + 1) * 8), dtype="<i8")
+    return span[indices - first].astype(np.int64)

@@ -12,7 +12,8 @@ points are all written, its sequence is recorded through the coalesced read-modi
 only then is the batch acknowledged. A batch at or below the recorded sequence writes nothing.
 
 Reads use `ExportTensorboardTimeSeriesData` (complete and paged), not the SDK's
-`BatchReadTensorboardTimeSeriesData`, which samples 1000 points at random beyond that.
+`BatchReadTensorboardTimeSeriesData`, which samples 1000 points at random beyond that. Export is
+asked for step order, so a read with an `end_step` stops paging once it is passed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import itertools
 import weakref
 from array import array
 from collections import OrderedDict
@@ -45,8 +47,6 @@ SCALAR = tensorboard_time_series.TensorboardTimeSeries.ValueType.SCALAR
 WRITE_MAX_POINTS = limits.UNARY_WRITE_MAX_POINTS
 EXPORT_PAGE_SIZE = 10_000
 LIST_PAGE_SIZE = 1000
-# The most points one yielded chunk carries, as in the embedded store.
-READ_MAX_POINTS = limits.READ_CHUNK_MAX_POINTS
 _CACHE_MAX = 10_000
 
 _WriteRequest = tensorboard_service.WriteTensorboardRunDataRequest
@@ -381,7 +381,7 @@ class TimeSeries:
         series = {s.display_name: s.name for s in await self._list(name, run.tb_run)}
         wanted = sorted(m for m in series if not query.metrics or m in set(query.metrics))
         for metric in wanted:
-            steps, values, walls = await self._export(name, series[metric])
+            steps, values, walls = await self._export(name, series[metric], query.end_step)
             if any(steps[i] > steps[i + 1] for i in range(len(steps) - 1)):
                 # Vertex's export order is unspecified (the fake's is by step): sort by step.
                 order = sorted(range(len(steps)), key=steps.__getitem__)
@@ -390,8 +390,8 @@ class TimeSeries:
                 walls = array("q", (walls[i] for i in order))
             low = bisect.bisect_left(steps, query.start_step)
             high = len(steps) if query.end_step is None else bisect.bisect_left(steps, query.end_step)
-            for start in range(low, high, READ_MAX_POINTS):
-                stop = min(start + READ_MAX_POINTS, high)
+            for start in range(low, high, limits.READ_CHUNK_MAX_POINTS):
+                stop = min(start + limits.READ_CHUNK_MAX_POINTS, high)
                 yield Series(
                     metric=metric,
                     steps=steps[start:stop],
@@ -399,14 +399,21 @@ class TimeSeries:
                     wall_time_micros=walls[start:stop],
                 )
 
-    async def _export(self, name: RunName, series: str) -> tuple[array[int], array[float], array[int]]:
-        """Every point of one series, page by page (each page retried on its own)."""
+    async def _export(
+        self, name: RunName, series: str, end_step: int | None = None
+    ) -> tuple[array[int], array[float], array[int]]:
+        """The points of one series, page by page in step order (each page retried on its own),
+        up to the first page that reaches `end_step`: later pages hold only later steps.
+
+        Should a page come back out of step order anyway, paging goes on to the end, so the
+        result is complete whatever order the service returns."""
         client = self._backend.at(name.location).tensorboard
         steps, values, walls = array("q"), array("d"), array("q")
         token = ""
+        ordered = True
         while True:
             request = tensorboard_service.ExportTensorboardTimeSeriesDataRequest(
-                tensorboard_time_series=series, page_size=EXPORT_PAGE_SIZE, page_token=token
+                tensorboard_time_series=series, page_size=EXPORT_PAGE_SIZE, page_token=token, order_by="step"
             )
 
             async def export(attempt: Attempt, request: Any = request) -> Any:
@@ -421,11 +428,15 @@ class TimeSeries:
                 break  # deleted while we read
             except exceptions.GoogleAPICallError as exc:
                 raise translate(exc) from exc
+            page_start = len(steps)
             for point in response.time_series_data_points:
                 steps.append(point.step)
                 values.append(point.scalar.value)
                 walls.append(codec.micros_of(point.wall_time))
+            if ordered and len(steps) > page_start:
+                since = steps[max(0, page_start - 1) :]
+                ordered = all(a < b for a, b in itertools.pairwise(since))
             token = response.next_page_token
-            if not token:
+            if not token or (ordered and end_step is not None and steps and steps[-1] >= end_step):
                 break
         return steps, values, walls
