@@ -23,33 +23,34 @@ import contextlib
 import weakref
 from array import array
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from exprun.server.core import limits
 from exprun.server.core.errors import FailedPrecondition
 from exprun.server.core.model import Series, SeriesQuery, WriteResult, WriterPosition
 from exprun.server.core.names import RunName
-from exprun.server.stores.vertex import codec, layout
+from exprun.server.stores.vertex import codec, layout, wire
 from exprun.server.stores.vertex.backend import Backend, first_page
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.names import last_segment
 from exprun.server.stores.vertex.retry import Attempt
 from exprun.server.stores.vertex.summary import ContextPb, RunContexts
 from exprun.server.stores.vertex.tensorboard import Tensorboards
+from exprun.server.stores.vertex.writes import PointWrites
 from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import tensorboard_service, tensorboard_time_series
 
 SCALAR = tensorboard_time_series.TensorboardTimeSeries.ValueType.SCALAR
-WRITE_MAX_POINTS = limits.UNARY_WRITE_MAX_POINTS
 EXPORT_PAGE_SIZE = 10_000
 LIST_PAGE_SIZE = 1000
 # The most points one yielded chunk carries, as in the embedded store.
 READ_MAX_POINTS = limits.READ_CHUNK_MAX_POINTS
 _CACHE_MAX = 10_000
 
-_WriteRequest = tensorboard_service.WriteTensorboardRunDataRequest
 _ExportResponse = tensorboard_service.ExportTensorboardTimeSeriesDataResponse
 _ListResponse = tensorboard_service.ListTensorboardTimeSeriesResponse
 
@@ -72,28 +73,39 @@ class _RunSeries:
 @dataclass(frozen=True)
 class _Column:
     metric: str
-    steps: Sequence[int]
-    values: Sequence[float]
-    wall_time_micros: Sequence[int]
+    steps: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+    wall_time_micros: npt.NDArray[np.int64]
 
 
-def _distinct(metric: str, steps: Sequence[int], values: Sequence[float], walls: Sequence[int]) -> _Column:
-    """The column with only the last point of each step (a repeated step overwrites)."""
-    if isinstance(steps, range) or len(set(steps)) == len(steps):
-        return _Column(metric, steps, values, walls)
-    last = {step: i for i, step in enumerate(steps)}
-    keep = sorted(last.values())
-    return _Column(metric, [steps[i] for i in keep], [values[i] for i in keep], [walls[i] for i in keep])
+def _column(metric: str, steps: Sequence[int], values: Sequence[float], walls: Sequence[int]) -> _Column:
+    """The column as arrays (no copy for the packed columns a batch carries), with only the last
+    point of each step: a repeated step overwrites."""
+    return _distinct(_Column(metric, wire.as_int64(steps), wire.as_float64(values), wire.as_int64(walls)))
+
+
+def _distinct(column: _Column) -> _Column:
+    steps = column.steps
+    if len(steps) < 2 or bool(np.all(steps[1:] > steps[:-1])):
+        return column  # increasing, as a writer's steps nearly always are
+    reverse = steps[::-1]
+    _, first = np.unique(reverse, return_index=True)
+    keep = np.sort(len(steps) - 1 - first)
+    return _Column(column.metric, steps[keep], column.values[keep], column.wall_time_micros[keep])
 
 
 def _joined(metric: str, columns: list[_Column]) -> _Column:
     """One metric's columns from several batches, later points winning."""
     if len(columns) == 1:
         return columns[0]
-    steps = [step for c in columns for step in c.steps]
-    values = [value for c in columns for value in c.values]
-    walls = [wall for c in columns for wall in c.wall_time_micros]
-    return _distinct(metric, steps, values, walls)
+    return _distinct(
+        _Column(
+            metric,
+            np.concatenate([c.steps for c in columns]),
+            np.concatenate([c.values for c in columns]),
+            np.concatenate([c.wall_time_micros for c in columns]),
+        )
+    )
 
 
 class TimeSeries:
@@ -103,7 +115,7 @@ class TimeSeries:
         self._tensorboards = tensorboards
         self._runs: OrderedDict[RunName, _RunSeries] = OrderedDict()
         self._setup: weakref.WeakValueDictionary[RunName, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._inflight = asyncio.Semaphore(max(1, backend.config.max_inflight_writes))
+        self._writes = PointWrites(backend, backend.config.max_inflight_writes)
 
     def forget(self, name: RunName) -> None:
         self._runs.pop(name, None)
@@ -186,81 +198,28 @@ class TimeSeries:
                 base, count = top, 0
                 for s in batch:
                     steps: Sequence[int] = range(base + 1, base + 1 + len(s)) if s.steps is None else s.steps
-                    column = _distinct(s.metric, steps, s.values, s.wall_time_micros)
+                    column = _column(s.metric, steps, s.values, s.wall_time_micros)
                     parts.setdefault(s.metric, []).append(column)
                     count += len(column.steps)
-                    if column.steps:
-                        top = max(top, max(column.steps))
+                    if len(column.steps):
+                        top = max(top, int(column.steps.max()))
                 counts.append(count)
             columns = [_joined(metric, columns) for metric, columns in parts.items()]
             await self._ensure_series(name, run, [c.metric for c in columns])
-            await self._send(name, list(self._requests(run, columns)))
+            encoded = [
+                (run.ids[c.metric], wire.encode_points(c.steps, c.values, c.wall_time_micros))
+                for c in columns
+            ]
+            try:
+                await self._writes.write(name.location, run.tb_run, encoded)
+            except exceptions.NotFound as exc:
+                self.forget(name)  # the TensorBoard run or a series went away behind our back
+                raise translate(exc, field="batch.series") from exc
+            except exceptions.GoogleAPICallError as exc:
+                raise translate(exc, field="batch.series") from exc
             run.max_step = max(run.max_step, top)
             run.fresh = False
         return counts
-
-    def _requests(self, run: _RunSeries, columns: Sequence[_Column]) -> Iterable[Any]:
-        """Raw WriteTensorboardRunDataRequests of at most 5000 points, a series possibly split
-        over several. Built on the raw protobuf: proto-plus per point would cost more than the
-        network."""
-        request = _WriteRequest.pb()(tensorboard_run=run.tb_run)
-        count = 0
-        for column in columns:
-            series_id = run.ids[column.metric]
-            start, total = 0, len(column.steps)
-            while start < total:
-                take = min(WRITE_MAX_POINTS - count, total - start)
-                data = request.time_series_data.add(tensorboard_time_series_id=series_id, value_type=SCALAR)
-                add = data.values.add
-                stop = start + take
-                for step, value, wall in zip(
-                    column.steps[start:stop],
-                    column.values[start:stop],
-                    column.wall_time_micros[start:stop],
-                    strict=True,
-                ):
-                    point = add(step=step)
-                    point.scalar.value = value
-                    # Field by field: Timestamp.FromMicroseconds refuses times past year 9999,
-                    # which the API does not forbid and the wire carries fine.
-                    seconds, micros = divmod(wall, 1_000_000)
-                    stamp = point.wall_time
-                    stamp.seconds = seconds
-                    stamp.nanos = micros * 1000
-                start += take
-                count += take
-                if count == WRITE_MAX_POINTS:
-                    yield request
-                    request = _WriteRequest.pb()(tensorboard_run=run.tb_run)
-                    count = 0
-        if count:
-            yield request
-
-    async def _send(self, name: RunName, requests: list[Any]) -> None:
-        """Up to `max_inflight_writes` requests at once; all must succeed."""
-        client = self._backend.at(name.location).tensorboard
-
-        async def send(raw: Any) -> None:
-            request = _WriteRequest.wrap(raw)
-
-            async def write(attempt: Attempt) -> None:
-                await client.write_tensorboard_run_data(request=request, retry=None, timeout=attempt.timeout)
-
-            async with self._inflight:
-                await self._backend.call(write, "WriteTensorboardRunData")
-
-        tasks = [asyncio.create_task(send(r)) for r in requests]
-        try:
-            await asyncio.gather(*tasks)
-        except BaseException as exc:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            if isinstance(exc, exceptions.NotFound):
-                self.forget(name)  # the TensorBoard run or a series went away behind our back
-            if isinstance(exc, exceptions.GoogleAPICallError):
-                raise translate(exc, field="batch.series") from exc
-            raise
 
     # -- the run's TensorBoard run and its series ----------------------------------------------
     async def _run(self, name: RunName, ctx: ContextPb, *, assign: bool) -> _RunSeries | None:
