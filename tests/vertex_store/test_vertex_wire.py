@@ -37,7 +37,8 @@ def built(tb_run: str, series_id: str, steps: list[int], values: list[float], wa
         seconds, micros = divmod(wall, 1_000_000)
         point.wall_time.seconds = seconds
         point.wall_time.nanos = micros * 1000
-    return request.SerializeToString()
+    encoded: bytes = request.SerializeToString()
+    return encoded
 
 
 def encoded(steps: list[int], values: list[float], walls: list[int]) -> wire.Points:

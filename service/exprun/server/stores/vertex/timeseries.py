@@ -1,11 +1,11 @@
 """Time series: TensorBoard scalars of the run's backing TensorBoard run.
 
-Series are found by display name (the metric) and created on first use as SCALAR / "scalars",
-like `log_time_series_metrics` (vertex-mapping.md §5.2). Unlike the SDK, points go out in
-`WriteTensorboardRunData` requests of up to 5000 points (the API's limit), several in flight,
-each retried on transient errors; a write returns only when every request succeeded, else it
-raises, so a point is never reported written and then lost. Writes of one (run, metric, step)
-overwrite, so a retried or resent request is harmless.
+Series and their IDs come from `series_ids` (created on first use as the SDK does). Unlike the
+SDK, points go out (`writes`) encoded straight from their columns (`wire`) in requests filled
+to 5000 points (the API's limit), several in flight, each retried on transient errors; a write
+returns only when every request succeeded, else it raises, so a point is never reported
+written and then lost. Writes of one (run, metric, step) overwrite, so a retried or resent
+request is harmless.
 
 Writer positions (exactly-once resume) live in the run's `_exprun.writers`: after a batch's
 points are all written, its sequence is recorded through the coalesced read-modify-write, and
@@ -17,57 +17,34 @@ Reads use `ExportTensorboardTimeSeriesData` (complete and paged), not the SDK's
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import contextlib
-import weakref
 from array import array
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from exprun.server.core import limits
-from exprun.server.core.errors import FailedPrecondition
 from exprun.server.core.model import Series, SeriesQuery, WriteResult, WriterPosition
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout, wire
 from exprun.server.stores.vertex.backend import Backend, first_page
 from exprun.server.stores.vertex.errors import translate
-from exprun.server.stores.vertex.names import last_segment
 from exprun.server.stores.vertex.retry import Attempt
+from exprun.server.stores.vertex.series_ids import SeriesIds, TensorboardRunSeries
 from exprun.server.stores.vertex.summary import ContextPb, RunContexts
 from exprun.server.stores.vertex.tensorboard import Tensorboards
 from exprun.server.stores.vertex.writes import PointWrites
 from google.api_core import exceptions
-from google.cloud.aiplatform_v1.types import tensorboard_service, tensorboard_time_series
+from google.cloud.aiplatform_v1.types import tensorboard_service
 
-SCALAR = tensorboard_time_series.TensorboardTimeSeries.ValueType.SCALAR
 EXPORT_PAGE_SIZE = 10_000
-LIST_PAGE_SIZE = 1000
 # The most points one yielded chunk carries, as in the embedded store.
 READ_MAX_POINTS = limits.READ_CHUNK_MAX_POINTS
-_CACHE_MAX = 10_000
 
 _ExportResponse = tensorboard_service.ExportTensorboardTimeSeriesDataResponse
-_ListResponse = tensorboard_service.ListTensorboardTimeSeriesResponse
-
-
-@dataclass
-class _RunSeries:
-    """What this process knows of one run's TensorBoard run."""
-
-    tb_run: str
-    ids: dict[str, str] = field(default_factory=dict)  # display name (metric) -> series ID
-    # The largest step seen: the server's `metadata.max_step` at the last listing, and every
-    # step written since through this process.
-    max_step: int = 0
-    # Listed since the last write: a check for missing series or max_step need not list again.
-    fresh: bool = False
-    steps_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    create_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 @dataclass(frozen=True)
@@ -113,13 +90,11 @@ class TimeSeries:
         self._backend = backend
         self._contexts = contexts
         self._tensorboards = tensorboards
-        self._runs: OrderedDict[RunName, _RunSeries] = OrderedDict()
-        self._setup: weakref.WeakValueDictionary[RunName, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._ids = SeriesIds(backend, tensorboards)
         self._writes = PointWrites(backend, backend.config.max_inflight_writes)
 
     def forget(self, name: RunName) -> None:
-        self._runs.pop(name, None)
-        self._setup.pop(name, None)
+        self._ids.forget(name)
 
     # -- writes -------------------------------------------------------------------------------
     async def write(
@@ -181,7 +156,7 @@ class TimeSeries:
         return layout.writer_sequence(codec.from_struct(ctx.metadata), writer_id)
 
     async def _write_points(
-        self, name: RunName, run: _RunSeries, batches: Sequence[Sequence[Series]]
+        self, name: RunName, run: TensorboardRunSeries, batches: Sequence[Sequence[Series]]
     ) -> list[int]:
         """Writes every point; returns each batch's count of distinct (metric, step) points.
 
@@ -190,7 +165,7 @@ class TimeSeries:
         defaults = any(s.steps is None for batch in batches for s in batch)
         async with run.steps_lock if defaults else contextlib.nullcontext():
             if defaults and not run.fresh:
-                await self._refresh(name, run)  # the server's max_step, with other writers' steps
+                await self._ids.refresh(name, run)  # the server's max_step, with other writers' steps
             top = run.max_step
             parts: dict[str, list[_Column]] = {}
             counts = []
@@ -205,7 +180,7 @@ class TimeSeries:
                         top = max(top, int(column.steps.max()))
                 counts.append(count)
             columns = [_joined(metric, columns) for metric, columns in parts.items()]
-            await self._ensure_series(name, run, [c.metric for c in columns])
+            await self._ids.ensure(name, run, [c.metric for c in columns])
             encoded = [
                 (run.ids[c.metric], wire.encode_points(c.steps, c.values, c.wall_time_micros))
                 for c in columns
@@ -221,115 +196,15 @@ class TimeSeries:
             run.fresh = False
         return counts
 
-    # -- the run's TensorBoard run and its series ----------------------------------------------
-    async def _run(self, name: RunName, ctx: ContextPb, *, assign: bool) -> _RunSeries | None:
-        """The run's TensorBoard state. With `assign`, a run with none gets its experiment's
-        TensorBoard or the configured default, else FailedPrecondition."""
-        run = self._runs.get(name)
-        if run is not None:
-            self._runs.move_to_end(name)
-            return run
-        lock = self._setup.get(name)
-        if lock is None:
-            lock = self._setup[name] = asyncio.Lock()
-        async with lock:
-            run = self._runs.get(name)
-            if run is not None:
-                return run
-            tb_run = await self._tensorboards.backing_run(name, ctx)
-            if not tb_run:
-                if not assign:
-                    return None
-                tensorboard = await self._tensorboards.default_for(name)
-                if not tensorboard:
-                    raise FailedPrecondition(
-                        f"run {name.path} has no backing TensorBoard, nor has its experiment, and the "
-                        "server has no default TensorBoard configured (--vertex-tensorboard)",
-                        reason="NO_BACKING_TENSORBOARD",
-                        metadata={"resource_name": name.path},
-                    )
-                ctx = await self._tensorboards.assign(name, tensorboard)
-                tb_run = layout.tensorboard_run(codec.from_struct(ctx.metadata))
-            run = _RunSeries(tb_run)
-            await self._refresh(name, run)
-            self._runs[name] = run
-            while len(self._runs) > _CACHE_MAX:
-                self._runs.popitem(last=False)
-            return run
-
-    async def _refresh(self, name: RunName, run: _RunSeries) -> None:
-        """Lists the run's series: their IDs, and the largest step any of them holds."""
-        for series in await self._list(name, run.tb_run):
-            run.ids[series.display_name] = last_segment(series.name)
-            run.max_step = max(run.max_step, series.metadata.max_step)
-        run.fresh = True
+    # -- the cache's lookups, as the reads use them -----------------------------------------
+    async def _run(self, name: RunName, ctx: ContextPb, *, assign: bool) -> TensorboardRunSeries | None:
+        return await self._ids.run(name, ctx, assign=assign)
 
     async def _list(self, name: RunName, tb_run: str) -> list[Any]:
-        client = self._backend.at(name.location).tensorboard
-        found: list[Any] = []
-        token = ""
-        while True:
-            request = tensorboard_service.ListTensorboardTimeSeriesRequest(
-                parent=tb_run, page_size=LIST_PAGE_SIZE, page_token=token
-            )
-
-            async def list_(attempt: Attempt, request: Any = request) -> Any:
-                pager = await client.list_tensorboard_time_series(
-                    request=request, retry=None, timeout=attempt.timeout
-                )
-                return _ListResponse.pb(await first_page(pager))
-
-            try:
-                response = await self._backend.call(list_, "ListTensorboardTimeSeries")
-            except exceptions.NotFound:
-                return []  # the TensorBoard run was deleted: it has no series
-            except exceptions.GoogleAPICallError as exc:
-                raise translate(exc) from exc
-            found.extend(response.tensorboard_time_series)
-            token = response.next_page_token
-            if not token:
-                return found
+        return await self._ids.list(name, tb_run)
 
     async def metric_names(self, name: RunName, tb_run: str) -> tuple[str, ...]:
-        return tuple(sorted(s.display_name for s in await self._list(name, tb_run)))
-
-    async def _ensure_series(self, name: RunName, run: _RunSeries, metrics: Sequence[str]) -> None:
-        if all(m in run.ids for m in metrics):
-            return
-        async with run.create_lock:
-            if all(m in run.ids for m in metrics):
-                return
-            if not run.fresh:
-                await self._refresh(name, run)  # made by another writer or replica?
-            missing = [m for m in dict.fromkeys(metrics) if m not in run.ids]
-            await asyncio.gather(*(self._create_series(name, run, m) for m in missing))
-
-    async def _create_series(self, name: RunName, run: _RunSeries, metric: str) -> None:
-        client = self._backend.at(name.location).tensorboard
-        request = tensorboard_service.CreateTensorboardTimeSeriesRequest(
-            parent=run.tb_run,
-            tensorboard_time_series=tensorboard_time_series.TensorboardTimeSeries(
-                display_name=metric, value_type=SCALAR, plugin_name="scalars"
-            ),
-        )
-
-        async def create(attempt: Attempt) -> str:
-            try:
-                created = await client.create_tensorboard_time_series(
-                    request=request, retry=None, timeout=attempt.timeout
-                )
-                return last_segment(created.name)
-            except exceptions.AlreadyExists:
-                # Made meanwhile (by another replica, or our own lost first attempt).
-                for series in await self._list(name, run.tb_run):
-                    if series.display_name == metric:
-                        return last_segment(series.name)
-                raise
-
-        try:
-            run.ids[metric] = await self._backend.call(create, "CreateTensorboardTimeSeries")
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="batch.series") from exc
+        return await self._ids.metric_names(name, tb_run)
 
     # -- reads --------------------------------------------------------------------------------
     async def read(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:

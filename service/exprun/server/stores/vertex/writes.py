@@ -210,13 +210,13 @@ class PointWrites:
         """Sends one request body, retried by the backend's policy; the error it ended with."""
         stub = self._stub(location, method)
         param = "tensorboard_run" if method == RUN_METHOD else "tensorboard_experiment"
-        metadata = routing_header.to_grpc_metadata(((param, resource),))
+        metadata = routing_header.to_grpc_metadata(((param, resource),))  # type: ignore[no-untyped-call]
 
         async def call(attempt: Attempt) -> None:
             try:
                 await stub(body, timeout=attempt.timeout, metadata=(metadata,))
             except grpc.RpcError as exc:
-                raise exceptions.from_grpc_error(exc) from exc
+                raise exceptions.from_grpc_error(exc) from exc  # type: ignore[no-untyped-call]
 
         try:
             await self._backend.call(call, method)
