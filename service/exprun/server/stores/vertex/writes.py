@@ -55,6 +55,9 @@ class _Write:
     def settle(self, error: BaseException | None) -> None:
         if self.done.done():
             return
+        if isinstance(error, asyncio.CancelledError):
+            self.done.cancel()
+            return
         if error is not None:
             self.done.set_exception(error)
             return
@@ -193,6 +196,9 @@ class PointWrites:
             for tb_run, series in request.runs.items():
                 body = request.run_body(tb_run, series)
                 request.settle(await self._call(request.location, RUN_METHOD, tb_run, body), tb_run)
+        except BaseException as exc:  # cancelled at shutdown: its writers must not wait forever
+            request.settle(exc)
+            raise
         finally:
             self._inflight -= 1
             if self._waiting:
