@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import grpc
 import pytest
 from exprun.server.core.errors import FailedPrecondition
 from exprun.server.core.model import Experiment, Run, Series, SeriesQuery, TimeSeriesWrite, WriterPosition
@@ -24,10 +25,21 @@ def column(metric: str, start: int, count: int) -> Series:
 
 
 def request_sizes(fake: VertexFake) -> list[int]:
+    """Points per write request, of one run (WriteTensorboardRunData) or several of one experiment."""
     return [
         sum(len(data.values) for data in request.time_series_data)
         for request in requests(fake, "WriteTensorboardRunData")
+    ] + [
+        sum(len(data.values) for run in request.write_run_data_requests for data in run.time_series_data)
+        for request in requests(fake, "WriteTensorboardExperimentData")
     ]
+
+
+async def read_all(store: VertexRunStore, run: Run) -> dict[str, list[tuple[int, float]]]:
+    found: dict[str, list[tuple[int, float]]] = {}
+    async for chunk in store.read_time_series(run.name, SeriesQuery()):
+        found.setdefault(chunk.metric, []).extend(zip(chunk.steps or [], chunk.values, strict=True))
+    return found
 
 
 async def test_a_large_write_goes_out_in_5000_point_requests_eight_at_a_time(
@@ -65,7 +77,7 @@ async def test_series_share_requests_up_to_the_limit(
     assert [len(d.values) for d in first.time_series_data] == [3000, 2000]
 
 
-async def test_coalesced_batches_of_a_run_share_requests_and_one_update(
+async def test_coalesced_batches_of_a_run_and_of_its_experiment_share_requests_and_one_update(
     store: VertexRunStore, fake: VertexFake, run: Run
 ) -> None:
     other = await store.create_run(Run(EXPERIMENT.run("run-2")))
@@ -78,7 +90,10 @@ async def test_coalesced_batches_of_a_run_share_requests_and_one_update(
     ] + [TimeSeriesWrite(other.name, [column("loss", 0, 50)], WriterPosition("w0", 1))]
     results = await store.write_time_series_batch(writes)
     assert [getattr(r, "points_written", None) for r in results] == [100] * 30 + [50]
-    assert sorted(request_sizes(fake)) == [50, 3000]
+    # Both runs back onto one TensorBoard experiment: one WriteTensorboardExperimentData.
+    assert request_sizes(fake) == [3050]
+    (request,) = requests(fake, "WriteTensorboardExperimentData")
+    assert len(request.write_run_data_requests) == 2
     assert len(requests(fake, "UpdateContext")) == 2
     for writer in range(3):
         assert await store.committed_sequence(run.name, f"w{writer}") == 28 + writer
@@ -141,3 +156,46 @@ async def test_reads_are_complete_beyond_what_batch_read_samples(
     assert [c for c in fake.call_names() if "Read" in c] == []
     exports = requests(fake, "ExportTensorboardTimeSeriesData")
     assert [e.page_size for e in exports] == [10_000] * 3
+
+
+async def test_runs_of_an_experiment_fill_requests_to_the_limit_and_every_point_arrives(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    runs = [run] + [await store.create_run(Run(EXPERIMENT.run(f"run-{i}"))) for i in (2, 3)]
+    for r in runs:
+        await store.write_time_series(r.name, [column("loss", 0, 1)], None)
+    fake.clear_calls()
+    writes = [TimeSeriesWrite(r.name, [column("loss", 0, 3000)], None) for r in runs]
+    results = await store.write_time_series_batch(writes)
+    assert [getattr(r, "points_written", None) for r in results] == [3000] * 3
+    assert sorted(request_sizes(fake)) == [4000, 5000]
+    for r in runs:
+        assert (await read_all(store, r))["loss"] == [(s, s * 0.25) for s in range(3000)]
+
+
+async def test_a_refused_request_of_several_runs_is_sent_again_run_by_run(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """A request of several runs that Vertex refuses for good is split, so that one run's error
+    cannot fail another run's points; here each run's own request goes through."""
+    other = await store.create_run(Run(EXPERIMENT.run("run-2")))
+    for r in (run, other):
+        await store.write_time_series(r.name, [column("loss", 0, 1)], None)
+    fake.faults = Faults(
+        {"WriteTensorboardExperimentData": Fault(error_rate=1.0, code=grpc.StatusCode.INVALID_ARGUMENT)}
+    )
+    writes = [TimeSeriesWrite(r.name, [column("loss", 0, 100)], None) for r in (run, other)]
+    results = await store.write_time_series_batch(writes)
+    assert [getattr(r, "points_written", None) for r in results] == [100, 100]
+    assert fake.faults.injected == {"WriteTensorboardExperimentData": 1}
+    fake.faults = Faults()
+    for r in (run, other):
+        assert (await read_all(store, r))["loss"] == [(s, s * 0.25) for s in range(100)]
+
+
+async def test_a_repeated_step_in_one_batch_keeps_its_last_value(store: VertexRunStore, run: Run) -> None:
+    result = await store.write_time_series(
+        run.name, [Series("loss", [3, 1, 3, 2, 1], [1, 2, 3, 4, 5], [0] * 5)], None
+    )
+    assert result.points_written == 3
+    assert (await read_all(store, run))["loss"] == [(1, 5.0), (2, 4.0), (3, 3.0)]

@@ -68,6 +68,7 @@ async def open_store(settings: Settings) -> RunStore:
                 api_endpoint=settings.vertex_endpoint,
                 plaintext=settings.vertex_plaintext,
                 default_tensorboard=settings.vertex_tensorboard,
+                max_inflight_writes=settings.vertex_max_inflight_writes,
                 model_staging_uri=settings.model_staging_uri,
             ),
             leases,

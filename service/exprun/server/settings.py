@@ -34,6 +34,8 @@ class Settings:
     vertex_endpoint: str | None = None
     vertex_plaintext: bool = False
     vertex_tensorboard: str | None = None
+    # 8 x 5000 points per round trip: 1.6 M points/s at 25 ms.
+    vertex_max_inflight_writes: int = 8
     model_staging_uri: str | None = None
     page_token_key_file: pathlib.Path | None = None
     reflection: bool = True
@@ -88,6 +90,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=env("EXPRUN_VERTEX_TENSORBOARD"),
         help="TensorBoard (full name, or an ID in each request's project and location) for runs "
         "whose experiment has none [EXPRUN_VERTEX_TENSORBOARD]",
+    )
+    parser.add_argument(
+        "--vertex-max-inflight-writes",
+        default=env("EXPRUN_VERTEX_MAX_INFLIGHT_WRITES", str(defaults.vertex_max_inflight_writes)),
+        help="TensorBoard write requests (up to 5000 points each) the vertex store keeps in flight "
+        "at once [EXPRUN_VERTEX_MAX_INFLIGHT_WRITES, default %(default)s]",
     )
     parser.add_argument(
         "--model-staging-uri",
@@ -237,6 +245,11 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         raise SettingsError(
             f"--vertex-plaintext / EXPRUN_VERTEX_PLAINTEXT: {args.vertex_plaintext!r} is not a boolean"
         )
+    inflight_writes = _count(
+        args.vertex_max_inflight_writes, "--vertex-max-inflight-writes / EXPRUN_VERTEX_MAX_INFLIGHT_WRITES"
+    )
+    if inflight_writes < 1:
+        raise SettingsError("--vertex-max-inflight-writes / EXPRUN_VERTEX_MAX_INFLIGHT_WRITES: must be >= 1")
     liveness = _seconds(args.run_liveness_timeout, "--run-liveness-timeout / EXPRUN_RUN_LIVENESS_TIMEOUT")
     memory = str(args.ingest_memory_mb)
     if not memory.isdigit() or int(memory) < 1:
@@ -272,6 +285,7 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         vertex_endpoint=args.vertex_endpoint or None,
         vertex_plaintext=plaintext in TRUE,
         vertex_tensorboard=args.vertex_tensorboard or None,
+        vertex_max_inflight_writes=inflight_writes,
         model_staging_uri=args.model_staging_uri or None,
         page_token_key_file=_path(args.page_token_key_file),
         reflection=_boolean(args.reflection, "--reflection / EXPRUN_REFLECTION"),

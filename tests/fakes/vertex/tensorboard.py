@@ -15,6 +15,7 @@ and their data. The caller holds the fake's lock around every method.
 from __future__ import annotations
 
 import itertools
+import operator
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ FIRST_SERVER_ID = 1000
 
 ValueType = TensorboardTimeSeries.ValueType
 _POINT = TimeSeriesDataPoint.pb()
+_STEP = operator.attrgetter("step")
 _POINT_FIELD = {ValueType.SCALAR: "scalar", ValueType.TENSOR: "tensor", ValueType.BLOB_SEQUENCE: "blobs"}
 _ORDER_FIELDS = frozenset({"create_time", "update_time", "display_name"})
 _DISPLAY_NAME = filters.Schema(
@@ -533,7 +535,8 @@ class TensorboardService:
                 )
             values = list(data.values)
             expected = _POINT_FIELD[value_type]
-            if any(point.WhichOneof("value") != expected for point in values):
+            # Unbound methods mapped over the points: a write of 5000 stays a few C-level passes.
+            if not all(map(_POINT.HasField, values, itertools.repeat(expected))):
                 raise invalid(
                     f"A data point of time series {data.tensorboard_time_series_id} ({value_type.name}) "
                     f"must set {expected}."
@@ -546,8 +549,8 @@ class TensorboardService:
         for series, values in planned:
             if not values:
                 continue
-            steps = [point.step for point in values]
-            blobs = [point.SerializeToString() for point in values]
+            steps = list(map(_STEP, values))
+            blobs = list(map(_POINT.SerializeToString, values))
             had_points = bool(series.points)
             series.points.update(zip(steps, blobs, strict=True))  # a repeated step overwrites
             metadata = TensorboardTimeSeries.pb(series.proto).metadata

@@ -24,7 +24,7 @@ from exprun.server.core.errors import AlreadyExists, NotFound
 from exprun.server.core.model import Artifact, Execution, ListQuery, Page, RunState
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, finish, first_page, quote
+from exprun.server.stores.vertex.backend import Backend, finish, quote
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.names import last_segment
 from exprun.server.stores.vertex.retry import Attempt
@@ -180,14 +180,9 @@ class Artifacts:
             page_token=token,
         )
 
-        async def list_(attempt: Attempt) -> Any:
-            pager = await client.list_artifacts(request=request, retry=None, timeout=attempt.timeout)
-            return metadata_service.ListArtifactsResponse.pb(await first_page(pager))
-
-        try:
-            return await self._backend.call(list_, "ListArtifacts")
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="page_token" if token else "filter") from exc
+        field = "page_token" if token else "filter"
+        page = await self._backend.unary(client.list_artifacts, request, field=field)
+        return metadata_service.ListArtifactsResponse.pb(page)
 
     async def owned(self, name: RunName, context: str) -> list[Any]:
         """Every artifact in the run's context that the run owns (see RUN_OWNED_SCHEMAS)."""
@@ -268,12 +263,8 @@ class Artifacts:
             page_token=query.cursor,
         )
 
-        async def list_(attempt: Attempt) -> Any:
-            pager = await client.list_executions(request=request, retry=None, timeout=attempt.timeout)
-            return metadata_service.ListExecutionsResponse.pb(await first_page(pager))
-
-        try:
-            response = await self._backend.call(list_, "ListExecutions")
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="page_token" if query.cursor else "parent") from exc
+        page = await self._backend.unary(
+            client.list_executions, request, field="page_token" if query.cursor else "parent"
+        )
+        response = metadata_service.ListExecutionsResponse.pb(page)
         return Page([to_execution(e) for e in response.executions], next_cursor=response.next_page_token)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
+from exprun.server.core.errors import ExprunError
 from exprun.server.stores.vertex.clients import Clients, VertexClients
 from exprun.server.stores.vertex.config import VertexConfig
+from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.names import ProjectNumbers
 from exprun.server.stores.vertex.retry import Attempt, Retrier
+from google.api_core import exceptions
 
 T = TypeVar("T")
+_RAISE: Any = object()
+
+
+def rpc_name(method: Callable[..., Any]) -> str:
+    """`GetTensorboard` for the client method `get_tensorboard`: the name spans and counters use."""
+    return "".join(part.title() for part in getattr(method, "__name__", "call").split("_"))
 
 
 class Backend:
@@ -27,6 +36,53 @@ class Backend:
         self, fn: Callable[[Attempt], Awaitable[T]], what: str, *, retry_aborted: bool = True
     ) -> T:
         return await self.retrier.call(fn, what, retry_aborted=retry_aborted)
+
+    async def unary(
+        self,
+        method: Callable[..., Awaitable[Any]],
+        request: Any = None,
+        *,
+        field: str = "request",
+        missing: Any = _RAISE,
+        retry_aborted: bool = True,
+        **fields: Any,
+    ) -> Any:
+        """One GAPIC call (`request`, or the flattened `fields`) under the retry policy.
+
+        A lasting error is raised as its domain error, naming `field`; NotFound instead gives
+        `missing` when one is given (raised if it is an error). A list call gives its first page,
+        fetched by this call and not by the pager."""
+
+        async def attempt(attempt: Attempt) -> Any:
+            arguments = {"request": request} if request is not None else fields
+            result = await method(**arguments, retry=None, timeout=attempt.timeout)
+            return await first_page(result) if hasattr(result, "pages") else result
+
+        try:
+            return await self.retrier.call(attempt, rpc_name(method), retry_aborted=retry_aborted)
+        except exceptions.NotFound as exc:
+            if missing is _RAISE:
+                raise translate(exc, field=field) from exc
+            if isinstance(missing, ExprunError):
+                raise missing from None
+            return missing
+        except exceptions.GoogleAPICallError as exc:
+            raise translate(exc, field=field) from exc
+
+    async def pages(
+        self, method: Callable[..., Awaitable[Any]], request: Any, *, field: str = "request"
+    ) -> AsyncIterator[Any]:
+        """Every page of a list call as its raw protobuf response, each page its own retried
+        call. A parent that is gone (NotFound) has no pages."""
+        while True:
+            page = await self.unary(method, request, field=field, missing=None)
+            if page is None:
+                return
+            raw = type(page).pb(page)
+            yield raw
+            if not raw.next_page_token:
+                return
+            request.page_token = raw.next_page_token
 
 
 async def first_page(pager: Any) -> Any:

@@ -13,7 +13,7 @@ from exprun.server.core.errors import AlreadyExists, FailedPrecondition, Invalid
 from exprun.server.core.model import Experiment, FilterTerm, ListQuery, Page
 from exprun.server.core.names import ExperimentName, LocationName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, finish, first_page, quote
+from exprun.server.stores.vertex.backend import Backend, finish, quote
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.metadata_store import MetadataStores
 from exprun.server.stores.vertex.names import last_segment
@@ -104,15 +104,13 @@ class Experiments:
         client = self._backend.at(name.location).metadata
         context_name = self._backend.numbers.experiment_context(name)
 
-        async def get(attempt: Attempt) -> Any:
-            return await client.get_context(name=context_name, retry=None, timeout=attempt.timeout)
-
-        try:
-            ctx = context_types.Context.pb(await self._backend.call(get, "GetContext"))
-        except exceptions.NotFound:
-            raise NotFound(name.path, kind="Experiment") from None
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="name") from exc
+        found = await self._backend.unary(
+            client.get_context,
+            name=context_name,
+            field="name",
+            missing=NotFound(name.path, kind="Experiment"),
+        )
+        ctx = context_types.Context.pb(found)
         self._backend.numbers.learn(name.project, ctx.name)
         if ctx.schema_title != layout.SYSTEM_EXPERIMENT:
             raise FailedPrecondition(
@@ -146,16 +144,12 @@ class Experiments:
         )
         client = self._backend.at(parent.location).metadata
 
-        async def list_(attempt: Attempt) -> Any:
-            pager = await client.list_contexts(request=request, retry=None, timeout=attempt.timeout)
-            return metadata_service.ListContextsResponse.pb(await first_page(pager))
-
-        try:
-            response = await self._backend.call(list_, "ListContexts")
-        except exceptions.NotFound:
+        page = await self._backend.unary(
+            client.list_contexts, request, field="page_token" if query.cursor else "filter", missing=None
+        )
+        if page is None:
             return Page([])  # no metadata store in this location yet: no experiments
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="page_token" if query.cursor else "filter") from exc
+        response = metadata_service.ListContextsResponse.pb(page)
         for ctx in response.contexts[:1]:
             self._backend.numbers.learn(parent.project, ctx.name)
         items = [

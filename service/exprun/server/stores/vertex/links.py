@@ -19,7 +19,7 @@ from exprun.server.core.listing import cursor_offset
 from exprun.server.core.model import Link, LinkKind, ListQuery, Page
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, first_page, quote
+from exprun.server.stores.vertex.backend import Backend, quote
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.names import same_resource
 from exprun.server.stores.vertex.retry import Attempt
@@ -50,16 +50,14 @@ class Links:
     async def _pipeline_context(self, name: RunName, job: str) -> Any:
         client = self._backend.at(name.location).pipeline
 
-        async def get(attempt: Attempt) -> Any:
-            return await client.get_pipeline_job(name=job, retry=None, timeout=attempt.timeout)
-
         for poll in range(_PIPELINE_CONTEXT_POLLS):
-            try:
-                found = pipeline_job.PipelineJob.pb(await self._backend.call(get, "GetPipelineJob"))
-            except exceptions.NotFound:
-                raise NotFound(job, kind="PipelineJob") from None
-            except exceptions.GoogleAPICallError as exc:
-                raise translate(exc, field="link.target") from exc
+            got = await self._backend.unary(
+                client.get_pipeline_job,
+                name=job,
+                field="link.target",
+                missing=NotFound(job, kind="PipelineJob"),
+            )
+            found = pipeline_job.PipelineJob.pb(got)
             context = found.job_detail.pipeline_run_context
             if context.name:
                 return context
@@ -103,14 +101,9 @@ class Links:
             page_token=query.cursor,
         )
 
-        async def list_(attempt: Attempt) -> Any:
-            pager = await client.list_contexts(request=request, retry=None, timeout=attempt.timeout)
-            return metadata_service.ListContextsResponse.pb(await first_page(pager))
-
-        try:
-            response = await self._backend.call(list_, "ListContexts")
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="page_token") from exc
+        response = metadata_service.ListContextsResponse.pb(
+            await self._backend.unary(client.list_contexts, request, field="page_token")
+        )
         location = name.parent.parent.path
         items = [
             # The context's display name is the PipelineJob ID, as get_logged_pipeline_jobs() reads it.

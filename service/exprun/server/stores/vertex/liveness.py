@@ -21,18 +21,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from exprun.server.core.errors import ExprunError
 from exprun.server.core.model import RunState
 from exprun.server.core.names import LocationName, RunName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, first_page, quote
-from exprun.server.stores.vertex.errors import translate
+from exprun.server.stores.vertex.backend import Backend, quote
 from exprun.server.stores.vertex.names import last_segment
-from exprun.server.stores.vertex.retry import Attempt
 from exprun.server.stores.vertex.summary import ContextPb, RunContexts, belongs
-from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import metadata_service
 
 # Overdue runs failed at once; each is one or two Metadata calls.
@@ -108,30 +104,15 @@ class RunLiveness:
             f"metadata.{layout.DEADLINE}.number_value <= {now.timestamp():.3f}",
         ]
         client = self._backend.at(location.location).metadata
-        names: list[RunName] = []
-        token = ""
-        while True:
-            request = metadata_service.ListContextsRequest(
-                parent=self._backend.numbers.store(location),
-                filter=" AND ".join(terms),
-                page_size=_PAGE_SIZE,
-                page_token=token,
-            )
-
-            async def list_(attempt: Attempt, request: Any = request) -> Any:
-                pager = await client.list_contexts(request=request, retry=None, timeout=attempt.timeout)
-                return metadata_service.ListContextsResponse.pb(await first_page(pager))
-
-            try:
-                response = await self._backend.call(list_, "ListContexts")
-            except exceptions.NotFound:
-                return names
-            except exceptions.GoogleAPICallError as exc:
-                raise translate(exc) from exc
-            names.extend(n for ctx in response.contexts if (n := _run_name(location, ctx)) is not None)
-            token = response.next_page_token
-            if not token:
-                return names
+        request = metadata_service.ListContextsRequest(
+            parent=self._backend.numbers.store(location), filter=" AND ".join(terms), page_size=_PAGE_SIZE
+        )
+        return [
+            n
+            async for page in self._backend.pages(client.list_contexts, request)  # none: no store yet
+            for ctx in page.contexts
+            if (n := _run_name(location, ctx)) is not None
+        ]
 
 
 def _run_name(location: LocationName, ctx: ContextPb) -> RunName | None:

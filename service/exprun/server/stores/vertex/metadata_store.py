@@ -33,14 +33,10 @@ class MetadataStores:
         client = self._backend.at(location.location).metadata
         name = location.metadata_store()
 
-        async def get(attempt: Attempt) -> metadata_store.MetadataStore:
-            return await client.get_metadata_store(name=name, retry=None, timeout=attempt.timeout)
-
-        try:
-            found = await self._backend.call(get, "GetMetadataStore")
-        except exceptions.NotFound:
+        found = await self._backend.unary(client.get_metadata_store, name=name, missing=None)
+        if found is None:
             await self._create(location)
-            found = await self._backend.call(get, "GetMetadataStore")
+            found = await self._backend.unary(client.get_metadata_store, name=name)
         self._backend.numbers.learn(location.project, found.name)
 
     async def _create(self, location: LocationName) -> None:
@@ -69,11 +65,6 @@ class MetadataStores:
         client = self._backend.at(location.location).metadata
         name = location.metadata_store()
 
-        async def get(attempt: Attempt) -> metadata_store.MetadataStore:
-            return await client.get_metadata_store(name=name, retry=None, timeout=attempt.timeout)
-
-        try:
-            found = await self._backend.call(get, "GetMetadataStore")
-        except exceptions.NotFound:
-            return
-        self._backend.numbers.learn(location.project, found.name)
+        found = await self._backend.unary(client.get_metadata_store, name=name, missing=None)
+        if found is not None:
+            self._backend.numbers.learn(location.project, found.name)

@@ -15,7 +15,7 @@ from exprun.server.core.errors import AlreadyExists, InvalidArgument, NotFound
 from exprun.server.core.model import FilterTerm, ListQuery, Page, Run
 from exprun.server.core.names import ExperimentName, RunName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, finish, first_page, quote
+from exprun.server.stores.vertex.backend import Backend, finish, quote
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.experiments import Experiments, order_by
 from exprun.server.stores.vertex.names import last_segment
@@ -157,16 +157,10 @@ class Runs:
         )
         client = self._backend.at(parent.location).metadata
 
-        async def list_(attempt: Attempt) -> Any:
-            pager = await client.list_contexts(request=request, retry=None, timeout=attempt.timeout)
-            return metadata_service.ListContextsResponse.pb(await first_page(pager))
-
-        try:
-            response = await self._backend.call(list_, "ListContexts")
-        except exceptions.NotFound:
-            response = None
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="page_token" if query.cursor else "filter") from exc
+        page = await self._backend.unary(
+            client.list_contexts, request, field="page_token" if query.cursor else "filter", missing=None
+        )
+        response = None if page is None else metadata_service.ListContextsResponse.pb(page)
         if (response is None or not response.contexts) and not checked:
             await self._experiments.fetch(parent)  # an empty page: is there an experiment at all?
         if response is None:

@@ -218,8 +218,8 @@ class VertexRunStore(RunStore):
     async def write_time_series_batch(
         self, writes: Sequence[TimeSeriesWrite]
     ) -> list[WriteResult | ExprunError]:
-        """The ingest pipeline's coalesced batches: each run's batches go out together (shared
-        WriteTensorboardRunData requests, one metadata update), runs concurrently. A run's
+        """The ingest pipeline's coalesced batches: each run's batches go out together (one
+        metadata update), runs concurrently, their points in shared write requests. A run's
         error fails that run's batches only."""
         results: list[WriteResult | ExprunError | None] = [None] * len(writes)
         by_run: dict[RunName, list[int]] = {}

@@ -100,15 +100,9 @@ class RunContexts:
         client = self._backend.at(name.location).metadata
         context_name = self._backend.numbers.run_context(name)
 
-        async def get(attempt: Attempt) -> Context:
-            return await client.get_context(name=context_name, retry=None, timeout=attempt.timeout)
-
-        try:
-            found = Context.pb(await self._backend.call(get, "GetContext"))
-        except exceptions.NotFound:
-            self.forget(name)
-            raise NotFound(name.path, kind="Run") from None
-        if not belongs(found, name):
+        got = await self._backend.unary(client.get_context, name=context_name, missing=None)
+        found = None if got is None else Context.pb(got)
+        if found is None or not belongs(found, name):
             self.forget(name)
             raise NotFound(name.path, kind="Run")
         self._backend.numbers.learn(name.project, found.name)

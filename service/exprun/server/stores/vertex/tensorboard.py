@@ -57,15 +57,12 @@ class Tensorboards:
         """The TensorBoard's name as Vertex returns it. Raises NotFound(kind="Tensorboard")."""
         client = self._backend.at(location).tensorboard
 
-        async def get(attempt: Attempt) -> Any:
-            return await client.get_tensorboard(name=tensorboard, retry=None, timeout=attempt.timeout)
-
-        try:
-            found = await self._backend.call(get, "GetTensorboard")
-        except exceptions.NotFound:
-            raise NotFound(tensorboard, kind="Tensorboard") from None
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="tensorboard") from exc
+        found = await self._backend.unary(
+            client.get_tensorboard,
+            name=tensorboard,
+            field="tensorboard",
+            missing=NotFound(tensorboard, kind="Tensorboard"),
+        )
         self._backend.numbers.learn(tensorboard.split("/")[1], found.name)
         return str(found.name)
 
@@ -84,15 +81,10 @@ class Tensorboards:
             f"{name.parent.parent.metadata_store()}/artifacts/{tb_run_artifact_id(name)}", name.project
         )
 
-        async def get(attempt: Attempt) -> Any:
-            return await client.get_artifact(name=artifact_name, retry=None, timeout=attempt.timeout)
-
-        try:
-            found = artifact_types.Artifact.pb(await self._backend.call(get, "GetArtifact"))
-        except exceptions.NotFound:
+        got = await self._backend.unary(client.get_artifact, name=artifact_name, missing=None)
+        if got is None:
             return None
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc) from exc
+        found = artifact_types.Artifact.pb(got)
         return found if _artifact_tb_run(found) else None
 
     async def default_for(self, name: RunName) -> str:

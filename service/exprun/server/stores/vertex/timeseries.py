@@ -1,11 +1,11 @@
 """Time series: TensorBoard scalars of the run's backing TensorBoard run.
 
-Series are found by display name (the metric) and created on first use as SCALAR / "scalars",
-like `log_time_series_metrics` (vertex-mapping.md §5.2). Unlike the SDK, points go out in
-`WriteTensorboardRunData` requests of up to 5000 points (the API's limit), several in flight,
-each retried on transient errors; a write returns only when every request succeeded, else it
-raises, so a point is never reported written and then lost. Writes of one (run, metric, step)
-overwrite, so a retried or resent request is harmless.
+Series and their IDs come from `series_ids` (created on first use as the SDK does). Unlike the
+SDK, points go out (`writes`) encoded straight from their columns (`wire`) in requests filled
+to 5000 points (the API's limit), several in flight, each retried on transient errors; a write
+returns only when every request succeeded, else it raises, so a point is never reported
+written and then lost. Writes of one (run, metric, step) overwrite, so a retried or resent
+request is harmless.
 
 Writer positions (exactly-once resume) live in the run's `_exprun.writers`: after a batch's
 points are all written, its sequence is recorded through the coalesced read-modify-write, and
@@ -18,82 +18,71 @@ asked for step order, so a read with an `end_step` stops paging once it is passe
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import contextlib
 import itertools
-import weakref
 from array import array
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from exprun.server.core import limits
-from exprun.server.core.errors import FailedPrecondition
 from exprun.server.core.model import Series, SeriesQuery, WriteResult, WriterPosition
 from exprun.server.core.names import RunName
-from exprun.server.stores.vertex import codec, layout
+from exprun.server.stores.vertex import codec, layout, wire
 from exprun.server.stores.vertex.backend import Backend, first_page
 from exprun.server.stores.vertex.errors import translate
-from exprun.server.stores.vertex.names import last_segment
 from exprun.server.stores.vertex.retry import Attempt
+from exprun.server.stores.vertex.series_ids import SeriesIds, TensorboardRunSeries
 from exprun.server.stores.vertex.summary import ContextPb, RunContexts
 from exprun.server.stores.vertex.tensorboard import Tensorboards
+from exprun.server.stores.vertex.writes import PointWrites
 from google.api_core import exceptions
-from google.cloud.aiplatform_v1.types import tensorboard_service, tensorboard_time_series
+from google.cloud.aiplatform_v1.types import tensorboard_service
 
-SCALAR = tensorboard_time_series.TensorboardTimeSeries.ValueType.SCALAR
-WRITE_MAX_POINTS = limits.UNARY_WRITE_MAX_POINTS
 EXPORT_PAGE_SIZE = 10_000
-LIST_PAGE_SIZE = 1000
-_CACHE_MAX = 10_000
 
-_WriteRequest = tensorboard_service.WriteTensorboardRunDataRequest
 _ExportResponse = tensorboard_service.ExportTensorboardTimeSeriesDataResponse
-_ListResponse = tensorboard_service.ListTensorboardTimeSeriesResponse
-
-
-@dataclass
-class _RunSeries:
-    """What this process knows of one run's TensorBoard run."""
-
-    tb_run: str
-    ids: dict[str, str] = field(default_factory=dict)  # display name (metric) -> series ID
-    # The largest step seen: the server's `metadata.max_step` at the last listing, and every
-    # step written since through this process.
-    max_step: int = 0
-    # Listed since the last write: a check for missing series or max_step need not list again.
-    fresh: bool = False
-    steps_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    create_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 @dataclass(frozen=True)
 class _Column:
     metric: str
-    steps: Sequence[int]
-    values: Sequence[float]
-    wall_time_micros: Sequence[int]
+    steps: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+    wall_time_micros: npt.NDArray[np.int64]
 
 
-def _distinct(metric: str, steps: Sequence[int], values: Sequence[float], walls: Sequence[int]) -> _Column:
-    """The column with only the last point of each step (a repeated step overwrites)."""
-    if isinstance(steps, range) or len(set(steps)) == len(steps):
-        return _Column(metric, steps, values, walls)
-    last = {step: i for i, step in enumerate(steps)}
-    keep = sorted(last.values())
-    return _Column(metric, [steps[i] for i in keep], [values[i] for i in keep], [walls[i] for i in keep])
+def _column(metric: str, steps: Sequence[int], values: Sequence[float], walls: Sequence[int]) -> _Column:
+    """The column as arrays (no copy for the packed columns a batch carries), with only the last
+    point of each step: a repeated step overwrites."""
+    return _distinct(_Column(metric, wire.as_int64(steps), wire.as_float64(values), wire.as_int64(walls)))
+
+
+def _distinct(column: _Column) -> _Column:
+    steps = column.steps
+    if len(steps) < 2 or bool(np.all(steps[1:] > steps[:-1])):
+        return column  # increasing, as a writer's steps nearly always are
+    reverse = steps[::-1]
+    _, first = np.unique(reverse, return_index=True)
+    keep = np.sort(len(steps) - 1 - first)
+    return _Column(column.metric, steps[keep], column.values[keep], column.wall_time_micros[keep])
 
 
 def _joined(metric: str, columns: list[_Column]) -> _Column:
     """One metric's columns from several batches, later points winning."""
     if len(columns) == 1:
         return columns[0]
-    steps = [step for c in columns for step in c.steps]
-    values = [value for c in columns for value in c.values]
-    walls = [wall for c in columns for wall in c.wall_time_micros]
-    return _distinct(metric, steps, values, walls)
+    return _distinct(
+        _Column(
+            metric,
+            np.concatenate([c.steps for c in columns]),
+            np.concatenate([c.values for c in columns]),
+            np.concatenate([c.wall_time_micros for c in columns]),
+        )
+    )
 
 
 class TimeSeries:
@@ -101,13 +90,11 @@ class TimeSeries:
         self._backend = backend
         self._contexts = contexts
         self._tensorboards = tensorboards
-        self._runs: OrderedDict[RunName, _RunSeries] = OrderedDict()
-        self._setup: weakref.WeakValueDictionary[RunName, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._inflight = asyncio.Semaphore(max(1, backend.config.max_inflight_writes))
+        self._ids = SeriesIds(backend, tensorboards)
+        self._writes = PointWrites(backend, backend.config.max_inflight_writes)
 
     def forget(self, name: RunName) -> None:
-        self._runs.pop(name, None)
-        self._setup.pop(name, None)
+        self._ids.forget(name)
 
     # -- writes -------------------------------------------------------------------------------
     async def write(
@@ -169,7 +156,7 @@ class TimeSeries:
         return layout.writer_sequence(codec.from_struct(ctx.metadata), writer_id)
 
     async def _write_points(
-        self, name: RunName, run: _RunSeries, batches: Sequence[Sequence[Series]]
+        self, name: RunName, run: TensorboardRunSeries, batches: Sequence[Sequence[Series]]
     ) -> list[int]:
         """Writes every point; returns each batch's count of distinct (metric, step) points.
 
@@ -178,7 +165,7 @@ class TimeSeries:
         defaults = any(s.steps is None for batch in batches for s in batch)
         async with run.steps_lock if defaults else contextlib.nullcontext():
             if defaults and not run.fresh:
-                await self._refresh(name, run)  # the server's max_step, with other writers' steps
+                await self._ids.refresh(name, run)  # the server's max_step, with other writers' steps
             top = run.max_step
             parts: dict[str, list[_Column]] = {}
             counts = []
@@ -186,191 +173,38 @@ class TimeSeries:
                 base, count = top, 0
                 for s in batch:
                     steps: Sequence[int] = range(base + 1, base + 1 + len(s)) if s.steps is None else s.steps
-                    column = _distinct(s.metric, steps, s.values, s.wall_time_micros)
+                    column = _column(s.metric, steps, s.values, s.wall_time_micros)
                     parts.setdefault(s.metric, []).append(column)
                     count += len(column.steps)
-                    if column.steps:
-                        top = max(top, max(column.steps))
+                    if len(column.steps):
+                        top = max(top, int(column.steps.max()))
                 counts.append(count)
             columns = [_joined(metric, columns) for metric, columns in parts.items()]
-            await self._ensure_series(name, run, [c.metric for c in columns])
-            await self._send(name, list(self._requests(run, columns)))
+            await self._ids.ensure(name, run, [c.metric for c in columns])
+            encoded = [
+                (run.ids[c.metric], wire.encode_points(c.steps, c.values, c.wall_time_micros))
+                for c in columns
+            ]
+            try:
+                await self._writes.write(name.location, run.tb_run, encoded)
+            except exceptions.NotFound as exc:
+                self.forget(name)  # the TensorBoard run or a series went away behind our back
+                raise translate(exc, field="batch.series") from exc
+            except exceptions.GoogleAPICallError as exc:
+                raise translate(exc, field="batch.series") from exc
             run.max_step = max(run.max_step, top)
             run.fresh = False
         return counts
 
-    def _requests(self, run: _RunSeries, columns: Sequence[_Column]) -> Iterable[Any]:
-        """Raw WriteTensorboardRunDataRequests of at most 5000 points, a series possibly split
-        over several. Built on the raw protobuf: proto-plus per point would cost more than the
-        network."""
-        request = _WriteRequest.pb()(tensorboard_run=run.tb_run)
-        count = 0
-        for column in columns:
-            series_id = run.ids[column.metric]
-            start, total = 0, len(column.steps)
-            while start < total:
-                take = min(WRITE_MAX_POINTS - count, total - start)
-                data = request.time_series_data.add(tensorboard_time_series_id=series_id, value_type=SCALAR)
-                add = data.values.add
-                stop = start + take
-                for step, value, wall in zip(
-                    column.steps[start:stop],
-                    column.values[start:stop],
-                    column.wall_time_micros[start:stop],
-                    strict=True,
-                ):
-                    point = add(step=step)
-                    point.scalar.value = value
-                    # Field by field: Timestamp.FromMicroseconds refuses times past year 9999,
-                    # which the API does not forbid and the wire carries fine.
-                    seconds, micros = divmod(wall, 1_000_000)
-                    stamp = point.wall_time
-                    stamp.seconds = seconds
-                    stamp.nanos = micros * 1000
-                start += take
-                count += take
-                if count == WRITE_MAX_POINTS:
-                    yield request
-                    request = _WriteRequest.pb()(tensorboard_run=run.tb_run)
-                    count = 0
-        if count:
-            yield request
-
-    async def _send(self, name: RunName, requests: list[Any]) -> None:
-        """Up to `max_inflight_writes` requests at once; all must succeed."""
-        client = self._backend.at(name.location).tensorboard
-
-        async def send(raw: Any) -> None:
-            request = _WriteRequest.wrap(raw)
-
-            async def write(attempt: Attempt) -> None:
-                await client.write_tensorboard_run_data(request=request, retry=None, timeout=attempt.timeout)
-
-            async with self._inflight:
-                await self._backend.call(write, "WriteTensorboardRunData")
-
-        tasks = [asyncio.create_task(send(r)) for r in requests]
-        try:
-            await asyncio.gather(*tasks)
-        except BaseException as exc:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            if isinstance(exc, exceptions.NotFound):
-                self.forget(name)  # the TensorBoard run or a series went away behind our back
-            if isinstance(exc, exceptions.GoogleAPICallError):
-                raise translate(exc, field="batch.series") from exc
-            raise
-
-    # -- the run's TensorBoard run and its series ----------------------------------------------
-    async def _run(self, name: RunName, ctx: ContextPb, *, assign: bool) -> _RunSeries | None:
-        """The run's TensorBoard state. With `assign`, a run with none gets its experiment's
-        TensorBoard or the configured default, else FailedPrecondition."""
-        run = self._runs.get(name)
-        if run is not None:
-            self._runs.move_to_end(name)
-            return run
-        lock = self._setup.get(name)
-        if lock is None:
-            lock = self._setup[name] = asyncio.Lock()
-        async with lock:
-            run = self._runs.get(name)
-            if run is not None:
-                return run
-            tb_run = await self._tensorboards.backing_run(name, ctx)
-            if not tb_run:
-                if not assign:
-                    return None
-                tensorboard = await self._tensorboards.default_for(name)
-                if not tensorboard:
-                    raise FailedPrecondition(
-                        f"run {name.path} has no backing TensorBoard, nor has its experiment, and the "
-                        "server has no default TensorBoard configured (--vertex-tensorboard)",
-                        reason="NO_BACKING_TENSORBOARD",
-                        metadata={"resource_name": name.path},
-                    )
-                ctx = await self._tensorboards.assign(name, tensorboard)
-                tb_run = layout.tensorboard_run(codec.from_struct(ctx.metadata))
-            run = _RunSeries(tb_run)
-            await self._refresh(name, run)
-            self._runs[name] = run
-            while len(self._runs) > _CACHE_MAX:
-                self._runs.popitem(last=False)
-            return run
-
-    async def _refresh(self, name: RunName, run: _RunSeries) -> None:
-        """Lists the run's series: their IDs, and the largest step any of them holds."""
-        for series in await self._list(name, run.tb_run):
-            run.ids[series.display_name] = last_segment(series.name)
-            run.max_step = max(run.max_step, series.metadata.max_step)
-        run.fresh = True
+    # -- the cache's lookups, as the reads use them -----------------------------------------
+    async def _run(self, name: RunName, ctx: ContextPb, *, assign: bool) -> TensorboardRunSeries | None:
+        return await self._ids.run(name, ctx, assign=assign)
 
     async def _list(self, name: RunName, tb_run: str) -> list[Any]:
-        client = self._backend.at(name.location).tensorboard
-        found: list[Any] = []
-        token = ""
-        while True:
-            request = tensorboard_service.ListTensorboardTimeSeriesRequest(
-                parent=tb_run, page_size=LIST_PAGE_SIZE, page_token=token
-            )
-
-            async def list_(attempt: Attempt, request: Any = request) -> Any:
-                pager = await client.list_tensorboard_time_series(
-                    request=request, retry=None, timeout=attempt.timeout
-                )
-                return _ListResponse.pb(await first_page(pager))
-
-            try:
-                response = await self._backend.call(list_, "ListTensorboardTimeSeries")
-            except exceptions.NotFound:
-                return []  # the TensorBoard run was deleted: it has no series
-            except exceptions.GoogleAPICallError as exc:
-                raise translate(exc) from exc
-            found.extend(response.tensorboard_time_series)
-            token = response.next_page_token
-            if not token:
-                return found
+        return await self._ids.list(name, tb_run)
 
     async def metric_names(self, name: RunName, tb_run: str) -> tuple[str, ...]:
-        return tuple(sorted(s.display_name for s in await self._list(name, tb_run)))
-
-    async def _ensure_series(self, name: RunName, run: _RunSeries, metrics: Sequence[str]) -> None:
-        if all(m in run.ids for m in metrics):
-            return
-        async with run.create_lock:
-            if all(m in run.ids for m in metrics):
-                return
-            if not run.fresh:
-                await self._refresh(name, run)  # made by another writer or replica?
-            missing = [m for m in dict.fromkeys(metrics) if m not in run.ids]
-            await asyncio.gather(*(self._create_series(name, run, m) for m in missing))
-
-    async def _create_series(self, name: RunName, run: _RunSeries, metric: str) -> None:
-        client = self._backend.at(name.location).tensorboard
-        request = tensorboard_service.CreateTensorboardTimeSeriesRequest(
-            parent=run.tb_run,
-            tensorboard_time_series=tensorboard_time_series.TensorboardTimeSeries(
-                display_name=metric, value_type=SCALAR, plugin_name="scalars"
-            ),
-        )
-
-        async def create(attempt: Attempt) -> str:
-            try:
-                created = await client.create_tensorboard_time_series(
-                    request=request, retry=None, timeout=attempt.timeout
-                )
-                return last_segment(created.name)
-            except exceptions.AlreadyExists:
-                # Made meanwhile (by another replica, or our own lost first attempt).
-                for series in await self._list(name, run.tb_run):
-                    if series.display_name == metric:
-                        return last_segment(series.name)
-                raise
-
-        try:
-            run.ids[metric] = await self._backend.call(create, "CreateTensorboardTimeSeries")
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="batch.series") from exc
+        return await self._ids.metric_names(name, tb_run)
 
     # -- reads --------------------------------------------------------------------------------
     async def read(self, name: RunName, query: SeriesQuery) -> AsyncIterator[Series]:
