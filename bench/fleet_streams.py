@@ -119,14 +119,6 @@ def _streams(target: str, runs: list[str], batches: list[bytes]) -> int:
     return sum(acked) * BATCH_POINTS
 
 
-def _reset_peak_rss(pid: int) -> bool:
-    try:
-        pathlib.Path(f"/proc/{pid}/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
 @dataclass(frozen=True)
 class Phase:
     points: int
@@ -142,7 +134,7 @@ class Phase:
 
 
 def _phase(pid: int, target: str, runs: list[str], batches: list[bytes]) -> Phase:
-    _reset_peak_rss(pid)
+    serving.reset_peak_rss(pid)
     window = cpu.CpuWindow({"server": pid, "client": os.getpid()})
     window.start()
     start = time.perf_counter()

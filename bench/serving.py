@@ -73,6 +73,15 @@ def create_runs(target: str, run_ids: list[str]) -> list[str]:
         ]
 
 
+def reset_peak_rss(pid: int) -> bool:
+    """Restarts the process's VmHWM from its current RSS; False where the kernel refuses."""
+    try:
+        pathlib.Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
 def peak_rss_mb(pid: int) -> float:
     """The process's peak resident set (VmHWM) in MB."""
     for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -33,14 +33,6 @@ FULL = Plan(200_000, 20_000)
 QUICK = Plan(20_000, 2_000)
 
 
-def _reset_peak_rss(pid: int) -> bool:
-    try:
-        pathlib.Path(f"/proc/{pid}/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
 def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
     plan = QUICK if quick else FULL
     with serving.exprun_server(workdir, "streams") as server:
@@ -81,7 +73,7 @@ def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
         peaks = [rss_one]
         reset = True
         for label, jobs in phases.items():
-            reset = _reset_peak_rss(pid) and reset
+            reset = serving.reset_peak_rss(pid) and reset
             window = cpu.CpuWindow({"server": pid, "client": os.getpid()})
             window.start()
             start = time.perf_counter()
