@@ -33,6 +33,9 @@ STREAM_CAP = 3
 # Bounds the wait for the server to register streams it has accepted (it never elapses when
 # all is well); not a timing assertion.
 SETTLE_SECONDS = 30.0
+# Idle streams are what these tests hold open; the open deadline (tested with the stream API)
+# would end them after its default 10 s, sooner than a loaded machine lets a test finish.
+HOLD_IDLE = ("--stream-open-timeout", "600")
 
 
 class Outbox:
@@ -148,7 +151,7 @@ def idle() -> Iterator[IdleStreams]:
 @pytest.fixture
 def limited(tmp_path: pathlib.Path) -> Iterator[ServerProcess]:
     process = ServerProcess(
-        tmp_path / "data", tmp_path / "server.log", "--max-concurrent-rpcs", str(MAX_RPCS)
+        tmp_path / "data", tmp_path / "server.log", "--max-concurrent-rpcs", str(MAX_RPCS), *HOLD_IDLE
     )
     process.start()
     yield process
@@ -212,6 +215,7 @@ def two_principals(tmp_path: pathlib.Path) -> Iterator[tuple[ServerProcess, str,
         str(tmp_path / "tokens.json"),
         "--max-streams-per-principal",
         str(STREAM_CAP),
+        *HOLD_IDLE,
     )
     process.start()
     yield process, alice, bob
