@@ -10,7 +10,6 @@ names a run (later `open`/`header` messages are refused by the servicer).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from exprun.server.security.identity import Identity
 from exprun.server.security.oidc import JwtVerifier, looks_like_jwt
 from exprun.server.security.policy import Policy
 from exprun.server.security.tokens import StaticTokens
+from exprun.server.transport import handlers
 from google.protobuf.message import Message
 
 OPEN_PREFIXES = ("/grpc.health.v1.Health/",)
@@ -74,17 +74,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc
             return handler
         metadata = tuple(handler_call_details.invocation_metadata or ())
         check = _Check(self, metadata, authorize=not method.startswith(REFLECTION_PREFIXES))
-        kwargs = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(check.unary(handler.unary_unary), **kwargs)
-        if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(check.unary_stream(handler.unary_stream), **kwargs)
-        if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(check.stream_unary(handler.stream_unary), **kwargs)
-        return grpc.stream_stream_rpc_method_handler(check.stream_stream(handler.stream_stream), **kwargs)
+        return handlers.rewrap(handler, lambda fn, kind: getattr(check, kind)(fn))
 
     def authorize(self, identity: Identity, request: Any) -> None:
         for project in sorted(resources.projects(request)):
@@ -125,7 +115,7 @@ class _Check:
             self.interceptor.authorize(identity, first)
         return _prepend(first, iterator)
 
-    def unary(self, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    def unary_unary(self, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def handler(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
             identity = await self._identity()
             if self.authorize:
@@ -139,7 +129,7 @@ class _Check:
             identity = await self._identity()
             if self.authorize:
                 self.interceptor.authorize(identity, request)
-            async for response in _responses(fn(request, ctx)):
+            async for response in handlers.responses(fn(request, ctx)):
                 yield response
 
         return handler
@@ -155,7 +145,7 @@ class _Check:
             requests: AsyncIterator[Any], ctx: grpc.aio.ServicerContext[Any, Any]
         ) -> AsyncIterator[Any]:
             checked = await self._checked_stream(requests)
-            async for response in _responses(fn(checked, ctx)):
+            async for response in handlers.responses(fn(checked, ctx)):
                 yield response
 
         return handler
@@ -165,12 +155,3 @@ async def _prepend(first: Any, rest: AsyncIterator[Any]) -> AsyncIterator[Any]:
     yield first
     async for item in rest:
         yield item
-
-
-async def _responses(result: Any) -> AsyncIterator[Any]:
-    """A handler's responses, whether it yields them or writes them with context.write()."""
-    if inspect.isawaitable(result):
-        await result
-        return
-    async for response in result:
-        yield response

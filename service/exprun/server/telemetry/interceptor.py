@@ -23,6 +23,7 @@ import grpc
 import structlog
 from exprun.server.telemetry import context
 from exprun.server.telemetry.instruments import rpc_duration, streams_open, tracer
+from exprun.server.transport import handlers
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
@@ -66,17 +67,13 @@ class TelemetryInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  #
         if handler is None or service in self._excluded:
             return handler
         call = _Call(service, method, handler_call_details.invocation_metadata or ())
-        kwargs = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(call.unary(handler.unary_unary, False), **kwargs)
-        if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(call.unary(handler.stream_unary, True), **kwargs)
-        if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(call.stream(handler.unary_stream), **kwargs)
-        return grpc.stream_stream_rpc_method_handler(call.stream(handler.stream_stream), **kwargs)
+
+        def wrap(fn: Callable[..., Any], kind: handlers.Kind) -> Callable[..., Any]:
+            if kind.endswith("_unary"):
+                return call.unary(fn, kind.startswith("stream_"))
+            return call.stream(fn)
+
+        return handlers.rewrap(handler, wrap)
 
 
 class _Call:

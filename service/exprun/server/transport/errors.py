@@ -12,13 +12,13 @@ marker instead of raising.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
 from exprun.server.core import errors
+from exprun.server.transport import handlers
 from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
@@ -184,11 +184,7 @@ def _wrap_stream(
 ) -> Callable[..., AsyncIterator[Any]]:
     async def handler(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
         try:
-            responses = fn(_checked(request, streaming), context)
-            if inspect.isawaitable(responses):  # a handler that writes with context.write()
-                await responses
-                return
-            async for response in responses:
+            async for response in handlers.responses(fn(_checked(request, streaming), context)):
                 yield response
         except grpc.aio.AbortError:
             raise
@@ -208,18 +204,11 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grp
         if handler is None:
             return handler
         method = handler_call_details.method
-        kwargs = {
-            "request_deserializer": _tolerant(handler.request_deserializer),
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(_wrap_unary(handler.unary_unary, method), **kwargs)
-        if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(
-                _wrap_unary(handler.stream_unary, method, streaming=True), **kwargs
-            )
-        if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(_wrap_stream(handler.unary_stream, method), **kwargs)
-        return grpc.stream_stream_rpc_method_handler(
-            _wrap_stream(handler.stream_stream, method, streaming=True), **kwargs
-        )
+
+        def wrap(fn: Callable[..., Any], kind: handlers.Kind) -> Callable[..., Any]:
+            streaming = kind.startswith("stream_")
+            if kind.endswith("_unary"):
+                return _wrap_unary(fn, method, streaming=streaming)
+            return _wrap_stream(fn, method, streaming=streaming)
+
+        return handlers.rewrap(handler, wrap, _tolerant(handler.request_deserializer))

@@ -19,7 +19,6 @@ principal.
 from __future__ import annotations
 
 import collections
-import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import grpc
 from exprun.server.core.errors import ResourceExhausted
 from exprun.server.security import context
+from exprun.server.transport import handlers
 
 UNCOUNTED = frozenset({"/grpc.health.v1.Health/Check"})
 CAPPED_STREAMS = frozenset(
@@ -134,17 +134,12 @@ class OverloadInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # 
         if handler is None or method in UNCOUNTED:
             return handler
         capped = method in CAPPED_STREAMS  # applies to request streams here; reads: ReadStreamCap
-        kwargs = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(self._unary(handler.unary_unary, False), **kwargs)
-        if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(self._stream(handler.unary_stream, False), **kwargs)
-        if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(self._unary(handler.stream_unary, capped), **kwargs)
-        return grpc.stream_stream_rpc_method_handler(self._stream(handler.stream_stream, capped), **kwargs)
+
+        def wrap(fn: Callable[..., Any], kind: handlers.Kind) -> Callable[..., Any]:
+            counted = capped and kind.startswith("stream_")
+            return self._unary(fn, counted) if kind.endswith("_unary") else self._stream(fn, counted)
+
+        return handlers.rewrap(handler, wrap)
 
     def _unary(self, fn: Callable[..., Awaitable[Any]], capped: bool) -> Callable[..., Awaitable[Any]]:
         async def handler(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
@@ -164,22 +159,13 @@ class OverloadInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # 
             with self.admission.rpc():
                 slot = _StreamSlot(self.admission, aiter(request)) if capped else None
                 try:
-                    async for response in _responses(fn(slot or request, ctx)):
+                    async for response in handlers.responses(fn(slot or request, ctx)):
                         yield response
                 finally:
                     if slot is not None:
                         slot.release()
 
         return handler
-
-
-async def _responses(result: Any) -> AsyncIterator[Any]:
-    """A handler's responses, whether it yields them or writes them with context.write()."""
-    if inspect.isawaitable(result):
-        await result
-        return
-    async for response in result:
-        yield response
 
 
 class ReadStreamCap(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
@@ -197,15 +183,13 @@ class ReadStreamCap(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc i
         handler = await continuation(handler_call_details)
         if handler is None or handler_call_details.method not in CAPPED_STREAMS or not handler.unary_stream:
             return handler
-        fn = handler.unary_stream
 
-        async def capped(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
-            with self.admission.stream(context.principal.get() or ANONYMOUS):
-                async for response in _responses(fn(request, ctx)):
-                    yield response
+        def capped(fn: Callable[..., Any], _kind: handlers.Kind) -> Callable[..., AsyncIterator[Any]]:
+            async def read(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+                with self.admission.stream(context.principal.get() or ANONYMOUS):
+                    async for response in handlers.responses(fn(request, ctx)):
+                        yield response
 
-        return grpc.unary_stream_rpc_method_handler(
-            capped,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+            return read
+
+        return handlers.rewrap(handler, capped)

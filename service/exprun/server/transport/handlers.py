@@ -1,0 +1,61 @@
+"""Rebuilding a method handler around new behaviour: what every server interceptor here does.
+
+grpc.aio hands an interceptor an `RpcMethodHandler` of one of four kinds; to act around the
+call, the interceptor builds a handler of the same kind with the same (de)serializers. That
+dispatch, and the shim for handlers that write with `context.write()` instead of yielding,
+live here once.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal, TypeAlias
+
+import grpc
+
+Kind: TypeAlias = Literal["unary_unary", "unary_stream", "stream_unary", "stream_stream"]
+# behaviour(fn, kind) -> the new behaviour for a handler of that kind
+Wrap: TypeAlias = Callable[[Callable[..., Any], Kind], Callable[..., Any]]
+
+_BUILDERS: dict[Kind, Callable[..., grpc.RpcMethodHandler]] = {
+    "unary_unary": grpc.unary_unary_rpc_method_handler,
+    "unary_stream": grpc.unary_stream_rpc_method_handler,
+    "stream_unary": grpc.stream_unary_rpc_method_handler,
+    "stream_stream": grpc.stream_stream_rpc_method_handler,
+}
+
+
+def kind_of(handler: grpc.RpcMethodHandler) -> Kind:
+    if handler.unary_unary:
+        return "unary_unary"
+    if handler.unary_stream:
+        return "unary_stream"
+    if handler.stream_unary:
+        return "stream_unary"
+    return "stream_stream"
+
+
+def rewrap(
+    handler: grpc.RpcMethodHandler,
+    wrap: Wrap,
+    request_deserializer: Callable[[bytes], Any] | None = None,
+) -> grpc.RpcMethodHandler:
+    """A handler of the same kind whose behaviour is `wrap(behaviour, kind)`; the request
+    deserializer is replaced when one is given."""
+    kind = kind_of(handler)
+    return _BUILDERS[kind](
+        wrap(getattr(handler, kind), kind),
+        request_deserializer=request_deserializer or handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )
+
+
+async def responses(result: Any) -> AsyncIterator[Any]:
+    """A response-streaming handler's responses, whether it yields them or writes them with
+    context.write() (then it is a coroutine, and yields nothing here)."""
+    if inspect.isawaitable(result):
+        await result
+        return
+    async for response in result:
+        yield response
