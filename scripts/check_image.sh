@@ -51,34 +51,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-results=()
-failed=()
-# check NAME COMMAND...: runs COMMAND, records ok/FAILED and the time; a failure stops nothing.
-# `set -e` does not apply inside COMMAND (bash ignores it under `||`): each step that matters
-# returns on its own failure.
-check() {
-  local name="$1" t0=$SECONDS rc=0
-  shift
-  printf '\n--> %s\n' "$name"
-  "$@" || rc=$?
-  if [[ $rc -eq 0 ]]; then
-    results+=("$(printf 'ok      %4ss  %s' $((SECONDS - t0)) "$name")")
-  else
-    results+=("$(printf 'FAILED  %4ss  %s' $((SECONDS - t0)) "$name")")
-    failed+=("$name")
-  fi
-  return "$rc"
-}
-
-summary() {
-  printf '\n==> check_image (%ss)\n' $((SECONDS - start))
-  printf '  %s\n' "${results[@]}"
-  if [[ ${#failed[@]} -gt 0 ]]; then
-    echo "FAILED: ${failed[*]}"
-    return 1
-  fi
-  echo "all image checks passed"
-}
+# shellcheck source=scripts/check_steps.sh
+source scripts/check_steps.sh
+summary() { check_summary check_image "image checks"; }
 
 free_port() {
   "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
