@@ -26,6 +26,8 @@ from exprun.v1 import experiment_run_service_pb2_grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from tests.support.server_process import ServerProcess
+
 ISSUER = "https://issuer.test"
 AUDIENCE = "exprun"
 LOCATION = "us-central1"
@@ -210,6 +212,30 @@ def error_reason(error: grpc.RpcError) -> str:
         if detail.Unpack(info):
             return str(info.reason)
     raise AssertionError("no ErrorInfo")
+
+
+def start_mutual_tls_server(
+    root: pathlib.Path,
+    authority: Authority,
+    server_certificate: Certificate,
+    client_certificate: Certificate,
+    *extra_args: str,
+) -> ServerProcess:
+    """A started `exprun serve` that requires client certificates `authority` signed."""
+    process = ServerProcess(
+        root / "data",
+        root / "server.log",
+        "--tls-cert",
+        str(server_certificate.cert_path),
+        "--tls-key",
+        str(server_certificate.key_path),
+        "--tls-client-ca",
+        str(authority.cert_path),
+        *extra_args,
+        credentials=authority.channel_credentials(client_certificate),
+    )
+    process.start()
+    return process
 
 
 def serve_command(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,14 @@ import pytest
 from exprun.v1 import experiment_run_service_pb2 as api
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from tests.security.security_support import LOCATION, Authority, Certificate, serve_command, stub
+from tests.security.security_support import (
+    LOCATION,
+    Authority,
+    Certificate,
+    serve_command,
+    start_mutual_tls_server,
+    stub,
+)
 from tests.support.server_process import ServerProcess, free_port
 
 
@@ -21,22 +28,15 @@ def tls_with_health_port(
     server_certificate: Certificate,
     client_certificate: Certificate,
 ) -> Iterator[tuple[ServerProcess, str]]:
-    root = tmp_path_factory.mktemp("health-listen")
     health = f"127.0.0.1:{free_port()}"
-    process = ServerProcess(
-        root / "data",
-        root / "server.log",
-        "--tls-cert",
-        str(server_certificate.cert_path),
-        "--tls-key",
-        str(server_certificate.key_path),
-        "--tls-client-ca",
-        str(authority.cert_path),
+    process = start_mutual_tls_server(
+        tmp_path_factory.mktemp("health-listen"),
+        authority,
+        server_certificate,
+        client_certificate,
         "--health-listen",
         health,
-        credentials=authority.channel_credentials(client_certificate),
     )
-    process.start()
     yield process, health
     process.terminate()
 

@@ -11,7 +11,7 @@ import pytest
 from exprun.v1 import experiment_run_service_pb2 as api
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from tests.security.security_support import LOCATION, Authority, Certificate, stub
+from tests.security.security_support import LOCATION, Authority, Certificate, start_mutual_tls_server, stub
 from tests.support.server_process import ServerProcess
 
 
@@ -22,19 +22,9 @@ def mutual_tls_server(
     server_certificate: Certificate,
     client_certificate: Certificate,
 ) -> Iterator[ServerProcess]:
-    root = tmp_path_factory.mktemp("mtls")
-    process = ServerProcess(
-        root / "data",
-        root / "server.log",
-        "--tls-cert",
-        str(server_certificate.cert_path),
-        "--tls-key",
-        str(server_certificate.key_path),
-        "--tls-client-ca",
-        str(authority.cert_path),
-        credentials=authority.channel_credentials(client_certificate),
+    process = start_mutual_tls_server(
+        tmp_path_factory.mktemp("mtls"), authority, server_certificate, client_certificate
     )
-    process.start()
     yield process
     process.terminate()
 
