@@ -27,19 +27,11 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support.status_counts import print_counts
+from tests.support.status_counts import ACCEPTABLE, print_counts
 
 PARENT = "projects/fuzz-project/locations/us-central1"
 EXPERIMENT = f"{PARENT}/experiments/fuzz-exp"
 RUN = f"{EXPERIMENT}/runs/keep"
-ACCEPTABLE = {
-    grpc.StatusCode.OK,
-    grpc.StatusCode.INVALID_ARGUMENT,
-    grpc.StatusCode.NOT_FOUND,
-    grpc.StatusCode.ALREADY_EXISTS,
-    grpc.StatusCode.FAILED_PRECONDITION,
-    grpc.StatusCode.OUT_OF_RANGE,
-}
 SERVICE = api.DESCRIPTOR.services_by_name["ExperimentRunService"]
 # Every answer's code, printed when the module ends: the figures of the bad-input note.
 STATUS_COUNTS: collections.Counter[str] = collections.Counter()

@@ -26,20 +26,12 @@ from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from tests.support.server_process import ServerProcess
-from tests.support.status_counts import print_counts
+from tests.support.status_counts import ACCEPTABLE, print_counts
 
 PARENT = "projects/wire-fuzz/locations/us-central1"
 EXPERIMENT = f"{PARENT}/experiments/wire-exp"
 RUN = f"{EXPERIMENT}/runs/wire-run"
 SERVICE = api.DESCRIPTOR.services_by_name["ExperimentRunService"]
-ACCEPTABLE = {
-    grpc.StatusCode.OK,
-    grpc.StatusCode.INVALID_ARGUMENT,
-    grpc.StatusCode.NOT_FOUND,
-    grpc.StatusCode.ALREADY_EXISTS,
-    grpc.StatusCode.FAILED_PRECONDITION,
-    grpc.StatusCode.OUT_OF_RANGE,
-}
 # Bounds: calls per method, and the whole fuzz's time (it stops early rather than run long).
 CALLS_PER_METHOD = 40
 TIME_BUDGET_SECONDS = 120.0
