@@ -16,6 +16,7 @@ from exprun.v1 import resources_pb2 as pb
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from tests.support import rich_status
 from tests.support.server_process import ServerProcess
 
 
@@ -218,18 +219,7 @@ def test_a_stream_that_sends_no_open_within_the_deadline_ends_with_open_timeout(
             silent.set()
         assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert violations(raised.value) == ["open"]
-        assert reason_of(raised.value) == "OPEN_TIMEOUT"
+        assert rich_status.reason(raised.value) == "OPEN_TIMEOUT"
     finally:
         silent.set()
         own.terminate()
-
-
-def reason_of(error: grpc.RpcError) -> str:
-    status = rpc_status.from_call(error)
-    assert status is not None
-    for detail in status.details:
-        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-            info = error_details_pb2.ErrorInfo()
-            detail.Unpack(info)
-            return str(info.reason)
-    return ""

@@ -13,9 +13,8 @@ import pytest
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
 from exprun.v1 import resources_pb2 as pb
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
+from tests.support import rich_status
 from tests.support.server_process import ServerProcess
 
 PARENT = "projects/drain-project/locations/us-central1"
@@ -41,17 +40,6 @@ def batch(sequence: int) -> api.StreamTimeSeriesRequest:
             batch=pb.TimeSeriesBatch(series=[pb.TimeSeries(metric="loss", steps=steps, values=[1.0] * 100)]),
         )
     )
-
-
-def reason_of(error: grpc.RpcError) -> str:
-    status = rpc_status.from_call(error)
-    assert status is not None
-    for detail in status.details:
-        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-            info = error_details_pb2.ErrorInfo()
-            detail.Unpack(info)
-            return str(info.reason)
-    return ""
 
 
 def test_sigterm_acks_open_streams_then_ends_them_unavailable_and_exits(own_server: ServerProcess) -> None:
@@ -80,7 +68,7 @@ def test_sigterm_acks_open_streams_then_ends_them_unavailable_and_exits(own_serv
         acked = max([acked, *(r.ack.committed_sequence for r in received)])
         idle.set()
         assert ended.value.code() == grpc.StatusCode.UNAVAILABLE
-        assert reason_of(ended.value) == "SERVER_DRAINING"
+        assert rich_status.reason(ended.value) == "SERVER_DRAINING"
         assert acked == 3
     assert own_server.process.wait(timeout=BOUND_SECONDS) == 0
 

@@ -19,11 +19,10 @@ from exprun.server.cli import build_parser
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
 from exprun.v1 import resources_pb2 as pb
-from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_status import rpc_status
 
 from tests.security.security_support import bearer, new_token, write_tokens
+from tests.support import rich_status
 from tests.support.server_process import ServerProcess
 
 PARENT = "projects/overload-project/locations/us-central1"
@@ -73,20 +72,6 @@ class IdleStreams:
             self.release.set()
 
 
-def details(error: grpc.RpcError) -> tuple[str, float | None]:
-    """ErrorInfo reason and RetryInfo delay (seconds) of a refused call."""
-    status = rpc_status.from_call(error)
-    assert status is not None, f"no rich status on {error}"
-    reason, delay = "", None
-    for detail in status.details:
-        info, retry = error_details_pb2.ErrorInfo(), error_details_pb2.RetryInfo()
-        if detail.Unpack(info):
-            reason = info.reason
-        elif detail.Unpack(retry):
-            delay = retry.retry_delay.ToNanoseconds() / 1e9
-    return reason, delay
-
-
 def until_refused(call: Callable[[], Any]) -> grpc.RpcError:
     """Repeats a call that takes no lasting slot until the server refuses it as overloaded."""
     deadline = time.monotonic() + SETTLE_SECONDS
@@ -110,7 +95,7 @@ def until_accepted(call: Callable[[], Any], refusal: str) -> Any:
             return call()
         except grpc.RpcError as error:
             refused = error
-        if details(refused)[0] != refusal:
+        if rich_status.reason(refused) != refusal:
             raise refused
         assert time.monotonic() < deadline, "the server did not give the slot back"
         time.sleep(0.05)
@@ -175,7 +160,7 @@ def test_idle_streams_at_the_call_limit_leave_health_answering_and_accepted_work
         idle.open(stub, MAX_RPCS - 1)  # with the accepted stream: the limit
         refused = until_refused(lambda: stub.GetRun(api.GetRunRequest(name=run), timeout=10))
 
-        reason, delay = details(refused)
+        reason, delay = rich_status.reason_and_delay(refused)
         assert reason == "SERVER_OVERLOADED"
         assert delay is not None
         assert delay > 0
@@ -252,22 +237,22 @@ def test_a_principal_at_its_stream_cap_is_refused_and_another_is_not(
         # Alice's streams that never send `open` (so never pass authorization) fill her cap.
         idle.open(stub, STREAM_CAP, bearer(alice))
         refused = until_refused(alice_opens_a_missing_run)
-        reason, delay = details(refused)
+        reason, delay = rich_status.reason_and_delay(refused)
         assert reason == "TOO_MANY_STREAMS"
         assert delay is not None
         assert delay > 0
         with pytest.raises(grpc.RpcError) as also_refused:
             open_stream(stub, run, "alice-writer", bearer(alice))
-        assert details(also_refused.value)[0] == "TOO_MANY_STREAMS"
+        assert rich_status.reason(also_refused.value) == "TOO_MANY_STREAMS"
         with pytest.raises(grpc.RpcError) as upload_refused:  # model uploads share the cap
             stub.LogModel(iter([]), metadata=bearer(alice), timeout=10)
-        assert details(upload_refused.value)[0] == "TOO_MANY_STREAMS"
+        assert rich_status.reason(upload_refused.value) == "TOO_MANY_STREAMS"
         with pytest.raises(grpc.RpcError) as bobs_upload:  # read, then refused for its content
             stub.LogModel(iter([]), metadata=bearer(bob), timeout=10)
         assert bobs_upload.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         with pytest.raises(grpc.RpcError) as read_refused:  # and so do reads
             list(stub.ReadTimeSeries(api.ReadTimeSeriesRequest(run=run), metadata=bearer(alice)))
-        assert details(read_refused.value)[0] == "TOO_MANY_STREAMS"
+        assert rich_status.reason(read_refused.value) == "TOO_MANY_STREAMS"
 
         # Bob streams, and alice's other calls still work.
         outbox, responses = open_stream(stub, run, "bob-writer", bearer(bob))

@@ -31,9 +31,10 @@ from exprun.server.transport.errors import to_status
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
 from exprun.v1 import resources_pb2 as pb
-from google.rpc import code_pb2, error_details_pb2, status_pb2
+from google.rpc import code_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_status import rpc_status
+
+from tests.support.rich_status import details, unpack
 
 LOCATION = "projects/storage-faults/locations/us-central1"
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -90,23 +91,6 @@ async def serving(store: SqliteRunStore, data_dir: pathlib.Path) -> AsyncIterato
             yield Served(running, channel)
     finally:
         await running.stop(1.0)
-
-
-def details(
-    error: grpc.aio.AioRpcError,
-) -> tuple[error_details_pb2.ErrorInfo, error_details_pb2.RetryInfo | None]:
-    status = rpc_status.from_call(error)
-    assert status is not None
-    return unpack(status)
-
-
-def unpack(
-    status: status_pb2.Status,
-) -> tuple[error_details_pb2.ErrorInfo, error_details_pb2.RetryInfo | None]:
-    info, retry = error_details_pb2.ErrorInfo(), error_details_pb2.RetryInfo()
-    assert any(d.Is(info.DESCRIPTOR) and d.Unpack(info) for d in status.details)
-    has_retry = any(d.Is(retry.DESCRIPTOR) and d.Unpack(retry) for d in status.details)
-    return info, retry if has_retry else None
 
 
 async def test_a_full_database_refuses_writes_retryably_until_a_write_succeeds_again(

@@ -23,8 +23,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from exprun.v1 import experiment_run_service_pb2_grpc
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from tests.support.server_process import ServerProcess
 
@@ -202,16 +200,6 @@ def stub(channel: Any) -> Any:
 
 def bearer(token: str) -> tuple[tuple[str, str]]:
     return (("authorization", f"Bearer {token}"),)
-
-
-def error_reason(error: grpc.RpcError) -> str:
-    status = rpc_status.from_call(error)
-    assert status is not None, f"no rich status on {error}"
-    for detail in status.details:
-        info = error_details_pb2.ErrorInfo()
-        if detail.Unpack(info):
-            return str(info.reason)
-    raise AssertionError("no ErrorInfo")
 
 
 def start_mutual_tls_server(

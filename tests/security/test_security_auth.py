@@ -29,7 +29,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from tests.security.conftest import PROJECT_A, PROJECT_B, TRAINER, SecuredServer
-from tests.security.security_support import LOCATION, bearer, error_reason, stub
+from tests.security.security_support import LOCATION, bearer, stub
+from tests.support.rich_status import reason as error_reason
 
 
 def parent(project: str) -> str:

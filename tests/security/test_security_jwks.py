@@ -23,9 +23,9 @@ from tests.security.security_support import (
     Certificate,
     Issuer,
     bearer,
-    error_reason,
     stub,
 )
+from tests.support.rich_status import reason as error_reason
 from tests.support.server_process import ServerProcess
 
 SUBJECT = "system:serviceaccount:ns:rotating"
