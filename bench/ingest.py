@@ -24,6 +24,8 @@ METRICS = 10
 TARGET_POINTS_PER_SECOND = 1_000_000
 TARGET_MLFLOW_RATIO = 300
 PEERS = pathlib.Path(__file__).resolve().parent / "peers"
+# A timed-out peer script gets this long to stop its server after SIGTERM.
+PEER_STOP_SECONDS = 45.0
 
 
 @dataclass(frozen=True)
@@ -119,16 +121,26 @@ def _peer(name: str, script: str, workdir: pathlib.Path, args: list[str], timeou
     installed = install.ensure(name)
     if isinstance(installed, install.NotInstallable):
         return f"not installable ({installed.requirement}): {installed.error}"
-    try:
-        done = subprocess.run(
-            [str(installed.python), str(PEERS / script), f"--workdir={workdir}", *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env={**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"},
-        )
-    except subprocess.TimeoutExpired:
-        return f"timed out after {timeout:.0f} s"
+    with subprocess.Popen(
+        [str(installed.python), str(PEERS / script), f"--workdir={workdir}", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"},
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # SIGTERM, not SIGKILL: the script then stops the peer's own server (its own session,
+            # with workers that outlive a killed parent) before it exits.
+            process.terminate()
+            try:
+                process.communicate(timeout=PEER_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+            return f"timed out after {timeout:.0f} s"
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         tail = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]

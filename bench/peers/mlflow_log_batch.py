@@ -93,6 +93,9 @@ def main() -> None:
     parser.add_argument("--max-points", type=int, default=100_000)
     parser.add_argument("--max-seconds", type=float, default=120.0)
     args = parser.parse_args()
+    # The bench sends SIGTERM when this script runs out of time: exit through `finally`, which
+    # stops the server's whole process group.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
