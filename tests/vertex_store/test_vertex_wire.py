@@ -92,7 +92,9 @@ _INT64 = st.integers(-(2**63), 2**63 - 1)
 def test_any_points_parse_to_the_protobuf_librarys_encoding(
     points: list[tuple[int, float, int]], cut: int
 ) -> None:
-    steps, values, walls = ([p[i] for p in points] for i in range(3))
+    steps = [p[0] for p in points]
+    values = [p[1] for p in points]
+    walls = [p[2] for p in points]
     encoded_points = encoded(steps, values, walls)
     cut = min(cut, len(points))
     # Two parts of one series, as requests join them, parse as the one series built field by field.
