@@ -26,7 +26,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from bench import cpu, serving
@@ -67,6 +67,12 @@ class Measured:
     calls: dict[str, int]  # Vertex RPCs per method while measuring
     usages: tuple[cpu.Usage, ...] = ()
     machine_busy: float = 0.0
+    peaks: dict[str, int] = field(default_factory=dict)  # most calls of a method at once
+
+    @property
+    def writes_in_flight(self) -> int:
+        """The most write requests the fake was handling at once."""
+        return max((self.peaks.get(m, 0) for m in WRITE_METHODS), default=0)
 
     @property
     def rate(self) -> float:
@@ -84,7 +90,8 @@ class Measured:
 
 def serve_fake(commands: Connection) -> None:
     """The child process: a Vertex fake with the latency on every method and the TensorBoard, its
-    address sent back, then its call counts on request until told to stop."""
+    address sent back, then its call counts ("calls") or the most calls at once since the last
+    asking ("peaks") on request until told to stop."""
     from tests.fakes.vertex import Faults, VertexFake
 
     fake = VertexFake(
@@ -96,8 +103,9 @@ def serve_fake(commands: Connection) -> None:
     fake.create_tensorboard(PROJECT, LOCATION, TENSORBOARD_ID)
     commands.send(address)
     try:
-        while commands.recv() == "calls":
-            commands.send(fake.faults.delayed)  # the latency rule counts every call
+        while (command := commands.recv()) in ("calls", "peaks"):
+            # The latency rule counts every call.
+            commands.send(fake.faults.delayed if command == "calls" else fake.peaks())
     finally:
         fake.stop()
 
@@ -121,6 +129,11 @@ class FakeProcess:
 
     def calls(self) -> dict[str, int]:
         self._commands.send("calls")
+        found: dict[str, int] = self._commands.recv()
+        return found
+
+    def peaks(self) -> dict[str, int]:
+        self._commands.send("peaks")
         found: dict[str, int] = self._commands.recv()
         return found
 
@@ -206,6 +219,7 @@ def exprun_stream(workdir: pathlib.Path, fake: FakeProcess, steps: int) -> Measu
             window = cpu.CpuWindow(
                 {SERVER: server.process.pid, "client": os.getpid(), "Vertex fake": fake.pid}
             )
+            fake.peaks()  # from here on
             with counting(fake) as rpcs:
                 window.start()
                 start = time.perf_counter()
@@ -216,10 +230,11 @@ def exprun_stream(workdir: pathlib.Path, fake: FakeProcess, steps: int) -> Measu
                     writer.close(timeout=300)
                 seconds = time.perf_counter() - start
                 usages, machine = window.stop()
+            peaks = fake.peaks()
             stored = run.read_time_series()
             if sum(len(series.steps) for series in stored.values()) != METRICS * steps:
                 raise RuntimeError("the fake does not hold every acknowledged point")
-            return Measured(writer.points_acked, seconds, rpcs, tuple(usages), machine)
+            return Measured(writer.points_acked, seconds, rpcs, tuple(usages), machine, peaks)
         finally:
             close_channels()
 
@@ -251,8 +266,9 @@ def analysis(sdk: Measured, exprun: Measured) -> tuple[str, ...]:
         f"({sdk.points / max(1, sdk_writes):.0f} points per RPC), {per_call_ms:.1f} ms "
         f"per call against {LATENCY_SECONDS * 1000:.0f} ms injected latency: one blocking RPC per call",
         f"exprun: {writes} writes for {exprun.points:,} points "
-        f"({exprun.points / max(1, writes):,.0f} points per RPC, at most 5000; up to {INFLIGHT_WRITES} in "
-        f"flight) in {exprun.seconds:.2f} s; other Vertex calls: "
+        f"({exprun.points / max(1, writes):,.0f} points per RPC, at most 5000; at most "
+        f"{exprun.writes_in_flight} in flight, {INFLIGHT_WRITES} allowed) in {exprun.seconds:.2f} s; "
+        f"other Vertex calls: "
         f"{', '.join(f'{m} {n}' for m, n in others.items()) or 'none'}. The injected latency accounts "
         f"for about {floor:.2f} s of it, the rest is CPU: {spent}",
         cpu.limit_note(list(exprun.usages), exprun.machine_busy),
@@ -296,6 +312,12 @@ def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
             "vertex: exprun points per write request",
             f"{exprun.points / max(1, exprun.writes):,.0f}",
             "5,000 (the cap)",
+            INFO,
+        ),
+        Row(
+            "vertex: exprun writes in flight at once (most, at the fake)",
+            f"{exprun.writes_in_flight}",
+            f"{INFLIGHT_WRITES} (--vertex-max-inflight-writes)",
             INFO,
         ),
         Row(

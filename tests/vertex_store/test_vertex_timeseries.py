@@ -115,6 +115,25 @@ async def test_default_steps_continue_after_steps_another_writer_made(
     assert steps == [1, 41]
 
 
+async def test_a_series_another_writer_made_is_found_not_duplicated(
+    open_store: OpenStore, store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """A missing series is created without listing first; made meanwhile by another replica, its
+    create fails with AlreadyExists and the listing finds it."""
+    other = await open_store()
+    await store.write_time_series(run.name, [column("loss", 0, 1)], None)
+    await other.write_time_series(run.name, [column("loss", 1, 1)], None)  # other knows "loss"
+    await store.write_time_series(run.name, [column("acc", 0, 1)], None)
+    fake.clear_calls()
+    await other.write_time_series(run.name, [column("acc", 1, 1)], None)
+    assert [c for c in fake.call_names() if "Tensorboard" in c] == [
+        "CreateTensorboardTimeSeries",
+        "ListTensorboardTimeSeries",
+        "WriteTensorboardRunData",
+    ]
+    assert await read_all(store, run) == {"acc": [(0, 0.0), (1, 0.25)], "loss": [(0, 0.0), (1, 0.25)]}
+
+
 async def test_a_run_without_any_tensorboard_cannot_take_points(
     open_store: OpenStore, fake: VertexFake
 ) -> None:

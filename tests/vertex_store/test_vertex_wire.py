@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from exprun.server.stores.vertex import wire
 from google.cloud.aiplatform_v1.types import tensorboard_service
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 _Request = tensorboard_service.WriteTensorboardRunDataRequest.pb()
 _Experiment = tensorboard_service.WriteTensorboardExperimentDataRequest.pb()
@@ -77,3 +79,26 @@ def test_an_experiment_request_carries_each_runs_request() -> None:
     assert request.tensorboard_experiment == "e"
     assert [r.tensorboard_run for r in request.write_run_data_requests] == ["e/runs/a", "e/runs/b"]
     assert [p.step for p in request.write_run_data_requests[1].time_series_data[0].values] == [1, 2]
+
+
+_INT64 = st.integers(-(2**63), 2**63 - 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(_INT64, st.floats(allow_nan=True, allow_infinity=True), _INT64), max_size=40),
+    st.integers(0, 40),
+)
+def test_any_points_parse_to_the_protobuf_librarys_encoding(
+    points: list[tuple[int, float, int]], cut: int
+) -> None:
+    steps = [p[0] for p in points]
+    values = [p[1] for p in points]
+    walls = [p[2] for p in points]
+    encoded_points = encoded(steps, values, walls)
+    cut = min(cut, len(points))
+    # Two parts of one series, as requests join them, parse as the one series built field by field.
+    body = wire.series_data("9", encoded_points.span(0, cut) + encoded_points.span(cut, len(points)))
+    mine = wire.run_request("projects/p/locations/l/tensorboards/1/experiments/e/runs/r", [body])
+    expected = built("projects/p/locations/l/tensorboards/1/experiments/e/runs/r", "9", steps, values, walls)
+    assert _Request.FromString(mine).SerializeToString(deterministic=True) == expected

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Mapping
 from concurrent import futures
 from types import TracebackType
@@ -72,6 +72,10 @@ class VertexFake:
         self.tensorboard = TensorboardService(self.projects, self._operations, seed=seed)
         self.pipelines = PipelineService(self.projects, self.metadata)
         self._calls: deque[Call] = deque(maxlen=max_calls)
+        # Calls of each method being handled now, and the most at once since the last `peaks()`.
+        self._active: Counter[str] = Counter()
+        self._peaks: Counter[str] = Counter()
+        self._active_lock = threading.Lock()
         self._max_workers = max_workers
         self._server: grpc.Server | None = None
         self.address: str | None = None
@@ -140,6 +144,23 @@ class VertexFake:
     def clear_calls(self) -> None:
         self._calls.clear()
 
+    def peaks(self) -> dict[str, int]:
+        """The most calls of each method handled at once (latency included) since the last
+        `peaks()`: how many requests a client kept in flight."""
+        with self._active_lock:
+            found = dict(self._peaks)
+            self._peaks = Counter(self._active)
+        return found
+
+    def _enter(self, method: str) -> None:
+        with self._active_lock:
+            self._active[method] += 1
+            self._peaks[method] = max(self._peaks[method], self._active[method])
+
+    def _leave(self, method: str) -> None:
+        with self._active_lock:
+            self._active[method] -= 1
+
     # --- test helpers: what a console user or another backend would have made ----------------------
 
     def project_number(self, project: str) -> str:
@@ -196,6 +217,13 @@ class VertexFake:
 
     def _handler(self, method: Method) -> grpc.RpcMethodHandler:
         def handle(request: Any, context: grpc.ServicerContext) -> Any:
+            self._enter(method.name)
+            try:
+                return served(request, context)
+            finally:
+                self._leave(method.name)
+
+        def served(request: Any, context: grpc.ServicerContext) -> Any:
             self._calls.append(Call(method.name, request))
             decision = self.faults.decide(method.name)
             if decision.latency:

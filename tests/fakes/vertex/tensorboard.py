@@ -15,7 +15,6 @@ and their data. The caller holds the fake's lock around every method.
 from __future__ import annotations
 
 import itertools
-import operator
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +70,7 @@ from tests.fakes.vertex.errors import FakeError, already_exists, invalid, not_fo
 from tests.fakes.vertex.metadata import clone
 from tests.fakes.vertex.methods import Method
 from tests.fakes.vertex.operations import Operations, generic_metadata
+from tests.fakes.vertex.points import Points, points_of
 
 SERVICE = "google.cloud.aiplatform.v1.TensorboardService"
 MAX_POINTS_PER_WRITE = 5000  # "The upper limit of data points per write request is 5000."
@@ -85,7 +85,6 @@ FIRST_SERVER_ID = 1000
 
 ValueType = TensorboardTimeSeries.ValueType
 _POINT = TimeSeriesDataPoint.pb()
-_STEP = operator.attrgetter("step")
 _POINT_FIELD = {ValueType.SCALAR: "scalar", ValueType.TENSOR: "tensor", ValueType.BLOB_SEQUENCE: "blobs"}
 _ORDER_FIELDS = frozenset({"create_time", "update_time", "display_name"})
 _DISPLAY_NAME = filters.Schema(
@@ -513,7 +512,7 @@ class TensorboardService:
 
     # --- writes ----------------------------------------------------------------------------------
 
-    def _plan_write(self, request: WriteTensorboardRunDataRequest) -> list[tuple[_Series, list[Any]]]:
+    def _plan_write(self, request: WriteTensorboardRunDataRequest) -> list[tuple[_Series, Points]]:
         _, _, run = self._run(request.tensorboard_run)
         raw = WriteTensorboardRunDataRequest.pb(request)
         count = sum(len(data.values) for data in raw.time_series_data)
@@ -533,26 +532,24 @@ class TensorboardService:
                     f"TimeSeriesData.value_type {ValueType(data.value_type).name} does not match the "
                     f"time series {data.tensorboard_time_series_id} ({value_type.name})."
                 )
-            values = list(data.values)
+            points = points_of(data)
             expected = _POINT_FIELD[value_type]
-            # Unbound methods mapped over the points: a write of 5000 stays a few C-level passes.
-            if not all(map(_POINT.HasField, values, itertools.repeat(expected))):
+            if points.counts[expected] != len(points.steps):
                 raise invalid(
                     f"A data point of time series {data.tensorboard_time_series_id} ({value_type.name}) "
                     f"must set {expected}."
                 )
-            planned.append((series, values))
+            planned.append((series, points))
         return planned
 
-    def _apply_write(self, planned: list[tuple[_Series, list[Any]]]) -> None:
+    def _apply_write(self, planned: list[tuple[_Series, Points]]) -> None:
         now = clock.now()
-        for series, values in planned:
-            if not values:
+        for series, points in planned:
+            steps = points.steps
+            if not steps:
                 continue
-            steps = list(map(_STEP, values))
-            blobs = list(map(_POINT.SerializeToString, values))
             had_points = bool(series.points)
-            series.points.update(zip(steps, blobs, strict=True))  # a repeated step overwrites
+            series.points.update(zip(steps, points.blobs, strict=True))  # a repeated step overwrites
             metadata = TensorboardTimeSeries.pb(series.proto).metadata
             metadata.max_step = max(max(steps), metadata.max_step) if had_points else max(steps)
             series.unfolded.extend(steps)

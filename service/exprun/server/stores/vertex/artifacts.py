@@ -141,26 +141,28 @@ class Artifacts:
             raise
         return to_artifact(created)
 
-    async def _get_artifact(self, name: RunName, artifact_id: str, attempt: Attempt) -> Any:
-        client = self._backend.at(name.location).metadata
-        artifact_name = self._backend.numbers.server(
+    def _artifact_name(self, name: RunName, artifact_id: str) -> str:
+        return self._backend.numbers.server(
             f"{name.parent.parent.metadata_store()}/artifacts/{artifact_id}", name.project
         )
-        found = await client.get_artifact(name=artifact_name, retry=None, timeout=attempt.timeout)
+
+    async def _get_artifact(self, name: RunName, artifact_id: str, attempt: Attempt) -> Any:
+        client = self._backend.at(name.location).metadata
+        found = await client.get_artifact(
+            name=self._artifact_name(name, artifact_id), retry=None, timeout=attempt.timeout
+        )
         return artifact_types.Artifact.pb(found)
 
     async def exists(self, name: RunName, artifact_id: str) -> Any | None:
         """The artifact with that ID in the run's metadata store, or None."""
-
-        async def get(attempt: Attempt) -> Any:
-            return await self._get_artifact(name, artifact_id, attempt)
-
-        try:
-            return await self._backend.call(get, "GetArtifact")
-        except exceptions.NotFound:
-            return None
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="artifact_id") from exc
+        client = self._backend.at(name.location).metadata
+        found = await self._backend.unary(
+            client.get_artifact,
+            field="artifact_id",
+            missing=None,
+            name=self._artifact_name(name, artifact_id),
+        )
+        return None if found is None else artifact_types.Artifact.pb(found)
 
     async def list_page(self, name: RunName, query: ListQuery, schema_title: str = "") -> Page[Artifact]:
         ctx = await self._contexts.get(name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, TypeVar
 
 from exprun.server.core.errors import ExprunError
@@ -71,7 +71,7 @@ class Backend:
 
     async def pages(
         self, method: Callable[..., Awaitable[Any]], request: Any, *, field: str = "request"
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncGenerator[Any, None]:
         """Every page of a list call as its raw protobuf response, each page its own retried
         call. A parent that is gone (NotFound) has no pages."""
         while True:

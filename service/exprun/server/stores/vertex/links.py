@@ -20,11 +20,8 @@ from exprun.server.core.model import Link, LinkKind, ListQuery, Page
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend, quote
-from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.names import same_resource
-from exprun.server.stores.vertex.retry import Attempt
 from exprun.server.stores.vertex.summary import RunContexts
-from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import metadata_service, pipeline_job
 
 # The Pipelines backend makes a job's run context shortly after the job starts; the SDK polls.
@@ -72,22 +69,16 @@ class Links:
         ctx = await self._contexts.get(name)
         pipeline_context = await self._pipeline_context(name, job)
         client = self._backend.at(name.location).metadata
-
-        async def link(attempt: Attempt) -> None:
-            await client.add_context_children(
-                context=ctx.name,
-                child_contexts=[pipeline_context.name],
-                retry=None,
-                timeout=attempt.timeout,
-            )
-
-        try:
-            await self._backend.call(link, "AddContextChildren")  # re-adding is a no-op
-        except exceptions.NotFound:
+        added = await self._backend.unary(  # re-adding is a no-op
+            client.add_context_children,
+            field="link.target",
+            missing=None,
+            context=ctx.name,
+            child_contexts=[pipeline_context.name],
+        )
+        if added is None:  # the run's context is gone
             self._contexts.forget(name)
-            raise NotFound(name.path, kind="Run") from None
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="link.target") from exc
+            raise NotFound(name.path, kind="Run")
         return Link(LinkKind.PIPELINE_JOB, job, codec.to_datetime(pipeline_context.create_time))
 
     async def _pipeline_jobs(self, name: RunName, query: ListQuery) -> Page[Link]:

@@ -97,22 +97,19 @@ class Runs:
         except exceptions.GoogleAPICallError as exc:
             raise translate(exc, field="run_id") from exc
 
-        async def link(attempt: Attempt) -> None:
-            await clients.metadata.add_context_children(
-                context=experiment.name, child_contexts=[ctx.name], retry=None, timeout=attempt.timeout
-            )
-
         try:
-            await self._backend.call(link, "AddContextChildren")
-        except BaseException as exc:
+            await self._backend.unary(
+                clients.metadata.add_context_children,
+                field="parent",
+                missing=NotFound(name.parent.path, kind="Experiment"),
+                context=experiment.name,
+                child_contexts=[ctx.name],
+            )
+        except BaseException:
             # As the SDK does when its TensorBoard step fails: no half-made run stays behind. If
             # even this fails, the orphan is completed by the next create_run of the name.
             with contextlib.suppress(Exception):
                 await self.delete_context(name, ctx.name, missing_ok=True)
-            if isinstance(exc, exceptions.NotFound):
-                raise NotFound(name.parent.path, kind="Experiment") from None
-            if isinstance(exc, exceptions.GoogleAPICallError):
-                raise translate(exc, field="parent") from exc
             raise
         linked = context_types.Context.pb()()
         linked.CopyFrom(ctx)

@@ -4,8 +4,11 @@ Writes name series by ID, and finding them costs a ListTensorboardTimeSeries, so
 to 10,000 runs are kept (least recently used dropped first). Series are found by display name
 (the metric) and created on first use as SCALAR / "scalars", like `log_time_series_metrics`
 (vertex-mapping.md §5.2). Another writer (a replica, the SDK) may have made a series or written
-larger steps meanwhile: a run is listed again before creating a series or choosing default
-steps, unless nothing was written since it was last listed.
+larger steps meanwhile. A missing series is created straight away: if another writer made it,
+the create fails with AlreadyExists and the run is listed for its ID, so the common case of
+one writer costs no listing between its batches. Default steps need the largest step written,
+so a run is listed again before choosing them, unless nothing was written since it was last
+listed.
 """
 
 from __future__ import annotations
@@ -118,14 +121,13 @@ class SeriesIds:
         return tuple(sorted(s.display_name for s in await self.list(name, tb_run)))
 
     async def ensure(self, name: RunName, run: TensorboardRunSeries, metrics: Sequence[str]) -> None:
-        """Every metric has its series ID, the missing series created."""
+        """Every metric has its series ID, the missing series created (or, made by another
+        writer meanwhile, found)."""
         if all(m in run.ids for m in metrics):
             return
         async with run.create_lock:
             if all(m in run.ids for m in metrics):
                 return
-            if not run.fresh:
-                await self.refresh(name, run)  # made by another writer or replica?
             missing = [m for m in dict.fromkeys(metrics) if m not in run.ids]
             await asyncio.gather(*(self._create(name, run, m) for m in missing))
 

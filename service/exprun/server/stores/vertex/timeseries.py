@@ -32,9 +32,8 @@ from exprun.server.core import limits
 from exprun.server.core.model import Series, SeriesQuery, WriteResult, WriterPosition
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout, wire
-from exprun.server.stores.vertex.backend import Backend, first_page
+from exprun.server.stores.vertex.backend import Backend
 from exprun.server.stores.vertex.errors import translate
-from exprun.server.stores.vertex.retry import Attempt
 from exprun.server.stores.vertex.series_ids import SeriesIds, TensorboardRunSeries
 from exprun.server.stores.vertex.summary import ContextPb, RunContexts
 from exprun.server.stores.vertex.tensorboard import Tensorboards
@@ -43,8 +42,6 @@ from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import tensorboard_service
 
 EXPORT_PAGE_SIZE = 10_000
-
-_ExportResponse = tensorboard_service.ExportTensorboardTimeSeriesDataResponse
 
 
 @dataclass(frozen=True)
@@ -243,34 +240,22 @@ class TimeSeries:
         result is complete whatever order the service returns."""
         client = self._backend.at(name.location).tensorboard
         steps, values, walls = array("q"), array("d"), array("q")
-        token = ""
         ordered = True
-        while True:
-            request = tensorboard_service.ExportTensorboardTimeSeriesDataRequest(
-                tensorboard_time_series=series, page_size=EXPORT_PAGE_SIZE, page_token=token, order_by="step"
-            )
-
-            async def export(attempt: Attempt, request: Any = request) -> Any:
-                pager = await client.export_tensorboard_time_series_data(
-                    request=request, retry=None, timeout=attempt.timeout
-                )
-                return _ExportResponse.pb(await first_page(pager))
-
-            try:
-                response = await self._backend.call(export, "ExportTensorboardTimeSeriesData")
-            except exceptions.NotFound:
-                break  # deleted while we read
-            except exceptions.GoogleAPICallError as exc:
-                raise translate(exc) from exc
-            page_start = len(steps)
-            for point in response.time_series_data_points:
-                steps.append(point.step)
-                values.append(point.scalar.value)
-                walls.append(codec.micros_of(point.wall_time))
-            if ordered and len(steps) > page_start:
-                since = steps[max(0, page_start - 1) :]
-                ordered = all(a < b for a, b in itertools.pairwise(since))
-            token = response.next_page_token
-            if not token or (ordered and end_step is not None and steps and steps[-1] >= end_step):
-                break
+        request = tensorboard_service.ExportTensorboardTimeSeriesDataRequest(
+            tensorboard_time_series=series, page_size=EXPORT_PAGE_SIZE, order_by="step"
+        )
+        # A series deleted while we read has no more pages.
+        pages = self._backend.pages(client.export_tensorboard_time_series_data, request)
+        async with contextlib.aclosing(pages):
+            async for response in pages:
+                page_start = len(steps)
+                for point in response.time_series_data_points:
+                    steps.append(point.step)
+                    values.append(point.scalar.value)
+                    walls.append(codec.micros_of(point.wall_time))
+                if ordered and len(steps) > page_start:
+                    since = steps[max(0, page_start - 1) :]
+                    ordered = all(a < b for a, b in itertools.pairwise(since))
+                if ordered and end_step is not None and steps and steps[-1] >= end_step:
+                    break
         return steps, values, walls

@@ -51,17 +51,21 @@ def field(tag: int, payload: bytes) -> bytes:
     return bytes((tag,)) + varint(len(payload)) + payload
 
 
-def _varints(values: _U64) -> npt.NDArray[np.uint8]:
-    """Each value's varint as a row of bytes, every row as wide as the column's widest: shorter
-    ones padded with continuation bytes (0x80 ... 0x00), which every protobuf parser reads as the
-    same number. One width per column is what lets a whole column be laid out without a mask."""
-    width = len(varint(int(values.max()))) if len(values) else 1
-    groups = np.empty((width, len(values)), dtype=np.uint8)
+def _width(values: _U64) -> int:
+    """Bytes of the widest varint of a column."""
+    return len(varint(int(values.max()))) if len(values) else 1
+
+
+def _put_varints(matrix: npt.NDArray[np.uint8], at: int, values: _U64, width: int) -> None:
+    """Each value's varint into columns [at, at + width) of its row, every row as wide as the
+    column's widest: shorter ones padded with continuation bytes (0x80 ... 0x00), which every
+    protobuf parser reads as the same number. One width per column is what lets a whole column
+    be laid out without a mask; each byte is written straight into its column of the matrix."""
     for k in range(width):
-        np.bitwise_and(values >> np.uint64(7 * k), np.uint64(0x7F), out=groups[k], casting="unsafe")
+        column = matrix[:, at + k]
+        np.bitwise_and(values >> np.uint64(7 * k), np.uint64(0x7F), out=column, casting="unsafe")
         if k < width - 1:
-            groups[k] |= np.uint8(0x80)
-    return groups.T
+            column |= np.uint8(0x80)
 
 
 def as_int64(column: Sequence[int]) -> npt.NDArray[np.int64]:
@@ -102,26 +106,26 @@ def encode_points(
     # Floor division, as divmod: a time before 1970 has negative seconds and nanos in [0, 1e9).
     seconds = np.floor_divide(walls, 1_000_000)
     nanos = (walls - seconds * 1_000_000) * 1000
-    sec = _varints(seconds.view(np.uint64))
-    nano = _varints(nanos.view(np.uint64))
-    step = _varints(steps.view(np.uint64))
-    stamp_len = 2 + sec.shape[1] + nano.shape[1]
-    point_len = 2 + stamp_len + 1 + step.shape[1] + 11  # wall_time, step, scalar {value}; < 128
-    layout: list[int | npt.NDArray[np.uint8]] = [
-        _VALUES_TAG, point_len, _WALL_TAG, stamp_len, _SECONDS_TAG, sec, _NANOS_TAG, nano,
-        _STEP_TAG, step, _SCALAR_TAG, 9, _DOUBLE_TAG,
-        values.astype("<f8", copy=False).view(np.uint8).reshape(n, 8),
-    ]  # fmt: skip
+    columns = (seconds.view(np.uint64), nanos.view(np.uint64), steps.view(np.uint64))
+    sec, nano, step = (_width(c) for c in columns)
+    stamp_len = 2 + sec + nano
+    point_len = 2 + stamp_len + 1 + step + 11  # wall_time, step, scalar {value}; < 128
+    # Where each field's bytes start in a point's row, after its tag (and length).
+    sec_at = 5
+    nano_at = sec_at + sec + 1
+    step_at = nano_at + nano + 1
+    value_at = step_at + step + 3
+    template = np.zeros(point_len + 2, dtype=np.uint8)
+    template[[0, 1, 2, 3, 4, nano_at - 1, step_at - 1, value_at - 3, value_at - 2, value_at - 1]] = (
+        _VALUES_TAG, point_len, _WALL_TAG, stamp_len, _SECONDS_TAG, _NANOS_TAG,
+        _STEP_TAG, _SCALAR_TAG, 9, _DOUBLE_TAG,
+    )  # fmt: skip
+    assert value_at + 8 == point_len + 2
     matrix = np.empty((n, point_len + 2), dtype=np.uint8)
-    at = 0
-    for part in layout:
-        if isinstance(part, int):
-            matrix[:, at] = part
-            at += 1
-        else:
-            matrix[:, at : at + part.shape[1]] = part
-            at += part.shape[1]
-    assert at == point_len + 2
+    matrix[:] = template  # the tags and lengths, the same in every point
+    for at, column, width in zip((sec_at, nano_at, step_at), columns, (sec, nano, step), strict=True):
+        _put_varints(matrix, at, column, width)
+    matrix[:, value_at:] = values.astype("<f8", copy=False).view(np.uint8).reshape(n, 8)
     return Points(matrix.tobytes(), np.arange(1, n + 1, dtype=np.int64) * (point_len + 2))
 
 
