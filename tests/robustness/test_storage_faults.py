@@ -4,6 +4,8 @@ as its own code and reason, and readiness follows.
 - full (SQLite's page limit stands in for the disk): RESOURCE_EXHAUSTED `STORAGE_FULL` with a
   RetryInfo delay, readiness NOT_SERVING until a write succeeds again; the Python writer keeps
   its points and finishes then;
+- over a quota (a file-size limit on the server process): the same, although SQLite reports it
+  as a failed write, not as a full disk;
 - locked by another process: UNAVAILABLE `STORAGE_BUSY`, retryable, readiness untouched;
 - damaged pages or header: INTERNAL `STORAGE_CORRUPT`, readiness NOT_SERVING for good.
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import pathlib
+import resource
 import sqlite3
 import threading
+import time
 from array import array
 from collections.abc import AsyncIterator, Callable
 
@@ -27,6 +31,7 @@ from exprun.server.core.store_health import StoreCondition
 from exprun.server.settings import Settings
 from exprun.server.stores.sqlite.database import Database
 from exprun.server.stores.sqlite.store import SqliteRunStore
+from exprun.server.stores.storage_faults import PROBE_BYTES
 from exprun.server.transport.errors import to_status
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
@@ -35,11 +40,14 @@ from google.rpc import code_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from tests.support.rich_status import details, unpack
+from tests.support.server_process import ServerProcess
 
 LOCATION = "projects/storage-faults/locations/us-central1"
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 NO_PROBE = 3600.0  # only real writes may show recovery here: the test disk itself is never full
+# Room the file-size limit leaves above the database's largest file: a few writes' worth.
+QUOTA_HEADROOM_BYTES = 256 * 1024
 
 
 async def eventually(condition: Callable[[], bool]) -> None:
@@ -234,3 +242,70 @@ async def test_a_file_that_is_not_a_database_fails_start_up_as_storage_corrupt(
     # The failed open released the data directory: a repaired file could be opened next.
     (data_dir / "exprun.db").unlink()
     await (await SqliteRunStore.open(data_dir)).close()
+
+
+def test_a_file_size_quota_is_storage_full_not_corrupt(tmp_path: pathlib.Path) -> None:
+    """A quota (here the server's own file-size limit, RLIMIT_FSIZE, which EDQUOT behaves like)
+    makes SQLite fail a write as SQLITE_IOERR_WRITE, the code a failing device gets too; the
+    server tells them apart with a write of its own and answers STORAGE_FULL, retryably."""
+    server = ServerProcess(tmp_path / "data", tmp_path / "server.log")
+    server.start()
+    assert server.process is not None
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            stub = api_grpc.ExperimentRunServiceStub(channel)
+            health = health_pb2_grpc.HealthStub(channel)
+
+            def readiness() -> int:
+                reply = health.Check(health_pb2.HealthCheckRequest(service="readiness"), timeout=10)
+                return int(reply.status)
+
+            def write(start: int) -> None:
+                steps = range(start, start + 5000)
+                series = pb.TimeSeries(metric="loss", steps=steps, values=[float(s) for s in steps])
+                batch = pb.TimeSeriesBatch(series=[series])
+                stub.WriteTimeSeries(api.WriteTimeSeriesRequest(run=run, batch=batch), timeout=30)
+
+            experiment = stub.CreateExperiment(
+                api.CreateExperimentRequest(parent=LOCATION, experiment_id="quota")
+            )
+            run = stub.CreateRun(api.CreateRunRequest(parent=experiment.name, run_id="run-1")).name
+            write(0)
+            largest = max(f.stat().st_size for f in (tmp_path / "data").glob("exprun.db*"))
+            limit = largest + QUOTA_HEADROOM_BYTES
+            assert limit < PROBE_BYTES  # so the server's own probe write meets the limit too
+            resource.prlimit(server.process.pid, resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+            written, refused = 5000, None
+            while refused is None and written < 10 * limit:  # each write adds ~100 KB to the WAL
+                try:
+                    write(written)
+                    written += 5000
+                except grpc.RpcError as error:
+                    refused = error
+            assert refused is not None, "the file-size limit never refused a write"
+            assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, refused.details()
+            info, retry = details(refused)
+            assert info.reason == "STORAGE_FULL"
+            assert retry is not None
+            assert retry.retry_delay.ToNanoseconds() > 0
+            assert readiness() == NOT_SERVING
+
+            # The quota is lifted: the server's probe finds room, and the refused write succeeds.
+            resource.prlimit(
+                server.process.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
+            )
+            deadline = time.monotonic() + 60
+            while readiness() != SERVING:
+                assert time.monotonic() < deadline, "readiness did not come back once space was freed"
+                time.sleep(0.1)
+            write(written)
+            stored = [
+                step
+                for chunk in stub.ReadTimeSeries(api.ReadTimeSeriesRequest(run=run))
+                for series in chunk.series
+                for step in series.steps
+            ]
+            assert stored == list(range(written + 5000))
+    finally:
+        server.kill()

@@ -142,9 +142,10 @@ type ListExperimentsRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. At most this many experiments: 0 means 100, values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// Optional. The `next_page_token` of a previous call with the same other fields.
+	// Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+	// signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+	// Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
 	// Fields: `experiment_id`, `backing_tensorboard`.
 	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	// Optional. `create_time` (the default), `update_time` or `experiment_id`, each with an
@@ -459,9 +460,10 @@ type ListRunsRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. At most this many runs: 0 means 100, values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// Optional. The `next_page_token` of a previous call with the same other fields.
+	// Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+	// signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+	// Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
 	// Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
 	// `run_id` and `display_name` (the same: the run ID, quoted).
 	// Example: `state = RUNNING AND run_id != "baseline"`.
@@ -1118,7 +1120,8 @@ type ListClassificationMetricsRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. 0 means 100; values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// Optional. The `next_page_token` of a previous call.
+	// Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+	// most 2048 characters; any other value is INVALID_ARGUMENT.
 	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2087,7 +2090,8 @@ type ListExecutionsRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. 0 means 100; values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// Optional. The `next_page_token` of a previous call.
+	// Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+	// most 2048 characters; any other value is INVALID_ARGUMENT.
 	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2207,7 +2211,8 @@ type ListArtifactsRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. 0 means 100; values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// Optional. The `next_page_token` of a previous call.
+	// Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+	// most 2048 characters; any other value is INVALID_ARGUMENT.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Optional. `schema_title = "..."` to list one kind of artifact.
 	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
@@ -2542,7 +2547,8 @@ type ListExperimentModelsRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. 0 means 100; values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// Optional. The `next_page_token` of a previous call.
+	// Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+	// most 2048 characters; any other value is INVALID_ARGUMENT.
 	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2717,7 +2723,8 @@ type ListPipelineJobsRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. 0 means 100; values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// Optional. The `next_page_token` of a previous call.
+	// Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+	// most 2048 characters; any other value is INVALID_ARGUMENT.
 	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2892,7 +2899,8 @@ type ListCustomJobsRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. 0 means 100; values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// Optional. The `next_page_token` of a previous call.
+	// Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+	// most 2048 characters; any other value is INVALID_ARGUMENT.
 	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

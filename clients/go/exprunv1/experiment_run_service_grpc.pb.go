@@ -60,7 +60,12 @@ const (
 //
 // Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
 // bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-// nothing that is stored.
+// nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+// one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+//
+// A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+// are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+// `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
 type ExperimentRunServiceClient interface {
 	// Creates an experiment. ALREADY_EXISTS if it exists.
 	CreateExperiment(ctx context.Context, in *CreateExperimentRequest, opts ...grpc.CallOption) (*Experiment, error)
@@ -100,12 +105,20 @@ type ExperimentRunServiceClient interface {
 	// Streams batches of time-series points with cumulative acknowledgements. The first request
 	// opens the stream with the run and the writer; the first response tells the writer's highest
 	// committed sequence, so a reconnecting writer resends only what is not committed.
+	//
+	// The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+	// default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+	// `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+	// (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+	// it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+	// `google.rpc.RetryInfo` delay.
 	StreamTimeSeries(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamTimeSeriesRequest, StreamTimeSeriesResponse], error)
 	// Tells the server a RUNNING run's producer is alive. A run that has sent a heartbeat or
 	// opened a time-series stream is watched: silent past the server's liveness timeout, it moves
 	// to RUN_STATE_FAILED with a `state_reason`, instead of staying RUNNING forever after a crash.
 	Heartbeat(ctx context.Context, in *HeartbeatRequest, opts ...grpc.CallOption) (*HeartbeatResponse, error)
 	// Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+	// Counts against the per-principal stream cap (see `StreamTimeSeries`).
 	ReadTimeSeries(ctx context.Context, in *ReadTimeSeriesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ReadTimeSeriesResponse], error)
 	// Assigns the Vertex TensorBoard that backs a run's time series (the SDK's
 	// `assign_backing_tensorboard`). FAILED_PRECONDITION if another one is assigned.
@@ -118,7 +131,8 @@ type ExperimentRunServiceClient interface {
 	// Lists the artifacts of a run (the SDK's `get_artifacts`).
 	ListArtifacts(ctx context.Context, in *ListArtifactsRequest, opts ...grpc.CallOption) (*ListArtifactsResponse, error)
 	// Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-	// in the order the header lists them, or only a header whose model has a `uri`.
+	// in the order the header lists them, or only a header whose model has a `uri`. Counts
+	// against the per-principal stream cap (see `StreamTimeSeries`).
 	LogModel(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[LogModelRequest, ExperimentModel], error)
 	// Lists the models logged to a run (the SDK's `get_experiment_models`).
 	ListExperimentModels(ctx context.Context, in *ListExperimentModelsRequest, opts ...grpc.CallOption) (*ListExperimentModelsResponse, error)
@@ -463,7 +477,12 @@ func (c *experimentRunServiceClient) ListCustomJobs(ctx context.Context, in *Lis
 //
 // Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
 // bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-// nothing that is stored.
+// nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+// one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+//
+// A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+// are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+// `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
 type ExperimentRunServiceServer interface {
 	// Creates an experiment. ALREADY_EXISTS if it exists.
 	CreateExperiment(context.Context, *CreateExperimentRequest) (*Experiment, error)
@@ -503,12 +522,20 @@ type ExperimentRunServiceServer interface {
 	// Streams batches of time-series points with cumulative acknowledgements. The first request
 	// opens the stream with the run and the writer; the first response tells the writer's highest
 	// committed sequence, so a reconnecting writer resends only what is not committed.
+	//
+	// The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+	// default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+	// `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+	// (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+	// it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+	// `google.rpc.RetryInfo` delay.
 	StreamTimeSeries(grpc.BidiStreamingServer[StreamTimeSeriesRequest, StreamTimeSeriesResponse]) error
 	// Tells the server a RUNNING run's producer is alive. A run that has sent a heartbeat or
 	// opened a time-series stream is watched: silent past the server's liveness timeout, it moves
 	// to RUN_STATE_FAILED with a `state_reason`, instead of staying RUNNING forever after a crash.
 	Heartbeat(context.Context, *HeartbeatRequest) (*HeartbeatResponse, error)
 	// Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+	// Counts against the per-principal stream cap (see `StreamTimeSeries`).
 	ReadTimeSeries(*ReadTimeSeriesRequest, grpc.ServerStreamingServer[ReadTimeSeriesResponse]) error
 	// Assigns the Vertex TensorBoard that backs a run's time series (the SDK's
 	// `assign_backing_tensorboard`). FAILED_PRECONDITION if another one is assigned.
@@ -521,7 +548,8 @@ type ExperimentRunServiceServer interface {
 	// Lists the artifacts of a run (the SDK's `get_artifacts`).
 	ListArtifacts(context.Context, *ListArtifactsRequest) (*ListArtifactsResponse, error)
 	// Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-	// in the order the header lists them, or only a header whose model has a `uri`.
+	// in the order the header lists them, or only a header whose model has a `uri`. Counts
+	// against the per-principal stream cap (see `StreamTimeSeries`).
 	LogModel(grpc.ClientStreamingServer[LogModelRequest, ExperimentModel]) error
 	// Lists the models logged to a run (the SDK's `get_experiment_models`).
 	ListExperimentModels(context.Context, *ListExperimentModelsRequest) (*ListExperimentModelsResponse, error)

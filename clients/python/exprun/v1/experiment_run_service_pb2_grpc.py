@@ -32,7 +32,12 @@ class ExperimentRunServiceStub:
 
     Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
     bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-    nothing that is stored.
+    nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+    one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+
+    A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+    are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+    `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
     """
 
     def __init__(self, channel):
@@ -198,7 +203,12 @@ class ExperimentRunServiceServicer:
 
     Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
     bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-    nothing that is stored.
+    nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+    one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+
+    A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+    are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+    `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
     """
 
     def CreateExperiment(self, request, context):
@@ -325,6 +335,13 @@ class ExperimentRunServiceServicer:
         """Streams batches of time-series points with cumulative acknowledgements. The first request
         opens the stream with the run and the writer; the first response tells the writer's highest
         committed sequence, so a reconnecting writer resends only what is not committed.
+
+        The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+        default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+        `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+        (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+        it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+        `google.rpc.RetryInfo` delay.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -341,6 +358,7 @@ class ExperimentRunServiceServicer:
 
     def ReadTimeSeries(self, request, context):
         """Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+        Counts against the per-principal stream cap (see `StreamTimeSeries`).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -378,7 +396,8 @@ class ExperimentRunServiceServicer:
 
     def LogModel(self, request_iterator, context):
         """Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-        in the order the header lists them, or only a header whose model has a `uri`.
+        in the order the header lists them, or only a header whose model has a `uri`. Counts
+        against the per-principal stream cap (see `StreamTimeSeries`).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -585,7 +604,12 @@ class ExperimentRunService:
 
     Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
     bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-    nothing that is stored.
+    nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+    one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+
+    A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+    are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+    `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
     """
 
     @staticmethod

@@ -93,6 +93,12 @@ class StoreHealth:
         elif error.reason == STORAGE_CORRUPT:
             await self._become(StoreCondition.CORRUPT, error)
 
+    async def probe(self) -> None:
+        """Runs the probe once, raising what it raised; nothing without a probe. A store asks
+        this when its backend says a write failed but not why."""
+        if self._probe is not None:
+            await self._probe()
+
     async def wrote(self) -> None:
         if self.condition is StoreCondition.FULL:
             await self._become(StoreCondition.HEALTHY, None)

@@ -21,11 +21,16 @@ from exprun.server.core.store_health import StoreHealth, storage_busy, storage_c
 T = TypeVar("T")
 
 # Primary result codes (the low byte of an extended code). SQLite reports ENOSPC as SQLITE_FULL;
-# other failed writes (EDQUOT among them) and failed reads as SQLITE_IOERR.
+# other failed writes and failed reads as SQLITE_IOERR.
 _SQLITE_FULL = {sqlite3.SQLITE_FULL}
 _SQLITE_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _SQLITE_CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR}
-_OS_FULL = {errno.ENOSPC, errno.EDQUOT}
+# A write the file system refused for a reason other than ENOSPC: a quota (EDQUOT), a file-size
+# limit (EFBIG) or the device (EIO). SQLite gives the same extended code for all three and keeps
+# the errno to itself, so a write of our own asks the file system which one it is.
+_SQLITE_WRITE_REFUSED = {sqlite3.SQLITE_IOERR_WRITE}
+# A quota and a file-size limit are a full disk to the client: retry once space is freed.
+_OS_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _OS_CORRUPT = {errno.EIO}
 # The probe of a full store writes this much: enough that a write succeeding means real room,
 # not the reuse of space SQLite already holds.
@@ -64,11 +69,24 @@ async def guarded(health: StoreHealth | None, work: Awaitable[T], *, write: bool
         if error is None:
             raise
         if health is not None:
+            if getattr(exc, "sqlite_errorcode", None) in _SQLITE_WRITE_REFUSED:
+                error = await _why_refused(health, exc, error)
             await health.failed(error)
         raise error from exc
     if write and health is not None:
         await health.wrote()
     return result
+
+
+async def _why_refused(health: StoreHealth, exc: BaseException, error: ExprunError) -> ExprunError:
+    """STORAGE_FULL when the store's space probe is refused for want of space too, else `error`
+    (a store without a probe cannot tell)."""
+    try:
+        await health.probe()
+    except OSError as refused:
+        if refused.errno in _OS_FULL:
+            return storage_full(f"{exc}: {os.strerror(refused.errno)}")
+    return error
 
 
 def space_probe(directory: pathlib.Path) -> Callable[[], Awaitable[None]]:

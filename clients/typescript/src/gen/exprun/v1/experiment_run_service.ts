@@ -71,10 +71,13 @@ export interface ListExperimentsRequest {
   parent: string;
   /** Optional. At most this many experiments: 0 means 100, values above 1000 are coerced to 1000. */
   pageSize: number;
-  /** Optional. The `next_page_token` of a previous call with the same other fields. */
+  /**
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
   /**
-   * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
    * Fields: `experiment_id`, `backing_tensorboard`.
    */
   filter: string;
@@ -139,10 +142,13 @@ export interface ListRunsRequest {
   parent: string;
   /** Optional. At most this many runs: 0 means 100, values above 1000 are coerced to 1000. */
   pageSize: number;
-  /** Optional. The `next_page_token` of a previous call with the same other fields. */
+  /**
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
   /**
-   * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
    * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
    * `run_id` and `display_name` (the same: the run ID, quoted).
    * Example: `state = RUNNING AND run_id != "baseline"`.
@@ -273,7 +279,10 @@ export interface ListClassificationMetricsRequest {
   parent: string;
   /** Optional. 0 means 100; values above 1000 are coerced to 1000. */
   pageSize: number;
-  /** Optional. The `next_page_token` of a previous call. */
+  /**
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
 }
 
@@ -436,7 +445,10 @@ export interface ListExecutionsRequest {
   parent: string;
   /** Optional. 0 means 100; values above 1000 are coerced to 1000. */
   pageSize: number;
-  /** Optional. The `next_page_token` of a previous call. */
+  /**
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
 }
 
@@ -457,7 +469,10 @@ export interface ListArtifactsRequest {
   parent: string;
   /** Optional. 0 means 100; values above 1000 are coerced to 1000. */
   pageSize: number;
-  /** Optional. The `next_page_token` of a previous call. */
+  /**
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
   /** Optional. `schema_title = "..."` to list one kind of artifact. */
   filter: string;
@@ -513,7 +528,10 @@ export interface ListExperimentModelsRequest {
   parent: string;
   /** Optional. 0 means 100; values above 1000 are coerced to 1000. */
   pageSize: number;
-  /** Optional. The `next_page_token` of a previous call. */
+  /**
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
 }
 
@@ -542,7 +560,10 @@ export interface ListPipelineJobsRequest {
   parent: string;
   /** Optional. 0 means 100; values above 1000 are coerced to 1000. */
   pageSize: number;
-  /** Optional. The `next_page_token` of a previous call. */
+  /**
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
 }
 
@@ -571,7 +592,10 @@ export interface ListCustomJobsRequest {
   parent: string;
   /** Optional. 0 means 100; values above 1000 are coerced to 1000. */
   pageSize: number;
-  /** Optional. The `next_page_token` of a previous call. */
+  /**
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
 }
 
@@ -4500,7 +4524,12 @@ export const ListCustomJobsResponse: MessageFns<ListCustomJobsResponse> = {
  *
  * Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
  * bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
- * nothing that is stored.
+ * nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+ * one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+ *
+ * A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+ * are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+ * `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
  */
 export type ExperimentRunServiceService = typeof ExperimentRunServiceService;
 export const ExperimentRunServiceService = {
@@ -4695,6 +4724,13 @@ export const ExperimentRunServiceService = {
    * Streams batches of time-series points with cumulative acknowledgements. The first request
    * opens the stream with the run and the writer; the first response tells the writer's highest
    * committed sequence, so a reconnecting writer resends only what is not committed.
+   *
+   * The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+   * default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+   * `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+   * (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+   * it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+   * `google.rpc.RetryInfo` delay.
    */
   streamTimeSeries: {
     path: "/exprun.v1.ExperimentRunService/StreamTimeSeries" as const,
@@ -4721,7 +4757,10 @@ export const ExperimentRunServiceService = {
     responseSerialize: (value: HeartbeatResponse): Buffer => Buffer.from(HeartbeatResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): HeartbeatResponse => HeartbeatResponse.decode(value),
   },
-  /** Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`). */
+  /**
+   * Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+   * Counts against the per-principal stream cap (see `StreamTimeSeries`).
+   */
   readTimeSeries: {
     path: "/exprun.v1.ExperimentRunService/ReadTimeSeries" as const,
     requestStream: false as const,
@@ -4787,7 +4826,8 @@ export const ExperimentRunServiceService = {
   },
   /**
    * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-   * in the order the header lists them, or only a header whose model has a `uri`.
+   * in the order the header lists them, or only a header whose model has a `uri`. Counts
+   * against the per-principal stream cap (see `StreamTimeSeries`).
    */
   logModel: {
     path: "/exprun.v1.ExperimentRunService/LogModel" as const,
@@ -4899,6 +4939,13 @@ export interface ExperimentRunServiceServer extends UntypedServiceImplementation
    * Streams batches of time-series points with cumulative acknowledgements. The first request
    * opens the stream with the run and the writer; the first response tells the writer's highest
    * committed sequence, so a reconnecting writer resends only what is not committed.
+   *
+   * The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+   * default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+   * `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+   * (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+   * it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+   * `google.rpc.RetryInfo` delay.
    */
   streamTimeSeries: handleBidiStreamingCall<StreamTimeSeriesRequest, StreamTimeSeriesResponse>;
   /**
@@ -4907,7 +4954,10 @@ export interface ExperimentRunServiceServer extends UntypedServiceImplementation
    * to RUN_STATE_FAILED with a `state_reason`, instead of staying RUNNING forever after a crash.
    */
   heartbeat: handleUnaryCall<HeartbeatRequest, HeartbeatResponse>;
-  /** Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`). */
+  /**
+   * Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+   * Counts against the per-principal stream cap (see `StreamTimeSeries`).
+   */
   readTimeSeries: handleServerStreamingCall<ReadTimeSeriesRequest, ReadTimeSeriesResponse>;
   /**
    * Assigns the Vertex TensorBoard that backs a run's time series (the SDK's
@@ -4925,7 +4975,8 @@ export interface ExperimentRunServiceServer extends UntypedServiceImplementation
   listArtifacts: handleUnaryCall<ListArtifactsRequest, ListArtifactsResponse>;
   /**
    * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-   * in the order the header lists them, or only a header whose model has a `uri`.
+   * in the order the header lists them, or only a header whose model has a `uri`. Counts
+   * against the per-principal stream cap (see `StreamTimeSeries`).
    */
   logModel: handleClientStreamingCall<LogModelRequest, ExperimentModel>;
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
@@ -5208,6 +5259,13 @@ export interface ExperimentRunServiceClient extends Client {
    * Streams batches of time-series points with cumulative acknowledgements. The first request
    * opens the stream with the run and the writer; the first response tells the writer's highest
    * committed sequence, so a reconnecting writer resends only what is not committed.
+   *
+   * The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+   * default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+   * `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+   * (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+   * it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+   * `google.rpc.RetryInfo` delay.
    */
   streamTimeSeries(): ClientDuplexStream<StreamTimeSeriesRequest, StreamTimeSeriesResponse>;
   streamTimeSeries(
@@ -5237,7 +5295,10 @@ export interface ExperimentRunServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: HeartbeatResponse) => void,
   ): ClientUnaryCall;
-  /** Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`). */
+  /**
+   * Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+   * Counts against the per-principal stream cap (see `StreamTimeSeries`).
+   */
   readTimeSeries(
     request: ReadTimeSeriesRequest,
     options?: Partial<CallOptions>,
@@ -5319,7 +5380,8 @@ export interface ExperimentRunServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-   * in the order the header lists them, or only a header whose model has a `uri`.
+   * in the order the header lists them, or only a header whose model has a `uri`. Counts
+   * against the per-principal stream cap (see `StreamTimeSeries`).
    */
   logModel(
     callback: (error: ServiceError | null, response: ExperimentModel) => void,

@@ -7,7 +7,11 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * The Vertex AI Experiments `ExperimentRun` API for every language.
  * Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
  * bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
- * nothing that is stored.
+ * nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+ * one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+ * A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+ * are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+ * `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -1012,7 +1016,11 @@ public final class ExperimentRunServiceGrpc {
    * The Vertex AI Experiments `ExperimentRun` API for every language.
    * Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
    * bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-   * nothing that is stored.
+   * nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+   * one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+   * A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+   * are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+   * `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
    * </pre>
    */
   public interface AsyncService {
@@ -1193,6 +1201,12 @@ public final class ExperimentRunServiceGrpc {
      * Streams batches of time-series points with cumulative acknowledgements. The first request
      * opens the stream with the run and the writer; the first response tells the writer's highest
      * committed sequence, so a reconnecting writer resends only what is not committed.
+     * The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+     * default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+     * `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+     * (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+     * it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+     * `google.rpc.RetryInfo` delay.
      * </pre>
      */
     default io.grpc.stub.StreamObserver<dev.exprun.v1.StreamTimeSeriesRequest> streamTimeSeries(
@@ -1215,6 +1229,7 @@ public final class ExperimentRunServiceGrpc {
     /**
      * <pre>
      * Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+     * Counts against the per-principal stream cap (see `StreamTimeSeries`).
      * </pre>
      */
     default void readTimeSeries(dev.exprun.v1.ReadTimeSeriesRequest request,
@@ -1267,7 +1282,8 @@ public final class ExperimentRunServiceGrpc {
     /**
      * <pre>
      * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-     * in the order the header lists them, or only a header whose model has a `uri`.
+     * in the order the header lists them, or only a header whose model has a `uri`. Counts
+     * against the per-principal stream cap (see `StreamTimeSeries`).
      * </pre>
      */
     default io.grpc.stub.StreamObserver<dev.exprun.v1.LogModelRequest> logModel(
@@ -1332,7 +1348,11 @@ public final class ExperimentRunServiceGrpc {
    * The Vertex AI Experiments `ExperimentRun` API for every language.
    * Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
    * bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-   * nothing that is stored.
+   * nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+   * one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+   * A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+   * are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+   * `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
    * </pre>
    */
   public static abstract class ExperimentRunServiceImplBase
@@ -1349,7 +1369,11 @@ public final class ExperimentRunServiceGrpc {
    * The Vertex AI Experiments `ExperimentRun` API for every language.
    * Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
    * bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-   * nothing that is stored.
+   * nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+   * one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+   * A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+   * are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+   * `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
    * </pre>
    */
   public static final class ExperimentRunServiceStub
@@ -1558,6 +1582,12 @@ public final class ExperimentRunServiceGrpc {
      * Streams batches of time-series points with cumulative acknowledgements. The first request
      * opens the stream with the run and the writer; the first response tells the writer's highest
      * committed sequence, so a reconnecting writer resends only what is not committed.
+     * The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+     * default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+     * `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+     * (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+     * it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+     * `google.rpc.RetryInfo` delay.
      * </pre>
      */
     public io.grpc.stub.StreamObserver<dev.exprun.v1.StreamTimeSeriesRequest> streamTimeSeries(
@@ -1582,6 +1612,7 @@ public final class ExperimentRunServiceGrpc {
     /**
      * <pre>
      * Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+     * Counts against the per-principal stream cap (see `StreamTimeSeries`).
      * </pre>
      */
     public void readTimeSeries(dev.exprun.v1.ReadTimeSeriesRequest request,
@@ -1639,7 +1670,8 @@ public final class ExperimentRunServiceGrpc {
     /**
      * <pre>
      * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-     * in the order the header lists them, or only a header whose model has a `uri`.
+     * in the order the header lists them, or only a header whose model has a `uri`. Counts
+     * against the per-principal stream cap (see `StreamTimeSeries`).
      * </pre>
      */
     public io.grpc.stub.StreamObserver<dev.exprun.v1.LogModelRequest> logModel(
@@ -1710,7 +1742,11 @@ public final class ExperimentRunServiceGrpc {
    * The Vertex AI Experiments `ExperimentRun` API for every language.
    * Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
    * bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-   * nothing that is stored.
+   * nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+   * one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+   * A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+   * are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+   * `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
    * </pre>
    */
   public static final class ExperimentRunServiceBlockingV2Stub
@@ -1902,6 +1938,12 @@ public final class ExperimentRunServiceGrpc {
      * Streams batches of time-series points with cumulative acknowledgements. The first request
      * opens the stream with the run and the writer; the first response tells the writer's highest
      * committed sequence, so a reconnecting writer resends only what is not committed.
+     * The `open` must arrive within the server's open deadline (`--stream-open-timeout`, 10 s by
+     * default), else the stream ends with INVALID_ARGUMENT, reason `OPEN_TIMEOUT`. This stream,
+     * `LogModel` and `ReadTimeSeries` count against a per-principal cap on open streams
+     * (`--max-streams-per-principal`, 256 by default; without authentication all callers share
+     * it): a stream over the cap gets RESOURCE_EXHAUSTED, reason `TOO_MANY_STREAMS`, with a
+     * `google.rpc.RetryInfo` delay.
      * </pre>
      */
     @io.grpc.ExperimentalApi("https://github.com/grpc/grpc-java/issues/10918")
@@ -1926,6 +1968,7 @@ public final class ExperimentRunServiceGrpc {
     /**
      * <pre>
      * Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+     * Counts against the per-principal stream cap (see `StreamTimeSeries`).
      * </pre>
      */
     @io.grpc.ExperimentalApi("https://github.com/grpc/grpc-java/issues/10918")
@@ -1980,7 +2023,8 @@ public final class ExperimentRunServiceGrpc {
     /**
      * <pre>
      * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
-     * in the order the header lists them, or only a header whose model has a `uri`.
+     * in the order the header lists them, or only a header whose model has a `uri`. Counts
+     * against the per-principal stream cap (see `StreamTimeSeries`).
      * </pre>
      */
     @io.grpc.ExperimentalApi("https://github.com/grpc/grpc-java/issues/10918")
@@ -2047,7 +2091,11 @@ public final class ExperimentRunServiceGrpc {
    * The Vertex AI Experiments `ExperimentRun` API for every language.
    * Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
    * bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-   * nothing that is stored.
+   * nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+   * one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+   * A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+   * are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+   * `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
    * </pre>
    */
   public static final class ExperimentRunServiceBlockingStub
@@ -2249,6 +2297,7 @@ public final class ExperimentRunServiceGrpc {
     /**
      * <pre>
      * Reads a run's time series in column-major chunks (the SDK's `get_time_series_data_frame`).
+     * Counts against the per-principal stream cap (see `StreamTimeSeries`).
      * </pre>
      */
     public java.util.Iterator<dev.exprun.v1.ReadTimeSeriesResponse> readTimeSeries(
@@ -2356,7 +2405,11 @@ public final class ExperimentRunServiceGrpc {
    * The Vertex AI Experiments `ExperimentRun` API for every language.
    * Errors carry the canonical code, one `google.rpc.ErrorInfo` (domain `exprun.dev`) and, for
    * bad input, a `google.rpc.BadRequest` naming each offending field. A rejected request changes
-   * nothing that is stored.
+   * nothing that is stored. An error quotes at most 256 characters of an offending value (a longer
+   * one is cut, with its length), so its trailers stay far below gRPC's metadata limits.
+   * A server serving its limit of calls (`--max-concurrent-rpcs`, 1000 by default; health checks
+   * are not counted) refuses new ones with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+   * `google.rpc.RetryInfo` delay; a call once accepted is never cut off.
    * </pre>
    */
   public static final class ExperimentRunServiceFutureStub

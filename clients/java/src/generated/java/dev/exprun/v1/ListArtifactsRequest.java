@@ -115,7 +115,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object pageToken_ = "";
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call.
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -136,7 +137,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call.
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -749,7 +751,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object pageToken_ = "";
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -769,7 +772,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -790,7 +794,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -807,7 +812,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -821,7 +827,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>

@@ -114,7 +114,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object pageToken_ = "";
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call.
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -135,7 +136,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call.
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -677,7 +679,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object pageToken_ = "";
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -697,7 +700,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -718,7 +722,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -735,7 +740,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -749,7 +755,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call.
+     * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+     * most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>

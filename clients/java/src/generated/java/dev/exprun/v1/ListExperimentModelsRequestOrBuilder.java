@@ -42,7 +42,8 @@ public interface ListExperimentModelsRequestOrBuilder extends
 
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call.
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -51,7 +52,8 @@ public interface ListExperimentModelsRequestOrBuilder extends
   java.lang.String getPageToken();
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call.
+   * Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
+   * most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>

@@ -114,7 +114,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object pageToken_ = "";
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call with the same other fields.
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -135,7 +136,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call with the same other fields.
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -161,7 +163,7 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object filter_ = "";
   /**
    * <pre>
-   * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
    * Fields: `experiment_id`, `backing_tensorboard`.
    * </pre>
    *
@@ -183,7 +185,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
    * Fields: `experiment_id`, `backing_tensorboard`.
    * </pre>
    *
@@ -818,7 +820,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object pageToken_ = "";
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -838,7 +841,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -859,7 +863,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -876,7 +881,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -890,7 +896,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -910,7 +917,7 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object filter_ = "";
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
      * Fields: `experiment_id`, `backing_tensorboard`.
      * </pre>
      *
@@ -931,7 +938,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
      * Fields: `experiment_id`, `backing_tensorboard`.
      * </pre>
      *
@@ -953,7 +960,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
      * Fields: `experiment_id`, `backing_tensorboard`.
      * </pre>
      *
@@ -971,7 +978,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
      * Fields: `experiment_id`, `backing_tensorboard`.
      * </pre>
      *
@@ -986,7 +993,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
      * Fields: `experiment_id`, `backing_tensorboard`.
      * </pre>
      *

@@ -40,7 +40,8 @@ public interface ListExperimentsRequestOrBuilder extends
 
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call with the same other fields.
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -49,7 +50,8 @@ public interface ListExperimentsRequestOrBuilder extends
   java.lang.String getPageToken();
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call with the same other fields.
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -60,7 +62,7 @@ public interface ListExperimentsRequestOrBuilder extends
 
   /**
    * <pre>
-   * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
    * Fields: `experiment_id`, `backing_tensorboard`.
    * </pre>
    *
@@ -70,7 +72,7 @@ public interface ListExperimentsRequestOrBuilder extends
   java.lang.String getFilter();
   /**
    * <pre>
-   * Optional. Terms joined by ` AND `, each `field = "value"` or `field != "value"`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = "value"` or `field != "value"`.
    * Fields: `experiment_id`, `backing_tensorboard`.
    * </pre>
    *

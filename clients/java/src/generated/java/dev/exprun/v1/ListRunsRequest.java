@@ -114,7 +114,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object pageToken_ = "";
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call with the same other fields.
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -135,7 +136,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call with the same other fields.
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -161,7 +163,7 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object filter_ = "";
   /**
    * <pre>
-   * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
    * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
    * `run_id` and `display_name` (the same: the run ID, quoted).
    * Example: `state = RUNNING AND run_id != "baseline"`.
@@ -185,7 +187,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
    * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
    * `run_id` and `display_name` (the same: the run ID, quoted).
    * Example: `state = RUNNING AND run_id != "baseline"`.
@@ -820,7 +822,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object pageToken_ = "";
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -840,7 +843,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -861,7 +865,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -878,7 +883,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -892,7 +898,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. The `next_page_token` of a previous call with the same other fields.
+     * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+     * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
      * </pre>
      *
      * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -912,7 +919,7 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object filter_ = "";
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
      * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
      * `run_id` and `display_name` (the same: the run ID, quoted).
      * Example: `state = RUNNING AND run_id != "baseline"`.
@@ -935,7 +942,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
      * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
      * `run_id` and `display_name` (the same: the run ID, quoted).
      * Example: `state = RUNNING AND run_id != "baseline"`.
@@ -959,7 +966,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
      * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
      * `run_id` and `display_name` (the same: the run ID, quoted).
      * Example: `state = RUNNING AND run_id != "baseline"`.
@@ -979,7 +986,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
      * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
      * `run_id` and `display_name` (the same: the run ID, quoted).
      * Example: `state = RUNNING AND run_id != "baseline"`.
@@ -996,7 +1003,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+     * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
      * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
      * `run_id` and `display_name` (the same: the run ID, quoted).
      * Example: `state = RUNNING AND run_id != "baseline"`.

@@ -40,7 +40,8 @@ public interface ListRunsRequestOrBuilder extends
 
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call with the same other fields.
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -49,7 +50,8 @@ public interface ListRunsRequestOrBuilder extends
   java.lang.String getPageToken();
   /**
    * <pre>
-   * Optional. The `next_page_token` of a previous call with the same other fields.
+   * Optional. The `next_page_token` of a previous call with the same other fields. Tokens are
+   * signed by the server and at most 2048 characters; any other value is INVALID_ARGUMENT.
    * </pre>
    *
    * <code>string page_token = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
@@ -60,7 +62,7 @@ public interface ListRunsRequestOrBuilder extends
 
   /**
    * <pre>
-   * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
    * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
    * `run_id` and `display_name` (the same: the run ID, quoted).
    * Example: `state = RUNNING AND run_id != "baseline"`.
@@ -72,7 +74,7 @@ public interface ListRunsRequestOrBuilder extends
   java.lang.String getFilter();
   /**
    * <pre>
-   * Optional. Terms joined by ` AND `, each `field = value` or `field != value`.
+   * Optional. At most 50 terms joined by ` AND `, each `field = value` or `field != value`.
    * Fields: `state` (a `RunState` name, with or without the `RUN_STATE_` prefix),
    * `run_id` and `display_name` (the same: the run ID, quoted).
    * Example: `state = RUNNING AND run_id != "baseline"`.
