@@ -18,6 +18,7 @@ import grpc
 
 SERVICE = "tensorboard.data.TensorBoardDataProvider"
 STREAMING_METHODS = frozenset({"ReadBlob"})
+NO_DEADLINE = 10**9  # seconds; more than this is what grpc reports for a call without a deadline
 # TensorBoard reads whole responses in one message (its own channel allows 256 MiB); the server
 # sends at most 32 MiB.
 OPTIONS = [("grpc.max_receive_message_length", 64 * 1024**2), ("grpc.max_send_message_length", 64 * 1024**2)]
@@ -71,8 +72,10 @@ class Forwarder:
 
 
 def _remaining(context: grpc.ServicerContext) -> float | None:
+    """The caller's deadline, passed on; grpc reports "none" as ~9e18 seconds, which as a
+    timeout would overflow into an immediate DEADLINE_EXCEEDED."""
     remaining: float | None = context.time_remaining()
-    return remaining
+    return remaining if remaining is not None and remaining < NO_DEADLINE else None
 
 
 class _Handler(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc is untyped
