@@ -91,13 +91,16 @@ def test_run_and_tag_filters_select_series_and_unknown_runs_give_none(
     read = board.read_scalars(
         None, experiment_id=experiment_id, plugin_name=SCALARS, downsample=10, run_tag_filter=only
     )
-    assert {run: {tag: [p.value for p in points] for tag, points in t.items()} for run, t in read.items()} == {
-        "run-b": {"loss": [5.0, 4.0]}
-    }
+    assert {
+        run: {tag: [p.value for p in points] for tag, points in t.items()} for run, t in read.items()
+    } == {"run-b": {"loss": [5.0, 4.0]}}
     nothing = provider.RunTagFilter(runs=["no-such-run"])
-    assert board.read_scalars(
-        None, experiment_id=experiment_id, plugin_name=SCALARS, downsample=10, run_tag_filter=nothing
-    ) == {}
+    assert (
+        board.read_scalars(
+            None, experiment_id=experiment_id, plugin_name=SCALARS, downsample=10, run_tag_filter=nothing
+        )
+        == {}
+    )
     last = board.read_last_scalars(None, experiment_id=experiment_id, plugin_name=SCALARS)
     assert last["run-a"]["acc"].value == pytest.approx(0.2) and last["run-a"]["acc"].step == 2
 
@@ -185,9 +188,7 @@ def test_params_reach_the_hparams_plugin_as_session_start_info(
     for run, tags in listed.items():
         content = tags[hparams_metadata.SESSION_START_INFO_TAG].plugin_content
         info = hparams_metadata.parse_session_start_info_plugin_data(content)
-        found[run] = {
-            key: value.string_value or value.number_value for key, value in info.hparams.items()
-        }
+        found[run] = {key: value.string_value or value.number_value for key, value in info.hparams.items()}
     assert found == {
         "run-a": {"lr": 0.01, "layers": 3.0, "optimizer": "adam"},
         "run-b": {"lr": 0.1, "layers": 4.0, "optimizer": "sgd"},

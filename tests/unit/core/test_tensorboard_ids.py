@@ -29,7 +29,15 @@ def test_a_default_comes_from_the_setting() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["churn-model", "a.b", "a.b.c.d", "MY-PROJECT.europe-west4.churn-model", "my-project.eu.abc", "..", "x" * 5000],
+    [
+        "churn-model",
+        "a.b",
+        "a.b.c.d",
+        "MY-PROJECT.europe-west4.churn-model",
+        "my-project.eu.abc",
+        "..",
+        "x" * 5000,
+    ],
 )
 def test_an_id_that_names_no_experiment_is_not_found(bad: str) -> None:
     with pytest.raises(NotFound) as caught:
