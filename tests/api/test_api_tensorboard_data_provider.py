@@ -102,7 +102,8 @@ def test_run_and_tag_filters_select_series_and_unknown_runs_give_none(
         == {}
     )
     last = board.read_last_scalars(None, experiment_id=experiment_id, plugin_name=SCALARS)
-    assert last["run-a"]["acc"].value == pytest.approx(0.2) and last["run-a"]["acc"].step == 2
+    assert last["run-a"]["acc"].value == pytest.approx(0.2)
+    assert last["run-a"]["acc"].step == 2
 
 
 def test_downsampled_scalars_keep_first_last_and_extremes(

@@ -88,4 +88,5 @@ def test_a_default_experiment_that_is_no_experiment_name_is_refused_at_start() -
         check=False,
     )
     assert done.returncode == 2
-    assert "--tensorboard-experiment" in done.stderr and "EXPRUN_TENSORBOARD_EXPERIMENT" in done.stderr
+    assert "--tensorboard-experiment" in done.stderr
+    assert "EXPRUN_TENSORBOARD_EXPERIMENT" in done.stderr

@@ -5,7 +5,7 @@ project policy as every other RPC, and `exprun tensorboard`'s forwarder, which l
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import grpc
@@ -22,7 +22,7 @@ SCALARS = "scalars"
 
 
 @pytest.fixture(scope="module")
-def experiment_id(secured: SecuredServer) -> Iterator[str]:
+def experiment_id(secured: SecuredServer) -> str:
     """An experiment in PROJECT_A with one run and one curve, written with the admin token."""
     _config.reset()
     init(
@@ -35,7 +35,7 @@ def experiment_id(secured: SecuredServer) -> Iterator[str]:
     experiment = Experiment.create(f"tb-{uuid.uuid4().hex[:8]}")
     ExperimentRun.create("run-1", experiment=experiment).log_time_series({"loss": [3.0, 2.0, 1.0]})
     _config.reset()
-    yield f"{PROJECT_A}.{LOCATION}.{experiment.name}"
+    return f"{PROJECT_A}.{LOCATION}.{experiment.name}"
 
 
 def _board(channel: Any) -> grpc_provider.GrpcDataProvider:
@@ -67,9 +67,12 @@ def forwarded(secured: SecuredServer) -> Iterator[Any]:
 
 
 def test_tensorboard_without_a_token_is_unauthenticated(secured: SecuredServer, experiment_id: str) -> None:
-    with grpc.secure_channel(secured.process.target, secured.authority.channel_credentials()) as channel:
-        with pytest.raises(grpc.RpcError) as caught:
-            _board(channel).list_runs(None, experiment_id=experiment_id)
+    credentials = secured.authority.channel_credentials()
+    with (
+        grpc.secure_channel(secured.process.target, credentials) as channel,
+        pytest.raises(grpc.RpcError) as caught,
+    ):
+        _board(channel).list_runs(None, experiment_id=experiment_id)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
@@ -86,11 +89,12 @@ def test_a_token_for_another_project_is_permission_denied(
     secured: SecuredServer, experiment_id: str, forwarded: Any
 ) -> None:
     board = forwarded(secured.tokens.policy_granted)  # the policy grants PROJECT_B only
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: board.list_runs(None, experiment_id=experiment_id),
         lambda: board.read_scalars(None, experiment_id=experiment_id, plugin_name=SCALARS, downsample=10),
         lambda: board.experiment_metadata(None, experiment_id=experiment_id),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(tb_errors.PermissionDeniedError, match=PROJECT_A):
             call()
     # Its own project is allowed: an experiment there that does not exist is just not found.

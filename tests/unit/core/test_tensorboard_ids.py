@@ -17,6 +17,7 @@ def test_an_experiment_id_round_trips() -> None:
 
 def test_the_bare_url_shows_the_default_experiment() -> None:
     assert ExperimentIds(NAME).resolve("") == NAME
+    assert ExperimentIds(NAME).resolve("defaultExperimentId") == NAME  # the web app's name for it
     with pytest.raises(NotFound, match="--tensorboard-experiment"):
         ExperimentIds().resolve("")
 

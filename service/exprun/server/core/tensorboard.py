@@ -4,7 +4,8 @@ time series as scalars (downsampled on the server), and their params as HParams.
 TensorBoard names an experiment by one URL path segment (`/experiment/<id>/`, and "" for the bare
 URL), so exprun's three-part experiment name becomes `{project}.{location}.{experiment}`: none
 of the three may hold a dot (Vertex ID rules), so the mapping is exact both ways. The bare URL
-shows the server's configured default experiment, if it has one.
+(whose ID is "", or "defaultExperimentId" in the web app's own requests) shows the server's
+configured default experiment, if it has one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from exprun.server.core.store import RunStore
 T = TypeVar("T")
 
 SEPARATOR = "."
+# What TensorBoard's web app puts in its data URLs for the bare URL's experiment; it has no dot,
+# so it cannot be an exprun ID.
+WEB_APP_DEFAULT_ID = "defaultExperimentId"
 # Reads of several runs at once: enough to hide a Vertex round trip, few enough for SQLite.
 CONCURRENT_RUN_READS = 8
 
@@ -46,7 +50,7 @@ class ExperimentIds:
     def resolve(self, experiment_id: str) -> ExperimentName:
         """Raises NotFound for an ID that names no experiment, or "" without a default:
         TensorBoard shows NOT_FOUND as an empty dashboard."""
-        if not experiment_id:
+        if not experiment_id or experiment_id == WEB_APP_DEFAULT_ID:
             if self.default is None:
                 raise NotFound("(the default: the server has no --tensorboard-experiment)", kind="experiment")
             return self.default
