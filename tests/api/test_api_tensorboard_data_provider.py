@@ -194,3 +194,26 @@ def test_params_reach_the_hparams_plugin_as_session_start_info(
         "run-a": {"lr": 0.01, "layers": 3.0, "optimizer": "adam"},
         "run-b": {"lr": 0.1, "layers": 4.0, "optimizer": "sgd"},
     }
+
+
+def test_numeric_summary_metrics_are_one_point_scalars_under_summary(
+    board: grpc_provider.GrpcDataProvider, experiment_id: str
+) -> None:
+    _curve("run-a", experiment_id, {"acc": [0.5, 0.6]}, {})
+    run = ExperimentRun("run-a", _experiment(experiment_id))
+    run.log_metrics({"acc": 0.93, "f1": 0.8, "note": "text is no scalar"})
+    ExperimentRun.create("no-series", experiment=_experiment(experiment_id)).log_metrics({"acc": 0.5})
+
+    tags = board.list_scalars(None, experiment_id=experiment_id, plugin_name=SCALARS)
+    assert {r: sorted(t) for r, t in tags.items()} == {
+        "run-a": ["acc", "summary/acc", "summary/f1"],
+        "no-series": ["summary/acc"],
+    }
+    only = provider.RunTagFilter(tags=["summary/acc"])
+    read = board.read_scalars(
+        None, experiment_id=experiment_id, plugin_name=SCALARS, downsample=100, run_tag_filter=only
+    )
+    assert {r: [(p.step, p.value) for p in t["summary/acc"]] for r, t in read.items()} == {
+        "run-a": [(0, pytest.approx(0.93))],
+        "no-series": [(0, 0.5)],
+    }

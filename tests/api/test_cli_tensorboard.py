@@ -57,6 +57,31 @@ def test_tensorboard_serves_the_experiment_it_was_given(
     assert [(step, value) for _, step, value in points] == [(1, 0.5), (2, 0.25)]
 
 
+def test_params_and_summary_metrics_reach_the_hparams_dashboard(
+    tensorboard: TensorBoardProcess, experiment: Experiment
+) -> None:
+    for run_id, lr, acc in (("run-1", 0.1, 0.9), ("run-2", 0.01, 0.95)):
+        run = ExperimentRun.create(run_id, experiment=experiment)
+        run.log_params({"lr": lr, "opt": "adam"})
+        run.log_metrics({"acc": acc})
+    query = {"experimentName": "", "allowedStatuses": ["STATUS_UNKNOWN"], "colParams": [], "sliceSize": 10}
+    request = urllib.request.Request(
+        f"{tensorboard.page_url}data/plugin/hparams/session_groups",
+        data=json.dumps(query).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as reply:
+        groups = json.load(reply)["sessionGroups"]
+    found = {
+        group["name"]: (group["hparams"], {m["name"]["tag"]: m["value"] for m in group["metricValues"]})
+        for group in groups
+    }
+    assert found == {
+        "run-1": ({"lr": 0.1, "opt": "adam"}, {"summary/acc": pytest.approx(0.9)}),
+        "run-2": ({"lr": 0.01, "opt": "adam"}, {"summary/acc": pytest.approx(0.95)}),
+    }
+
+
 def test_the_data_provider_can_be_turned_off(tmp_path: pathlib.Path) -> None:
     process = ServerProcess(tmp_path / "data", tmp_path / "server.log", "--no-tensorboard-data-provider")
     process.start()

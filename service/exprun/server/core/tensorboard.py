@@ -11,7 +11,7 @@ configured default experiment, if it has one.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -27,6 +27,10 @@ SEPARATOR = "."
 # What TensorBoard's web app puts in its data URLs for the bare URL's experiment; it has no dot,
 # so it cannot be an exprun ID.
 WEB_APP_DEFAULT_ID = "defaultExperimentId"
+# A run's numeric summary metrics (LogMetrics) are scalars too, of one point at step 0, under
+# this prefix: TensorBoard groups them in one category, they cannot clash with a time series of
+# the same name, and the HParams dashboard, which takes its metrics from scalars, shows them.
+SUMMARY_TAG_PREFIX = "summary/"
 # Reads of several runs at once: enough to hide a Vertex round trip, few enough for SQLite.
 CONCURRENT_RUN_READS = 8
 
@@ -123,14 +127,13 @@ class TensorBoardView:
         which a store answers from its chunk summaries."""
         selected = _select(await self.runs(experiment_id), runs, tags)
 
-        async def last_points(run: Run, metrics: tuple[str, ...]) -> RunTags:
-            query = SeriesQuery(metrics=metrics)
+        async def last_points(run: Selected) -> RunTags:
             found = [
                 ScalarTag(s.metric, int(s.steps[-1]) if s.steps else 0, int(s.wall_time_micros[-1]))
-                async for s in self.store.read_downsampled(run.name, query, 1)
+                async for s in _read(self.store, run, 1)
                 if len(s)
             ]
-            return RunTags(run.name.run, found)
+            return RunTags(run.run.name.run, found)
 
         return await _each(selected, last_points)
 
@@ -142,19 +145,19 @@ class TensorBoardView:
         if num_points <= 0:
             raise InvalidArgument.field("downsample.num_points", "must be > 0")
         selected = _select(await self.runs(experiment_id), runs, tags)
-        series_count = sum(len(metrics) for _, metrics in selected)
+        series_count = sum(len(run.metrics) + len(run.summaries) for run in selected)
         share = limits.TENSORBOARD_RESPONSE_MAX_POINTS // max(series_count, 1)
         points = min(num_points, limits.TENSORBOARD_SERIES_MAX_POINTS, max(2, share))
 
-        async def read(run: Run, metrics: tuple[str, ...]) -> RunScalars:
-            query = SeriesQuery(metrics=metrics)
-            found = [s async for s in self.store.read_downsampled(run.name, query, points) if len(s)]
-            return RunScalars(run.name.run, found)
+        async def read(run: Selected) -> RunScalars:
+            found = [s async for s in _read(self.store, run, points) if len(s)]
+            return RunScalars(run.run.name.run, found)
 
         return await _each(selected, read)
 
     async def hparams(self, experiment_id: str, runs: Iterable[str] | None) -> list[RunParams]:
-        """Each run's params, for the HParams dashboard (its metrics are the runs' scalars)."""
+        """Each run's params, for the HParams dashboard (its metrics are the runs' scalars, their
+        summary metrics among them)."""
         found = []
         for run in await self.runs(experiment_id):
             if runs is not None and run.name.run not in set(runs):
@@ -164,11 +167,18 @@ class TensorBoardView:
         return found
 
 
-def _select(
-    runs: Sequence[Run], names: Iterable[str] | None, tags: Iterable[str] | None
-) -> list[tuple[Run, tuple[str, ...]]]:
-    """The runs that pass the run filter, each with its time series that pass the tag filter;
-    runs with none are left out, so nothing is read for them."""
+@dataclass(frozen=True)
+class Selected:
+    """A run that passed the run filter, with its time series and numeric summary metrics (as
+    scalar tags) that passed the tag filter."""
+
+    run: Run
+    metrics: tuple[str, ...]
+    summaries: tuple[tuple[str, float], ...]
+
+
+def _select(runs: Sequence[Run], names: Iterable[str] | None, tags: Iterable[str] | None) -> list[Selected]:
+    """Runs with nothing selected are left out, so nothing is read for them."""
     wanted_runs = None if names is None else set(names)
     wanted_tags = None if tags is None else set(tags)
     selected = []
@@ -176,24 +186,41 @@ def _select(
         if wanted_runs is not None and run.name.run not in wanted_runs:
             continue
         metrics = tuple(m for m in run.time_series_metrics if wanted_tags is None or m in wanted_tags)
-        if metrics:
-            selected.append((run, metrics))
+        summaries = tuple(
+            (SUMMARY_TAG_PREFIX + key, float(value))
+            for key, value in sorted(run.metrics.items())
+            if not isinstance(value, str) and (wanted_tags is None or SUMMARY_TAG_PREFIX + key in wanted_tags)
+        )
+        if metrics or summaries:
+            selected.append(Selected(run, metrics, summaries))
     return selected
 
 
-async def _each(
-    selected: Sequence[tuple[Run, tuple[str, ...]]],
-    read: Callable[[Run, tuple[str, ...]], Awaitable[T]],
-) -> list[T]:
+async def _read(store: RunStore, selected: Selected, max_points: int) -> AsyncIterator[Series]:
+    """The run's selected time series downsampled, then its summary metrics as one-point series
+    at step 0, at the run's last update."""
+    if selected.metrics:
+        async for series in store.read_downsampled(
+            selected.run.name, SeriesQuery(metrics=selected.metrics), max_points
+        ):
+            yield series
+    run = selected.run
+    moment = run.update_time or run.create_time
+    micros = int(moment.timestamp() * 1_000_000) if moment else 0
+    for tag, value in selected.summaries:
+        yield Series(tag, steps=[0], values=[value], wall_time_micros=[micros])
+
+
+async def _each(selected: Sequence[Selected], read: Callable[[Selected], Awaitable[T]]) -> list[T]:
     """Reads runs a few at a time, in the runs' order; a run deleted meanwhile is left out."""
     gate = asyncio.Semaphore(CONCURRENT_RUN_READS)
 
-    async def one(run: Run, metrics: tuple[str, ...]) -> T | None:
+    async def one(run: Selected) -> T | None:
         async with gate:
             try:
-                return await read(run, metrics)
+                return await read(run)
             except NotFound:
                 return None
 
-    results = await asyncio.gather(*(one(run, metrics) for run, metrics in selected))
+    results = await asyncio.gather(*(one(run) for run in selected))
     return [r for r in results if r is not None]
