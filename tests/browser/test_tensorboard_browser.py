@@ -107,12 +107,14 @@ def test_the_scalars_dashboard_draws_both_runs_with_the_logged_values(
             # One card per metric, each with a drawn line per run (Plottable's `path.line`, one
             # stroke colour per run; smoothing draws a second, fainter line of the same colour).
             cards = page.locator("tf-scalar-card")
-            expect(cards).to_have_count(2)
+            expect(cards).to_have_count(2, timeout=PAGE_TIMEOUT_MS)
             assert sorted(cards.nth(i).evaluate("card => card.tag") for i in range(2)) == ["accuracy", "loss"]
             for i in range(2):
                 assert _drawn_runs(page, cards.nth(i)) == 2
             for run in CURVES:  # each run in the run selector, with its colour
-                expect(page.locator("tf-runs-selector").get_by_text(run, exact=True)).to_be_visible()
+                expect(page.locator("tf-runs-selector").get_by_text(run, exact=True)).to_be_visible(
+                    timeout=PAGE_TIMEOUT_MS
+                )
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))
         finally:
