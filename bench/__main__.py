@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from bench import fleet_streams, ingest, latency, reads, startup, streams, vertex_delivery
+from bench import fleet_streams, ingest, latency, reads, startup, streams, tensorboard, vertex_delivery
 from bench.table import NOT_MEASURED, Row, render
 
 BENCHMARKS: dict[str, Callable[[pathlib.Path, bool], list[Row]]] = {
@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, Callable[[pathlib.Path, bool], list[Row]]] = {
     "streams256": fleet_streams.run_256,
     "streams1024": fleet_streams.run_1024,
     "read": reads.run,
+    "tensorboard": tensorboard.run,
     "latency": latency.run,
     "startup": startup.run,
     "vertex_delivery": vertex_delivery.run,

@@ -8,7 +8,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 python="${1:-.venv/bin/python}"
-generated=(clients/python/exprun/v1 clients/go clients/java clients/typescript)
+generated=(clients/python/exprun/v1 service/exprun/server/tensorboard_proto clients/go clients/java clients/typescript)
 
 "$python" scripts/generate.py
 

@@ -17,6 +17,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 PROTOS = ROOT / "protos"
 PYTHON_OUT = ROOT / "clients" / "python"
 GENERATED = PYTHON_OUT / "exprun" / "v1"
+# The server's copy of TensorBoard's data-provider messages, generated beside its .proto (see it
+# for why a copy); messages only: transport/data_provider.py registers the service by hand.
+SERVICE_ROOT = ROOT / "service"
+TENSORBOARD_PROTO = SERVICE_ROOT / "exprun" / "server" / "tensorboard_proto"
 
 
 def googleapis_include() -> pathlib.Path:
@@ -42,6 +46,19 @@ def main() -> int:
         *sources,
     ]
     if protoc.main(args) != 0:
+        return 1
+    for stale in TENSORBOARD_PROTO.glob("*_pb2.py*"):
+        stale.unlink()
+    tensorboard_sources = sorted(str(p.relative_to(SERVICE_ROOT)) for p in TENSORBOARD_PROTO.glob("*.proto"))
+    tensorboard_args = [
+        "protoc",
+        f"-I{SERVICE_ROOT}",
+        f"-I{wkt}",
+        f"--python_out={SERVICE_ROOT}",
+        f"--pyi_out={SERVICE_ROOT}",
+        *tensorboard_sources,
+    ]
+    if protoc.main(tensorboard_args) != 0:
         return 1
     (GENERATED / "__init__.py").write_text('"""Generated from protos/exprun/v1. Do not edit."""\n')
     (GENERATED / "py.typed").write_text("")

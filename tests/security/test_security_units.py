@@ -13,11 +13,14 @@ from typing import Any
 import grpc
 import pytest
 from exprun.server.core.errors import PermissionDenied, Unauthenticated
+from exprun.server.core.names import ExperimentName
+from exprun.server.core.tensorboard import ExperimentIds
 from exprun.server.security import context, resources
 from exprun.server.security.identity import Identity
 from exprun.server.security.interceptor import Authenticator, AuthInterceptor
 from exprun.server.security.policy import Policy
 from exprun.server.security.tokens import StaticTokens
+from exprun.server.tensorboard_proto import data_provider_pb2 as tb
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import resources_pb2 as pb
 
@@ -186,3 +189,26 @@ async def test_two_authorization_entries_are_refused(interceptor: AuthIntercepto
     with pytest.raises(Unauthenticated) as raised:
         await interceptor.authenticator.authenticate(metadata)
     assert raised.value.reason == "TOKEN_MALFORMED"
+
+
+# -- TensorBoard's data provider names its experiment by ID -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("experiment_id", "expected"),
+    [
+        ("proj-a.us-central1.exp-1", {"proj-a"}),
+        ("", {"proj-default"}),  # the server's --tensorboard-experiment
+        ("no.such.Experiment", set()),  # names nothing: NOT_FOUND after authentication
+        ("projects/proj-a", set()),
+    ],
+)
+def test_a_tensorboard_experiment_id_names_its_project(experiment_id: str, expected: set[str]) -> None:
+    ids = ExperimentIds(ExperimentName("proj-default", "us-central1", "exp-default"))
+    for request in (
+        tb.ReadScalarsRequest(experiment_id=experiment_id),
+        tb.ListRunsRequest(experiment_id=experiment_id),
+        tb.GetExperimentRequest(experiment_id=experiment_id),
+    ):
+        assert resources.projects(request, ids) == expected
+    assert resources.projects(tb.ReadBlobRequest(blob_key="projects/proj-a"), ids) == set()

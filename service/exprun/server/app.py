@@ -14,12 +14,13 @@ from exprun.server.core.liveness import Liveness
 from exprun.server.core.memory import MemoryBudget
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
+from exprun.server.core.tensorboard import ExperimentIds, TensorBoardView
 from exprun.server.security import config as security
 from exprun.server.security import page_token_key
 from exprun.server.settings import Settings
 from exprun.server.telemetry import providers
 from exprun.server.telemetry.server import ServerTelemetry
-from exprun.server.transport import stream_codec
+from exprun.server.transport import data_provider, stream_codec
 from exprun.server.transport.errors import ErrorInterceptor
 from exprun.server.transport.overload import Admission, OverloadInterceptor, ReadStreamCap
 from exprun.server.transport.servicer import ExperimentRunServicer
@@ -142,6 +143,9 @@ async def start(
         ExperimentRuns(store, ingest, liveness, tokens), open_timeout=settings.stream_open_timeout_seconds
     )
     stream_codec.add_to_server(servicer, server)
+    if settings.tensorboard_data_provider:
+        view = TensorBoardView(store, ExperimentIds.from_setting(settings.tensorboard_experiment))
+        data_provider.add_to_server(data_provider.DataProviderServicer(view), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     if settings.reflection:

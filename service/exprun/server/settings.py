@@ -48,6 +48,10 @@ class Settings:
     auth_audience: str | None = None
     auth_policy: pathlib.Path | None = None
     insecure: bool = False
+    # TensorBoard's data-provider API on the same port, and the experiment (full resource name)
+    # its bare URL shows.
+    tensorboard_data_provider: bool = True
+    tensorboard_experiment: str | None = None
 
 
 class SettingsError(ValueError):
@@ -153,6 +157,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=env("EXPRUN_STREAM_OPEN_TIMEOUT", str(defaults.stream_open_timeout_seconds)),
         help="seconds a new StreamTimeSeries stream has to send its open message "
         "[EXPRUN_STREAM_OPEN_TIMEOUT, default %(default)s]",
+    )
+    parser.add_argument(
+        "--tensorboard-data-provider",
+        action=argparse.BooleanOptionalAction,
+        default=env("EXPRUN_TENSORBOARD_DATA_PROVIDER", "true"),
+        help="serve TensorBoard's data-provider API (tensorboard.data.TensorBoardDataProvider) on "
+        "--listen, for `tensorboard --grpc_data_provider` and `exprun tensorboard` "
+        "[EXPRUN_TENSORBOARD_DATA_PROVIDER, default true]",
+    )
+    parser.add_argument(
+        "--tensorboard-experiment",
+        default=env("EXPRUN_TENSORBOARD_EXPERIMENT"),
+        help="the experiment TensorBoard's bare URL shows: projects/P/locations/L/experiments/E; "
+        "others are at /experiment/P.L.E/ [EXPRUN_TENSORBOARD_EXPERIMENT]",
     )
     _add_security_arguments(parser)
     parser.add_argument(
@@ -265,6 +283,15 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         raise SettingsError(
             f"--log-format / EXPRUN_LOG_FORMAT: {args.log_format!r} is not one of {', '.join(LOG_FORMATS)}"
         )
+    tensorboard_experiment = args.tensorboard_experiment or None
+    if tensorboard_experiment is not None:
+        from exprun.server.core.errors import InvalidArgument
+        from exprun.server.core.names import parse_experiment
+
+        try:
+            parse_experiment(tensorboard_experiment, "--tensorboard-experiment")
+        except InvalidArgument as exc:
+            raise SettingsError(f"{exc.message} / EXPRUN_TENSORBOARD_EXPERIMENT") from None
     settings = Settings(
         listen=args.listen,
         data_dir=pathlib.Path(args.data_dir),
@@ -298,6 +325,10 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         auth_audience=args.auth_audience or None,
         auth_policy=_path(args.auth_policy),
         insecure=_boolean(args.insecure, "--insecure / EXPRUN_INSECURE"),
+        tensorboard_data_provider=_boolean(
+            args.tensorboard_data_provider, "--tensorboard-data-provider / EXPRUN_TENSORBOARD_DATA_PROVIDER"
+        ),
+        tensorboard_experiment=tensorboard_experiment,
     )
     from exprun.server.security import config as security  # it imports this module
 

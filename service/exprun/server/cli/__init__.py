@@ -1,4 +1,4 @@
-"""The `exprun` command: `serve` for operators, `experiments` and `runs` for people.
+"""The `exprun` command: `serve` for operators, `experiments`, `runs` and `tensorboard` for people.
 
 Each sub-command module registers its own parser, so the entry point stays a table of contents.
 """
@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from exprun.server.cli import inspect, serve
+from exprun.server.cli import inspect, serve, tensorboard
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve.register(commands)
     inspect.register(commands)
+    tensorboard.register(commands)
     return parser
 
 

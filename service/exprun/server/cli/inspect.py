@@ -1,4 +1,4 @@
-"""`exprun experiments ...` and `exprun runs ...`: look at stored runs from a terminal.
+"""`exprun experiments ...` and `exprun runs ...` (list, show, compare): look at stored runs from a terminal.
 
 These commands are clients like any other: they go through `exprun.client` over gRPC, so they
 work the same against a laptop's embedded store and a server in front of Vertex AI. Tables are
@@ -76,6 +76,13 @@ def register(commands: Any) -> None:
     )
     show.add_argument("run", help="run ID, or its full name projects/.../experiments/E/runs/R")
     show.set_defaults(handler=_guarded(_runs_show))
+    compare = run_commands.add_parser(
+        "compare",
+        parents=[connection, experiment_option],
+        help="params and summary metrics of runs side by side",
+    )
+    compare.add_argument("runs", nargs="+", metavar="RUN", help="run IDs, or full names projects/.../runs/R")
+    compare.set_defaults(handler=_guarded(_runs_compare))
 
 
 def _guarded(handler: Handler) -> Handler:
@@ -159,6 +166,42 @@ def _runs_show(args: argparse.Namespace) -> int:
         "no time series",
     )
     return 0
+
+
+def _runs_compare(args: argparse.Namespace) -> int:
+    """One column per run, one row per key: a key a run lacks shows as "-"."""
+    needs_experiment = any(not name.startswith("projects/") for name in args.runs)
+    experiment = _required_experiment(args) if needs_experiment else None
+    runs = [
+        ExperimentRun(name, experiment, project=args.project, location=args.location) for name in args.runs
+    ]
+    params = [run.get_params() for run in runs]
+    metrics = [run.get_metrics() for run in runs]
+    if args.json:
+        _print_json(
+            {
+                "runs": [run.exprun_name for run in runs],
+                "params": _side_by_side(params),
+                "metrics": _side_by_side(metrics),
+            }
+        )
+        return 0
+    header = ["", *(run.name for run in runs)]
+    _print_table(header, [["state", *(run.state.name for run in runs)]])
+    _section("Params", ["KEY", *header[1:]], _compare_rows(params), "no params")
+    _section("Metrics", ["KEY", *header[1:]], _compare_rows(metrics), "no metrics")
+    return 0
+
+
+def _side_by_side(values: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """Each key's values, one a run in the order given (None where a run lacks the key)."""
+    keys = sorted({key for mapping in values for key in mapping})
+    return {key: [mapping.get(key) for mapping in values] for key in keys}
+
+
+def _compare_rows(values: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    keys = sorted({key for mapping in values for key in mapping})
+    return [[key, *(_text(mapping.get(key)) for mapping in values)] for key in keys]
 
 
 # -- helpers -------------------------------------------------------------------------------------

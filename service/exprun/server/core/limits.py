@@ -40,3 +40,8 @@ FILTER_MAX_TERMS = 50
 # Model file paths: each segment a file name every file system accepts (255 bytes, NAME_MAX).
 MODEL_PATH_SEGMENT_MAX_BYTES = 255
 MODEL_PATH_MAX_BYTES = 1024
+# TensorBoard's data provider: points per series of one ReadScalars (TensorBoard asks for 1000 by
+# default, `--samples_per_plugin scalars=N` for more), and points in one whole response (~17 MB on
+# the wire), shared out among its series, under the 32 MiB send limit.
+TENSORBOARD_SERIES_MAX_POINTS = 10_000
+TENSORBOARD_RESPONSE_MAX_POINTS = 1_000_000

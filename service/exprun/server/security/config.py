@@ -180,7 +180,10 @@ async def _build(settings: Settings) -> Security:
         verifier = JwtVerifier(jwks, issuer=settings.auth_issuer, audience=settings.auth_audience)
         described.append(f"JWTs from {settings.auth_issuer} ({keys} keys)")
     policy = Policy.load(settings.auth_policy) if settings.auth_policy is not None else Policy.empty()
-    security.interceptors.append(AuthInterceptor(Authenticator(tokens, verifier), policy))
+    from exprun.server.core.tensorboard import ExperimentIds
+
+    tensorboard_ids = ExperimentIds.from_setting(settings.tensorboard_experiment)
+    security.interceptors.append(AuthInterceptor(Authenticator(tokens, verifier), policy, tensorboard_ids))
     log.info("security: %s", ", ".join(described))
     host = settings.listen.rpartition(":")[0]
     if security.credentials is None and not is_loopback(host):

@@ -15,6 +15,7 @@ from typing import Any
 
 import grpc
 from exprun.server.core.errors import PermissionDenied, Unauthenticated
+from exprun.server.core.tensorboard import ExperimentIds
 from exprun.server.security import context, resources
 from exprun.server.security.identity import Identity
 from exprun.server.security.oidc import JwtVerifier, looks_like_jwt
@@ -59,9 +60,12 @@ class Authenticator:
 
 
 class AuthInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
-    def __init__(self, authenticator: Authenticator, policy: Policy) -> None:
+    def __init__(
+        self, authenticator: Authenticator, policy: Policy, tensorboard_ids: ExperimentIds | None = None
+    ) -> None:
         self.authenticator = authenticator
         self.policy = policy
+        self.tensorboard_ids = tensorboard_ids or ExperimentIds()
 
     async def intercept_service(
         self,
@@ -77,7 +81,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc
         return handlers.rewrap(handler, lambda fn, kind: getattr(check, kind)(fn))
 
     def authorize(self, identity: Identity, request: Any) -> None:
-        for project in sorted(resources.projects(request)):
+        for project in sorted(resources.projects(request, self.tensorboard_ids)):
             if not self.policy.allows(identity, project):
                 shown = project[:MAX_ECHOED_PROJECT]
                 raise PermissionDenied(

@@ -7,10 +7,17 @@ of singular sub-messages: `name`, `parent`, `run`, `header.run` (LogModel), `ope
 resource either. Not read, because they carry user data and not references: repeated fields
 (series, files, labels, metric names), maps (params, metrics), google.protobuf messages (Struct
 metadata, Value examples) and the free-text fields in FREE_TEXT.
+
+TensorBoard's data-provider requests name their experiment by `experiment_id`
+(`{project}.{location}.{experiment}`, "" for the server's default experiment), which names the
+project as surely as a resource name does. An ID that names no experiment names no project
+either: the call then needs only a valid token and ends in NOT_FOUND.
 """
 
 from __future__ import annotations
 
+from exprun.server.core.errors import NotFound
+from exprun.server.core.tensorboard import ExperimentIds
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
@@ -18,8 +25,19 @@ PREFIX = "projects/"
 FREE_TEXT = frozenset({"description", "display_name", "filter", "order_by", "page_token"})
 
 
-def projects(message: Message) -> set[str]:
+TENSORBOARD_PACKAGE = "exprun.server.tensorboard_proto."
+
+
+def projects(message: Message, tensorboard_ids: ExperimentIds | None = None) -> set[str]:
     found: set[str] = set()
+    if message.DESCRIPTOR.full_name.startswith(TENSORBOARD_PACKAGE):
+        if "experiment_id" in message.DESCRIPTOR.fields_by_name:
+            try:
+                experiment = (tensorboard_ids or ExperimentIds()).resolve(message.experiment_id)  # type: ignore[attr-defined]
+            except NotFound:
+                return found
+            found.add(experiment.project)
+        return found
     _collect(message, found)
     return found
 
