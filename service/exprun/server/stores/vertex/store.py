@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from exprun.server.core import layouts
-from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition
+from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition, NotFound
 from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
@@ -110,6 +110,12 @@ class VertexRunStore(RunStore):
                 tensorboard = await self._tensorboards.get_tensorboard(
                     experiment.backing_tensorboard, experiment.name.location
                 )
+            elif default := self._tensorboards.configured_default(experiment.name.parent):
+                # As `aiplatform.init(experiment=..., experiment_tensorboard=...)` does, so SDK
+                # code creating runs in this experiment gets time series. A default that does
+                # not exist in this project is skipped, not an error of the create.
+                with contextlib.suppress(NotFound):
+                    tensorboard = await self._tensorboards.get_tensorboard(default, experiment.name.location)
             return await self._experiments.create(experiment, tensorboard)
 
     async def get_experiment(self, name: ExperimentName) -> Experiment:
