@@ -12,6 +12,7 @@ import builtins
 import datetime
 import os
 import types
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,8 +54,10 @@ class ExperimentRun(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> None:
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         name = _names.run_name(run_name, experiment, project, location)
         self._api = api
         self._proto: resources_pb2.Run = api.call(api.stub.GetRun, service_pb2.GetRunRequest(name=name))
@@ -70,13 +73,15 @@ class ExperimentRun(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> ExperimentRun:
         """Raises `AlreadyExists` for an existing run and `NotFound` for a missing experiment.
 
         `tensorboard` (an ID, a name or an object with `.resource_name`) backs the run's time
         series; without it the experiment's backing TensorBoard is used, if it has one.
         """
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         parent = _names.experiment_name(experiment, project, location)
         request = service_pb2.CreateRunRequest(
             parent=parent, run_id=run_name, run=resources_pb2.Run(state=to_proto_state(state))
@@ -95,10 +100,11 @@ class ExperimentRun(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> ExperimentRun | None:
         """None when the run (or its experiment) does not exist, like the SDK's `get`."""
         try:
-            return cls(run_name, experiment, project=project, location=location)
+            return cls(run_name, experiment, project=project, location=location, credentials=credentials)
         except NotFound:
             return None
 
@@ -111,13 +117,15 @@ class ExperimentRun(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> builtins.list[ExperimentRun]:
         """Every run of the experiment, all pages read.
 
         `filter` is the API's (`state = RUNNING AND run_id != "baseline"`); `order_by` is
         `create_time` (default), `update_time` or `run_id`, optionally followed by ` desc`.
         """
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         request = service_pb2.ListRunsRequest(
             parent=_names.experiment_name(experiment, project, location),
             filter=filter or "",
@@ -180,7 +188,7 @@ class ExperimentRun(_names.NamedResource):
 
     # -- params and summary metrics ---------------------------------------------------------------
     def log_params(self, params: Mapping[str, ParamValue]) -> None:
-        """Merges params key by key. `bool` raises `TypeError`: the API has no bool type."""
+        """Merges params key by key; values are `float`, `int`, `str` or `bool`, as in the SDK."""
         self._proto = self._call(
             self._api.stub.LogParams,
             service_pb2.LogParamsRequest(run=self.exprun_name, params=to_value_map(params)),
@@ -400,11 +408,16 @@ class ExperimentRun(_names.NamedResource):
         `model` is a path (a file or a directory, uploaded as is) or an sklearn, xgboost or
         PyTorch object (saved like the SDK does, then uploaded). With only `uri=`, the model is
         logged by reference and nothing is uploaded. Other objects raise `ValueError`.
+        With both, `uri` (the SDK's "GCS directory to save the model in") is ignored with a
+        warning: the server stages uploads at its `--model-staging-uri`.
         """
         if model is not None and uri is not None:
-            raise ValueError(
-                "uri= logs a model by reference; pass either a model (or path) or uri=, not both"
+            warnings.warn(
+                "log_model(uri=...) with a model is ignored: the exprun server stages model files "
+                "at its --model-staging-uri",
+                stacklevel=2,
             )
+            uri = None
         body = resources_pb2.ExperimentModel(
             artifact_id=artifact_id or "",
             display_name=display_name or "",
@@ -544,19 +557,31 @@ _active_run: ExperimentRun | None = None
 
 
 def start_run(
-    run: str, experiment: ExperimentArg = None, resume: bool = False, *, tensorboard: Any = None
+    run: str,
+    experiment: ExperimentArg = None,
+    resume: bool = False,
+    *,
+    tensorboard: Any = None,
+    credentials: Any = None,
 ) -> ExperimentRun:
     """Creates (or with `resume=True` reopens and sets RUNNING) a run and makes it the active one.
 
-    Use it as a context manager: the run ends `FAILED` if the block raises, else `COMPLETE`.
-    `tensorboard` applies to a new run, as in the SDK.
+    A run still active from an earlier `start_run` is ended COMPLETE first, as the SDK does, so
+    a sweep loop without `end_run` leaves no run RUNNING but the last. Use it as a context
+    manager: the run ends `FAILED` if the block raises, else `COMPLETE`. `tensorboard` backs a
+    new run, or is assigned to a resumed one, as in the SDK.
     """
     global _active_run
-    if resume:
-        started = ExperimentRun(run, experiment)
-        started.update_state(RunState.RUNNING)
-    else:
-        started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
+    if _active_run is not None:
+        end_run()
+    with _config.call_credentials(credentials):
+        if resume:
+            started = ExperimentRun(run, experiment)
+            if tensorboard is not None:
+                started.assign_backing_tensorboard(tensorboard)
+            started.update_state(RunState.RUNNING)
+        else:
+            started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
     _active_run = started
     return started
 
@@ -579,9 +604,19 @@ def close_channels() -> None:
 
 
 def end_run(state: RunState | int | str = RunState.COMPLETE) -> None:
-    """Ends the active run and forgets it; does nothing when no run is active."""
+    """Ends the active run and forgets it; does nothing when no run is active.
+
+    A run deleted meanwhile is only warned about, as the SDK does, so the next `start_run` of a
+    loop still goes ahead.
+    """
     global _active_run
     if _active_run is None:
         return
-    _active_run.end_run(state)
-    _active_run = None
+    try:
+        _active_run.end_run(state)
+    except NotFound:
+        warnings.warn(
+            f"Experiment run {_active_run.name} was not found. It may have been deleted", stacklevel=2
+        )
+    finally:
+        _active_run = None
