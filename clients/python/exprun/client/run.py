@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import datetime
 import os
+import tempfile
 import types
 import warnings
 from collections.abc import Mapping, Sequence
@@ -425,8 +426,10 @@ class ExperimentRun(_names.NamedResource):
             framework_version=framework_version or "",
             uri=uri or "",
         )
+        example = None
         if input_example is not None:
-            body.input_example.CopyFrom(models.input_example_value(input_example))
+            example = models.input_example_value(input_example)
+            body.input_example.CopyFrom(example)
         if model is None:
             if uri is None:
                 raise ValueError("pass a model object, a path to its files, or uri=")
@@ -436,14 +439,17 @@ class ExperimentRun(_names.NamedResource):
             files = models.scan(path)
             if path.is_file():
                 body.model_file = path.name
-            return self._upload_model(body, files)
+            with tempfile.TemporaryDirectory(prefix="exprun-instance-") as tmp:
+                if example is not None and all(f.path != models.INSTANCE_FILE for f in files):
+                    files.append(models.write_instance_file(Path(tmp), example))
+                return self._upload_model(body, files)
         framework = models.detect_framework(model)
         body.framework_name = framework_name or framework.name
         body.framework_version = framework_version or framework.version
         body.model_file = framework.model_file
         body.model_class = framework.model_class
-        tmp, files = models.serialized(model, framework)
-        with tmp:
+        serialized, files = models.serialized(model, framework, example)
+        with serialized:
             return self._upload_model(body, files)
 
     def _upload_model(
