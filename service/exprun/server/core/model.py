@@ -136,6 +136,17 @@ class Execution:
 
 
 @dataclass(frozen=True)
+class ExecutionChange:
+    """What `UpdateExecution` changes: the fields that are not None; `metadata` merges."""
+
+    execution_id: str
+    state: RunState | None = None
+    display_name: str | None = None
+    description: str | None = None
+    metadata: Mapping[str, JsonValue] | None = None
+
+
+@dataclass(frozen=True)
 class ModelFile:
     path: str
     size_bytes: int

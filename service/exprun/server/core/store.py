@@ -18,6 +18,7 @@ from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
+    ExecutionChange,
     Experiment,
     Link,
     LinkKind,
@@ -211,6 +212,32 @@ class RunStore(abc.ABC):
     @abc.abstractmethod
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
         """Oldest first. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
+        """Creates an execution in the location's metadata store, in no run's context.
+        Raises AlreadyExists."""
+
+    @abc.abstractmethod
+    async def get_execution(self, location: LocationName, execution_id: str) -> Execution:
+        """Raises NotFound(kind="Execution")."""
+
+    @abc.abstractmethod
+    async def update_execution(self, location: LocationName, change: ExecutionChange) -> Execution:
+        """Applies the fields `change` sets; metadata merges key by key. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def add_execution_events(
+        self, location: LocationName, execution_id: str, inputs: Sequence[str], outputs: Sequence[str]
+    ) -> None:
+        """Records artifact IDs as inputs / outputs; an event recorded again is a no-op.
+        Raises NotFound (the execution, or an artifact: nothing is recorded then)."""
+
+    @abc.abstractmethod
+    async def execution_artifacts(
+        self, location: LocationName, execution_id: str
+    ) -> tuple[list[Artifact], list[Artifact]]:
+        """(inputs, outputs), each in the order recorded. Raises NotFound."""
 
     @abc.abstractmethod
     async def add_link(self, name: RunName, link: Link) -> Link:

@@ -171,6 +171,18 @@ def check_writer_id(writer_id: str, field: str) -> None:
         raise InvalidArgument.field(field, "must be 1-128 printable ASCII characters, no spaces")
 
 
+# IDs that name an existing metadata resource may be server-generated (32 hex digits, which can
+# start with a digit), so a reference is checked more loosely than an ID a client picks.
+_METADATA_REFERENCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,127}$")
+
+
+def check_metadata_reference_id(resource_id: str, field: str) -> None:
+    if not _METADATA_REFERENCE_ID.match(resource_id):
+        raise InvalidArgument.field(
+            field, "must be up to 128 characters of [a-z0-9_-], starting with a letter or digit"
+        )
+
+
 def check_model_artifact_id(artifact_id: str, field: str) -> None:
     if artifact_id and not _MODEL_ARTIFACT_ID.match(artifact_id):
         raise InvalidArgument.field(

@@ -21,6 +21,7 @@ from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
+    ExecutionChange,
     Experiment,
     Link,
     LinkKind,
@@ -42,6 +43,7 @@ from exprun.server.stores import storage_faults
 from exprun.server.stores.sqlite import (
     artifacts,
     codec,
+    executions,
     experiments,
     models,
     runs,
@@ -301,6 +303,27 @@ class SqliteRunStore(RunStore):
         return await self._db.read(
             lambda conn: artifacts.list_executions(conn, runs.require_pk(conn, name), query)
         )
+
+    async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
+        return await self._db.write(lambda conn: executions.create(conn, location, execution))
+
+    async def get_execution(self, location: LocationName, execution_id: str) -> Execution:
+        return await self._db.read(lambda conn: executions.get(conn, location, execution_id))
+
+    async def update_execution(self, location: LocationName, change: ExecutionChange) -> Execution:
+        return await self._db.write(lambda conn: executions.update(conn, location, change))
+
+    async def add_execution_events(
+        self, location: LocationName, execution_id: str, inputs: Sequence[str], outputs: Sequence[str]
+    ) -> None:
+        await self._db.write(
+            lambda conn: executions.add_events(conn, location, execution_id, inputs, outputs)
+        )
+
+    async def execution_artifacts(
+        self, location: LocationName, execution_id: str
+    ) -> tuple[list[Artifact], list[Artifact]]:
+        return await self._db.read(lambda conn: executions.artifacts(conn, location, execution_id))
 
     async def add_link(self, name: RunName, link: Link) -> Link:
         return await self._write_run(

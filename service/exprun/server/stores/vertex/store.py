@@ -19,6 +19,7 @@ from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
+    ExecutionChange,
     Experiment,
     Link,
     LinkKind,
@@ -41,6 +42,7 @@ from exprun.server.stores.vertex.backend import Backend
 from exprun.server.stores.vertex.clients import VertexClients
 from exprun.server.stores.vertex.config import VertexConfig
 from exprun.server.stores.vertex.errors import translate
+from exprun.server.stores.vertex.executions import Executions
 from exprun.server.stores.vertex.experiments import Experiments
 from exprun.server.stores.vertex.links import Links
 from exprun.server.stores.vertex.liveness import RunLiveness
@@ -98,6 +100,7 @@ class VertexRunStore(RunStore):
         self._tensorboards = Tensorboards(backend, self._contexts, self._experiments)
         self._timeseries = TimeSeries(backend, self._contexts, self._tensorboards)
         self._artifacts = Artifacts(backend, self._contexts)
+        self._executions = Executions(backend)
         self._links = Links(backend, self._contexts)
         # Model artifact IDs with an upload in progress in this process.
         self._reserved: set[tuple[LocationName, str]] = set()
@@ -281,6 +284,30 @@ class VertexRunStore(RunStore):
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
         with _boundary():
             return await self._artifacts.list_executions(name, query)
+
+    async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
+        with _boundary():
+            return await self._executions.create(location, execution)
+
+    async def get_execution(self, location: LocationName, execution_id: str) -> Execution:
+        with _boundary():
+            return await self._executions.get(location, execution_id)
+
+    async def update_execution(self, location: LocationName, change: ExecutionChange) -> Execution:
+        with _boundary():
+            return await self._executions.update(location, change)
+
+    async def add_execution_events(
+        self, location: LocationName, execution_id: str, inputs: Sequence[str], outputs: Sequence[str]
+    ) -> None:
+        with _boundary():
+            await self._executions.add_events(location, execution_id, inputs, outputs)
+
+    async def execution_artifacts(
+        self, location: LocationName, execution_id: str
+    ) -> tuple[list[Artifact], list[Artifact]]:
+        with _boundary():
+            return await self._executions.artifacts(location, execution_id)
 
     async def add_link(self, name: RunName, link: Link) -> Link:
         with _boundary():
