@@ -22,6 +22,7 @@ from tests.support.sdk_scripts import (
     run_script,
 )
 from tests.support.server_process import ServerProcess
+from tests.unit.client import fake_frameworks
 
 ALL_SCRIPTS = sorted(p.name for p in SCRIPTS.glob("*.py"))
 
@@ -124,3 +125,25 @@ def test_time_series_keep_the_wall_times_the_script_gave(
     ]
     assert list(df["loss"]) == pytest.approx([0.92, 0.64, 0.47, 0.39])
     assert not any(math.isnan(v) for v in df["accuracy"])
+
+
+def test_executions_record_model_lineage_and_the_tuned_model_loads_back(
+    client: ServerProcess, porting_experiment: str, tmp_path: pathlib.Path
+) -> None:
+    # sklearn is not installed here: the stand-in has its module and class names, fit and predict.
+    with fake_frameworks.installed():
+        result = run_ported("execution_model_lineage.py", client, tmp_path)
+
+    base, tuned = f"{porting_experiment}-base", f"{porting_experiment}-tuned"
+    assert result["lineage"] == {"train-base": ([], [base]), "fine-tune": ([base], [tuned])}
+    assert {name: state.name for name, state in result["execution_states"].items()} == {
+        "train-base": "COMPLETE",
+        "fine-tune": "COMPLETE",
+    }
+    assert result["prediction"] == pytest.approx(result["tuned"].intercept_ + 6 * result["tuned"].coef_[0])
+    assert result["model_info"] == {
+        "model_class": "sklearn.linear_model._base.LinearRegression",
+        "framework_name": "sklearn",
+        "framework_version": "1.5.2",
+        "input_example": {"type": "list", "data": [[1.0], [2.0], [3.0], [4.0], [5.0]]},
+    }

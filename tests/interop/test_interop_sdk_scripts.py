@@ -16,6 +16,7 @@ from tests.fakes.vertex import VertexFake
 from tests.interop.interop_support import PROJECT, TENSORBOARD
 from tests.support.sdk_scripts import run_script
 from tests.support.server_process import ServerProcess
+from tests.unit.client import fake_frameworks
 
 
 @pytest.fixture
@@ -151,3 +152,37 @@ def test_time_series_wall_times_read_the_same_in_the_sdk(
         assert list(frame["wall_time"]) == list(expected["wall_time"])
         assert list(frame["loss"]) == pytest.approx(list(expected["loss"]))
         assert list(frame["accuracy"]) == pytest.approx(list(expected["accuracy"]))
+
+
+def test_execution_lineage_written_through_exprun_reads_the_same_in_the_sdk(
+    sdk: VertexFake,
+    names: tuple[str, str],
+    vertex_server: ServerProcess,
+    tmp_path: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only ported: the SDK original's log_model uploads to GCS, which the fake does not serve.
+    monkeypatch.setenv("PORTING_EXPERIMENT", names[0])
+    with fake_frameworks.installed():
+        ported = run_script("execution_model_lineage.py", tmp_path, target=vertex_server.target)
+
+    run = aiplatform.ExperimentRun("train-1", experiment=names[0])
+    executions = run.get_executions()
+    read_by_sdk = {
+        e.display_name: (
+            [a.name for a in e.get_input_artifacts()],
+            [a.name for a in e.get_output_artifacts()],
+        )
+        for e in executions
+    }
+    assert read_by_sdk == ported["lineage"]
+    assert read_by_sdk["fine-tune"] == ([f"{names[0]}-base"], [f"{names[0]}-tuned"])
+    assert {e.display_name: e.state.name for e in executions} == {
+        "train-base": "COMPLETE",
+        "fine-tune": "COMPLETE",
+    }
+    assert {m.name: m.framework_name for m in run.get_experiment_models()} == {
+        f"{names[0]}-base": "sklearn",
+        f"{names[0]}-tuned": "sklearn",
+    }
+    assert ported["prediction"] == pytest.approx(ported["tuned"].intercept_ + 6 * ported["tuned"].coef_[0])

@@ -36,6 +36,7 @@ from exprun.client.tracking import (
     log_model,
     log_params,
     log_time_series_metrics,
+    start_execution,
     update_state,
 )
 from exprun.client.writer import BufferFull, TimeSeriesWriter
@@ -76,6 +77,7 @@ __all__ = [
     "log_model",
     "log_params",
     "log_time_series_metrics",
+    "start_execution",
     "start_run",
     "update_state",
 ]

@@ -372,7 +372,7 @@ class ExperimentRun(_names.NamedResource):
             self._api.stub.AssociateExecution,
             service_pb2.AssociateExecutionRequest(run=self.exprun_name, execution=body),
         )
-        return Execution.from_proto(proto)
+        return Execution.from_proto(proto, self._api)
 
     def _execution_name(self, name: str) -> str:
         return _names.in_location(name, "metadataStores/default/executions", self.project, self.location)
@@ -381,7 +381,7 @@ class ExperimentRun(_names.NamedResource):
         return self._api.list_all(
             self._api.stub.ListExecutions,
             service_pb2.ListExecutionsRequest(parent=self.exprun_name),
-            lambda response: [Execution.from_proto(e) for e in response.executions],
+            lambda response: [Execution.from_proto(e, self._api) for e in response.executions],
         )
 
     def get_artifacts(self) -> builtins.list[Artifact]:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from exprun.client import _config, timeseries
 from exprun.client.experiment import Experiment
 from exprun.client.models import ExperimentModel
-from exprun.client.resources import ClassificationMetrics, RunState
-from exprun.client.run import active_run
+from exprun.client.resources import ClassificationMetrics, Execution, RunState
+from exprun.client.run import active_run, get_active_run
 from exprun.client.values import ParamValue
 
 if TYPE_CHECKING:
@@ -192,3 +192,49 @@ def log_model(
 def log(*, pipeline_job: Any = None) -> None:
     """Links a pipeline job to the active run, like `aiplatform.log(pipeline_job=...)`."""
     active_run().log(pipeline_job=pipeline_job)
+
+
+def start_execution(
+    *,
+    schema_title: str | None = None,
+    display_name: str | None = None,
+    resource_id: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    schema_version: str | None = None,
+    description: str | None = None,
+    resume: bool = False,
+    project: str | None = None,
+    location: str | None = None,
+    credentials: Any = None,
+) -> Execution:
+    """Creates (or with `resume=True` reopens and sets RUNNING) an execution, associated with the
+    active run if there is one, like `aiplatform.start_execution`.
+
+    Use it as a context manager: the execution ends COMPLETE, or FAILED if the block raises.
+    """
+    if resume:
+        if not resource_id:
+            raise ValueError("resource_id is required when resuming an Execution")
+        found = Execution.get(resource_id, project=project, location=location, credentials=credentials)
+        if found is None:
+            raise ValueError(f"Execution {resource_id} does not exist and cannot be resumed")
+        execution = found
+        execution.update(state=RunState.RUNNING)
+    else:
+        if not schema_title:
+            raise ValueError("schema_title must be provided when starting a new Execution")
+        execution = Execution.create(
+            schema_title,
+            display_name=display_name,
+            resource_id=resource_id,
+            metadata=metadata,
+            schema_version=schema_version,
+            description=description,
+            project=project,
+            location=location,
+            credentials=credentials,
+        )
+    run = get_active_run()
+    if run is not None:
+        run.associate_execution(execution)
+    return execution
