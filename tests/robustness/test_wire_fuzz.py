@@ -117,6 +117,7 @@ SEEDS: dict[str, list[Message]] = {
     "AddExecutionEvents": [
         api.AddExecutionEventsRequest(execution=EXECUTION, input_artifacts=[f"{STORE}/artifacts/wire-art"])
     ],
+    "DownloadModel": [api.DownloadModelRequest(model=f"{STORE}/artifacts/wire-art")],
     "QueryExecutionInputsAndOutputs": [api.QueryExecutionInputsAndOutputsRequest(execution=EXECUTION)],
     "LogModel": [
         api.LogModelRequest(
@@ -237,11 +238,11 @@ def channel(store_server: ServerProcess) -> Iterator[grpc.Channel]:
                         api.LogModelRequest(
                             header=api.LogModelHeader(
                                 run=RUN,
-                                model=pb.ExperimentModel(
-                                    artifact_id="wire-art", framework_name="custom", uri="gs://bucket/wire"
-                                ),
+                                model=pb.ExperimentModel(artifact_id="wire-art", framework_name="custom"),
+                                files=[pb.ModelFile(path="m.txt", size_bytes=3, sha256=ABC_SHA256)],
                             )
-                        )
+                        ),
+                        api.LogModelRequest(chunk=api.ModelChunk(path="m.txt", data=b"abc")),
                     ]
                 )
             ),

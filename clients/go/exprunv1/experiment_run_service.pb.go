@@ -2700,6 +2700,53 @@ func (x *ExecutionInputsAndOutputs) GetOutputs() []*Artifact {
 	return nil
 }
 
+// Request for `DownloadModel`.
+type DownloadModelRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Required. The model's artifact.
+	// Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+	Model         string `protobuf:"bytes,1,opt,name=model,proto3" json:"model,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DownloadModelRequest) Reset() {
+	*x = DownloadModelRequest{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DownloadModelRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DownloadModelRequest) ProtoMessage() {}
+
+func (x *DownloadModelRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DownloadModelRequest.ProtoReflect.Descriptor instead.
+func (*DownloadModelRequest) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *DownloadModelRequest) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
 // A message of the `LogModel` upload stream.
 type LogModelRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2716,7 +2763,7 @@ type LogModelRequest struct {
 
 func (x *LogModelRequest) Reset() {
 	*x = LogModelRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[46]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2728,7 +2775,7 @@ func (x *LogModelRequest) String() string {
 func (*LogModelRequest) ProtoMessage() {}
 
 func (x *LogModelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[46]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2741,7 +2788,7 @@ func (x *LogModelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogModelRequest.ProtoReflect.Descriptor instead.
 func (*LogModelRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{46}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *LogModelRequest) GetKind() isLogModelRequest_Kind {
@@ -2802,7 +2849,7 @@ type LogModelHeader struct {
 
 func (x *LogModelHeader) Reset() {
 	*x = LogModelHeader{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[47]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2814,7 +2861,7 @@ func (x *LogModelHeader) String() string {
 func (*LogModelHeader) ProtoMessage() {}
 
 func (x *LogModelHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[47]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2827,7 +2874,7 @@ func (x *LogModelHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogModelHeader.ProtoReflect.Descriptor instead.
 func (*LogModelHeader) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{47}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *LogModelHeader) GetRun() string {
@@ -2864,7 +2911,7 @@ type ModelChunk struct {
 
 func (x *ModelChunk) Reset() {
 	*x = ModelChunk{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[48]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2876,7 +2923,7 @@ func (x *ModelChunk) String() string {
 func (*ModelChunk) ProtoMessage() {}
 
 func (x *ModelChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[48]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2889,7 +2936,7 @@ func (x *ModelChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModelChunk.ProtoReflect.Descriptor instead.
 func (*ModelChunk) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{48}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ModelChunk) GetPath() string {
@@ -2922,7 +2969,7 @@ type ListExperimentModelsRequest struct {
 
 func (x *ListExperimentModelsRequest) Reset() {
 	*x = ListExperimentModelsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[49]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2934,7 +2981,7 @@ func (x *ListExperimentModelsRequest) String() string {
 func (*ListExperimentModelsRequest) ProtoMessage() {}
 
 func (x *ListExperimentModelsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[49]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2947,7 +2994,7 @@ func (x *ListExperimentModelsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExperimentModelsRequest.ProtoReflect.Descriptor instead.
 func (*ListExperimentModelsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{49}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListExperimentModelsRequest) GetParent() string {
@@ -2984,7 +3031,7 @@ type ListExperimentModelsResponse struct {
 
 func (x *ListExperimentModelsResponse) Reset() {
 	*x = ListExperimentModelsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2996,7 +3043,7 @@ func (x *ListExperimentModelsResponse) String() string {
 func (*ListExperimentModelsResponse) ProtoMessage() {}
 
 func (x *ListExperimentModelsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3009,7 +3056,7 @@ func (x *ListExperimentModelsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExperimentModelsResponse.ProtoReflect.Descriptor instead.
 func (*ListExperimentModelsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{50}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ListExperimentModelsResponse) GetModels() []*ExperimentModel {
@@ -3039,7 +3086,7 @@ type LogPipelineJobRequest struct {
 
 func (x *LogPipelineJobRequest) Reset() {
 	*x = LogPipelineJobRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3051,7 +3098,7 @@ func (x *LogPipelineJobRequest) String() string {
 func (*LogPipelineJobRequest) ProtoMessage() {}
 
 func (x *LogPipelineJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3064,7 +3111,7 @@ func (x *LogPipelineJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogPipelineJobRequest.ProtoReflect.Descriptor instead.
 func (*LogPipelineJobRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{51}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *LogPipelineJobRequest) GetRun() string {
@@ -3097,7 +3144,7 @@ type ListPipelineJobsRequest struct {
 
 func (x *ListPipelineJobsRequest) Reset() {
 	*x = ListPipelineJobsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3109,7 +3156,7 @@ func (x *ListPipelineJobsRequest) String() string {
 func (*ListPipelineJobsRequest) ProtoMessage() {}
 
 func (x *ListPipelineJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3122,7 +3169,7 @@ func (x *ListPipelineJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPipelineJobsRequest.ProtoReflect.Descriptor instead.
 func (*ListPipelineJobsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{52}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ListPipelineJobsRequest) GetParent() string {
@@ -3159,7 +3206,7 @@ type ListPipelineJobsResponse struct {
 
 func (x *ListPipelineJobsResponse) Reset() {
 	*x = ListPipelineJobsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3171,7 +3218,7 @@ func (x *ListPipelineJobsResponse) String() string {
 func (*ListPipelineJobsResponse) ProtoMessage() {}
 
 func (x *ListPipelineJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3184,7 +3231,7 @@ func (x *ListPipelineJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPipelineJobsResponse.ProtoReflect.Descriptor instead.
 func (*ListPipelineJobsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{53}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListPipelineJobsResponse) GetPipelineJobs() []*PipelineJobLink {
@@ -3214,7 +3261,7 @@ type LogCustomJobRequest struct {
 
 func (x *LogCustomJobRequest) Reset() {
 	*x = LogCustomJobRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3226,7 +3273,7 @@ func (x *LogCustomJobRequest) String() string {
 func (*LogCustomJobRequest) ProtoMessage() {}
 
 func (x *LogCustomJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3239,7 +3286,7 @@ func (x *LogCustomJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogCustomJobRequest.ProtoReflect.Descriptor instead.
 func (*LogCustomJobRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{54}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *LogCustomJobRequest) GetRun() string {
@@ -3272,7 +3319,7 @@ type ListCustomJobsRequest struct {
 
 func (x *ListCustomJobsRequest) Reset() {
 	*x = ListCustomJobsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3284,7 +3331,7 @@ func (x *ListCustomJobsRequest) String() string {
 func (*ListCustomJobsRequest) ProtoMessage() {}
 
 func (x *ListCustomJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3297,7 +3344,7 @@ func (x *ListCustomJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCustomJobsRequest.ProtoReflect.Descriptor instead.
 func (*ListCustomJobsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{55}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ListCustomJobsRequest) GetParent() string {
@@ -3334,7 +3381,7 @@ type ListCustomJobsResponse struct {
 
 func (x *ListCustomJobsResponse) Reset() {
 	*x = ListCustomJobsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3346,7 +3393,7 @@ func (x *ListCustomJobsResponse) String() string {
 func (*ListCustomJobsResponse) ProtoMessage() {}
 
 func (x *ListCustomJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3359,7 +3406,7 @@ func (x *ListCustomJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCustomJobsResponse.ProtoReflect.Descriptor instead.
 func (*ListCustomJobsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{56}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ListCustomJobsResponse) GetCustomJobs() []*CustomJobLink {
@@ -3573,7 +3620,9 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\texecution\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\texecution\"w\n" +
 	"\x19ExecutionInputsAndOutputs\x12+\n" +
 	"\x06inputs\x18\x01 \x03(\v2\x13.exprun.v1.ArtifactR\x06inputs\x12-\n" +
-	"\aoutputs\x18\x02 \x03(\v2\x13.exprun.v1.ArtifactR\aoutputs\"}\n" +
+	"\aoutputs\x18\x02 \x03(\v2\x13.exprun.v1.ArtifactR\aoutputs\"2\n" +
+	"\x14DownloadModelRequest\x12\x1a\n" +
+	"\x05model\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x05model\"}\n" +
 	"\x0fLogModelRequest\x123\n" +
 	"\x06header\x18\x01 \x01(\v2\x19.exprun.v1.LogModelHeaderH\x00R\x06header\x12-\n" +
 	"\x05chunk\x18\x02 \x01(\v2\x15.exprun.v1.ModelChunkH\x00R\x05chunkB\x06\n" +
@@ -3623,7 +3672,7 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\x16ListCustomJobsResponse\x129\n" +
 	"\vcustom_jobs\x18\x01 \x03(\v2\x18.exprun.v1.CustomJobLinkR\n" +
 	"customJobs\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x81\x1a\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xcc\x1a\n" +
 	"\x14ExperimentRunService\x12q\n" +
 	"\x10CreateExperiment\x12\".exprun.v1.CreateExperimentRequest\x1a\x15.exprun.v1.Experiment\"\"\xdaA\x1fparent,experiment,experiment_id\x12P\n" +
 	"\rGetExperiment\x12\x1f.exprun.v1.GetExperimentRequest\x1a\x15.exprun.v1.Experiment\"\a\xdaA\x04name\x12c\n" +
@@ -3658,7 +3707,8 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\x0fUpdateExecution\x12!.exprun.v1.UpdateExecutionRequest\x1a\x14.exprun.v1.Execution\"\x18\xdaA\x15execution,update_mask\x12o\n" +
 	"\x12AddExecutionEvents\x12$.exprun.v1.AddExecutionEventsRequest\x1a%.exprun.v1.AddExecutionEventsResponse\"\f\xdaA\texecution\x12\x86\x01\n" +
 	"\x1eQueryExecutionInputsAndOutputs\x120.exprun.v1.QueryExecutionInputsAndOutputsRequest\x1a$.exprun.v1.ExecutionInputsAndOutputs\"\f\xdaA\texecution\x12D\n" +
-	"\bLogModel\x12\x1a.exprun.v1.LogModelRequest\x1a\x1a.exprun.v1.ExperimentModel(\x01\x12r\n" +
+	"\bLogModel\x12\x1a.exprun.v1.LogModelRequest\x1a\x1a.exprun.v1.ExperimentModel(\x01\x12I\n" +
+	"\rDownloadModel\x12\x1f.exprun.v1.DownloadModelRequest\x1a\x15.exprun.v1.ModelChunk0\x01\x12r\n" +
 	"\x14ListExperimentModels\x12&.exprun.v1.ListExperimentModelsRequest\x1a'.exprun.v1.ListExperimentModelsResponse\"\t\xdaA\x06parent\x12c\n" +
 	"\x0eLogPipelineJob\x12 .exprun.v1.LogPipelineJobRequest\x1a\x1a.exprun.v1.PipelineJobLink\"\x13\xdaA\x10run,pipeline_job\x12f\n" +
 	"\x10ListPipelineJobs\x12\".exprun.v1.ListPipelineJobsRequest\x1a#.exprun.v1.ListPipelineJobsResponse\"\t\xdaA\x06parent\x12[\n" +
@@ -3679,7 +3729,7 @@ func file_exprun_v1_experiment_run_service_proto_rawDescGZIP() []byte {
 	return file_exprun_v1_experiment_run_service_proto_rawDescData
 }
 
-var file_exprun_v1_experiment_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 61)
+var file_exprun_v1_experiment_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
 var file_exprun_v1_experiment_run_service_proto_goTypes = []any{
 	(*CreateExperimentRequest)(nil),               // 0: exprun.v1.CreateExperimentRequest
 	(*GetExperimentRequest)(nil),                  // 1: exprun.v1.GetExperimentRequest
@@ -3727,79 +3777,80 @@ var file_exprun_v1_experiment_run_service_proto_goTypes = []any{
 	(*AddExecutionEventsResponse)(nil),            // 43: exprun.v1.AddExecutionEventsResponse
 	(*QueryExecutionInputsAndOutputsRequest)(nil), // 44: exprun.v1.QueryExecutionInputsAndOutputsRequest
 	(*ExecutionInputsAndOutputs)(nil),             // 45: exprun.v1.ExecutionInputsAndOutputs
-	(*LogModelRequest)(nil),                       // 46: exprun.v1.LogModelRequest
-	(*LogModelHeader)(nil),                        // 47: exprun.v1.LogModelHeader
-	(*ModelChunk)(nil),                            // 48: exprun.v1.ModelChunk
-	(*ListExperimentModelsRequest)(nil),           // 49: exprun.v1.ListExperimentModelsRequest
-	(*ListExperimentModelsResponse)(nil),          // 50: exprun.v1.ListExperimentModelsResponse
-	(*LogPipelineJobRequest)(nil),                 // 51: exprun.v1.LogPipelineJobRequest
-	(*ListPipelineJobsRequest)(nil),               // 52: exprun.v1.ListPipelineJobsRequest
-	(*ListPipelineJobsResponse)(nil),              // 53: exprun.v1.ListPipelineJobsResponse
-	(*LogCustomJobRequest)(nil),                   // 54: exprun.v1.LogCustomJobRequest
-	(*ListCustomJobsRequest)(nil),                 // 55: exprun.v1.ListCustomJobsRequest
-	(*ListCustomJobsResponse)(nil),                // 56: exprun.v1.ListCustomJobsResponse
-	nil,                                           // 57: exprun.v1.LogParamsRequest.ParamsEntry
-	nil,                                           // 58: exprun.v1.GetParamsResponse.ParamsEntry
-	nil,                                           // 59: exprun.v1.LogMetricsRequest.MetricsEntry
-	nil,                                           // 60: exprun.v1.GetMetricsResponse.MetricsEntry
-	(*Experiment)(nil),                            // 61: exprun.v1.Experiment
-	(*Run)(nil),                                   // 62: exprun.v1.Run
-	(RunState)(0),                                 // 63: exprun.v1.RunState
-	(*ClassificationMetrics)(nil),                 // 64: exprun.v1.ClassificationMetrics
-	(*TimeSeriesBatch)(nil),                       // 65: exprun.v1.TimeSeriesBatch
-	(*timestamppb.Timestamp)(nil),                 // 66: google.protobuf.Timestamp
-	(*TimeSeries)(nil),                            // 67: exprun.v1.TimeSeries
-	(*Execution)(nil),                             // 68: exprun.v1.Execution
-	(*Artifact)(nil),                              // 69: exprun.v1.Artifact
-	(*fieldmaskpb.FieldMask)(nil),                 // 70: google.protobuf.FieldMask
-	(*ExperimentModel)(nil),                       // 71: exprun.v1.ExperimentModel
-	(*ModelFile)(nil),                             // 72: exprun.v1.ModelFile
-	(*PipelineJobLink)(nil),                       // 73: exprun.v1.PipelineJobLink
-	(*CustomJobLink)(nil),                         // 74: exprun.v1.CustomJobLink
-	(*Value)(nil),                                 // 75: exprun.v1.Value
-	(*emptypb.Empty)(nil),                         // 76: google.protobuf.Empty
+	(*DownloadModelRequest)(nil),                  // 46: exprun.v1.DownloadModelRequest
+	(*LogModelRequest)(nil),                       // 47: exprun.v1.LogModelRequest
+	(*LogModelHeader)(nil),                        // 48: exprun.v1.LogModelHeader
+	(*ModelChunk)(nil),                            // 49: exprun.v1.ModelChunk
+	(*ListExperimentModelsRequest)(nil),           // 50: exprun.v1.ListExperimentModelsRequest
+	(*ListExperimentModelsResponse)(nil),          // 51: exprun.v1.ListExperimentModelsResponse
+	(*LogPipelineJobRequest)(nil),                 // 52: exprun.v1.LogPipelineJobRequest
+	(*ListPipelineJobsRequest)(nil),               // 53: exprun.v1.ListPipelineJobsRequest
+	(*ListPipelineJobsResponse)(nil),              // 54: exprun.v1.ListPipelineJobsResponse
+	(*LogCustomJobRequest)(nil),                   // 55: exprun.v1.LogCustomJobRequest
+	(*ListCustomJobsRequest)(nil),                 // 56: exprun.v1.ListCustomJobsRequest
+	(*ListCustomJobsResponse)(nil),                // 57: exprun.v1.ListCustomJobsResponse
+	nil,                                           // 58: exprun.v1.LogParamsRequest.ParamsEntry
+	nil,                                           // 59: exprun.v1.GetParamsResponse.ParamsEntry
+	nil,                                           // 60: exprun.v1.LogMetricsRequest.MetricsEntry
+	nil,                                           // 61: exprun.v1.GetMetricsResponse.MetricsEntry
+	(*Experiment)(nil),                            // 62: exprun.v1.Experiment
+	(*Run)(nil),                                   // 63: exprun.v1.Run
+	(RunState)(0),                                 // 64: exprun.v1.RunState
+	(*ClassificationMetrics)(nil),                 // 65: exprun.v1.ClassificationMetrics
+	(*TimeSeriesBatch)(nil),                       // 66: exprun.v1.TimeSeriesBatch
+	(*timestamppb.Timestamp)(nil),                 // 67: google.protobuf.Timestamp
+	(*TimeSeries)(nil),                            // 68: exprun.v1.TimeSeries
+	(*Execution)(nil),                             // 69: exprun.v1.Execution
+	(*Artifact)(nil),                              // 70: exprun.v1.Artifact
+	(*fieldmaskpb.FieldMask)(nil),                 // 71: google.protobuf.FieldMask
+	(*ExperimentModel)(nil),                       // 72: exprun.v1.ExperimentModel
+	(*ModelFile)(nil),                             // 73: exprun.v1.ModelFile
+	(*PipelineJobLink)(nil),                       // 74: exprun.v1.PipelineJobLink
+	(*CustomJobLink)(nil),                         // 75: exprun.v1.CustomJobLink
+	(*Value)(nil),                                 // 76: exprun.v1.Value
+	(*emptypb.Empty)(nil),                         // 77: google.protobuf.Empty
 }
 var file_exprun_v1_experiment_run_service_proto_depIdxs = []int32{
-	61, // 0: exprun.v1.CreateExperimentRequest.experiment:type_name -> exprun.v1.Experiment
-	61, // 1: exprun.v1.ListExperimentsResponse.experiments:type_name -> exprun.v1.Experiment
-	62, // 2: exprun.v1.CreateRunRequest.run:type_name -> exprun.v1.Run
-	62, // 3: exprun.v1.ListRunsResponse.runs:type_name -> exprun.v1.Run
-	63, // 4: exprun.v1.UpdateRunStateRequest.state:type_name -> exprun.v1.RunState
-	63, // 5: exprun.v1.EndRunRequest.state:type_name -> exprun.v1.RunState
-	57, // 6: exprun.v1.LogParamsRequest.params:type_name -> exprun.v1.LogParamsRequest.ParamsEntry
-	58, // 7: exprun.v1.GetParamsResponse.params:type_name -> exprun.v1.GetParamsResponse.ParamsEntry
-	59, // 8: exprun.v1.LogMetricsRequest.metrics:type_name -> exprun.v1.LogMetricsRequest.MetricsEntry
-	60, // 9: exprun.v1.GetMetricsResponse.metrics:type_name -> exprun.v1.GetMetricsResponse.MetricsEntry
-	64, // 10: exprun.v1.LogClassificationMetricsRequest.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
-	64, // 11: exprun.v1.ListClassificationMetricsResponse.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
-	65, // 12: exprun.v1.WriteTimeSeriesRequest.batch:type_name -> exprun.v1.TimeSeriesBatch
+	62, // 0: exprun.v1.CreateExperimentRequest.experiment:type_name -> exprun.v1.Experiment
+	62, // 1: exprun.v1.ListExperimentsResponse.experiments:type_name -> exprun.v1.Experiment
+	63, // 2: exprun.v1.CreateRunRequest.run:type_name -> exprun.v1.Run
+	63, // 3: exprun.v1.ListRunsResponse.runs:type_name -> exprun.v1.Run
+	64, // 4: exprun.v1.UpdateRunStateRequest.state:type_name -> exprun.v1.RunState
+	64, // 5: exprun.v1.EndRunRequest.state:type_name -> exprun.v1.RunState
+	58, // 6: exprun.v1.LogParamsRequest.params:type_name -> exprun.v1.LogParamsRequest.ParamsEntry
+	59, // 7: exprun.v1.GetParamsResponse.params:type_name -> exprun.v1.GetParamsResponse.ParamsEntry
+	60, // 8: exprun.v1.LogMetricsRequest.metrics:type_name -> exprun.v1.LogMetricsRequest.MetricsEntry
+	61, // 9: exprun.v1.GetMetricsResponse.metrics:type_name -> exprun.v1.GetMetricsResponse.MetricsEntry
+	65, // 10: exprun.v1.LogClassificationMetricsRequest.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
+	65, // 11: exprun.v1.ListClassificationMetricsResponse.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
+	66, // 12: exprun.v1.WriteTimeSeriesRequest.batch:type_name -> exprun.v1.TimeSeriesBatch
 	24, // 13: exprun.v1.StreamTimeSeriesRequest.open:type_name -> exprun.v1.StreamOpen
 	25, // 14: exprun.v1.StreamTimeSeriesRequest.batch:type_name -> exprun.v1.SequencedBatch
-	65, // 15: exprun.v1.SequencedBatch.batch:type_name -> exprun.v1.TimeSeriesBatch
+	66, // 15: exprun.v1.SequencedBatch.batch:type_name -> exprun.v1.TimeSeriesBatch
 	27, // 16: exprun.v1.StreamTimeSeriesResponse.opened:type_name -> exprun.v1.StreamOpened
 	28, // 17: exprun.v1.StreamTimeSeriesResponse.ack:type_name -> exprun.v1.StreamAck
-	63, // 18: exprun.v1.HeartbeatResponse.state:type_name -> exprun.v1.RunState
-	66, // 19: exprun.v1.HeartbeatResponse.liveness_deadline:type_name -> google.protobuf.Timestamp
-	67, // 20: exprun.v1.ReadTimeSeriesResponse.series:type_name -> exprun.v1.TimeSeries
-	68, // 21: exprun.v1.AssociateExecutionRequest.execution:type_name -> exprun.v1.Execution
-	68, // 22: exprun.v1.ListExecutionsResponse.executions:type_name -> exprun.v1.Execution
-	69, // 23: exprun.v1.ListArtifactsResponse.artifacts:type_name -> exprun.v1.Artifact
-	68, // 24: exprun.v1.CreateExecutionRequest.execution:type_name -> exprun.v1.Execution
-	68, // 25: exprun.v1.UpdateExecutionRequest.execution:type_name -> exprun.v1.Execution
-	70, // 26: exprun.v1.UpdateExecutionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	69, // 27: exprun.v1.ExecutionInputsAndOutputs.inputs:type_name -> exprun.v1.Artifact
-	69, // 28: exprun.v1.ExecutionInputsAndOutputs.outputs:type_name -> exprun.v1.Artifact
-	47, // 29: exprun.v1.LogModelRequest.header:type_name -> exprun.v1.LogModelHeader
-	48, // 30: exprun.v1.LogModelRequest.chunk:type_name -> exprun.v1.ModelChunk
-	71, // 31: exprun.v1.LogModelHeader.model:type_name -> exprun.v1.ExperimentModel
-	72, // 32: exprun.v1.LogModelHeader.files:type_name -> exprun.v1.ModelFile
-	71, // 33: exprun.v1.ListExperimentModelsResponse.models:type_name -> exprun.v1.ExperimentModel
-	73, // 34: exprun.v1.ListPipelineJobsResponse.pipeline_jobs:type_name -> exprun.v1.PipelineJobLink
-	74, // 35: exprun.v1.ListCustomJobsResponse.custom_jobs:type_name -> exprun.v1.CustomJobLink
-	75, // 36: exprun.v1.LogParamsRequest.ParamsEntry.value:type_name -> exprun.v1.Value
-	75, // 37: exprun.v1.GetParamsResponse.ParamsEntry.value:type_name -> exprun.v1.Value
-	75, // 38: exprun.v1.LogMetricsRequest.MetricsEntry.value:type_name -> exprun.v1.Value
-	75, // 39: exprun.v1.GetMetricsResponse.MetricsEntry.value:type_name -> exprun.v1.Value
+	64, // 18: exprun.v1.HeartbeatResponse.state:type_name -> exprun.v1.RunState
+	67, // 19: exprun.v1.HeartbeatResponse.liveness_deadline:type_name -> google.protobuf.Timestamp
+	68, // 20: exprun.v1.ReadTimeSeriesResponse.series:type_name -> exprun.v1.TimeSeries
+	69, // 21: exprun.v1.AssociateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	69, // 22: exprun.v1.ListExecutionsResponse.executions:type_name -> exprun.v1.Execution
+	70, // 23: exprun.v1.ListArtifactsResponse.artifacts:type_name -> exprun.v1.Artifact
+	69, // 24: exprun.v1.CreateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	69, // 25: exprun.v1.UpdateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	71, // 26: exprun.v1.UpdateExecutionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	70, // 27: exprun.v1.ExecutionInputsAndOutputs.inputs:type_name -> exprun.v1.Artifact
+	70, // 28: exprun.v1.ExecutionInputsAndOutputs.outputs:type_name -> exprun.v1.Artifact
+	48, // 29: exprun.v1.LogModelRequest.header:type_name -> exprun.v1.LogModelHeader
+	49, // 30: exprun.v1.LogModelRequest.chunk:type_name -> exprun.v1.ModelChunk
+	72, // 31: exprun.v1.LogModelHeader.model:type_name -> exprun.v1.ExperimentModel
+	73, // 32: exprun.v1.LogModelHeader.files:type_name -> exprun.v1.ModelFile
+	72, // 33: exprun.v1.ListExperimentModelsResponse.models:type_name -> exprun.v1.ExperimentModel
+	74, // 34: exprun.v1.ListPipelineJobsResponse.pipeline_jobs:type_name -> exprun.v1.PipelineJobLink
+	75, // 35: exprun.v1.ListCustomJobsResponse.custom_jobs:type_name -> exprun.v1.CustomJobLink
+	76, // 36: exprun.v1.LogParamsRequest.ParamsEntry.value:type_name -> exprun.v1.Value
+	76, // 37: exprun.v1.GetParamsResponse.ParamsEntry.value:type_name -> exprun.v1.Value
+	76, // 38: exprun.v1.LogMetricsRequest.MetricsEntry.value:type_name -> exprun.v1.Value
+	76, // 39: exprun.v1.GetMetricsResponse.MetricsEntry.value:type_name -> exprun.v1.Value
 	0,  // 40: exprun.v1.ExperimentRunService.CreateExperiment:input_type -> exprun.v1.CreateExperimentRequest
 	1,  // 41: exprun.v1.ExperimentRunService.GetExperiment:input_type -> exprun.v1.GetExperimentRequest
 	2,  // 42: exprun.v1.ExperimentRunService.ListExperiments:input_type -> exprun.v1.ListExperimentsRequest
@@ -3829,49 +3880,51 @@ var file_exprun_v1_experiment_run_service_proto_depIdxs = []int32{
 	41, // 66: exprun.v1.ExperimentRunService.UpdateExecution:input_type -> exprun.v1.UpdateExecutionRequest
 	42, // 67: exprun.v1.ExperimentRunService.AddExecutionEvents:input_type -> exprun.v1.AddExecutionEventsRequest
 	44, // 68: exprun.v1.ExperimentRunService.QueryExecutionInputsAndOutputs:input_type -> exprun.v1.QueryExecutionInputsAndOutputsRequest
-	46, // 69: exprun.v1.ExperimentRunService.LogModel:input_type -> exprun.v1.LogModelRequest
-	49, // 70: exprun.v1.ExperimentRunService.ListExperimentModels:input_type -> exprun.v1.ListExperimentModelsRequest
-	51, // 71: exprun.v1.ExperimentRunService.LogPipelineJob:input_type -> exprun.v1.LogPipelineJobRequest
-	52, // 72: exprun.v1.ExperimentRunService.ListPipelineJobs:input_type -> exprun.v1.ListPipelineJobsRequest
-	54, // 73: exprun.v1.ExperimentRunService.LogCustomJob:input_type -> exprun.v1.LogCustomJobRequest
-	55, // 74: exprun.v1.ExperimentRunService.ListCustomJobs:input_type -> exprun.v1.ListCustomJobsRequest
-	61, // 75: exprun.v1.ExperimentRunService.CreateExperiment:output_type -> exprun.v1.Experiment
-	61, // 76: exprun.v1.ExperimentRunService.GetExperiment:output_type -> exprun.v1.Experiment
-	3,  // 77: exprun.v1.ExperimentRunService.ListExperiments:output_type -> exprun.v1.ListExperimentsResponse
-	76, // 78: exprun.v1.ExperimentRunService.DeleteExperiment:output_type -> google.protobuf.Empty
-	62, // 79: exprun.v1.ExperimentRunService.CreateRun:output_type -> exprun.v1.Run
-	62, // 80: exprun.v1.ExperimentRunService.GetRun:output_type -> exprun.v1.Run
-	8,  // 81: exprun.v1.ExperimentRunService.ListRuns:output_type -> exprun.v1.ListRunsResponse
-	76, // 82: exprun.v1.ExperimentRunService.DeleteRun:output_type -> google.protobuf.Empty
-	62, // 83: exprun.v1.ExperimentRunService.UpdateRunState:output_type -> exprun.v1.Run
-	62, // 84: exprun.v1.ExperimentRunService.EndRun:output_type -> exprun.v1.Run
-	62, // 85: exprun.v1.ExperimentRunService.LogParams:output_type -> exprun.v1.Run
-	14, // 86: exprun.v1.ExperimentRunService.GetParams:output_type -> exprun.v1.GetParamsResponse
-	62, // 87: exprun.v1.ExperimentRunService.LogMetrics:output_type -> exprun.v1.Run
-	17, // 88: exprun.v1.ExperimentRunService.GetMetrics:output_type -> exprun.v1.GetMetricsResponse
-	64, // 89: exprun.v1.ExperimentRunService.LogClassificationMetrics:output_type -> exprun.v1.ClassificationMetrics
-	20, // 90: exprun.v1.ExperimentRunService.ListClassificationMetrics:output_type -> exprun.v1.ListClassificationMetricsResponse
-	22, // 91: exprun.v1.ExperimentRunService.WriteTimeSeries:output_type -> exprun.v1.WriteTimeSeriesResponse
-	26, // 92: exprun.v1.ExperimentRunService.StreamTimeSeries:output_type -> exprun.v1.StreamTimeSeriesResponse
-	30, // 93: exprun.v1.ExperimentRunService.Heartbeat:output_type -> exprun.v1.HeartbeatResponse
-	32, // 94: exprun.v1.ExperimentRunService.ReadTimeSeries:output_type -> exprun.v1.ReadTimeSeriesResponse
-	62, // 95: exprun.v1.ExperimentRunService.AssignBackingTensorboard:output_type -> exprun.v1.Run
-	68, // 96: exprun.v1.ExperimentRunService.AssociateExecution:output_type -> exprun.v1.Execution
-	36, // 97: exprun.v1.ExperimentRunService.ListExecutions:output_type -> exprun.v1.ListExecutionsResponse
-	38, // 98: exprun.v1.ExperimentRunService.ListArtifacts:output_type -> exprun.v1.ListArtifactsResponse
-	68, // 99: exprun.v1.ExperimentRunService.CreateExecution:output_type -> exprun.v1.Execution
-	68, // 100: exprun.v1.ExperimentRunService.GetExecution:output_type -> exprun.v1.Execution
-	68, // 101: exprun.v1.ExperimentRunService.UpdateExecution:output_type -> exprun.v1.Execution
-	43, // 102: exprun.v1.ExperimentRunService.AddExecutionEvents:output_type -> exprun.v1.AddExecutionEventsResponse
-	45, // 103: exprun.v1.ExperimentRunService.QueryExecutionInputsAndOutputs:output_type -> exprun.v1.ExecutionInputsAndOutputs
-	71, // 104: exprun.v1.ExperimentRunService.LogModel:output_type -> exprun.v1.ExperimentModel
-	50, // 105: exprun.v1.ExperimentRunService.ListExperimentModels:output_type -> exprun.v1.ListExperimentModelsResponse
-	73, // 106: exprun.v1.ExperimentRunService.LogPipelineJob:output_type -> exprun.v1.PipelineJobLink
-	53, // 107: exprun.v1.ExperimentRunService.ListPipelineJobs:output_type -> exprun.v1.ListPipelineJobsResponse
-	74, // 108: exprun.v1.ExperimentRunService.LogCustomJob:output_type -> exprun.v1.CustomJobLink
-	56, // 109: exprun.v1.ExperimentRunService.ListCustomJobs:output_type -> exprun.v1.ListCustomJobsResponse
-	75, // [75:110] is the sub-list for method output_type
-	40, // [40:75] is the sub-list for method input_type
+	47, // 69: exprun.v1.ExperimentRunService.LogModel:input_type -> exprun.v1.LogModelRequest
+	46, // 70: exprun.v1.ExperimentRunService.DownloadModel:input_type -> exprun.v1.DownloadModelRequest
+	50, // 71: exprun.v1.ExperimentRunService.ListExperimentModels:input_type -> exprun.v1.ListExperimentModelsRequest
+	52, // 72: exprun.v1.ExperimentRunService.LogPipelineJob:input_type -> exprun.v1.LogPipelineJobRequest
+	53, // 73: exprun.v1.ExperimentRunService.ListPipelineJobs:input_type -> exprun.v1.ListPipelineJobsRequest
+	55, // 74: exprun.v1.ExperimentRunService.LogCustomJob:input_type -> exprun.v1.LogCustomJobRequest
+	56, // 75: exprun.v1.ExperimentRunService.ListCustomJobs:input_type -> exprun.v1.ListCustomJobsRequest
+	62, // 76: exprun.v1.ExperimentRunService.CreateExperiment:output_type -> exprun.v1.Experiment
+	62, // 77: exprun.v1.ExperimentRunService.GetExperiment:output_type -> exprun.v1.Experiment
+	3,  // 78: exprun.v1.ExperimentRunService.ListExperiments:output_type -> exprun.v1.ListExperimentsResponse
+	77, // 79: exprun.v1.ExperimentRunService.DeleteExperiment:output_type -> google.protobuf.Empty
+	63, // 80: exprun.v1.ExperimentRunService.CreateRun:output_type -> exprun.v1.Run
+	63, // 81: exprun.v1.ExperimentRunService.GetRun:output_type -> exprun.v1.Run
+	8,  // 82: exprun.v1.ExperimentRunService.ListRuns:output_type -> exprun.v1.ListRunsResponse
+	77, // 83: exprun.v1.ExperimentRunService.DeleteRun:output_type -> google.protobuf.Empty
+	63, // 84: exprun.v1.ExperimentRunService.UpdateRunState:output_type -> exprun.v1.Run
+	63, // 85: exprun.v1.ExperimentRunService.EndRun:output_type -> exprun.v1.Run
+	63, // 86: exprun.v1.ExperimentRunService.LogParams:output_type -> exprun.v1.Run
+	14, // 87: exprun.v1.ExperimentRunService.GetParams:output_type -> exprun.v1.GetParamsResponse
+	63, // 88: exprun.v1.ExperimentRunService.LogMetrics:output_type -> exprun.v1.Run
+	17, // 89: exprun.v1.ExperimentRunService.GetMetrics:output_type -> exprun.v1.GetMetricsResponse
+	65, // 90: exprun.v1.ExperimentRunService.LogClassificationMetrics:output_type -> exprun.v1.ClassificationMetrics
+	20, // 91: exprun.v1.ExperimentRunService.ListClassificationMetrics:output_type -> exprun.v1.ListClassificationMetricsResponse
+	22, // 92: exprun.v1.ExperimentRunService.WriteTimeSeries:output_type -> exprun.v1.WriteTimeSeriesResponse
+	26, // 93: exprun.v1.ExperimentRunService.StreamTimeSeries:output_type -> exprun.v1.StreamTimeSeriesResponse
+	30, // 94: exprun.v1.ExperimentRunService.Heartbeat:output_type -> exprun.v1.HeartbeatResponse
+	32, // 95: exprun.v1.ExperimentRunService.ReadTimeSeries:output_type -> exprun.v1.ReadTimeSeriesResponse
+	63, // 96: exprun.v1.ExperimentRunService.AssignBackingTensorboard:output_type -> exprun.v1.Run
+	69, // 97: exprun.v1.ExperimentRunService.AssociateExecution:output_type -> exprun.v1.Execution
+	36, // 98: exprun.v1.ExperimentRunService.ListExecutions:output_type -> exprun.v1.ListExecutionsResponse
+	38, // 99: exprun.v1.ExperimentRunService.ListArtifacts:output_type -> exprun.v1.ListArtifactsResponse
+	69, // 100: exprun.v1.ExperimentRunService.CreateExecution:output_type -> exprun.v1.Execution
+	69, // 101: exprun.v1.ExperimentRunService.GetExecution:output_type -> exprun.v1.Execution
+	69, // 102: exprun.v1.ExperimentRunService.UpdateExecution:output_type -> exprun.v1.Execution
+	43, // 103: exprun.v1.ExperimentRunService.AddExecutionEvents:output_type -> exprun.v1.AddExecutionEventsResponse
+	45, // 104: exprun.v1.ExperimentRunService.QueryExecutionInputsAndOutputs:output_type -> exprun.v1.ExecutionInputsAndOutputs
+	72, // 105: exprun.v1.ExperimentRunService.LogModel:output_type -> exprun.v1.ExperimentModel
+	49, // 106: exprun.v1.ExperimentRunService.DownloadModel:output_type -> exprun.v1.ModelChunk
+	51, // 107: exprun.v1.ExperimentRunService.ListExperimentModels:output_type -> exprun.v1.ListExperimentModelsResponse
+	74, // 108: exprun.v1.ExperimentRunService.LogPipelineJob:output_type -> exprun.v1.PipelineJobLink
+	54, // 109: exprun.v1.ExperimentRunService.ListPipelineJobs:output_type -> exprun.v1.ListPipelineJobsResponse
+	75, // 110: exprun.v1.ExperimentRunService.LogCustomJob:output_type -> exprun.v1.CustomJobLink
+	57, // 111: exprun.v1.ExperimentRunService.ListCustomJobs:output_type -> exprun.v1.ListCustomJobsResponse
+	76, // [76:112] is the sub-list for method output_type
+	40, // [40:76] is the sub-list for method input_type
 	40, // [40:40] is the sub-list for extension type_name
 	40, // [40:40] is the sub-list for extension extendee
 	0,  // [0:40] is the sub-list for field type_name
@@ -3891,7 +3944,7 @@ func file_exprun_v1_experiment_run_service_proto_init() {
 		(*StreamTimeSeriesResponse_Opened)(nil),
 		(*StreamTimeSeriesResponse_Ack)(nil),
 	}
-	file_exprun_v1_experiment_run_service_proto_msgTypes[46].OneofWrappers = []any{
+	file_exprun_v1_experiment_run_service_proto_msgTypes[47].OneofWrappers = []any{
 		(*LogModelRequest_Header)(nil),
 		(*LogModelRequest_Chunk)(nil),
 	}
@@ -3901,7 +3954,7 @@ func file_exprun_v1_experiment_run_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_exprun_v1_experiment_run_service_proto_rawDesc), len(file_exprun_v1_experiment_run_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   61,
+			NumMessages:   62,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

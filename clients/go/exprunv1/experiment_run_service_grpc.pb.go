@@ -50,6 +50,7 @@ const (
 	ExperimentRunService_AddExecutionEvents_FullMethodName             = "/exprun.v1.ExperimentRunService/AddExecutionEvents"
 	ExperimentRunService_QueryExecutionInputsAndOutputs_FullMethodName = "/exprun.v1.ExperimentRunService/QueryExecutionInputsAndOutputs"
 	ExperimentRunService_LogModel_FullMethodName                       = "/exprun.v1.ExperimentRunService/LogModel"
+	ExperimentRunService_DownloadModel_FullMethodName                  = "/exprun.v1.ExperimentRunService/DownloadModel"
 	ExperimentRunService_ListExperimentModels_FullMethodName           = "/exprun.v1.ExperimentRunService/ListExperimentModels"
 	ExperimentRunService_LogPipelineJob_FullMethodName                 = "/exprun.v1.ExperimentRunService/LogPipelineJob"
 	ExperimentRunService_ListPipelineJobs_FullMethodName               = "/exprun.v1.ExperimentRunService/ListPipelineJobs"
@@ -139,6 +140,10 @@ type ExperimentRunServiceClient interface {
 	// Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
 	// in the order the header lists them, or only a header whose model has a `uri`.
 	LogModel(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[LogModelRequest, ExperimentModel], error)
+	// Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+	// in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+	// empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+	DownloadModel(ctx context.Context, in *DownloadModelRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ModelChunk], error)
 	// Lists the models logged to a run (the SDK's `get_experiment_models`).
 	ListExperimentModels(ctx context.Context, in *ListExperimentModelsRequest, opts ...grpc.CallOption) (*ListExperimentModelsResponse, error)
 	// Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`).
@@ -474,6 +479,25 @@ func (c *experimentRunServiceClient) LogModel(ctx context.Context, opts ...grpc.
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ExperimentRunService_LogModelClient = grpc.ClientStreamingClient[LogModelRequest, ExperimentModel]
 
+func (c *experimentRunServiceClient) DownloadModel(ctx context.Context, in *DownloadModelRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ModelChunk], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &ExperimentRunService_ServiceDesc.Streams[3], ExperimentRunService_DownloadModel_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[DownloadModelRequest, ModelChunk]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ExperimentRunService_DownloadModelClient = grpc.ServerStreamingClient[ModelChunk]
+
 func (c *experimentRunServiceClient) ListExperimentModels(ctx context.Context, in *ListExperimentModelsRequest, opts ...grpc.CallOption) (*ListExperimentModelsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListExperimentModelsResponse)
@@ -606,6 +630,10 @@ type ExperimentRunServiceServer interface {
 	// Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
 	// in the order the header lists them, or only a header whose model has a `uri`.
 	LogModel(grpc.ClientStreamingServer[LogModelRequest, ExperimentModel]) error
+	// Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+	// in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+	// empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+	DownloadModel(*DownloadModelRequest, grpc.ServerStreamingServer[ModelChunk]) error
 	// Lists the models logged to a run (the SDK's `get_experiment_models`).
 	ListExperimentModels(context.Context, *ListExperimentModelsRequest) (*ListExperimentModelsResponse, error)
 	// Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`).
@@ -715,6 +743,9 @@ func (UnimplementedExperimentRunServiceServer) QueryExecutionInputsAndOutputs(co
 }
 func (UnimplementedExperimentRunServiceServer) LogModel(grpc.ClientStreamingServer[LogModelRequest, ExperimentModel]) error {
 	return status.Error(codes.Unimplemented, "method LogModel not implemented")
+}
+func (UnimplementedExperimentRunServiceServer) DownloadModel(*DownloadModelRequest, grpc.ServerStreamingServer[ModelChunk]) error {
+	return status.Error(codes.Unimplemented, "method DownloadModel not implemented")
 }
 func (UnimplementedExperimentRunServiceServer) ListExperimentModels(context.Context, *ListExperimentModelsRequest) (*ListExperimentModelsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListExperimentModels not implemented")
@@ -1263,6 +1294,17 @@ func _ExperimentRunService_LogModel_Handler(srv interface{}, stream grpc.ServerS
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ExperimentRunService_LogModelServer = grpc.ClientStreamingServer[LogModelRequest, ExperimentModel]
 
+func _ExperimentRunService_DownloadModel_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(DownloadModelRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ExperimentRunServiceServer).DownloadModel(m, &grpc.GenericServerStream[DownloadModelRequest, ModelChunk]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ExperimentRunService_DownloadModelServer = grpc.ServerStreamingServer[ModelChunk]
+
 func _ExperimentRunService_ListExperimentModels_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListExperimentModelsRequest)
 	if err := dec(in); err != nil {
@@ -1505,6 +1547,11 @@ var ExperimentRunService_ServiceDesc = grpc.ServiceDesc{
 			StreamName:    "LogModel",
 			Handler:       _ExperimentRunService_LogModel_Handler,
 			ClientStreams: true,
+		},
+		{
+			StreamName:    "DownloadModel",
+			Handler:       _ExperimentRunService_DownloadModel_Handler,
+			ServerStreams: true,
 		},
 	},
 	Metadata: "exprun/v1/experiment_run_service.proto",

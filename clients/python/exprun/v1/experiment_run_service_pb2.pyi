@@ -423,6 +423,12 @@ class ExecutionInputsAndOutputs(_message.Message):
     outputs: _containers.RepeatedCompositeFieldContainer[_resources_pb2.Artifact]
     def __init__(self, inputs: _Optional[_Iterable[_Union[_resources_pb2.Artifact, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[_resources_pb2.Artifact, _Mapping]]] = ...) -> None: ...
 
+class DownloadModelRequest(_message.Message):
+    __slots__ = ("model",)
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    def __init__(self, model: _Optional[str] = ...) -> None: ...
+
 class LogModelRequest(_message.Message):
     __slots__ = ("header", "chunk")
     HEADER_FIELD_NUMBER: _ClassVar[int]

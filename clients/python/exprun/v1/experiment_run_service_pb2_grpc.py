@@ -191,6 +191,11 @@ class ExperimentRunServiceStub:
                 request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.LogModelRequest.SerializeToString,
                 response_deserializer=exprun_dot_v1_dot_resources__pb2.ExperimentModel.FromString,
                 _registered_method=True)
+        self.DownloadModel = channel.unary_stream(
+                '/exprun.v1.ExperimentRunService/DownloadModel',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.FromString,
+                _registered_method=True)
         self.ListExperimentModels = channel.unary_unary(
                 '/exprun.v1.ExperimentRunService/ListExperimentModels',
                 request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ListExperimentModelsRequest.SerializeToString,
@@ -448,6 +453,15 @@ class ExperimentRunServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DownloadModel(self, request, context):
+        """Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+        in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+        empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListExperimentModels(self, request, context):
         """Lists the models logged to a run (the SDK's `get_experiment_models`).
         """
@@ -635,6 +649,11 @@ def add_ExperimentRunServiceServicer_to_server(servicer, server):
                     servicer.LogModel,
                     request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.LogModelRequest.FromString,
                     response_serializer=exprun_dot_v1_dot_resources__pb2.ExperimentModel.SerializeToString,
+            ),
+            'DownloadModel': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadModel,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.SerializeToString,
             ),
             'ListExperimentModels': grpc.unary_unary_rpc_method_handler(
                     servicer.ListExperimentModels,
@@ -1477,6 +1496,33 @@ class ExperimentRunService:
             '/exprun.v1.ExperimentRunService/LogModel',
             exprun_dot_v1_dot_experiment__run__service__pb2.LogModelRequest.SerializeToString,
             exprun_dot_v1_dot_resources__pb2.ExperimentModel.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadModel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/DownloadModel',
+            exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.SerializeToString,
+            exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.FromString,
             options,
             channel_credentials,
             insecure,

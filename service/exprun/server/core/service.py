@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from exprun.server.core import layouts, limits, listing
-from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
+from exprun.server.core.errors import FailedPrecondition, FieldViolation, InvalidArgument, collect
 from exprun.server.core.ingest import Ingest
 from exprun.server.core.liveness import Liveness
 from exprun.server.core.model import (
@@ -437,6 +437,36 @@ class ExperimentRuns:
     async def execution_artifacts(self, execution: str) -> tuple[list[Artifact], list[Artifact]]:
         location, execution_id = parse_metadata_resource(execution, "execution", "executions")
         return await self.store.execution_artifacts(location, execution_id)
+
+    async def download_model(self, name: str) -> AsyncIterator[tuple[str, bytes]]:
+        """(path, bytes) chunks of each uploaded file, files in the model's order, at most
+        MODEL_CHUNK_MAX_BYTES each; an empty file is one empty chunk."""
+        location, artifact_id = parse_metadata_resource(name, "model", "artifacts")
+        artifact = await self.store.get_artifact(location, artifact_id)
+        if artifact.schema_title != layouts.EXPERIMENT_MODEL:
+            raise InvalidArgument.field("model", f"is a {artifact.schema_title} artifact, not a model")
+        model = layouts.model_from(artifact)
+        if not model.files:
+            raise FailedPrecondition(
+                f"model {artifact_id} was logged by reference; its files are at {model.uri}",
+                reason="MODEL_NOT_UPLOADED",
+                metadata={"resource_name": name, "uri": model.uri},
+            )
+        for file in model.files:
+            offset = 0
+            while True:
+                size = min(limits.MODEL_CHUNK_MAX_BYTES, file.size_bytes - offset)
+                data = await self.store.read_model_bytes(model, file.path, offset, size) if size else b""
+                if len(data) != size:
+                    raise FailedPrecondition(
+                        f"file {file.path} of model {artifact_id} is shorter than recorded",
+                        reason="MODEL_FILE_CHANGED",
+                        metadata={"resource_name": name, "path": file.path},
+                    )
+                yield file.path, data
+                offset += size
+                if offset >= file.size_bytes:
+                    break
 
     async def list_executions(
         self, parent: str, page_size: int, page_token: str

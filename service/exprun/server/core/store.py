@@ -20,6 +20,7 @@ from exprun.server.core.model import (
     Execution,
     ExecutionChange,
     Experiment,
+    ExperimentModel,
     Link,
     LinkKind,
     ListQuery,
@@ -246,6 +247,16 @@ class RunStore(abc.ABC):
     @abc.abstractmethod
     async def list_links(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
         """Oldest first. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        """Any artifact of the location's metadata store. Raises NotFound(kind="Artifact")."""
+
+    @abc.abstractmethod
+    async def read_model_bytes(self, model: ExperimentModel, path: str, offset: int, size: int) -> bytes:
+        """Up to `size` bytes at `offset` of one uploaded file of `model`, from where this store
+        staged it (`model.uri`). Raises FailedPrecondition when the files are not where this
+        store keeps uploads, NotFound when the file is gone."""
 
     @abc.abstractmethod
     async def begin_model_upload(self, name: RunName, artifact_id: str) -> ModelUpload:

@@ -20,6 +20,7 @@ from exprun.server.core.model import (
     Execution,
     ExecutionChange,
     Experiment,
+    ExperimentModel,
     Link,
     LinkKind,
     ListQuery,
@@ -281,6 +282,14 @@ class TracingStore(RunStore):
     ) -> tuple[list[Artifact], list[Artifact]]:
         with self._timed.call("execution_artifacts"):
             return await self.inner.execution_artifacts(location, execution_id)
+
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        with self._timed.call("get_artifact"):
+            return await self.inner.get_artifact(location, artifact_id)
+
+    async def read_model_bytes(self, model: ExperimentModel, path: str, offset: int, size: int) -> bytes:
+        with self._timed.call("read_model_bytes"):
+            return await self.inner.read_model_bytes(model, path, offset, size)
 
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
         with self._timed.call("list_executions"):

@@ -291,6 +291,12 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         )
         return mappers.model_to_proto(_metadata_store(header.run), logged)
 
+    async def DownloadModel(
+        self, request: api.DownloadModelRequest, context: Context
+    ) -> AsyncIterator[api.ModelChunk]:
+        async for path, data in self.runs.download_model(request.model):
+            yield api.ModelChunk(path=path, data=data)
+
     async def ListExperimentModels(
         self, request: api.ListExperimentModelsRequest, context: Context
     ) -> api.ListExperimentModelsResponse:

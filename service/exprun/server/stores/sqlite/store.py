@@ -23,6 +23,7 @@ from exprun.server.core.model import (
     Execution,
     ExecutionChange,
     Experiment,
+    ExperimentModel,
     Link,
     LinkKind,
     ListQuery,
@@ -334,6 +335,15 @@ class SqliteRunStore(RunStore):
         return await self._db.read(
             lambda conn: artifacts.list_links(conn, runs.require_pk(conn, name), kind, query)
         )
+
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        return await self._db.read(lambda conn: artifacts.get_artifact(conn, location, artifact_id))
+
+    async def read_model_bytes(self, model: ExperimentModel, path: str, offset: int, size: int) -> bytes:
+        def read() -> bytes:
+            return models.read_bytes(models.staged_file(self._data_dir.models, model.uri, path), offset, size)
+
+        return await asyncio.to_thread(read)
 
     async def begin_model_upload(self, name: RunName, artifact_id: str) -> ModelUpload:
         """Also raises AlreadyExists when the artifact ID is taken or being uploaded, before any

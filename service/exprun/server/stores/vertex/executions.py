@@ -33,6 +33,17 @@ class Executions:
     def _name(self, location: LocationName, execution_id: str) -> str:
         return f"{self._backend.numbers.store(location)}/executions/{execution_id}"
 
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        """Any artifact of the location's store (lives here beside the events that name them)."""
+        client = self._backend.at(location.location).metadata
+        found = await self._backend.unary(
+            client.get_artifact,
+            name=f"{self._backend.numbers.store(location)}/artifacts/{artifact_id}",
+            field="model",
+            missing=NotFound(f"{location.metadata_store()}/artifacts/{artifact_id}", kind="Artifact"),
+        )
+        return to_artifact(artifact_pb(found))
+
     async def create(self, location: LocationName, execution: Execution) -> Execution:
         client = self._backend.at(location.location).metadata
         request = metadata_service.CreateExecutionRequest(

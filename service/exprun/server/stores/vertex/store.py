@@ -21,6 +21,7 @@ from exprun.server.core.model import (
     Execution,
     ExecutionChange,
     Experiment,
+    ExperimentModel,
     Link,
     LinkKind,
     ListQuery,
@@ -308,6 +309,18 @@ class VertexRunStore(RunStore):
     ) -> tuple[list[Artifact], list[Artifact]]:
         with _boundary():
             return await self._executions.artifacts(location, execution_id)
+
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        with _boundary():
+            return await self._executions.get_artifact(location, artifact_id)
+
+    async def read_model_bytes(self, model: ExperimentModel, path: str, offset: int, size: int) -> bytes:
+        if self._staging is None or not self._staging.owns(model.uri):
+            raise FailedPrecondition(
+                f"the model's files at {model.uri} are not kept by this server", reason="MODEL_NOT_UPLOADED"
+            )
+        with _boundary():
+            return await self._staging.read(model.uri, path, offset, size)
 
     async def add_link(self, name: RunName, link: Link) -> Link:
         with _boundary():

@@ -538,6 +538,15 @@ export interface ExecutionInputsAndOutputs {
   outputs: Artifact[];
 }
 
+/** Request for `DownloadModel`. */
+export interface DownloadModelRequest {
+  /**
+   * Required. The model's artifact.
+   * Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+   */
+  model: string;
+}
+
 /** A message of the `LogModel` upload stream. */
 export interface LogModelRequest {
   /** What the message carries. */
@@ -4214,6 +4223,61 @@ export const ExecutionInputsAndOutputs: MessageFns<ExecutionInputsAndOutputs> = 
   },
 };
 
+function createBaseDownloadModelRequest(): DownloadModelRequest {
+  return { model: "" };
+}
+
+export const DownloadModelRequest: MessageFns<DownloadModelRequest> = {
+  encode(message: DownloadModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.model !== "") {
+      writer.uint32(10).string(message.model);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DownloadModelRequest>, I>>(base?: I): DownloadModelRequest {
+    return DownloadModelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadModelRequest>, I>>(object: I): DownloadModelRequest {
+    const message = createBaseDownloadModelRequest();
+    message.model = object.model ?? "";
+    return message;
+  },
+};
+
 function createBaseLogModelRequest(): LogModelRequest {
   return { kind: undefined };
 }
@@ -5387,6 +5451,20 @@ export const ExperimentRunServiceService = {
     responseSerialize: (value: ExperimentModel): Buffer => Buffer.from(ExperimentModel.encode(value).finish()),
     responseDeserialize: (value: Buffer): ExperimentModel => ExperimentModel.decode(value),
   },
+  /**
+   * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+   * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+   * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+   */
+  downloadModel: {
+    path: "/exprun.v1.ExperimentRunService/DownloadModel" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: DownloadModelRequest): Buffer => Buffer.from(DownloadModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DownloadModelRequest => DownloadModelRequest.decode(value),
+    responseSerialize: (value: ModelChunk): Buffer => Buffer.from(ModelChunk.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ModelChunk => ModelChunk.decode(value),
+  },
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels: {
     path: "/exprun.v1.ExperimentRunService/ListExperimentModels" as const,
@@ -5539,6 +5617,12 @@ export interface ExperimentRunServiceServer extends UntypedServiceImplementation
    * in the order the header lists them, or only a header whose model has a `uri`.
    */
   logModel: handleClientStreamingCall<LogModelRequest, ExperimentModel>;
+  /**
+   * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+   * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+   * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+   */
+  downloadModel: handleServerStreamingCall<DownloadModelRequest, ModelChunk>;
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels: handleUnaryCall<ListExperimentModelsRequest, ListExperimentModelsResponse>;
   /** Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`). */
@@ -6040,6 +6124,17 @@ export interface ExperimentRunServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ExperimentModel) => void,
   ): ClientWritableStream<LogModelRequest>;
+  /**
+   * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+   * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+   * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+   */
+  downloadModel(request: DownloadModelRequest, options?: Partial<CallOptions>): ClientReadableStream<ModelChunk>;
+  downloadModel(
+    request: DownloadModelRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ModelChunk>;
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels(
     request: ListExperimentModelsRequest,

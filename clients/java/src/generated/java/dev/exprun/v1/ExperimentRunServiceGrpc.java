@@ -948,6 +948,37 @@ public final class ExperimentRunServiceGrpc {
     return getLogModelMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.DownloadModelRequest,
+      dev.exprun.v1.ModelChunk> getDownloadModelMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DownloadModel",
+      requestType = dev.exprun.v1.DownloadModelRequest.class,
+      responseType = dev.exprun.v1.ModelChunk.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.SERVER_STREAMING)
+  public static io.grpc.MethodDescriptor<dev.exprun.v1.DownloadModelRequest,
+      dev.exprun.v1.ModelChunk> getDownloadModelMethod() {
+    io.grpc.MethodDescriptor<dev.exprun.v1.DownloadModelRequest, dev.exprun.v1.ModelChunk> getDownloadModelMethod;
+    if ((getDownloadModelMethod = ExperimentRunServiceGrpc.getDownloadModelMethod) == null) {
+      synchronized (ExperimentRunServiceGrpc.class) {
+        if ((getDownloadModelMethod = ExperimentRunServiceGrpc.getDownloadModelMethod) == null) {
+          ExperimentRunServiceGrpc.getDownloadModelMethod = getDownloadModelMethod =
+              io.grpc.MethodDescriptor.<dev.exprun.v1.DownloadModelRequest, dev.exprun.v1.ModelChunk>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.SERVER_STREAMING)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DownloadModel"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.DownloadModelRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.ModelChunk.getDefaultInstance()))
+              .setSchemaDescriptor(new ExperimentRunServiceMethodDescriptorSupplier("DownloadModel"))
+              .build();
+        }
+      }
+    }
+    return getDownloadModelMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.ListExperimentModelsRequest,
       dev.exprun.v1.ListExperimentModelsResponse> getListExperimentModelsMethod;
 
@@ -1486,6 +1517,18 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
+     * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+     * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+     * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+     * </pre>
+     */
+    default void downloadModel(dev.exprun.v1.DownloadModelRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDownloadModelMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
      * Lists the models logged to a run (the SDK's `get_experiment_models`).
      * </pre>
      */
@@ -1918,6 +1961,19 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
+     * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+     * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+     * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+     * </pre>
+     */
+    public void downloadModel(dev.exprun.v1.DownloadModelRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncServerStreamingCall(
+          getChannel().newCall(getDownloadModelMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
      * Lists the models logged to a run (the SDK's `get_experiment_models`).
      * </pre>
      */
@@ -2314,6 +2370,20 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
+     * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+     * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+     * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+     * </pre>
+     */
+    @io.grpc.ExperimentalApi("https://github.com/grpc/grpc-java/issues/10918")
+    public io.grpc.stub.BlockingClientCall<?, dev.exprun.v1.ModelChunk>
+        downloadModel(dev.exprun.v1.DownloadModelRequest request) {
+      return io.grpc.stub.ClientCalls.blockingV2ServerStreamingCall(
+          getChannel(), getDownloadModelMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * Lists the models logged to a run (the SDK's `get_experiment_models`).
      * </pre>
      */
@@ -2673,6 +2743,19 @@ public final class ExperimentRunServiceGrpc {
     public dev.exprun.v1.ExecutionInputsAndOutputs queryExecutionInputsAndOutputs(dev.exprun.v1.QueryExecutionInputsAndOutputsRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getQueryExecutionInputsAndOutputsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+     * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+     * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+     * </pre>
+     */
+    public java.util.Iterator<dev.exprun.v1.ModelChunk> downloadModel(
+        dev.exprun.v1.DownloadModelRequest request) {
+      return io.grpc.stub.ClientCalls.blockingServerStreamingCall(
+          getChannel(), getDownloadModelMethod(), getCallOptions(), request);
     }
 
     /**
@@ -3138,13 +3221,14 @@ public final class ExperimentRunServiceGrpc {
   private static final int METHODID_UPDATE_EXECUTION = 25;
   private static final int METHODID_ADD_EXECUTION_EVENTS = 26;
   private static final int METHODID_QUERY_EXECUTION_INPUTS_AND_OUTPUTS = 27;
-  private static final int METHODID_LIST_EXPERIMENT_MODELS = 28;
-  private static final int METHODID_LOG_PIPELINE_JOB = 29;
-  private static final int METHODID_LIST_PIPELINE_JOBS = 30;
-  private static final int METHODID_LOG_CUSTOM_JOB = 31;
-  private static final int METHODID_LIST_CUSTOM_JOBS = 32;
-  private static final int METHODID_STREAM_TIME_SERIES = 33;
-  private static final int METHODID_LOG_MODEL = 34;
+  private static final int METHODID_DOWNLOAD_MODEL = 28;
+  private static final int METHODID_LIST_EXPERIMENT_MODELS = 29;
+  private static final int METHODID_LOG_PIPELINE_JOB = 30;
+  private static final int METHODID_LIST_PIPELINE_JOBS = 31;
+  private static final int METHODID_LOG_CUSTOM_JOB = 32;
+  private static final int METHODID_LIST_CUSTOM_JOBS = 33;
+  private static final int METHODID_STREAM_TIME_SERIES = 34;
+  private static final int METHODID_LOG_MODEL = 35;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -3274,6 +3358,10 @@ public final class ExperimentRunServiceGrpc {
         case METHODID_QUERY_EXECUTION_INPUTS_AND_OUTPUTS:
           serviceImpl.queryExecutionInputsAndOutputs((dev.exprun.v1.QueryExecutionInputsAndOutputsRequest) request,
               (io.grpc.stub.StreamObserver<dev.exprun.v1.ExecutionInputsAndOutputs>) responseObserver);
+          break;
+        case METHODID_DOWNLOAD_MODEL:
+          serviceImpl.downloadModel((dev.exprun.v1.DownloadModelRequest) request,
+              (io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk>) responseObserver);
           break;
         case METHODID_LIST_EXPERIMENT_MODELS:
           serviceImpl.listExperimentModels((dev.exprun.v1.ListExperimentModelsRequest) request,
@@ -3530,6 +3618,13 @@ public final class ExperimentRunServiceGrpc {
               dev.exprun.v1.ExperimentModel>(
                 service, METHODID_LOG_MODEL)))
         .addMethod(
+          getDownloadModelMethod(),
+          io.grpc.stub.ServerCalls.asyncServerStreamingCall(
+            new MethodHandlers<
+              dev.exprun.v1.DownloadModelRequest,
+              dev.exprun.v1.ModelChunk>(
+                service, METHODID_DOWNLOAD_MODEL)))
+        .addMethod(
           getListExperimentModelsMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
             new MethodHandlers<
@@ -3642,6 +3737,7 @@ public final class ExperimentRunServiceGrpc {
               .addMethod(getAddExecutionEventsMethod())
               .addMethod(getQueryExecutionInputsAndOutputsMethod())
               .addMethod(getLogModelMethod())
+              .addMethod(getDownloadModelMethod())
               .addMethod(getListExperimentModelsMethod())
               .addMethod(getLogPipelineJobMethod())
               .addMethod(getListPipelineJobsMethod())

@@ -266,6 +266,11 @@ public final class ExperimentRunServiceProto {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_exprun_v1_ExecutionInputsAndOutputs_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_DownloadModelRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_DownloadModelRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_exprun_v1_LogModelRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -456,121 +461,124 @@ public final class ExperimentRunServiceProto {
       "st\022\026\n\texecution\030\001 \001(\tB\003\340A\002\"f\n\031ExecutionI" +
       "nputsAndOutputs\022#\n\006inputs\030\001 \003(\0132\023.exprun" +
       ".v1.Artifact\022$\n\007outputs\030\002 \003(\0132\023.exprun.v" +
-      "1.Artifact\"n\n\017LogModelRequest\022+\n\006header\030" +
-      "\001 \001(\0132\031.exprun.v1.LogModelHeaderH\000\022&\n\005ch" +
-      "unk\030\002 \001(\0132\025.exprun.v1.ModelChunkH\000B\006\n\004ki" +
-      "nd\"\217\001\n\016LogModelHeader\022#\n\003run\030\001 \001(\tB\026\340A\002\372" +
-      "A\020\n\016exprun.dev/Run\022.\n\005model\030\002 \001(\0132\032.expr" +
-      "un.v1.ExperimentModelB\003\340A\002\022(\n\005files\030\003 \003(" +
-      "\0132\024.exprun.v1.ModelFileB\003\340A\001\"2\n\nModelChu" +
-      "nk\022\021\n\004path\030\001 \001(\tB\003\340A\002\022\021\n\004data\030\002 \001(\014B\003\340A\002" +
-      "\"v\n\033ListExperimentModelsRequest\022&\n\006paren" +
-      "t\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\tpage_" +
-      "size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001" +
-      "\"c\n\034ListExperimentModelsResponse\022*\n\006mode" +
-      "ls\030\001 \003(\0132\032.exprun.v1.ExperimentModel\022\027\n\017" +
-      "next_page_token\030\002 \001(\t\"W\n\025LogPipelineJobR" +
-      "equest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/" +
-      "Run\022\031\n\014pipeline_job\030\002 \001(\tB\003\340A\002\"r\n\027ListPi" +
-      "pelineJobsRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A" +
-      "\020\n\016exprun.dev/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A" +
-      "\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\"f\n\030ListPipeli" +
-      "neJobsResponse\0221\n\rpipeline_jobs\030\001 \003(\0132\032." +
-      "exprun.v1.PipelineJobLink\022\027\n\017next_page_t" +
-      "oken\030\002 \001(\t\"S\n\023LogCustomJobRequest\022#\n\003run" +
-      "\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\027\n\ncustom" +
-      "_job\030\002 \001(\tB\003\340A\002\"p\n\025ListCustomJobsRequest" +
-      "\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run" +
-      "\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003" +
-      " \001(\tB\003\340A\001\"`\n\026ListCustomJobsResponse\022-\n\013c" +
-      "ustom_jobs\030\001 \003(\0132\030.exprun.v1.CustomJobLi" +
-      "nk\022\027\n\017next_page_token\030\002 \001(\t2\201\032\n\024Experime" +
-      "ntRunService\022q\n\020CreateExperiment\022\".expru" +
-      "n.v1.CreateExperimentRequest\032\025.exprun.v1" +
-      ".Experiment\"\"\332A\037parent,experiment,experi" +
-      "ment_id\022P\n\rGetExperiment\022\037.exprun.v1.Get" +
-      "ExperimentRequest\032\025.exprun.v1.Experiment" +
-      "\"\007\332A\004name\022c\n\017ListExperiments\022!.exprun.v1" +
-      ".ListExperimentsRequest\032\".exprun.v1.List" +
-      "ExperimentsResponse\"\t\332A\006parent\022W\n\020Delete" +
-      "Experiment\022\".exprun.v1.DeleteExperimentR" +
-      "equest\032\026.google.protobuf.Empty\"\007\332A\004name\022" +
-      "N\n\tCreateRun\022\033.exprun.v1.CreateRunReques" +
-      "t\032\016.exprun.v1.Run\"\024\332A\021parent,run,run_id\022" +
-      ";\n\006GetRun\022\030.exprun.v1.GetRunRequest\032\016.ex" +
-      "prun.v1.Run\"\007\332A\004name\022N\n\010ListRuns\022\032.expru" +
-      "n.v1.ListRunsRequest\032\033.exprun.v1.ListRun" +
-      "sResponse\"\t\332A\006parent\022I\n\tDeleteRun\022\033.expr" +
-      "un.v1.DeleteRunRequest\032\026.google.protobuf" +
-      ".Empty\"\007\332A\004name\022Q\n\016UpdateRunState\022 .expr" +
-      "un.v1.UpdateRunStateRequest\032\016.exprun.v1." +
-      "Run\"\r\332A\nname,state\022;\n\006EndRun\022\030.exprun.v1" +
-      ".EndRunRequest\032\016.exprun.v1.Run\"\007\332A\004name\022" +
-      "G\n\tLogParams\022\033.exprun.v1.LogParamsReques" +
-      "t\032\016.exprun.v1.Run\"\r\332A\nrun,params\022N\n\tGetP" +
-      "arams\022\033.exprun.v1.GetParamsRequest\032\034.exp" +
-      "run.v1.GetParamsResponse\"\006\332A\003run\022J\n\nLogM" +
-      "etrics\022\034.exprun.v1.LogMetricsRequest\032\016.e" +
-      "xprun.v1.Run\"\016\332A\013run,metrics\022Q\n\nGetMetri" +
-      "cs\022\034.exprun.v1.GetMetricsRequest\032\035.expru" +
-      "n.v1.GetMetricsResponse\"\006\332A\003run\022\212\001\n\030LogC" +
-      "lassificationMetrics\022*.exprun.v1.LogClas" +
-      "sificationMetricsRequest\032 .exprun.v1.Cla" +
-      "ssificationMetrics\" \332A\035parent,classifica" +
-      "tion_metrics\022\201\001\n\031ListClassificationMetri" +
-      "cs\022+.exprun.v1.ListClassificationMetrics" +
-      "Request\032,.exprun.v1.ListClassificationMe" +
-      "tricsResponse\"\t\332A\006parent\022X\n\017WriteTimeSer" +
-      "ies\022!.exprun.v1.WriteTimeSeriesRequest\032\"" +
-      ".exprun.v1.WriteTimeSeriesResponse\022_\n\020St" +
-      "reamTimeSeries\022\".exprun.v1.StreamTimeSer" +
-      "iesRequest\032#.exprun.v1.StreamTimeSeriesR" +
-      "esponse(\0010\001\022N\n\tHeartbeat\022\033.exprun.v1.Hea" +
-      "rtbeatRequest\032\034.exprun.v1.HeartbeatRespo" +
-      "nse\"\006\332A\003run\022W\n\016ReadTimeSeries\022 .exprun.v" +
-      "1.ReadTimeSeriesRequest\032!.exprun.v1.Read" +
-      "TimeSeriesResponse0\001\022j\n\030AssignBackingTen" +
-      "sorboard\022*.exprun.v1.AssignBackingTensor" +
-      "boardRequest\032\016.exprun.v1.Run\"\022\332A\017run,ten" +
-      "sorboard\022b\n\022AssociateExecution\022$.exprun." +
-      "v1.AssociateExecutionRequest\032\024.exprun.v1" +
-      ".Execution\"\020\332A\rrun,execution\022`\n\016ListExec" +
-      "utions\022 .exprun.v1.ListExecutionsRequest" +
-      "\032!.exprun.v1.ListExecutionsResponse\"\t\332A\006" +
-      "parent\022]\n\rListArtifacts\022\037.exprun.v1.List" +
-      "ArtifactsRequest\032 .exprun.v1.ListArtifac" +
-      "tsResponse\"\t\332A\006parent\022l\n\017CreateExecution" +
-      "\022!.exprun.v1.CreateExecutionRequest\032\024.ex" +
-      "prun.v1.Execution\" \332A\035parent,execution,e" +
-      "xecution_id\022M\n\014GetExecution\022\036.exprun.v1." +
-      "GetExecutionRequest\032\024.exprun.v1.Executio" +
-      "n\"\007\332A\004name\022d\n\017UpdateExecution\022!.exprun.v" +
-      "1.UpdateExecutionRequest\032\024.exprun.v1.Exe" +
-      "cution\"\030\332A\025execution,update_mask\022o\n\022AddE" +
-      "xecutionEvents\022$.exprun.v1.AddExecutionE" +
-      "ventsRequest\032%.exprun.v1.AddExecutionEve" +
-      "ntsResponse\"\014\332A\texecution\022\206\001\n\036QueryExecu" +
-      "tionInputsAndOutputs\0220.exprun.v1.QueryEx" +
-      "ecutionInputsAndOutputsRequest\032$.exprun." +
-      "v1.ExecutionInputsAndOutputs\"\014\332A\texecuti" +
-      "on\022D\n\010LogModel\022\032.exprun.v1.LogModelReque" +
-      "st\032\032.exprun.v1.ExperimentModel(\001\022r\n\024List" +
-      "ExperimentModels\022&.exprun.v1.ListExperim" +
-      "entModelsRequest\032\'.exprun.v1.ListExperim" +
-      "entModelsResponse\"\t\332A\006parent\022c\n\016LogPipel" +
-      "ineJob\022 .exprun.v1.LogPipelineJobRequest" +
-      "\032\032.exprun.v1.PipelineJobLink\"\023\332A\020run,pip" +
-      "eline_job\022f\n\020ListPipelineJobs\022\".exprun.v" +
-      "1.ListPipelineJobsRequest\032#.exprun.v1.Li" +
-      "stPipelineJobsResponse\"\t\332A\006parent\022[\n\014Log" +
-      "CustomJob\022\036.exprun.v1.LogCustomJobReques" +
-      "t\032\030.exprun.v1.CustomJobLink\"\021\332A\016run,cust" +
-      "om_job\022`\n\016ListCustomJobs\022 .exprun.v1.Lis" +
-      "tCustomJobsRequest\032!.exprun.v1.ListCusto" +
-      "mJobsResponse\"\t\332A\006parent\032\r\312A\nexprun.devB" +
-      "c\n\rdev.exprun.v1B\031ExperimentRunServicePr" +
-      "otoP\001Z5github.com/exprun/exprun/clients/" +
-      "go/exprunv1;exprunv1b\006proto3"
+      "1.Artifact\"*\n\024DownloadModelRequest\022\022\n\005mo" +
+      "del\030\001 \001(\tB\003\340A\002\"n\n\017LogModelRequest\022+\n\006hea" +
+      "der\030\001 \001(\0132\031.exprun.v1.LogModelHeaderH\000\022&" +
+      "\n\005chunk\030\002 \001(\0132\025.exprun.v1.ModelChunkH\000B\006" +
+      "\n\004kind\"\217\001\n\016LogModelHeader\022#\n\003run\030\001 \001(\tB\026" +
+      "\340A\002\372A\020\n\016exprun.dev/Run\022.\n\005model\030\002 \001(\0132\032." +
+      "exprun.v1.ExperimentModelB\003\340A\002\022(\n\005files\030" +
+      "\003 \003(\0132\024.exprun.v1.ModelFileB\003\340A\001\"2\n\nMode" +
+      "lChunk\022\021\n\004path\030\001 \001(\tB\003\340A\002\022\021\n\004data\030\002 \001(\014B" +
+      "\003\340A\002\"v\n\033ListExperimentModelsRequest\022&\n\006p" +
+      "arent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\tp" +
+      "age_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB" +
+      "\003\340A\001\"c\n\034ListExperimentModelsResponse\022*\n\006" +
+      "models\030\001 \003(\0132\032.exprun.v1.ExperimentModel" +
+      "\022\027\n\017next_page_token\030\002 \001(\t\"W\n\025LogPipeline" +
+      "JobRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun." +
+      "dev/Run\022\031\n\014pipeline_job\030\002 \001(\tB\003\340A\002\"r\n\027Li" +
+      "stPipelineJobsRequest\022&\n\006parent\030\001 \001(\tB\026\340" +
+      "A\002\372A\020\n\016exprun.dev/Run\022\026\n\tpage_size\030\002 \001(\005" +
+      "B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\"f\n\030ListPi" +
+      "pelineJobsResponse\0221\n\rpipeline_jobs\030\001 \003(" +
+      "\0132\032.exprun.v1.PipelineJobLink\022\027\n\017next_pa" +
+      "ge_token\030\002 \001(\t\"S\n\023LogCustomJobRequest\022#\n" +
+      "\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\027\n\ncu" +
+      "stom_job\030\002 \001(\tB\003\340A\002\"p\n\025ListCustomJobsReq" +
+      "uest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev" +
+      "/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_tok" +
+      "en\030\003 \001(\tB\003\340A\001\"`\n\026ListCustomJobsResponse\022" +
+      "-\n\013custom_jobs\030\001 \003(\0132\030.exprun.v1.CustomJ" +
+      "obLink\022\027\n\017next_page_token\030\002 \001(\t2\314\032\n\024Expe" +
+      "rimentRunService\022q\n\020CreateExperiment\022\".e" +
+      "xprun.v1.CreateExperimentRequest\032\025.expru" +
+      "n.v1.Experiment\"\"\332A\037parent,experiment,ex" +
+      "periment_id\022P\n\rGetExperiment\022\037.exprun.v1" +
+      ".GetExperimentRequest\032\025.exprun.v1.Experi" +
+      "ment\"\007\332A\004name\022c\n\017ListExperiments\022!.expru" +
+      "n.v1.ListExperimentsRequest\032\".exprun.v1." +
+      "ListExperimentsResponse\"\t\332A\006parent\022W\n\020De" +
+      "leteExperiment\022\".exprun.v1.DeleteExperim" +
+      "entRequest\032\026.google.protobuf.Empty\"\007\332A\004n" +
+      "ame\022N\n\tCreateRun\022\033.exprun.v1.CreateRunRe" +
+      "quest\032\016.exprun.v1.Run\"\024\332A\021parent,run,run" +
+      "_id\022;\n\006GetRun\022\030.exprun.v1.GetRunRequest\032" +
+      "\016.exprun.v1.Run\"\007\332A\004name\022N\n\010ListRuns\022\032.e" +
+      "xprun.v1.ListRunsRequest\032\033.exprun.v1.Lis" +
+      "tRunsResponse\"\t\332A\006parent\022I\n\tDeleteRun\022\033." +
+      "exprun.v1.DeleteRunRequest\032\026.google.prot" +
+      "obuf.Empty\"\007\332A\004name\022Q\n\016UpdateRunState\022 ." +
+      "exprun.v1.UpdateRunStateRequest\032\016.exprun" +
+      ".v1.Run\"\r\332A\nname,state\022;\n\006EndRun\022\030.expru" +
+      "n.v1.EndRunRequest\032\016.exprun.v1.Run\"\007\332A\004n" +
+      "ame\022G\n\tLogParams\022\033.exprun.v1.LogParamsRe" +
+      "quest\032\016.exprun.v1.Run\"\r\332A\nrun,params\022N\n\t" +
+      "GetParams\022\033.exprun.v1.GetParamsRequest\032\034" +
+      ".exprun.v1.GetParamsResponse\"\006\332A\003run\022J\n\n" +
+      "LogMetrics\022\034.exprun.v1.LogMetricsRequest" +
+      "\032\016.exprun.v1.Run\"\016\332A\013run,metrics\022Q\n\nGetM" +
+      "etrics\022\034.exprun.v1.GetMetricsRequest\032\035.e" +
+      "xprun.v1.GetMetricsResponse\"\006\332A\003run\022\212\001\n\030" +
+      "LogClassificationMetrics\022*.exprun.v1.Log" +
+      "ClassificationMetricsRequest\032 .exprun.v1" +
+      ".ClassificationMetrics\" \332A\035parent,classi" +
+      "fication_metrics\022\201\001\n\031ListClassificationM" +
+      "etrics\022+.exprun.v1.ListClassificationMet" +
+      "ricsRequest\032,.exprun.v1.ListClassificati" +
+      "onMetricsResponse\"\t\332A\006parent\022X\n\017WriteTim" +
+      "eSeries\022!.exprun.v1.WriteTimeSeriesReque" +
+      "st\032\".exprun.v1.WriteTimeSeriesResponse\022_" +
+      "\n\020StreamTimeSeries\022\".exprun.v1.StreamTim" +
+      "eSeriesRequest\032#.exprun.v1.StreamTimeSer" +
+      "iesResponse(\0010\001\022N\n\tHeartbeat\022\033.exprun.v1" +
+      ".HeartbeatRequest\032\034.exprun.v1.HeartbeatR" +
+      "esponse\"\006\332A\003run\022W\n\016ReadTimeSeries\022 .expr" +
+      "un.v1.ReadTimeSeriesRequest\032!.exprun.v1." +
+      "ReadTimeSeriesResponse0\001\022j\n\030AssignBackin" +
+      "gTensorboard\022*.exprun.v1.AssignBackingTe" +
+      "nsorboardRequest\032\016.exprun.v1.Run\"\022\332A\017run" +
+      ",tensorboard\022b\n\022AssociateExecution\022$.exp" +
+      "run.v1.AssociateExecutionRequest\032\024.expru" +
+      "n.v1.Execution\"\020\332A\rrun,execution\022`\n\016List" +
+      "Executions\022 .exprun.v1.ListExecutionsReq" +
+      "uest\032!.exprun.v1.ListExecutionsResponse\"" +
+      "\t\332A\006parent\022]\n\rListArtifacts\022\037.exprun.v1." +
+      "ListArtifactsRequest\032 .exprun.v1.ListArt" +
+      "ifactsResponse\"\t\332A\006parent\022l\n\017CreateExecu" +
+      "tion\022!.exprun.v1.CreateExecutionRequest\032" +
+      "\024.exprun.v1.Execution\" \332A\035parent,executi" +
+      "on,execution_id\022M\n\014GetExecution\022\036.exprun" +
+      ".v1.GetExecutionRequest\032\024.exprun.v1.Exec" +
+      "ution\"\007\332A\004name\022d\n\017UpdateExecution\022!.expr" +
+      "un.v1.UpdateExecutionRequest\032\024.exprun.v1" +
+      ".Execution\"\030\332A\025execution,update_mask\022o\n\022" +
+      "AddExecutionEvents\022$.exprun.v1.AddExecut" +
+      "ionEventsRequest\032%.exprun.v1.AddExecutio" +
+      "nEventsResponse\"\014\332A\texecution\022\206\001\n\036QueryE" +
+      "xecutionInputsAndOutputs\0220.exprun.v1.Que" +
+      "ryExecutionInputsAndOutputsRequest\032$.exp" +
+      "run.v1.ExecutionInputsAndOutputs\"\014\332A\texe" +
+      "cution\022D\n\010LogModel\022\032.exprun.v1.LogModelR" +
+      "equest\032\032.exprun.v1.ExperimentModel(\001\022I\n\r" +
+      "DownloadModel\022\037.exprun.v1.DownloadModelR" +
+      "equest\032\025.exprun.v1.ModelChunk0\001\022r\n\024ListE" +
+      "xperimentModels\022&.exprun.v1.ListExperime" +
+      "ntModelsRequest\032\'.exprun.v1.ListExperime" +
+      "ntModelsResponse\"\t\332A\006parent\022c\n\016LogPipeli" +
+      "neJob\022 .exprun.v1.LogPipelineJobRequest\032" +
+      "\032.exprun.v1.PipelineJobLink\"\023\332A\020run,pipe" +
+      "line_job\022f\n\020ListPipelineJobs\022\".exprun.v1" +
+      ".ListPipelineJobsRequest\032#.exprun.v1.Lis" +
+      "tPipelineJobsResponse\"\t\332A\006parent\022[\n\014LogC" +
+      "ustomJob\022\036.exprun.v1.LogCustomJobRequest" +
+      "\032\030.exprun.v1.CustomJobLink\"\021\332A\016run,custo" +
+      "m_job\022`\n\016ListCustomJobs\022 .exprun.v1.List" +
+      "CustomJobsRequest\032!.exprun.v1.ListCustom" +
+      "JobsResponse\"\t\332A\006parent\032\r\312A\nexprun.devBc" +
+      "\n\rdev.exprun.v1B\031ExperimentRunServicePro" +
+      "toP\001Z5github.com/exprun/exprun/clients/g" +
+      "o/exprunv1;exprunv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -883,68 +891,74 @@ public final class ExperimentRunServiceProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ExecutionInputsAndOutputs_descriptor,
         new java.lang.String[] { "Inputs", "Outputs", });
-    internal_static_exprun_v1_LogModelRequest_descriptor =
+    internal_static_exprun_v1_DownloadModelRequest_descriptor =
       getDescriptor().getMessageTypes().get(46);
+    internal_static_exprun_v1_DownloadModelRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_DownloadModelRequest_descriptor,
+        new java.lang.String[] { "Model", });
+    internal_static_exprun_v1_LogModelRequest_descriptor =
+      getDescriptor().getMessageTypes().get(47);
     internal_static_exprun_v1_LogModelRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogModelRequest_descriptor,
         new java.lang.String[] { "Header", "Chunk", "Kind", });
     internal_static_exprun_v1_LogModelHeader_descriptor =
-      getDescriptor().getMessageTypes().get(47);
+      getDescriptor().getMessageTypes().get(48);
     internal_static_exprun_v1_LogModelHeader_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogModelHeader_descriptor,
         new java.lang.String[] { "Run", "Model", "Files", });
     internal_static_exprun_v1_ModelChunk_descriptor =
-      getDescriptor().getMessageTypes().get(48);
+      getDescriptor().getMessageTypes().get(49);
     internal_static_exprun_v1_ModelChunk_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ModelChunk_descriptor,
         new java.lang.String[] { "Path", "Data", });
     internal_static_exprun_v1_ListExperimentModelsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(49);
+      getDescriptor().getMessageTypes().get(50);
     internal_static_exprun_v1_ListExperimentModelsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListExperimentModelsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListExperimentModelsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(50);
+      getDescriptor().getMessageTypes().get(51);
     internal_static_exprun_v1_ListExperimentModelsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListExperimentModelsResponse_descriptor,
         new java.lang.String[] { "Models", "NextPageToken", });
     internal_static_exprun_v1_LogPipelineJobRequest_descriptor =
-      getDescriptor().getMessageTypes().get(51);
+      getDescriptor().getMessageTypes().get(52);
     internal_static_exprun_v1_LogPipelineJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogPipelineJobRequest_descriptor,
         new java.lang.String[] { "Run", "PipelineJob", });
     internal_static_exprun_v1_ListPipelineJobsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(52);
+      getDescriptor().getMessageTypes().get(53);
     internal_static_exprun_v1_ListPipelineJobsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListPipelineJobsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListPipelineJobsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(53);
+      getDescriptor().getMessageTypes().get(54);
     internal_static_exprun_v1_ListPipelineJobsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListPipelineJobsResponse_descriptor,
         new java.lang.String[] { "PipelineJobs", "NextPageToken", });
     internal_static_exprun_v1_LogCustomJobRequest_descriptor =
-      getDescriptor().getMessageTypes().get(54);
+      getDescriptor().getMessageTypes().get(55);
     internal_static_exprun_v1_LogCustomJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogCustomJobRequest_descriptor,
         new java.lang.String[] { "Run", "CustomJob", });
     internal_static_exprun_v1_ListCustomJobsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(55);
+      getDescriptor().getMessageTypes().get(56);
     internal_static_exprun_v1_ListCustomJobsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListCustomJobsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListCustomJobsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(56);
+      getDescriptor().getMessageTypes().get(57);
     internal_static_exprun_v1_ListCustomJobsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListCustomJobsResponse_descriptor,
