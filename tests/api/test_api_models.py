@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import pathlib
@@ -12,7 +13,7 @@ from urllib.request import url2pathname
 
 import grpc
 import pytest
-from exprun.client import ExperimentRun, InvalidArgument, errors
+from exprun.client import ExperimentRun, FailedPrecondition, InvalidArgument, errors
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import experiment_run_service_pb2_grpc as service_grpc
 from exprun.v1 import resources_pb2
@@ -192,9 +193,40 @@ def test_a_logged_estimator_loads_back_and_reports_its_info_like_the_sdk(
     }
 
 
-def test_a_model_logged_by_reference_elsewhere_cannot_be_loaded_here(experiment_run: ExperimentRun) -> None:
+def test_a_model_logged_by_reference_cannot_be_downloaded_or_loaded(experiment_run: ExperimentRun) -> None:
     model = experiment_run.log_model(uri="gs://bucket/models/1", framework_name="sklearn")
 
-    with pytest.raises(ValueError, match="cannot read"):
+    with pytest.raises(FailedPrecondition) as caught:
         model.load_model()
+    assert caught.value.reason == "MODEL_NOT_UPLOADED"
     assert model.get_model_info() == {"model_class": "", "framework_name": "sklearn", "framework_version": ""}
+
+
+def test_a_downloaded_model_has_every_file_byte_for_byte(
+    experiment_run: ExperimentRun, model_dir: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    model = experiment_run.log_model(model_dir)
+
+    written = model.download(tmp_path / "copy")
+
+    assert sorted(p.relative_to(tmp_path / "copy").as_posix() for p in written) == [
+        "saved_model.pb",
+        "variables/data.bin",
+        "variables/empty",
+    ]
+    for relative in ("saved_model.pb", "variables/data.bin", "variables/empty"):
+        assert (tmp_path / "copy" / relative).read_bytes() == (model_dir / relative).read_bytes()
+
+
+def test_a_model_whose_files_are_not_on_this_machine_is_downloaded_to_load(
+    experiment_run: ExperimentRun,
+) -> None:
+    with fake_frameworks.installed():
+        estimator = fake_frameworks.LINEAR_REGRESSION()
+        estimator.fitted_on = "pets-v2"
+        logged = experiment_run.log_model(estimator)
+        # As a client on another machine sees it: the server's file:// URI does not exist here.
+        elsewhere = dataclasses.replace(logged, uri="file:///nonexistent/exprun/models/x")
+        loaded = elsewhere.load_model()
+
+    assert loaded.fitted_on == "pets-v2"

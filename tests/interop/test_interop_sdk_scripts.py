@@ -5,6 +5,7 @@ and both outcomes must agree."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import pathlib
 from typing import Any
@@ -186,3 +187,8 @@ def test_execution_lineage_written_through_exprun_reads_the_same_in_the_sdk(
         f"{names[0]}-tuned": "sklearn",
     }
     assert ported["prediction"] == pytest.approx(ported["tuned"].intercept_ + 6 * ported["tuned"].coef_[0])
+    # A client on another machine downloads the files from the server's staging (DownloadModel).
+    tuned = ported["models"][f"{names[0]}-tuned"]
+    with fake_frameworks.installed():
+        remote = dataclasses.replace(tuned, uri="file:///nonexistent/elsewhere").load_model()
+    assert remote.predict([[6.0]]) == pytest.approx([ported["prediction"]])

@@ -23,6 +23,8 @@ from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+import grpc
+from exprun.client import _api, errors
 from exprun.client.values import from_json_value, from_timestamp, to_json_value
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
@@ -93,19 +95,66 @@ class ExperimentModel:
         return info
 
     def load_model(self) -> Any:
-        """The SDK's `load_model()` for sklearn, xgboost and PyTorch models whose files this
-        machine can read (a `file://` URI or a path: the embedded store on the same machine,
-        or a shared staging directory). Loading unpickles: load only models you trust."""
+        """The SDK's `load_model()` for sklearn, xgboost and PyTorch models.
+
+        Files this machine can read (a `file://` URI of a server on the same host or a shared
+        staging directory) are read in place; otherwise an uploaded model is downloaded from the
+        server (`download`), sizes and SHA-256 checked. A model logged by reference elsewhere
+        raises `FailedPrecondition`. Loading unpickles: load only models you trust."""
+        framework = Framework(self.framework_name, self.framework_version, self.model_file, self.model_class)
         directory = local_directory(self.uri)
-        if directory is None:
-            raise ValueError(
-                f"the model's files are at {self.uri}, which this machine cannot read; exprun "
-                "cannot download them from a remote server yet"
+        if directory is not None and all((directory / f.path).is_file() for f in self.files):
+            return load(framework, directory)
+        with tempfile.TemporaryDirectory(prefix="exprun-download-") as tmp:
+            self.download(tmp)
+            return load(framework, Path(tmp))
+
+    def download(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Writes the uploaded files into `directory` (created if missing) from the server,
+        checking each file's size and SHA-256 against what was recorded at upload; returns the
+        paths written. Raises `FailedPrecondition` for a model logged by reference."""
+        api = _api.current()
+        request = service_pb2.DownloadModelRequest(model=self.resource_name)
+        return write_files(Path(directory), self.files, api.stream(api.stub.DownloadModel, request))
+
+
+def write_files(
+    directory: Path, expected: Sequence[ModelFile], chunks: Iterator[service_pb2.ModelChunk]
+) -> list[Path]:
+    """Joins the streamed chunks into files, hashing as they arrive, and checks that every file
+    the model recorded came whole: a short, long, corrupt or missing file raises `DataLoss`."""
+    wanted = {f.path: f for f in expected}
+    digests: dict[str, Any] = {}
+    sizes: dict[str, int] = {}
+    directory.mkdir(parents=True, exist_ok=True)
+    root = directory.resolve()
+    for chunk in chunks:
+        target = (root / chunk.path).resolve()
+        if chunk.path not in wanted or not target.is_relative_to(root):
+            raise errors.DataLoss(
+                grpc.StatusCode.DATA_LOSS, f"the server sent {chunk.path!r}, not a file of the model"
             )
-        return load(
-            Framework(self.framework_name, self.framework_version, self.model_file, self.model_class),
-            directory,
-        )
+        first = chunk.path not in digests
+        if first:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            digests[chunk.path] = hashlib.sha256()
+            sizes[chunk.path] = 0
+        with target.open("wb" if first else "ab") as f:
+            f.write(chunk.data)
+        digests[chunk.path].update(chunk.data)
+        sizes[chunk.path] += len(chunk.data)
+    for path, recorded in wanted.items():
+        if (
+            path not in digests
+            or sizes[path] != recorded.size_bytes
+            or digests[path].hexdigest() != recorded.sha256
+        ):
+            raise errors.DataLoss(
+                grpc.StatusCode.DATA_LOSS,
+                f"{path} did not arrive as recorded at upload "
+                f"({recorded.size_bytes} bytes, SHA-256 {recorded.sha256})",
+            )
+    return [root / path for path in wanted]
 
 
 def local_directory(uri: str) -> Path | None:
