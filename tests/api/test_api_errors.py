@@ -55,9 +55,11 @@ def test_nan_is_invalid_argument(experiment_run: ExperimentRun) -> None:
     assert caught.value.field_violations == [("params['lr']", "value must be finite (not NaN or infinity)")]
 
 
-def test_bool_is_a_type_error_before_any_call(experiment_run: ExperimentRun) -> None:
-    with pytest.raises(TypeError, match="is of type bool but must be one of float, int, str"):
-        experiment_run.log_metrics({"done": False})
+def test_a_value_the_sdk_refuses_is_the_sdk_type_error_before_any_call(experiment_run: ExperimentRun) -> None:
+    with pytest.raises(TypeError, match="is of type NoneType but must be one of float, int, str"):
+        experiment_run.log_metrics({"done": None})  # type: ignore[dict-item]
+
+    assert experiment_run.get_metrics() == {}
 
 
 def test_an_unknown_run_is_not_found_for_every_run_method(experiment_run: ExperimentRun) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import pathlib
 import pickle
 from collections.abc import Iterator
@@ -11,7 +13,7 @@ from urllib.request import url2pathname
 
 import grpc
 import pytest
-from exprun.client import ExperimentRun, InvalidArgument, errors
+from exprun.client import ExperimentRun, FailedPrecondition, InvalidArgument, errors
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import experiment_run_service_pb2_grpc as service_grpc
 from exprun.v1 import resources_pb2
@@ -156,8 +158,75 @@ def test_a_checksum_mismatch_is_rejected_and_leaves_no_model(
     assert experiment_run.log_model(uri="gs://bucket/a", artifact_id=artifact_id).name == artifact_id
 
 
-def test_a_model_and_a_uri_together_are_refused_before_sending(
+def test_a_uri_given_with_a_model_is_ignored_with_a_warning_and_the_model_uploaded(
     experiment_run: ExperimentRun, model_dir: pathlib.Path
 ) -> None:
-    with pytest.raises(ValueError, match="either a model"):
-        experiment_run.log_model(model_dir, uri="gs://bucket/a")
+    # The SDK's uri= is the GCS directory to stage the model in; exprun's server stages uploads.
+    with pytest.warns(UserWarning, match="uri=.* is ignored"):
+        model = experiment_run.log_model(model_dir, uri="gs://bucket/a")
+
+    assert model.uri != "gs://bucket/a"
+    assert (_stored(model.uri) / "saved_model.pb").read_bytes() == b"graph" * 1000
+
+
+def test_a_logged_estimator_loads_back_and_reports_its_info_like_the_sdk(
+    experiment_run: ExperimentRun,
+) -> None:
+    with fake_frameworks.installed():
+        estimator = fake_frameworks.LINEAR_REGRESSION()
+        estimator.fitted_on = "pets-v2"
+        experiment_run.log_model(estimator, input_example=[[1.0, 2.0], [3.0, 4.0]])
+        (listed,) = experiment_run.get_experiment_models()
+        loaded = listed.load_model()
+
+    assert type(loaded).__qualname__ == "LinearRegression"
+    assert loaded.fitted_on == "pets-v2"
+    # The SDK's instance.yaml, beside model.pkl, where predictSchemata.instanceSchemaUri points.
+    instance = json.loads((_stored(listed.uri) / "instance.yaml").read_text())
+    assert instance == {"input_example": {"type": "list", "data": [[1.0, 2.0], [3.0, 4.0]]}}
+    assert {f.path for f in listed.files} == {"model.pkl", "instance.yaml"}
+    assert listed.get_model_info() == {
+        "model_class": "sklearn.linear_model._base.LinearRegression",
+        "framework_name": "sklearn",
+        "framework_version": "1.5.2",
+        "input_example": {"type": "list", "data": [[1.0, 2.0], [3.0, 4.0]]},
+    }
+
+
+def test_a_model_logged_by_reference_cannot_be_downloaded_or_loaded(experiment_run: ExperimentRun) -> None:
+    model = experiment_run.log_model(uri="gs://bucket/models/1", framework_name="sklearn")
+
+    with pytest.raises(FailedPrecondition) as caught:
+        model.load_model()
+    assert caught.value.reason == "MODEL_NOT_UPLOADED"
+    assert model.get_model_info() == {"model_class": "", "framework_name": "sklearn", "framework_version": ""}
+
+
+def test_a_downloaded_model_has_every_file_byte_for_byte(
+    experiment_run: ExperimentRun, model_dir: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    model = experiment_run.log_model(model_dir)
+
+    written = model.download(tmp_path / "copy")
+
+    assert sorted(p.relative_to(tmp_path / "copy").as_posix() for p in written) == [
+        "saved_model.pb",
+        "variables/data.bin",
+        "variables/empty",
+    ]
+    for relative in ("saved_model.pb", "variables/data.bin", "variables/empty"):
+        assert (tmp_path / "copy" / relative).read_bytes() == (model_dir / relative).read_bytes()
+
+
+def test_a_model_whose_files_are_not_on_this_machine_is_downloaded_to_load(
+    experiment_run: ExperimentRun,
+) -> None:
+    with fake_frameworks.installed():
+        estimator = fake_frameworks.LINEAR_REGRESSION()
+        estimator.fitted_on = "pets-v2"
+        logged = experiment_run.log_model(estimator)
+        # As a client on another machine sees it: the server's file:// URI does not exist here.
+        elsewhere = dataclasses.replace(logged, uri="file:///nonexistent/exprun/models/x")
+        loaded = elsewhere.load_model()
+
+    assert loaded.fitted_on == "pets-v2"

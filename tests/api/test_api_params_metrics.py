@@ -33,9 +33,19 @@ def test_a_fresh_object_reads_what_another_logged(experiment_run: ExperimentRun)
     assert ExperimentRun(experiment_run.exprun_name).get_params() == {"lr": 0.1}
 
 
-def test_bool_is_a_type_error_and_nothing_is_sent(experiment_run: ExperimentRun) -> None:
-    with pytest.raises(TypeError, match="Value for key flag is of type bool"):
-        experiment_run.log_params({"lr": 0.1, "flag": True})
+def test_bools_are_stored_and_read_back_as_bools(experiment_run: ExperimentRun) -> None:
+    experiment_run.log_params({"lr": 0.1, "flag": True, "shuffle": False})
+    experiment_run.log_metrics({"converged": True})
+
+    params = ExperimentRun(experiment_run.exprun_name).get_params()
+    assert params == {"lr": 0.1, "flag": True, "shuffle": False}
+    assert type(params["flag"]) is bool
+    assert type(experiment_run.get_metrics()["converged"]) is bool
+
+
+def test_a_value_of_another_type_is_a_type_error_and_nothing_is_sent(experiment_run: ExperimentRun) -> None:
+    with pytest.raises(TypeError, match="Value for key layers is of type list"):
+        experiment_run.log_params({"lr": 0.1, "layers": [64, 32]})  # type: ignore[dict-item]
 
     assert experiment_run.get_params() == {}
 

@@ -4,10 +4,9 @@
 
 One module-scoped scenario writes everything with the SDK; each test reads one part of it with
 the exprun client. Known differences are asserted explicitly: Vertex keeps every number as a
-double, so the SDK's int 3 reads back through exprun as 3.0 (exprun gives ints back only for what
-it logged itself), and the SDK's bool param reads as the int 1, the SDK's own view of a bool
-(the exprun API has no bool type); exprun names resources with the project ID where Vertex
-returns the project number.
+double, so the SDK's int 3 reads back through exprun as 3.0 (exprun gives ints back only for
+what it logged itself), while the SDK's bool param reads back as a bool; exprun names resources
+with the project ID where Vertex returns the project number.
 """
 
 from __future__ import annotations
@@ -138,13 +137,13 @@ def test_exprun_gets_the_run_the_sdk_created(written: Written) -> None:
     assert ExperimentRun.get("never-made", experiment=written.experiment) is None
 
 
-def test_exprun_reads_params_with_sdk_ints_as_floats_and_bools_as_ints(written: Written) -> None:
+def test_exprun_reads_params_with_sdk_ints_as_floats_and_bools_as_bools(written: Written) -> None:
     params = exprun_run(written).get_params()
-    # Known differences: the SDK's int 3 is a double in Vertex and comes back as 3.0; its bool
-    # True is a JSON bool in Vertex and comes back as 1 (the API has no bool type).
-    assert params == {"lr": 0.1, "epochs": 3.0, "optimizer": "adam", "flag": 1}
+    # Known difference: the SDK's int 3 is a double in Vertex and comes back as 3.0. Its bool
+    # True is a JSON bool in Vertex and comes back as True, as the SDK reads it.
+    assert params == {"lr": 0.1, "epochs": 3.0, "optimizer": "adam", "flag": True}
     assert isinstance(params["epochs"], float)
-    assert type(params["flag"]) is int
+    assert type(params["flag"]) is bool
 
 
 def test_exprun_reads_metrics_the_sdk_logged(written: Written) -> None:

@@ -21,7 +21,7 @@ import pytest
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
 from exprun.v1 import resources_pb2 as pb
-from google.protobuf import struct_pb2
+from google.protobuf import field_mask_pb2, struct_pb2
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -31,6 +31,8 @@ from tests.support.status_counts import ACCEPTABLE, print_counts
 PARENT = "projects/wire-fuzz/locations/us-central1"
 EXPERIMENT = f"{PARENT}/experiments/wire-exp"
 RUN = f"{EXPERIMENT}/runs/wire-run"
+STORE = f"{PARENT}/metadataStores/default"
+EXECUTION = f"{STORE}/executions/wire-ex"
 SERVICE = api.DESCRIPTOR.services_by_name["ExperimentRunService"]
 # Bounds: calls per method, and the whole fuzz's time (it stops early rather than run long).
 CALLS_PER_METHOD = 40
@@ -100,6 +102,23 @@ SEEDS: dict[str, list[Message]] = {
     "ListArtifacts": [
         api.ListArtifactsRequest(parent=RUN, page_size=1, filter='schema_title = "system.Model"')
     ],
+    "CreateExecution": [
+        api.CreateExecutionRequest(
+            parent=PARENT, execution_id="wire-ex", execution=pb.Execution(metadata=_metadata())
+        )
+    ],
+    "GetExecution": [api.GetExecutionRequest(name=EXECUTION)],
+    "UpdateExecution": [
+        api.UpdateExecutionRequest(
+            execution=pb.Execution(name=EXECUTION, state=pb.RUN_STATE_COMPLETE, metadata=_metadata()),
+            update_mask=field_mask_pb2.FieldMask(paths=["state", "metadata"]),
+        )
+    ],
+    "AddExecutionEvents": [
+        api.AddExecutionEventsRequest(execution=EXECUTION, input_artifacts=[f"{STORE}/artifacts/wire-art"])
+    ],
+    "DownloadModel": [api.DownloadModelRequest(model=f"{STORE}/artifacts/wire-art")],
+    "QueryExecutionInputsAndOutputs": [api.QueryExecutionInputsAndOutputsRequest(execution=EXECUTION)],
     "LogModel": [
         api.LogModelRequest(
             header=api.LogModelHeader(
@@ -212,6 +231,21 @@ def channel(store_server: ServerProcess) -> Iterator[grpc.Channel]:
             ),
             lambda: stub.CreateRun(api.CreateRunRequest(parent=EXPERIMENT, run_id="wire-gone")),
             lambda: stub.CreateRun(api.CreateRunRequest(parent=EXPERIMENT, run_id="wire-ended")),
+            # The artifact the AddExecutionEvents seed names.
+            lambda: stub.LogModel(
+                iter(
+                    [
+                        api.LogModelRequest(
+                            header=api.LogModelHeader(
+                                run=RUN,
+                                model=pb.ExperimentModel(artifact_id="wire-art", framework_name="custom"),
+                                files=[pb.ModelFile(path="m.txt", size_bytes=3, sha256=ABC_SHA256)],
+                            )
+                        ),
+                        api.LogModelRequest(chunk=api.ModelChunk(path="m.txt", data=b"abc")),
+                    ]
+                )
+            ),
         ]
         for call in calls:
             with contextlib.suppress(grpc.RpcError):  # made by an earlier module run

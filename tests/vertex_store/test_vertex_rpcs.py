@@ -49,7 +49,10 @@ async def test_experiment_creation_makes_the_store_and_the_sdks_context(
     store: VertexRunStore, fake: VertexFake
 ) -> None:
     await store.create_experiment(Experiment(EXPERIMENT, description="my desc"))
+    # The configured default TensorBoard (tb1) backs the experiment, as the SDK's
+    # init(experiment_tensorboard=...) does: it is looked up first, for the name Vertex gives it.
     assert fake.call_names() == [
+        "GetTensorboard",
         "GetMetadataStore",
         "CreateMetadataStore",
         "GetMetadataStore",
@@ -65,7 +68,19 @@ async def test_experiment_creation_makes_the_store_and_the_sdks_context(
     context = request.context
     assert (context.display_name, context.description) == ("exp-1", "my desc")
     assert (context.schema_title, context.schema_version) == ("system.Experiment", "0.0.1")
-    assert metadata(context) == {"experiment_deleted": False}
+    assert metadata(context) == {"experiment_deleted": False, "backing_tensorboard_resource": TB_BY_NUMBER}
+
+
+async def test_a_default_tensorboard_missing_from_the_project_leaves_the_experiment_unbacked(
+    open_store: OpenStore, fake: VertexFake
+) -> None:
+    store = await open_store(default_tensorboard="tb-never-made")
+
+    created = await store.create_experiment(Experiment(EXPERIMENT))
+
+    assert created.backing_tensorboard == ""
+    (request,) = requests(fake, "CreateContext")
+    assert metadata(request.context) == {"experiment_deleted": False}
 
 
 async def test_experiment_backing_tensorboard_is_stored_as_vertex_names_it(

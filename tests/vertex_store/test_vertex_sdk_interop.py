@@ -94,7 +94,8 @@ async def test_exprun_reads_a_run_the_sdk_logged(store: VertexRunStore, fake: Ve
 
     got = await store.get_run(RUN)
     assert got.state == RunState.COMPLETE
-    assert got.params == {"lr": 0.1, "epochs": 3.0, "opt": "adam", "flag": 1}
+    assert got.params == {"lr": 0.1, "epochs": 3.0, "opt": "adam", "flag": True}
+    assert type(got.params["flag"]) is bool
     assert got.metrics == {"acc": 0.9}
     assert got.backing_tensorboard_run == (
         f"projects/{PROJECT}/locations/us-central1/tensorboards/tb3/experiments/exp-1/runs/run-1"

@@ -73,7 +73,7 @@ func toValueMap(values map[string]any) (map[string]*exprunv1.Value, error) {
 	return converted, nil
 }
 
-// fromValue is the Go value of a Value: float64, int64 or string (nil if no kind is set).
+// fromValue is the Go value of a Value: float64, int64, string or bool (nil if no kind is set).
 func fromValue(v *exprunv1.Value) any {
 	switch kind := v.GetKind().(type) {
 	case *exprunv1.Value_DoubleValue:
@@ -82,6 +82,8 @@ func fromValue(v *exprunv1.Value) any {
 		return kind.IntValue
 	case *exprunv1.Value_StringValue:
 		return kind.StringValue
+	case *exprunv1.Value_BoolValue:
+		return kind.BoolValue
 	default:
 		return nil
 	}

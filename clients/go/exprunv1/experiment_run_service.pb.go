@@ -11,6 +11,7 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	emptypb "google.golang.org/protobuf/types/known/emptypb"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -2333,6 +2334,424 @@ func (x *ListArtifactsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request for `CreateExecution`.
+type CreateExecutionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Required. The location whose metadata store holds the execution.
+	// Format: `projects/{project}/locations/{location}`.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Optional. The execution ID: up to 63 characters of `[a-z0-9_-]`, starting with a letter.
+	// Server-generated when empty.
+	ExecutionId string `protobuf:"bytes,2,opt,name=execution_id,json=executionId,proto3" json:"execution_id,omitempty"`
+	// Required. The execution; its `name` is ignored.
+	Execution     *Execution `protobuf:"bytes,3,opt,name=execution,proto3" json:"execution,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateExecutionRequest) Reset() {
+	*x = CreateExecutionRequest{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateExecutionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateExecutionRequest) ProtoMessage() {}
+
+func (x *CreateExecutionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateExecutionRequest.ProtoReflect.Descriptor instead.
+func (*CreateExecutionRequest) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *CreateExecutionRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateExecutionRequest) GetExecutionId() string {
+	if x != nil {
+		return x.ExecutionId
+	}
+	return ""
+}
+
+func (x *CreateExecutionRequest) GetExecution() *Execution {
+	if x != nil {
+		return x.Execution
+	}
+	return nil
+}
+
+// Request for `GetExecution`.
+type GetExecutionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Required. Format: `projects/{project}/locations/{location}/metadataStores/default/executions/{execution}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetExecutionRequest) Reset() {
+	*x = GetExecutionRequest{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetExecutionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetExecutionRequest) ProtoMessage() {}
+
+func (x *GetExecutionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetExecutionRequest.ProtoReflect.Descriptor instead.
+func (*GetExecutionRequest) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *GetExecutionRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for `UpdateExecution`.
+type UpdateExecutionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Required. The execution, by `name`, with the fields to change.
+	Execution *Execution `protobuf:"bytes,1,opt,name=execution,proto3" json:"execution,omitempty"`
+	// Required. The fields to change: `state`, `display_name`, `description`, `metadata`.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateExecutionRequest) Reset() {
+	*x = UpdateExecutionRequest{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateExecutionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateExecutionRequest) ProtoMessage() {}
+
+func (x *UpdateExecutionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateExecutionRequest.ProtoReflect.Descriptor instead.
+func (*UpdateExecutionRequest) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *UpdateExecutionRequest) GetExecution() *Execution {
+	if x != nil {
+		return x.Execution
+	}
+	return nil
+}
+
+func (x *UpdateExecutionRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+// Request for `AddExecutionEvents`.
+type AddExecutionEventsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Required. Format: `projects/{project}/locations/{location}/metadataStores/default/executions/{execution}`.
+	Execution string `protobuf:"bytes,1,opt,name=execution,proto3" json:"execution,omitempty"`
+	// Optional. Artifacts the execution read, in the same metadata store. At most 100.
+	// Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+	InputArtifacts []string `protobuf:"bytes,2,rep,name=input_artifacts,json=inputArtifacts,proto3" json:"input_artifacts,omitempty"`
+	// Optional. Artifacts the execution produced, in the same metadata store. At most 100.
+	// Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+	OutputArtifacts []string `protobuf:"bytes,3,rep,name=output_artifacts,json=outputArtifacts,proto3" json:"output_artifacts,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *AddExecutionEventsRequest) Reset() {
+	*x = AddExecutionEventsRequest{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddExecutionEventsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddExecutionEventsRequest) ProtoMessage() {}
+
+func (x *AddExecutionEventsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddExecutionEventsRequest.ProtoReflect.Descriptor instead.
+func (*AddExecutionEventsRequest) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *AddExecutionEventsRequest) GetExecution() string {
+	if x != nil {
+		return x.Execution
+	}
+	return ""
+}
+
+func (x *AddExecutionEventsRequest) GetInputArtifacts() []string {
+	if x != nil {
+		return x.InputArtifacts
+	}
+	return nil
+}
+
+func (x *AddExecutionEventsRequest) GetOutputArtifacts() []string {
+	if x != nil {
+		return x.OutputArtifacts
+	}
+	return nil
+}
+
+// Response of `AddExecutionEvents`.
+type AddExecutionEventsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddExecutionEventsResponse) Reset() {
+	*x = AddExecutionEventsResponse{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddExecutionEventsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddExecutionEventsResponse) ProtoMessage() {}
+
+func (x *AddExecutionEventsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddExecutionEventsResponse.ProtoReflect.Descriptor instead.
+func (*AddExecutionEventsResponse) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{43}
+}
+
+// Request for `QueryExecutionInputsAndOutputs`.
+type QueryExecutionInputsAndOutputsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Required. Format: `projects/{project}/locations/{location}/metadataStores/default/executions/{execution}`.
+	Execution     string `protobuf:"bytes,1,opt,name=execution,proto3" json:"execution,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryExecutionInputsAndOutputsRequest) Reset() {
+	*x = QueryExecutionInputsAndOutputsRequest{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryExecutionInputsAndOutputsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryExecutionInputsAndOutputsRequest) ProtoMessage() {}
+
+func (x *QueryExecutionInputsAndOutputsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryExecutionInputsAndOutputsRequest.ProtoReflect.Descriptor instead.
+func (*QueryExecutionInputsAndOutputsRequest) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *QueryExecutionInputsAndOutputsRequest) GetExecution() string {
+	if x != nil {
+		return x.Execution
+	}
+	return ""
+}
+
+// The artifacts an execution read and produced, each in the order they were recorded.
+type ExecutionInputsAndOutputs struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The input artifacts.
+	Inputs []*Artifact `protobuf:"bytes,1,rep,name=inputs,proto3" json:"inputs,omitempty"`
+	// The output artifacts.
+	Outputs       []*Artifact `protobuf:"bytes,2,rep,name=outputs,proto3" json:"outputs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExecutionInputsAndOutputs) Reset() {
+	*x = ExecutionInputsAndOutputs{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExecutionInputsAndOutputs) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExecutionInputsAndOutputs) ProtoMessage() {}
+
+func (x *ExecutionInputsAndOutputs) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExecutionInputsAndOutputs.ProtoReflect.Descriptor instead.
+func (*ExecutionInputsAndOutputs) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *ExecutionInputsAndOutputs) GetInputs() []*Artifact {
+	if x != nil {
+		return x.Inputs
+	}
+	return nil
+}
+
+func (x *ExecutionInputsAndOutputs) GetOutputs() []*Artifact {
+	if x != nil {
+		return x.Outputs
+	}
+	return nil
+}
+
+// Request for `DownloadModel`.
+type DownloadModelRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Required. The model's artifact.
+	// Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+	Model         string `protobuf:"bytes,1,opt,name=model,proto3" json:"model,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DownloadModelRequest) Reset() {
+	*x = DownloadModelRequest{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DownloadModelRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DownloadModelRequest) ProtoMessage() {}
+
+func (x *DownloadModelRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DownloadModelRequest.ProtoReflect.Descriptor instead.
+func (*DownloadModelRequest) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *DownloadModelRequest) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
 // A message of the `LogModel` upload stream.
 type LogModelRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2349,7 +2768,7 @@ type LogModelRequest struct {
 
 func (x *LogModelRequest) Reset() {
 	*x = LogModelRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[39]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2361,7 +2780,7 @@ func (x *LogModelRequest) String() string {
 func (*LogModelRequest) ProtoMessage() {}
 
 func (x *LogModelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[39]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2374,7 +2793,7 @@ func (x *LogModelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogModelRequest.ProtoReflect.Descriptor instead.
 func (*LogModelRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{39}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *LogModelRequest) GetKind() isLogModelRequest_Kind {
@@ -2435,7 +2854,7 @@ type LogModelHeader struct {
 
 func (x *LogModelHeader) Reset() {
 	*x = LogModelHeader{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[40]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2447,7 +2866,7 @@ func (x *LogModelHeader) String() string {
 func (*LogModelHeader) ProtoMessage() {}
 
 func (x *LogModelHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[40]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2460,7 +2879,7 @@ func (x *LogModelHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogModelHeader.ProtoReflect.Descriptor instead.
 func (*LogModelHeader) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{40}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *LogModelHeader) GetRun() string {
@@ -2497,7 +2916,7 @@ type ModelChunk struct {
 
 func (x *ModelChunk) Reset() {
 	*x = ModelChunk{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[41]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2509,7 +2928,7 @@ func (x *ModelChunk) String() string {
 func (*ModelChunk) ProtoMessage() {}
 
 func (x *ModelChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[41]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2522,7 +2941,7 @@ func (x *ModelChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModelChunk.ProtoReflect.Descriptor instead.
 func (*ModelChunk) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{41}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ModelChunk) GetPath() string {
@@ -2556,7 +2975,7 @@ type ListExperimentModelsRequest struct {
 
 func (x *ListExperimentModelsRequest) Reset() {
 	*x = ListExperimentModelsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[42]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2568,7 +2987,7 @@ func (x *ListExperimentModelsRequest) String() string {
 func (*ListExperimentModelsRequest) ProtoMessage() {}
 
 func (x *ListExperimentModelsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[42]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2581,7 +3000,7 @@ func (x *ListExperimentModelsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExperimentModelsRequest.ProtoReflect.Descriptor instead.
 func (*ListExperimentModelsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{42}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListExperimentModelsRequest) GetParent() string {
@@ -2618,7 +3037,7 @@ type ListExperimentModelsResponse struct {
 
 func (x *ListExperimentModelsResponse) Reset() {
 	*x = ListExperimentModelsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[43]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2630,7 +3049,7 @@ func (x *ListExperimentModelsResponse) String() string {
 func (*ListExperimentModelsResponse) ProtoMessage() {}
 
 func (x *ListExperimentModelsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[43]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2643,7 +3062,7 @@ func (x *ListExperimentModelsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExperimentModelsResponse.ProtoReflect.Descriptor instead.
 func (*ListExperimentModelsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{43}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ListExperimentModelsResponse) GetModels() []*ExperimentModel {
@@ -2673,7 +3092,7 @@ type LogPipelineJobRequest struct {
 
 func (x *LogPipelineJobRequest) Reset() {
 	*x = LogPipelineJobRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[44]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2685,7 +3104,7 @@ func (x *LogPipelineJobRequest) String() string {
 func (*LogPipelineJobRequest) ProtoMessage() {}
 
 func (x *LogPipelineJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[44]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2698,7 +3117,7 @@ func (x *LogPipelineJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogPipelineJobRequest.ProtoReflect.Descriptor instead.
 func (*LogPipelineJobRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{44}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *LogPipelineJobRequest) GetRun() string {
@@ -2732,7 +3151,7 @@ type ListPipelineJobsRequest struct {
 
 func (x *ListPipelineJobsRequest) Reset() {
 	*x = ListPipelineJobsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[45]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2744,7 +3163,7 @@ func (x *ListPipelineJobsRequest) String() string {
 func (*ListPipelineJobsRequest) ProtoMessage() {}
 
 func (x *ListPipelineJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[45]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2757,7 +3176,7 @@ func (x *ListPipelineJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPipelineJobsRequest.ProtoReflect.Descriptor instead.
 func (*ListPipelineJobsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{45}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ListPipelineJobsRequest) GetParent() string {
@@ -2794,7 +3213,7 @@ type ListPipelineJobsResponse struct {
 
 func (x *ListPipelineJobsResponse) Reset() {
 	*x = ListPipelineJobsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[46]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2806,7 +3225,7 @@ func (x *ListPipelineJobsResponse) String() string {
 func (*ListPipelineJobsResponse) ProtoMessage() {}
 
 func (x *ListPipelineJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[46]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2819,7 +3238,7 @@ func (x *ListPipelineJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPipelineJobsResponse.ProtoReflect.Descriptor instead.
 func (*ListPipelineJobsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{46}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListPipelineJobsResponse) GetPipelineJobs() []*PipelineJobLink {
@@ -2849,7 +3268,7 @@ type LogCustomJobRequest struct {
 
 func (x *LogCustomJobRequest) Reset() {
 	*x = LogCustomJobRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[47]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2861,7 +3280,7 @@ func (x *LogCustomJobRequest) String() string {
 func (*LogCustomJobRequest) ProtoMessage() {}
 
 func (x *LogCustomJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[47]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2874,7 +3293,7 @@ func (x *LogCustomJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogCustomJobRequest.ProtoReflect.Descriptor instead.
 func (*LogCustomJobRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{47}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *LogCustomJobRequest) GetRun() string {
@@ -2908,7 +3327,7 @@ type ListCustomJobsRequest struct {
 
 func (x *ListCustomJobsRequest) Reset() {
 	*x = ListCustomJobsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[48]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2920,7 +3339,7 @@ func (x *ListCustomJobsRequest) String() string {
 func (*ListCustomJobsRequest) ProtoMessage() {}
 
 func (x *ListCustomJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[48]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2933,7 +3352,7 @@ func (x *ListCustomJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCustomJobsRequest.ProtoReflect.Descriptor instead.
 func (*ListCustomJobsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{48}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ListCustomJobsRequest) GetParent() string {
@@ -2970,7 +3389,7 @@ type ListCustomJobsResponse struct {
 
 func (x *ListCustomJobsResponse) Reset() {
 	*x = ListCustomJobsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[49]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2982,7 +3401,7 @@ func (x *ListCustomJobsResponse) String() string {
 func (*ListCustomJobsResponse) ProtoMessage() {}
 
 func (x *ListCustomJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[49]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2995,7 +3414,7 @@ func (x *ListCustomJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCustomJobsResponse.ProtoReflect.Descriptor instead.
 func (*ListCustomJobsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{49}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ListCustomJobsResponse) GetCustomJobs() []*CustomJobLink {
@@ -3016,7 +3435,7 @@ var File_exprun_v1_experiment_run_service_proto protoreflect.FileDescriptor
 
 const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\n" +
-	"&exprun/v1/experiment_run_service.proto\x12\texprun.v1\x1a\x19exprun/v1/resources.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x01\n" +
+	"&exprun/v1/experiment_run_service.proto\x12\texprun.v1\x1a\x19exprun/v1/resources.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x01\n" +
 	"\x17CreateExperimentRequest\x12\x1c\n" +
 	"\x06parent\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06parent\x12)\n" +
 	"\rexperiment_id\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\fexperimentId\x12;\n" +
@@ -3189,7 +3608,29 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\x06filter\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x06filter\"r\n" +
 	"\x15ListArtifactsResponse\x121\n" +
 	"\tartifacts\x18\x01 \x03(\v2\x13.exprun.v1.ArtifactR\tartifacts\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"}\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x99\x01\n" +
+	"\x16CreateExecutionRequest\x12\x1c\n" +
+	"\x06parent\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06parent\x12'\n" +
+	"\fexecution_id\x18\x02 \x01(\tB\x04\xe2A\x01\x01R\vexecutionId\x128\n" +
+	"\texecution\x18\x03 \x01(\v2\x14.exprun.v1.ExecutionB\x04\xe2A\x01\x02R\texecution\"/\n" +
+	"\x13GetExecutionRequest\x12\x18\n" +
+	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x04name\"\x95\x01\n" +
+	"\x16UpdateExecutionRequest\x128\n" +
+	"\texecution\x18\x01 \x01(\v2\x14.exprun.v1.ExecutionB\x04\xe2A\x01\x02R\texecution\x12A\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x04\xe2A\x01\x02R\n" +
+	"updateMask\"\x9f\x01\n" +
+	"\x19AddExecutionEventsRequest\x12\"\n" +
+	"\texecution\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\texecution\x12-\n" +
+	"\x0finput_artifacts\x18\x02 \x03(\tB\x04\xe2A\x01\x01R\x0einputArtifacts\x12/\n" +
+	"\x10output_artifacts\x18\x03 \x03(\tB\x04\xe2A\x01\x01R\x0foutputArtifacts\"\x1c\n" +
+	"\x1aAddExecutionEventsResponse\"K\n" +
+	"%QueryExecutionInputsAndOutputsRequest\x12\"\n" +
+	"\texecution\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\texecution\"w\n" +
+	"\x19ExecutionInputsAndOutputs\x12+\n" +
+	"\x06inputs\x18\x01 \x03(\v2\x13.exprun.v1.ArtifactR\x06inputs\x12-\n" +
+	"\aoutputs\x18\x02 \x03(\v2\x13.exprun.v1.ArtifactR\aoutputs\"2\n" +
+	"\x14DownloadModelRequest\x12\x1a\n" +
+	"\x05model\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x05model\"}\n" +
 	"\x0fLogModelRequest\x123\n" +
 	"\x06header\x18\x01 \x01(\v2\x19.exprun.v1.LogModelHeaderH\x00R\x06header\x12-\n" +
 	"\x05chunk\x18\x02 \x01(\v2\x15.exprun.v1.ModelChunkH\x00R\x05chunkB\x06\n" +
@@ -3239,7 +3680,7 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\x16ListCustomJobsResponse\x129\n" +
 	"\vcustom_jobs\x18\x01 \x03(\v2\x18.exprun.v1.CustomJobLinkR\n" +
 	"customJobs\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xe4\x15\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xcc\x1a\n" +
 	"\x14ExperimentRunService\x12q\n" +
 	"\x10CreateExperiment\x12\".exprun.v1.CreateExperimentRequest\x1a\x15.exprun.v1.Experiment\"\"\xdaA\x1fparent,experiment,experiment_id\x12P\n" +
 	"\rGetExperiment\x12\x1f.exprun.v1.GetExperimentRequest\x1a\x15.exprun.v1.Experiment\"\a\xdaA\x04name\x12c\n" +
@@ -3268,8 +3709,14 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\x18AssignBackingTensorboard\x12*.exprun.v1.AssignBackingTensorboardRequest\x1a\x0e.exprun.v1.Run\"\x12\xdaA\x0frun,tensorboard\x12b\n" +
 	"\x12AssociateExecution\x12$.exprun.v1.AssociateExecutionRequest\x1a\x14.exprun.v1.Execution\"\x10\xdaA\rrun,execution\x12`\n" +
 	"\x0eListExecutions\x12 .exprun.v1.ListExecutionsRequest\x1a!.exprun.v1.ListExecutionsResponse\"\t\xdaA\x06parent\x12]\n" +
-	"\rListArtifacts\x12\x1f.exprun.v1.ListArtifactsRequest\x1a .exprun.v1.ListArtifactsResponse\"\t\xdaA\x06parent\x12D\n" +
-	"\bLogModel\x12\x1a.exprun.v1.LogModelRequest\x1a\x1a.exprun.v1.ExperimentModel(\x01\x12r\n" +
+	"\rListArtifacts\x12\x1f.exprun.v1.ListArtifactsRequest\x1a .exprun.v1.ListArtifactsResponse\"\t\xdaA\x06parent\x12l\n" +
+	"\x0fCreateExecution\x12!.exprun.v1.CreateExecutionRequest\x1a\x14.exprun.v1.Execution\" \xdaA\x1dparent,execution,execution_id\x12M\n" +
+	"\fGetExecution\x12\x1e.exprun.v1.GetExecutionRequest\x1a\x14.exprun.v1.Execution\"\a\xdaA\x04name\x12d\n" +
+	"\x0fUpdateExecution\x12!.exprun.v1.UpdateExecutionRequest\x1a\x14.exprun.v1.Execution\"\x18\xdaA\x15execution,update_mask\x12o\n" +
+	"\x12AddExecutionEvents\x12$.exprun.v1.AddExecutionEventsRequest\x1a%.exprun.v1.AddExecutionEventsResponse\"\f\xdaA\texecution\x12\x86\x01\n" +
+	"\x1eQueryExecutionInputsAndOutputs\x120.exprun.v1.QueryExecutionInputsAndOutputsRequest\x1a$.exprun.v1.ExecutionInputsAndOutputs\"\f\xdaA\texecution\x12D\n" +
+	"\bLogModel\x12\x1a.exprun.v1.LogModelRequest\x1a\x1a.exprun.v1.ExperimentModel(\x01\x12I\n" +
+	"\rDownloadModel\x12\x1f.exprun.v1.DownloadModelRequest\x1a\x15.exprun.v1.ModelChunk0\x01\x12r\n" +
 	"\x14ListExperimentModels\x12&.exprun.v1.ListExperimentModelsRequest\x1a'.exprun.v1.ListExperimentModelsResponse\"\t\xdaA\x06parent\x12c\n" +
 	"\x0eLogPipelineJob\x12 .exprun.v1.LogPipelineJobRequest\x1a\x1a.exprun.v1.PipelineJobLink\"\x13\xdaA\x10run,pipeline_job\x12f\n" +
 	"\x10ListPipelineJobs\x12\".exprun.v1.ListPipelineJobsRequest\x1a#.exprun.v1.ListPipelineJobsResponse\"\t\xdaA\x06parent\x12[\n" +
@@ -3290,179 +3737,205 @@ func file_exprun_v1_experiment_run_service_proto_rawDescGZIP() []byte {
 	return file_exprun_v1_experiment_run_service_proto_rawDescData
 }
 
-var file_exprun_v1_experiment_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
+var file_exprun_v1_experiment_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
 var file_exprun_v1_experiment_run_service_proto_goTypes = []any{
-	(*CreateExperimentRequest)(nil),           // 0: exprun.v1.CreateExperimentRequest
-	(*GetExperimentRequest)(nil),              // 1: exprun.v1.GetExperimentRequest
-	(*ListExperimentsRequest)(nil),            // 2: exprun.v1.ListExperimentsRequest
-	(*ListExperimentsResponse)(nil),           // 3: exprun.v1.ListExperimentsResponse
-	(*DeleteExperimentRequest)(nil),           // 4: exprun.v1.DeleteExperimentRequest
-	(*CreateRunRequest)(nil),                  // 5: exprun.v1.CreateRunRequest
-	(*GetRunRequest)(nil),                     // 6: exprun.v1.GetRunRequest
-	(*ListRunsRequest)(nil),                   // 7: exprun.v1.ListRunsRequest
-	(*ListRunsResponse)(nil),                  // 8: exprun.v1.ListRunsResponse
-	(*DeleteRunRequest)(nil),                  // 9: exprun.v1.DeleteRunRequest
-	(*UpdateRunStateRequest)(nil),             // 10: exprun.v1.UpdateRunStateRequest
-	(*EndRunRequest)(nil),                     // 11: exprun.v1.EndRunRequest
-	(*LogParamsRequest)(nil),                  // 12: exprun.v1.LogParamsRequest
-	(*GetParamsRequest)(nil),                  // 13: exprun.v1.GetParamsRequest
-	(*GetParamsResponse)(nil),                 // 14: exprun.v1.GetParamsResponse
-	(*LogMetricsRequest)(nil),                 // 15: exprun.v1.LogMetricsRequest
-	(*GetMetricsRequest)(nil),                 // 16: exprun.v1.GetMetricsRequest
-	(*GetMetricsResponse)(nil),                // 17: exprun.v1.GetMetricsResponse
-	(*LogClassificationMetricsRequest)(nil),   // 18: exprun.v1.LogClassificationMetricsRequest
-	(*ListClassificationMetricsRequest)(nil),  // 19: exprun.v1.ListClassificationMetricsRequest
-	(*ListClassificationMetricsResponse)(nil), // 20: exprun.v1.ListClassificationMetricsResponse
-	(*WriteTimeSeriesRequest)(nil),            // 21: exprun.v1.WriteTimeSeriesRequest
-	(*WriteTimeSeriesResponse)(nil),           // 22: exprun.v1.WriteTimeSeriesResponse
-	(*StreamTimeSeriesRequest)(nil),           // 23: exprun.v1.StreamTimeSeriesRequest
-	(*StreamOpen)(nil),                        // 24: exprun.v1.StreamOpen
-	(*SequencedBatch)(nil),                    // 25: exprun.v1.SequencedBatch
-	(*StreamTimeSeriesResponse)(nil),          // 26: exprun.v1.StreamTimeSeriesResponse
-	(*StreamOpened)(nil),                      // 27: exprun.v1.StreamOpened
-	(*StreamAck)(nil),                         // 28: exprun.v1.StreamAck
-	(*HeartbeatRequest)(nil),                  // 29: exprun.v1.HeartbeatRequest
-	(*HeartbeatResponse)(nil),                 // 30: exprun.v1.HeartbeatResponse
-	(*ReadTimeSeriesRequest)(nil),             // 31: exprun.v1.ReadTimeSeriesRequest
-	(*ReadTimeSeriesResponse)(nil),            // 32: exprun.v1.ReadTimeSeriesResponse
-	(*AssignBackingTensorboardRequest)(nil),   // 33: exprun.v1.AssignBackingTensorboardRequest
-	(*AssociateExecutionRequest)(nil),         // 34: exprun.v1.AssociateExecutionRequest
-	(*ListExecutionsRequest)(nil),             // 35: exprun.v1.ListExecutionsRequest
-	(*ListExecutionsResponse)(nil),            // 36: exprun.v1.ListExecutionsResponse
-	(*ListArtifactsRequest)(nil),              // 37: exprun.v1.ListArtifactsRequest
-	(*ListArtifactsResponse)(nil),             // 38: exprun.v1.ListArtifactsResponse
-	(*LogModelRequest)(nil),                   // 39: exprun.v1.LogModelRequest
-	(*LogModelHeader)(nil),                    // 40: exprun.v1.LogModelHeader
-	(*ModelChunk)(nil),                        // 41: exprun.v1.ModelChunk
-	(*ListExperimentModelsRequest)(nil),       // 42: exprun.v1.ListExperimentModelsRequest
-	(*ListExperimentModelsResponse)(nil),      // 43: exprun.v1.ListExperimentModelsResponse
-	(*LogPipelineJobRequest)(nil),             // 44: exprun.v1.LogPipelineJobRequest
-	(*ListPipelineJobsRequest)(nil),           // 45: exprun.v1.ListPipelineJobsRequest
-	(*ListPipelineJobsResponse)(nil),          // 46: exprun.v1.ListPipelineJobsResponse
-	(*LogCustomJobRequest)(nil),               // 47: exprun.v1.LogCustomJobRequest
-	(*ListCustomJobsRequest)(nil),             // 48: exprun.v1.ListCustomJobsRequest
-	(*ListCustomJobsResponse)(nil),            // 49: exprun.v1.ListCustomJobsResponse
-	nil,                                       // 50: exprun.v1.LogParamsRequest.ParamsEntry
-	nil,                                       // 51: exprun.v1.GetParamsResponse.ParamsEntry
-	nil,                                       // 52: exprun.v1.LogMetricsRequest.MetricsEntry
-	nil,                                       // 53: exprun.v1.GetMetricsResponse.MetricsEntry
-	(*Experiment)(nil),                        // 54: exprun.v1.Experiment
-	(*Run)(nil),                               // 55: exprun.v1.Run
-	(RunState)(0),                             // 56: exprun.v1.RunState
-	(*ClassificationMetrics)(nil),             // 57: exprun.v1.ClassificationMetrics
-	(*TimeSeriesBatch)(nil),                   // 58: exprun.v1.TimeSeriesBatch
-	(*timestamppb.Timestamp)(nil),             // 59: google.protobuf.Timestamp
-	(*TimeSeries)(nil),                        // 60: exprun.v1.TimeSeries
-	(*Execution)(nil),                         // 61: exprun.v1.Execution
-	(*Artifact)(nil),                          // 62: exprun.v1.Artifact
-	(*ExperimentModel)(nil),                   // 63: exprun.v1.ExperimentModel
-	(*ModelFile)(nil),                         // 64: exprun.v1.ModelFile
-	(*PipelineJobLink)(nil),                   // 65: exprun.v1.PipelineJobLink
-	(*CustomJobLink)(nil),                     // 66: exprun.v1.CustomJobLink
-	(*Value)(nil),                             // 67: exprun.v1.Value
-	(*emptypb.Empty)(nil),                     // 68: google.protobuf.Empty
+	(*CreateExperimentRequest)(nil),               // 0: exprun.v1.CreateExperimentRequest
+	(*GetExperimentRequest)(nil),                  // 1: exprun.v1.GetExperimentRequest
+	(*ListExperimentsRequest)(nil),                // 2: exprun.v1.ListExperimentsRequest
+	(*ListExperimentsResponse)(nil),               // 3: exprun.v1.ListExperimentsResponse
+	(*DeleteExperimentRequest)(nil),               // 4: exprun.v1.DeleteExperimentRequest
+	(*CreateRunRequest)(nil),                      // 5: exprun.v1.CreateRunRequest
+	(*GetRunRequest)(nil),                         // 6: exprun.v1.GetRunRequest
+	(*ListRunsRequest)(nil),                       // 7: exprun.v1.ListRunsRequest
+	(*ListRunsResponse)(nil),                      // 8: exprun.v1.ListRunsResponse
+	(*DeleteRunRequest)(nil),                      // 9: exprun.v1.DeleteRunRequest
+	(*UpdateRunStateRequest)(nil),                 // 10: exprun.v1.UpdateRunStateRequest
+	(*EndRunRequest)(nil),                         // 11: exprun.v1.EndRunRequest
+	(*LogParamsRequest)(nil),                      // 12: exprun.v1.LogParamsRequest
+	(*GetParamsRequest)(nil),                      // 13: exprun.v1.GetParamsRequest
+	(*GetParamsResponse)(nil),                     // 14: exprun.v1.GetParamsResponse
+	(*LogMetricsRequest)(nil),                     // 15: exprun.v1.LogMetricsRequest
+	(*GetMetricsRequest)(nil),                     // 16: exprun.v1.GetMetricsRequest
+	(*GetMetricsResponse)(nil),                    // 17: exprun.v1.GetMetricsResponse
+	(*LogClassificationMetricsRequest)(nil),       // 18: exprun.v1.LogClassificationMetricsRequest
+	(*ListClassificationMetricsRequest)(nil),      // 19: exprun.v1.ListClassificationMetricsRequest
+	(*ListClassificationMetricsResponse)(nil),     // 20: exprun.v1.ListClassificationMetricsResponse
+	(*WriteTimeSeriesRequest)(nil),                // 21: exprun.v1.WriteTimeSeriesRequest
+	(*WriteTimeSeriesResponse)(nil),               // 22: exprun.v1.WriteTimeSeriesResponse
+	(*StreamTimeSeriesRequest)(nil),               // 23: exprun.v1.StreamTimeSeriesRequest
+	(*StreamOpen)(nil),                            // 24: exprun.v1.StreamOpen
+	(*SequencedBatch)(nil),                        // 25: exprun.v1.SequencedBatch
+	(*StreamTimeSeriesResponse)(nil),              // 26: exprun.v1.StreamTimeSeriesResponse
+	(*StreamOpened)(nil),                          // 27: exprun.v1.StreamOpened
+	(*StreamAck)(nil),                             // 28: exprun.v1.StreamAck
+	(*HeartbeatRequest)(nil),                      // 29: exprun.v1.HeartbeatRequest
+	(*HeartbeatResponse)(nil),                     // 30: exprun.v1.HeartbeatResponse
+	(*ReadTimeSeriesRequest)(nil),                 // 31: exprun.v1.ReadTimeSeriesRequest
+	(*ReadTimeSeriesResponse)(nil),                // 32: exprun.v1.ReadTimeSeriesResponse
+	(*AssignBackingTensorboardRequest)(nil),       // 33: exprun.v1.AssignBackingTensorboardRequest
+	(*AssociateExecutionRequest)(nil),             // 34: exprun.v1.AssociateExecutionRequest
+	(*ListExecutionsRequest)(nil),                 // 35: exprun.v1.ListExecutionsRequest
+	(*ListExecutionsResponse)(nil),                // 36: exprun.v1.ListExecutionsResponse
+	(*ListArtifactsRequest)(nil),                  // 37: exprun.v1.ListArtifactsRequest
+	(*ListArtifactsResponse)(nil),                 // 38: exprun.v1.ListArtifactsResponse
+	(*CreateExecutionRequest)(nil),                // 39: exprun.v1.CreateExecutionRequest
+	(*GetExecutionRequest)(nil),                   // 40: exprun.v1.GetExecutionRequest
+	(*UpdateExecutionRequest)(nil),                // 41: exprun.v1.UpdateExecutionRequest
+	(*AddExecutionEventsRequest)(nil),             // 42: exprun.v1.AddExecutionEventsRequest
+	(*AddExecutionEventsResponse)(nil),            // 43: exprun.v1.AddExecutionEventsResponse
+	(*QueryExecutionInputsAndOutputsRequest)(nil), // 44: exprun.v1.QueryExecutionInputsAndOutputsRequest
+	(*ExecutionInputsAndOutputs)(nil),             // 45: exprun.v1.ExecutionInputsAndOutputs
+	(*DownloadModelRequest)(nil),                  // 46: exprun.v1.DownloadModelRequest
+	(*LogModelRequest)(nil),                       // 47: exprun.v1.LogModelRequest
+	(*LogModelHeader)(nil),                        // 48: exprun.v1.LogModelHeader
+	(*ModelChunk)(nil),                            // 49: exprun.v1.ModelChunk
+	(*ListExperimentModelsRequest)(nil),           // 50: exprun.v1.ListExperimentModelsRequest
+	(*ListExperimentModelsResponse)(nil),          // 51: exprun.v1.ListExperimentModelsResponse
+	(*LogPipelineJobRequest)(nil),                 // 52: exprun.v1.LogPipelineJobRequest
+	(*ListPipelineJobsRequest)(nil),               // 53: exprun.v1.ListPipelineJobsRequest
+	(*ListPipelineJobsResponse)(nil),              // 54: exprun.v1.ListPipelineJobsResponse
+	(*LogCustomJobRequest)(nil),                   // 55: exprun.v1.LogCustomJobRequest
+	(*ListCustomJobsRequest)(nil),                 // 56: exprun.v1.ListCustomJobsRequest
+	(*ListCustomJobsResponse)(nil),                // 57: exprun.v1.ListCustomJobsResponse
+	nil,                                           // 58: exprun.v1.LogParamsRequest.ParamsEntry
+	nil,                                           // 59: exprun.v1.GetParamsResponse.ParamsEntry
+	nil,                                           // 60: exprun.v1.LogMetricsRequest.MetricsEntry
+	nil,                                           // 61: exprun.v1.GetMetricsResponse.MetricsEntry
+	(*Experiment)(nil),                            // 62: exprun.v1.Experiment
+	(*Run)(nil),                                   // 63: exprun.v1.Run
+	(RunState)(0),                                 // 64: exprun.v1.RunState
+	(*ClassificationMetrics)(nil),                 // 65: exprun.v1.ClassificationMetrics
+	(*TimeSeriesBatch)(nil),                       // 66: exprun.v1.TimeSeriesBatch
+	(*timestamppb.Timestamp)(nil),                 // 67: google.protobuf.Timestamp
+	(*TimeSeries)(nil),                            // 68: exprun.v1.TimeSeries
+	(*Execution)(nil),                             // 69: exprun.v1.Execution
+	(*Artifact)(nil),                              // 70: exprun.v1.Artifact
+	(*fieldmaskpb.FieldMask)(nil),                 // 71: google.protobuf.FieldMask
+	(*ExperimentModel)(nil),                       // 72: exprun.v1.ExperimentModel
+	(*ModelFile)(nil),                             // 73: exprun.v1.ModelFile
+	(*PipelineJobLink)(nil),                       // 74: exprun.v1.PipelineJobLink
+	(*CustomJobLink)(nil),                         // 75: exprun.v1.CustomJobLink
+	(*Value)(nil),                                 // 76: exprun.v1.Value
+	(*emptypb.Empty)(nil),                         // 77: google.protobuf.Empty
 }
 var file_exprun_v1_experiment_run_service_proto_depIdxs = []int32{
-	54, // 0: exprun.v1.CreateExperimentRequest.experiment:type_name -> exprun.v1.Experiment
-	54, // 1: exprun.v1.ListExperimentsResponse.experiments:type_name -> exprun.v1.Experiment
-	55, // 2: exprun.v1.CreateRunRequest.run:type_name -> exprun.v1.Run
-	55, // 3: exprun.v1.ListRunsResponse.runs:type_name -> exprun.v1.Run
-	56, // 4: exprun.v1.UpdateRunStateRequest.state:type_name -> exprun.v1.RunState
-	56, // 5: exprun.v1.EndRunRequest.state:type_name -> exprun.v1.RunState
-	50, // 6: exprun.v1.LogParamsRequest.params:type_name -> exprun.v1.LogParamsRequest.ParamsEntry
-	51, // 7: exprun.v1.GetParamsResponse.params:type_name -> exprun.v1.GetParamsResponse.ParamsEntry
-	52, // 8: exprun.v1.LogMetricsRequest.metrics:type_name -> exprun.v1.LogMetricsRequest.MetricsEntry
-	53, // 9: exprun.v1.GetMetricsResponse.metrics:type_name -> exprun.v1.GetMetricsResponse.MetricsEntry
-	57, // 10: exprun.v1.LogClassificationMetricsRequest.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
-	57, // 11: exprun.v1.ListClassificationMetricsResponse.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
-	58, // 12: exprun.v1.WriteTimeSeriesRequest.batch:type_name -> exprun.v1.TimeSeriesBatch
+	62, // 0: exprun.v1.CreateExperimentRequest.experiment:type_name -> exprun.v1.Experiment
+	62, // 1: exprun.v1.ListExperimentsResponse.experiments:type_name -> exprun.v1.Experiment
+	63, // 2: exprun.v1.CreateRunRequest.run:type_name -> exprun.v1.Run
+	63, // 3: exprun.v1.ListRunsResponse.runs:type_name -> exprun.v1.Run
+	64, // 4: exprun.v1.UpdateRunStateRequest.state:type_name -> exprun.v1.RunState
+	64, // 5: exprun.v1.EndRunRequest.state:type_name -> exprun.v1.RunState
+	58, // 6: exprun.v1.LogParamsRequest.params:type_name -> exprun.v1.LogParamsRequest.ParamsEntry
+	59, // 7: exprun.v1.GetParamsResponse.params:type_name -> exprun.v1.GetParamsResponse.ParamsEntry
+	60, // 8: exprun.v1.LogMetricsRequest.metrics:type_name -> exprun.v1.LogMetricsRequest.MetricsEntry
+	61, // 9: exprun.v1.GetMetricsResponse.metrics:type_name -> exprun.v1.GetMetricsResponse.MetricsEntry
+	65, // 10: exprun.v1.LogClassificationMetricsRequest.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
+	65, // 11: exprun.v1.ListClassificationMetricsResponse.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
+	66, // 12: exprun.v1.WriteTimeSeriesRequest.batch:type_name -> exprun.v1.TimeSeriesBatch
 	24, // 13: exprun.v1.StreamTimeSeriesRequest.open:type_name -> exprun.v1.StreamOpen
 	25, // 14: exprun.v1.StreamTimeSeriesRequest.batch:type_name -> exprun.v1.SequencedBatch
-	58, // 15: exprun.v1.SequencedBatch.batch:type_name -> exprun.v1.TimeSeriesBatch
+	66, // 15: exprun.v1.SequencedBatch.batch:type_name -> exprun.v1.TimeSeriesBatch
 	27, // 16: exprun.v1.StreamTimeSeriesResponse.opened:type_name -> exprun.v1.StreamOpened
 	28, // 17: exprun.v1.StreamTimeSeriesResponse.ack:type_name -> exprun.v1.StreamAck
-	56, // 18: exprun.v1.HeartbeatResponse.state:type_name -> exprun.v1.RunState
-	59, // 19: exprun.v1.HeartbeatResponse.liveness_deadline:type_name -> google.protobuf.Timestamp
-	60, // 20: exprun.v1.ReadTimeSeriesResponse.series:type_name -> exprun.v1.TimeSeries
-	61, // 21: exprun.v1.AssociateExecutionRequest.execution:type_name -> exprun.v1.Execution
-	61, // 22: exprun.v1.ListExecutionsResponse.executions:type_name -> exprun.v1.Execution
-	62, // 23: exprun.v1.ListArtifactsResponse.artifacts:type_name -> exprun.v1.Artifact
-	40, // 24: exprun.v1.LogModelRequest.header:type_name -> exprun.v1.LogModelHeader
-	41, // 25: exprun.v1.LogModelRequest.chunk:type_name -> exprun.v1.ModelChunk
-	63, // 26: exprun.v1.LogModelHeader.model:type_name -> exprun.v1.ExperimentModel
-	64, // 27: exprun.v1.LogModelHeader.files:type_name -> exprun.v1.ModelFile
-	63, // 28: exprun.v1.ListExperimentModelsResponse.models:type_name -> exprun.v1.ExperimentModel
-	65, // 29: exprun.v1.ListPipelineJobsResponse.pipeline_jobs:type_name -> exprun.v1.PipelineJobLink
-	66, // 30: exprun.v1.ListCustomJobsResponse.custom_jobs:type_name -> exprun.v1.CustomJobLink
-	67, // 31: exprun.v1.LogParamsRequest.ParamsEntry.value:type_name -> exprun.v1.Value
-	67, // 32: exprun.v1.GetParamsResponse.ParamsEntry.value:type_name -> exprun.v1.Value
-	67, // 33: exprun.v1.LogMetricsRequest.MetricsEntry.value:type_name -> exprun.v1.Value
-	67, // 34: exprun.v1.GetMetricsResponse.MetricsEntry.value:type_name -> exprun.v1.Value
-	0,  // 35: exprun.v1.ExperimentRunService.CreateExperiment:input_type -> exprun.v1.CreateExperimentRequest
-	1,  // 36: exprun.v1.ExperimentRunService.GetExperiment:input_type -> exprun.v1.GetExperimentRequest
-	2,  // 37: exprun.v1.ExperimentRunService.ListExperiments:input_type -> exprun.v1.ListExperimentsRequest
-	4,  // 38: exprun.v1.ExperimentRunService.DeleteExperiment:input_type -> exprun.v1.DeleteExperimentRequest
-	5,  // 39: exprun.v1.ExperimentRunService.CreateRun:input_type -> exprun.v1.CreateRunRequest
-	6,  // 40: exprun.v1.ExperimentRunService.GetRun:input_type -> exprun.v1.GetRunRequest
-	7,  // 41: exprun.v1.ExperimentRunService.ListRuns:input_type -> exprun.v1.ListRunsRequest
-	9,  // 42: exprun.v1.ExperimentRunService.DeleteRun:input_type -> exprun.v1.DeleteRunRequest
-	10, // 43: exprun.v1.ExperimentRunService.UpdateRunState:input_type -> exprun.v1.UpdateRunStateRequest
-	11, // 44: exprun.v1.ExperimentRunService.EndRun:input_type -> exprun.v1.EndRunRequest
-	12, // 45: exprun.v1.ExperimentRunService.LogParams:input_type -> exprun.v1.LogParamsRequest
-	13, // 46: exprun.v1.ExperimentRunService.GetParams:input_type -> exprun.v1.GetParamsRequest
-	15, // 47: exprun.v1.ExperimentRunService.LogMetrics:input_type -> exprun.v1.LogMetricsRequest
-	16, // 48: exprun.v1.ExperimentRunService.GetMetrics:input_type -> exprun.v1.GetMetricsRequest
-	18, // 49: exprun.v1.ExperimentRunService.LogClassificationMetrics:input_type -> exprun.v1.LogClassificationMetricsRequest
-	19, // 50: exprun.v1.ExperimentRunService.ListClassificationMetrics:input_type -> exprun.v1.ListClassificationMetricsRequest
-	21, // 51: exprun.v1.ExperimentRunService.WriteTimeSeries:input_type -> exprun.v1.WriteTimeSeriesRequest
-	23, // 52: exprun.v1.ExperimentRunService.StreamTimeSeries:input_type -> exprun.v1.StreamTimeSeriesRequest
-	29, // 53: exprun.v1.ExperimentRunService.Heartbeat:input_type -> exprun.v1.HeartbeatRequest
-	31, // 54: exprun.v1.ExperimentRunService.ReadTimeSeries:input_type -> exprun.v1.ReadTimeSeriesRequest
-	33, // 55: exprun.v1.ExperimentRunService.AssignBackingTensorboard:input_type -> exprun.v1.AssignBackingTensorboardRequest
-	34, // 56: exprun.v1.ExperimentRunService.AssociateExecution:input_type -> exprun.v1.AssociateExecutionRequest
-	35, // 57: exprun.v1.ExperimentRunService.ListExecutions:input_type -> exprun.v1.ListExecutionsRequest
-	37, // 58: exprun.v1.ExperimentRunService.ListArtifacts:input_type -> exprun.v1.ListArtifactsRequest
-	39, // 59: exprun.v1.ExperimentRunService.LogModel:input_type -> exprun.v1.LogModelRequest
-	42, // 60: exprun.v1.ExperimentRunService.ListExperimentModels:input_type -> exprun.v1.ListExperimentModelsRequest
-	44, // 61: exprun.v1.ExperimentRunService.LogPipelineJob:input_type -> exprun.v1.LogPipelineJobRequest
-	45, // 62: exprun.v1.ExperimentRunService.ListPipelineJobs:input_type -> exprun.v1.ListPipelineJobsRequest
-	47, // 63: exprun.v1.ExperimentRunService.LogCustomJob:input_type -> exprun.v1.LogCustomJobRequest
-	48, // 64: exprun.v1.ExperimentRunService.ListCustomJobs:input_type -> exprun.v1.ListCustomJobsRequest
-	54, // 65: exprun.v1.ExperimentRunService.CreateExperiment:output_type -> exprun.v1.Experiment
-	54, // 66: exprun.v1.ExperimentRunService.GetExperiment:output_type -> exprun.v1.Experiment
-	3,  // 67: exprun.v1.ExperimentRunService.ListExperiments:output_type -> exprun.v1.ListExperimentsResponse
-	68, // 68: exprun.v1.ExperimentRunService.DeleteExperiment:output_type -> google.protobuf.Empty
-	55, // 69: exprun.v1.ExperimentRunService.CreateRun:output_type -> exprun.v1.Run
-	55, // 70: exprun.v1.ExperimentRunService.GetRun:output_type -> exprun.v1.Run
-	8,  // 71: exprun.v1.ExperimentRunService.ListRuns:output_type -> exprun.v1.ListRunsResponse
-	68, // 72: exprun.v1.ExperimentRunService.DeleteRun:output_type -> google.protobuf.Empty
-	55, // 73: exprun.v1.ExperimentRunService.UpdateRunState:output_type -> exprun.v1.Run
-	55, // 74: exprun.v1.ExperimentRunService.EndRun:output_type -> exprun.v1.Run
-	55, // 75: exprun.v1.ExperimentRunService.LogParams:output_type -> exprun.v1.Run
-	14, // 76: exprun.v1.ExperimentRunService.GetParams:output_type -> exprun.v1.GetParamsResponse
-	55, // 77: exprun.v1.ExperimentRunService.LogMetrics:output_type -> exprun.v1.Run
-	17, // 78: exprun.v1.ExperimentRunService.GetMetrics:output_type -> exprun.v1.GetMetricsResponse
-	57, // 79: exprun.v1.ExperimentRunService.LogClassificationMetrics:output_type -> exprun.v1.ClassificationMetrics
-	20, // 80: exprun.v1.ExperimentRunService.ListClassificationMetrics:output_type -> exprun.v1.ListClassificationMetricsResponse
-	22, // 81: exprun.v1.ExperimentRunService.WriteTimeSeries:output_type -> exprun.v1.WriteTimeSeriesResponse
-	26, // 82: exprun.v1.ExperimentRunService.StreamTimeSeries:output_type -> exprun.v1.StreamTimeSeriesResponse
-	30, // 83: exprun.v1.ExperimentRunService.Heartbeat:output_type -> exprun.v1.HeartbeatResponse
-	32, // 84: exprun.v1.ExperimentRunService.ReadTimeSeries:output_type -> exprun.v1.ReadTimeSeriesResponse
-	55, // 85: exprun.v1.ExperimentRunService.AssignBackingTensorboard:output_type -> exprun.v1.Run
-	61, // 86: exprun.v1.ExperimentRunService.AssociateExecution:output_type -> exprun.v1.Execution
-	36, // 87: exprun.v1.ExperimentRunService.ListExecutions:output_type -> exprun.v1.ListExecutionsResponse
-	38, // 88: exprun.v1.ExperimentRunService.ListArtifacts:output_type -> exprun.v1.ListArtifactsResponse
-	63, // 89: exprun.v1.ExperimentRunService.LogModel:output_type -> exprun.v1.ExperimentModel
-	43, // 90: exprun.v1.ExperimentRunService.ListExperimentModels:output_type -> exprun.v1.ListExperimentModelsResponse
-	65, // 91: exprun.v1.ExperimentRunService.LogPipelineJob:output_type -> exprun.v1.PipelineJobLink
-	46, // 92: exprun.v1.ExperimentRunService.ListPipelineJobs:output_type -> exprun.v1.ListPipelineJobsResponse
-	66, // 93: exprun.v1.ExperimentRunService.LogCustomJob:output_type -> exprun.v1.CustomJobLink
-	49, // 94: exprun.v1.ExperimentRunService.ListCustomJobs:output_type -> exprun.v1.ListCustomJobsResponse
-	65, // [65:95] is the sub-list for method output_type
-	35, // [35:65] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	64, // 18: exprun.v1.HeartbeatResponse.state:type_name -> exprun.v1.RunState
+	67, // 19: exprun.v1.HeartbeatResponse.liveness_deadline:type_name -> google.protobuf.Timestamp
+	68, // 20: exprun.v1.ReadTimeSeriesResponse.series:type_name -> exprun.v1.TimeSeries
+	69, // 21: exprun.v1.AssociateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	69, // 22: exprun.v1.ListExecutionsResponse.executions:type_name -> exprun.v1.Execution
+	70, // 23: exprun.v1.ListArtifactsResponse.artifacts:type_name -> exprun.v1.Artifact
+	69, // 24: exprun.v1.CreateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	69, // 25: exprun.v1.UpdateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	71, // 26: exprun.v1.UpdateExecutionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	70, // 27: exprun.v1.ExecutionInputsAndOutputs.inputs:type_name -> exprun.v1.Artifact
+	70, // 28: exprun.v1.ExecutionInputsAndOutputs.outputs:type_name -> exprun.v1.Artifact
+	48, // 29: exprun.v1.LogModelRequest.header:type_name -> exprun.v1.LogModelHeader
+	49, // 30: exprun.v1.LogModelRequest.chunk:type_name -> exprun.v1.ModelChunk
+	72, // 31: exprun.v1.LogModelHeader.model:type_name -> exprun.v1.ExperimentModel
+	73, // 32: exprun.v1.LogModelHeader.files:type_name -> exprun.v1.ModelFile
+	72, // 33: exprun.v1.ListExperimentModelsResponse.models:type_name -> exprun.v1.ExperimentModel
+	74, // 34: exprun.v1.ListPipelineJobsResponse.pipeline_jobs:type_name -> exprun.v1.PipelineJobLink
+	75, // 35: exprun.v1.ListCustomJobsResponse.custom_jobs:type_name -> exprun.v1.CustomJobLink
+	76, // 36: exprun.v1.LogParamsRequest.ParamsEntry.value:type_name -> exprun.v1.Value
+	76, // 37: exprun.v1.GetParamsResponse.ParamsEntry.value:type_name -> exprun.v1.Value
+	76, // 38: exprun.v1.LogMetricsRequest.MetricsEntry.value:type_name -> exprun.v1.Value
+	76, // 39: exprun.v1.GetMetricsResponse.MetricsEntry.value:type_name -> exprun.v1.Value
+	0,  // 40: exprun.v1.ExperimentRunService.CreateExperiment:input_type -> exprun.v1.CreateExperimentRequest
+	1,  // 41: exprun.v1.ExperimentRunService.GetExperiment:input_type -> exprun.v1.GetExperimentRequest
+	2,  // 42: exprun.v1.ExperimentRunService.ListExperiments:input_type -> exprun.v1.ListExperimentsRequest
+	4,  // 43: exprun.v1.ExperimentRunService.DeleteExperiment:input_type -> exprun.v1.DeleteExperimentRequest
+	5,  // 44: exprun.v1.ExperimentRunService.CreateRun:input_type -> exprun.v1.CreateRunRequest
+	6,  // 45: exprun.v1.ExperimentRunService.GetRun:input_type -> exprun.v1.GetRunRequest
+	7,  // 46: exprun.v1.ExperimentRunService.ListRuns:input_type -> exprun.v1.ListRunsRequest
+	9,  // 47: exprun.v1.ExperimentRunService.DeleteRun:input_type -> exprun.v1.DeleteRunRequest
+	10, // 48: exprun.v1.ExperimentRunService.UpdateRunState:input_type -> exprun.v1.UpdateRunStateRequest
+	11, // 49: exprun.v1.ExperimentRunService.EndRun:input_type -> exprun.v1.EndRunRequest
+	12, // 50: exprun.v1.ExperimentRunService.LogParams:input_type -> exprun.v1.LogParamsRequest
+	13, // 51: exprun.v1.ExperimentRunService.GetParams:input_type -> exprun.v1.GetParamsRequest
+	15, // 52: exprun.v1.ExperimentRunService.LogMetrics:input_type -> exprun.v1.LogMetricsRequest
+	16, // 53: exprun.v1.ExperimentRunService.GetMetrics:input_type -> exprun.v1.GetMetricsRequest
+	18, // 54: exprun.v1.ExperimentRunService.LogClassificationMetrics:input_type -> exprun.v1.LogClassificationMetricsRequest
+	19, // 55: exprun.v1.ExperimentRunService.ListClassificationMetrics:input_type -> exprun.v1.ListClassificationMetricsRequest
+	21, // 56: exprun.v1.ExperimentRunService.WriteTimeSeries:input_type -> exprun.v1.WriteTimeSeriesRequest
+	23, // 57: exprun.v1.ExperimentRunService.StreamTimeSeries:input_type -> exprun.v1.StreamTimeSeriesRequest
+	29, // 58: exprun.v1.ExperimentRunService.Heartbeat:input_type -> exprun.v1.HeartbeatRequest
+	31, // 59: exprun.v1.ExperimentRunService.ReadTimeSeries:input_type -> exprun.v1.ReadTimeSeriesRequest
+	33, // 60: exprun.v1.ExperimentRunService.AssignBackingTensorboard:input_type -> exprun.v1.AssignBackingTensorboardRequest
+	34, // 61: exprun.v1.ExperimentRunService.AssociateExecution:input_type -> exprun.v1.AssociateExecutionRequest
+	35, // 62: exprun.v1.ExperimentRunService.ListExecutions:input_type -> exprun.v1.ListExecutionsRequest
+	37, // 63: exprun.v1.ExperimentRunService.ListArtifacts:input_type -> exprun.v1.ListArtifactsRequest
+	39, // 64: exprun.v1.ExperimentRunService.CreateExecution:input_type -> exprun.v1.CreateExecutionRequest
+	40, // 65: exprun.v1.ExperimentRunService.GetExecution:input_type -> exprun.v1.GetExecutionRequest
+	41, // 66: exprun.v1.ExperimentRunService.UpdateExecution:input_type -> exprun.v1.UpdateExecutionRequest
+	42, // 67: exprun.v1.ExperimentRunService.AddExecutionEvents:input_type -> exprun.v1.AddExecutionEventsRequest
+	44, // 68: exprun.v1.ExperimentRunService.QueryExecutionInputsAndOutputs:input_type -> exprun.v1.QueryExecutionInputsAndOutputsRequest
+	47, // 69: exprun.v1.ExperimentRunService.LogModel:input_type -> exprun.v1.LogModelRequest
+	46, // 70: exprun.v1.ExperimentRunService.DownloadModel:input_type -> exprun.v1.DownloadModelRequest
+	50, // 71: exprun.v1.ExperimentRunService.ListExperimentModels:input_type -> exprun.v1.ListExperimentModelsRequest
+	52, // 72: exprun.v1.ExperimentRunService.LogPipelineJob:input_type -> exprun.v1.LogPipelineJobRequest
+	53, // 73: exprun.v1.ExperimentRunService.ListPipelineJobs:input_type -> exprun.v1.ListPipelineJobsRequest
+	55, // 74: exprun.v1.ExperimentRunService.LogCustomJob:input_type -> exprun.v1.LogCustomJobRequest
+	56, // 75: exprun.v1.ExperimentRunService.ListCustomJobs:input_type -> exprun.v1.ListCustomJobsRequest
+	62, // 76: exprun.v1.ExperimentRunService.CreateExperiment:output_type -> exprun.v1.Experiment
+	62, // 77: exprun.v1.ExperimentRunService.GetExperiment:output_type -> exprun.v1.Experiment
+	3,  // 78: exprun.v1.ExperimentRunService.ListExperiments:output_type -> exprun.v1.ListExperimentsResponse
+	77, // 79: exprun.v1.ExperimentRunService.DeleteExperiment:output_type -> google.protobuf.Empty
+	63, // 80: exprun.v1.ExperimentRunService.CreateRun:output_type -> exprun.v1.Run
+	63, // 81: exprun.v1.ExperimentRunService.GetRun:output_type -> exprun.v1.Run
+	8,  // 82: exprun.v1.ExperimentRunService.ListRuns:output_type -> exprun.v1.ListRunsResponse
+	77, // 83: exprun.v1.ExperimentRunService.DeleteRun:output_type -> google.protobuf.Empty
+	63, // 84: exprun.v1.ExperimentRunService.UpdateRunState:output_type -> exprun.v1.Run
+	63, // 85: exprun.v1.ExperimentRunService.EndRun:output_type -> exprun.v1.Run
+	63, // 86: exprun.v1.ExperimentRunService.LogParams:output_type -> exprun.v1.Run
+	14, // 87: exprun.v1.ExperimentRunService.GetParams:output_type -> exprun.v1.GetParamsResponse
+	63, // 88: exprun.v1.ExperimentRunService.LogMetrics:output_type -> exprun.v1.Run
+	17, // 89: exprun.v1.ExperimentRunService.GetMetrics:output_type -> exprun.v1.GetMetricsResponse
+	65, // 90: exprun.v1.ExperimentRunService.LogClassificationMetrics:output_type -> exprun.v1.ClassificationMetrics
+	20, // 91: exprun.v1.ExperimentRunService.ListClassificationMetrics:output_type -> exprun.v1.ListClassificationMetricsResponse
+	22, // 92: exprun.v1.ExperimentRunService.WriteTimeSeries:output_type -> exprun.v1.WriteTimeSeriesResponse
+	26, // 93: exprun.v1.ExperimentRunService.StreamTimeSeries:output_type -> exprun.v1.StreamTimeSeriesResponse
+	30, // 94: exprun.v1.ExperimentRunService.Heartbeat:output_type -> exprun.v1.HeartbeatResponse
+	32, // 95: exprun.v1.ExperimentRunService.ReadTimeSeries:output_type -> exprun.v1.ReadTimeSeriesResponse
+	63, // 96: exprun.v1.ExperimentRunService.AssignBackingTensorboard:output_type -> exprun.v1.Run
+	69, // 97: exprun.v1.ExperimentRunService.AssociateExecution:output_type -> exprun.v1.Execution
+	36, // 98: exprun.v1.ExperimentRunService.ListExecutions:output_type -> exprun.v1.ListExecutionsResponse
+	38, // 99: exprun.v1.ExperimentRunService.ListArtifacts:output_type -> exprun.v1.ListArtifactsResponse
+	69, // 100: exprun.v1.ExperimentRunService.CreateExecution:output_type -> exprun.v1.Execution
+	69, // 101: exprun.v1.ExperimentRunService.GetExecution:output_type -> exprun.v1.Execution
+	69, // 102: exprun.v1.ExperimentRunService.UpdateExecution:output_type -> exprun.v1.Execution
+	43, // 103: exprun.v1.ExperimentRunService.AddExecutionEvents:output_type -> exprun.v1.AddExecutionEventsResponse
+	45, // 104: exprun.v1.ExperimentRunService.QueryExecutionInputsAndOutputs:output_type -> exprun.v1.ExecutionInputsAndOutputs
+	72, // 105: exprun.v1.ExperimentRunService.LogModel:output_type -> exprun.v1.ExperimentModel
+	49, // 106: exprun.v1.ExperimentRunService.DownloadModel:output_type -> exprun.v1.ModelChunk
+	51, // 107: exprun.v1.ExperimentRunService.ListExperimentModels:output_type -> exprun.v1.ListExperimentModelsResponse
+	74, // 108: exprun.v1.ExperimentRunService.LogPipelineJob:output_type -> exprun.v1.PipelineJobLink
+	54, // 109: exprun.v1.ExperimentRunService.ListPipelineJobs:output_type -> exprun.v1.ListPipelineJobsResponse
+	75, // 110: exprun.v1.ExperimentRunService.LogCustomJob:output_type -> exprun.v1.CustomJobLink
+	57, // 111: exprun.v1.ExperimentRunService.ListCustomJobs:output_type -> exprun.v1.ListCustomJobsResponse
+	76, // [76:112] is the sub-list for method output_type
+	40, // [40:76] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_exprun_v1_experiment_run_service_proto_init() }
@@ -3479,7 +3952,7 @@ func file_exprun_v1_experiment_run_service_proto_init() {
 		(*StreamTimeSeriesResponse_Opened)(nil),
 		(*StreamTimeSeriesResponse_Ack)(nil),
 	}
-	file_exprun_v1_experiment_run_service_proto_msgTypes[39].OneofWrappers = []any{
+	file_exprun_v1_experiment_run_service_proto_msgTypes[47].OneofWrappers = []any{
 		(*LogModelRequest_Header)(nil),
 		(*LogModelRequest_Chunk)(nil),
 	}
@@ -3489,7 +3962,7 @@ func file_exprun_v1_experiment_run_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_exprun_v1_experiment_run_service_proto_rawDesc), len(file_exprun_v1_experiment_run_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   54,
+			NumMessages:   62,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

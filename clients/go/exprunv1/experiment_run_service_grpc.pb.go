@@ -20,36 +20,42 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	ExperimentRunService_CreateExperiment_FullMethodName          = "/exprun.v1.ExperimentRunService/CreateExperiment"
-	ExperimentRunService_GetExperiment_FullMethodName             = "/exprun.v1.ExperimentRunService/GetExperiment"
-	ExperimentRunService_ListExperiments_FullMethodName           = "/exprun.v1.ExperimentRunService/ListExperiments"
-	ExperimentRunService_DeleteExperiment_FullMethodName          = "/exprun.v1.ExperimentRunService/DeleteExperiment"
-	ExperimentRunService_CreateRun_FullMethodName                 = "/exprun.v1.ExperimentRunService/CreateRun"
-	ExperimentRunService_GetRun_FullMethodName                    = "/exprun.v1.ExperimentRunService/GetRun"
-	ExperimentRunService_ListRuns_FullMethodName                  = "/exprun.v1.ExperimentRunService/ListRuns"
-	ExperimentRunService_DeleteRun_FullMethodName                 = "/exprun.v1.ExperimentRunService/DeleteRun"
-	ExperimentRunService_UpdateRunState_FullMethodName            = "/exprun.v1.ExperimentRunService/UpdateRunState"
-	ExperimentRunService_EndRun_FullMethodName                    = "/exprun.v1.ExperimentRunService/EndRun"
-	ExperimentRunService_LogParams_FullMethodName                 = "/exprun.v1.ExperimentRunService/LogParams"
-	ExperimentRunService_GetParams_FullMethodName                 = "/exprun.v1.ExperimentRunService/GetParams"
-	ExperimentRunService_LogMetrics_FullMethodName                = "/exprun.v1.ExperimentRunService/LogMetrics"
-	ExperimentRunService_GetMetrics_FullMethodName                = "/exprun.v1.ExperimentRunService/GetMetrics"
-	ExperimentRunService_LogClassificationMetrics_FullMethodName  = "/exprun.v1.ExperimentRunService/LogClassificationMetrics"
-	ExperimentRunService_ListClassificationMetrics_FullMethodName = "/exprun.v1.ExperimentRunService/ListClassificationMetrics"
-	ExperimentRunService_WriteTimeSeries_FullMethodName           = "/exprun.v1.ExperimentRunService/WriteTimeSeries"
-	ExperimentRunService_StreamTimeSeries_FullMethodName          = "/exprun.v1.ExperimentRunService/StreamTimeSeries"
-	ExperimentRunService_Heartbeat_FullMethodName                 = "/exprun.v1.ExperimentRunService/Heartbeat"
-	ExperimentRunService_ReadTimeSeries_FullMethodName            = "/exprun.v1.ExperimentRunService/ReadTimeSeries"
-	ExperimentRunService_AssignBackingTensorboard_FullMethodName  = "/exprun.v1.ExperimentRunService/AssignBackingTensorboard"
-	ExperimentRunService_AssociateExecution_FullMethodName        = "/exprun.v1.ExperimentRunService/AssociateExecution"
-	ExperimentRunService_ListExecutions_FullMethodName            = "/exprun.v1.ExperimentRunService/ListExecutions"
-	ExperimentRunService_ListArtifacts_FullMethodName             = "/exprun.v1.ExperimentRunService/ListArtifacts"
-	ExperimentRunService_LogModel_FullMethodName                  = "/exprun.v1.ExperimentRunService/LogModel"
-	ExperimentRunService_ListExperimentModels_FullMethodName      = "/exprun.v1.ExperimentRunService/ListExperimentModels"
-	ExperimentRunService_LogPipelineJob_FullMethodName            = "/exprun.v1.ExperimentRunService/LogPipelineJob"
-	ExperimentRunService_ListPipelineJobs_FullMethodName          = "/exprun.v1.ExperimentRunService/ListPipelineJobs"
-	ExperimentRunService_LogCustomJob_FullMethodName              = "/exprun.v1.ExperimentRunService/LogCustomJob"
-	ExperimentRunService_ListCustomJobs_FullMethodName            = "/exprun.v1.ExperimentRunService/ListCustomJobs"
+	ExperimentRunService_CreateExperiment_FullMethodName               = "/exprun.v1.ExperimentRunService/CreateExperiment"
+	ExperimentRunService_GetExperiment_FullMethodName                  = "/exprun.v1.ExperimentRunService/GetExperiment"
+	ExperimentRunService_ListExperiments_FullMethodName                = "/exprun.v1.ExperimentRunService/ListExperiments"
+	ExperimentRunService_DeleteExperiment_FullMethodName               = "/exprun.v1.ExperimentRunService/DeleteExperiment"
+	ExperimentRunService_CreateRun_FullMethodName                      = "/exprun.v1.ExperimentRunService/CreateRun"
+	ExperimentRunService_GetRun_FullMethodName                         = "/exprun.v1.ExperimentRunService/GetRun"
+	ExperimentRunService_ListRuns_FullMethodName                       = "/exprun.v1.ExperimentRunService/ListRuns"
+	ExperimentRunService_DeleteRun_FullMethodName                      = "/exprun.v1.ExperimentRunService/DeleteRun"
+	ExperimentRunService_UpdateRunState_FullMethodName                 = "/exprun.v1.ExperimentRunService/UpdateRunState"
+	ExperimentRunService_EndRun_FullMethodName                         = "/exprun.v1.ExperimentRunService/EndRun"
+	ExperimentRunService_LogParams_FullMethodName                      = "/exprun.v1.ExperimentRunService/LogParams"
+	ExperimentRunService_GetParams_FullMethodName                      = "/exprun.v1.ExperimentRunService/GetParams"
+	ExperimentRunService_LogMetrics_FullMethodName                     = "/exprun.v1.ExperimentRunService/LogMetrics"
+	ExperimentRunService_GetMetrics_FullMethodName                     = "/exprun.v1.ExperimentRunService/GetMetrics"
+	ExperimentRunService_LogClassificationMetrics_FullMethodName       = "/exprun.v1.ExperimentRunService/LogClassificationMetrics"
+	ExperimentRunService_ListClassificationMetrics_FullMethodName      = "/exprun.v1.ExperimentRunService/ListClassificationMetrics"
+	ExperimentRunService_WriteTimeSeries_FullMethodName                = "/exprun.v1.ExperimentRunService/WriteTimeSeries"
+	ExperimentRunService_StreamTimeSeries_FullMethodName               = "/exprun.v1.ExperimentRunService/StreamTimeSeries"
+	ExperimentRunService_Heartbeat_FullMethodName                      = "/exprun.v1.ExperimentRunService/Heartbeat"
+	ExperimentRunService_ReadTimeSeries_FullMethodName                 = "/exprun.v1.ExperimentRunService/ReadTimeSeries"
+	ExperimentRunService_AssignBackingTensorboard_FullMethodName       = "/exprun.v1.ExperimentRunService/AssignBackingTensorboard"
+	ExperimentRunService_AssociateExecution_FullMethodName             = "/exprun.v1.ExperimentRunService/AssociateExecution"
+	ExperimentRunService_ListExecutions_FullMethodName                 = "/exprun.v1.ExperimentRunService/ListExecutions"
+	ExperimentRunService_ListArtifacts_FullMethodName                  = "/exprun.v1.ExperimentRunService/ListArtifacts"
+	ExperimentRunService_CreateExecution_FullMethodName                = "/exprun.v1.ExperimentRunService/CreateExecution"
+	ExperimentRunService_GetExecution_FullMethodName                   = "/exprun.v1.ExperimentRunService/GetExecution"
+	ExperimentRunService_UpdateExecution_FullMethodName                = "/exprun.v1.ExperimentRunService/UpdateExecution"
+	ExperimentRunService_AddExecutionEvents_FullMethodName             = "/exprun.v1.ExperimentRunService/AddExecutionEvents"
+	ExperimentRunService_QueryExecutionInputsAndOutputs_FullMethodName = "/exprun.v1.ExperimentRunService/QueryExecutionInputsAndOutputs"
+	ExperimentRunService_LogModel_FullMethodName                       = "/exprun.v1.ExperimentRunService/LogModel"
+	ExperimentRunService_DownloadModel_FullMethodName                  = "/exprun.v1.ExperimentRunService/DownloadModel"
+	ExperimentRunService_ListExperimentModels_FullMethodName           = "/exprun.v1.ExperimentRunService/ListExperimentModels"
+	ExperimentRunService_LogPipelineJob_FullMethodName                 = "/exprun.v1.ExperimentRunService/LogPipelineJob"
+	ExperimentRunService_ListPipelineJobs_FullMethodName               = "/exprun.v1.ExperimentRunService/ListPipelineJobs"
+	ExperimentRunService_LogCustomJob_FullMethodName                   = "/exprun.v1.ExperimentRunService/LogCustomJob"
+	ExperimentRunService_ListCustomJobs_FullMethodName                 = "/exprun.v1.ExperimentRunService/ListCustomJobs"
 )
 
 // ExperimentRunServiceClient is the client API for ExperimentRunService service.
@@ -130,10 +136,28 @@ type ExperimentRunServiceClient interface {
 	ListExecutions(ctx context.Context, in *ListExecutionsRequest, opts ...grpc.CallOption) (*ListExecutionsResponse, error)
 	// Lists the artifacts of a run (the SDK's `get_artifacts`).
 	ListArtifacts(ctx context.Context, in *ListArtifactsRequest, opts ...grpc.CallOption) (*ListArtifactsResponse, error)
+	// Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+	// ALREADY_EXISTS if an execution with that ID exists.
+	CreateExecution(ctx context.Context, in *CreateExecutionRequest, opts ...grpc.CallOption) (*Execution, error)
+	// Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist.
+	GetExecution(ctx context.Context, in *GetExecutionRequest, opts ...grpc.CallOption) (*Execution, error)
+	// Updates an execution's state, display name, description or metadata (the SDK's
+	// `Execution.update`); metadata is merged key by key, as the SDK merges it.
+	UpdateExecution(ctx context.Context, in *UpdateExecutionRequest, opts ...grpc.CallOption) (*Execution, error)
+	// Records artifacts as inputs or outputs of an execution (the SDK's
+	// `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+	AddExecutionEvents(ctx context.Context, in *AddExecutionEventsRequest, opts ...grpc.CallOption) (*AddExecutionEventsResponse, error)
+	// The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+	// `get_output_artifacts`).
+	QueryExecutionInputsAndOutputs(ctx context.Context, in *QueryExecutionInputsAndOutputsRequest, opts ...grpc.CallOption) (*ExecutionInputsAndOutputs, error)
 	// Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
 	// in the order the header lists them, or only a header whose model has a `uri`. Counts
 	// against the per-principal stream cap (see `StreamTimeSeries`).
 	LogModel(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[LogModelRequest, ExperimentModel], error)
+	// Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+	// in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+	// empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+	DownloadModel(ctx context.Context, in *DownloadModelRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ModelChunk], error)
 	// Lists the models logged to a run (the SDK's `get_experiment_models`).
 	ListExperimentModels(ctx context.Context, in *ListExperimentModelsRequest, opts ...grpc.CallOption) (*ListExperimentModelsResponse, error)
 	// Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`).
@@ -406,6 +430,56 @@ func (c *experimentRunServiceClient) ListArtifacts(ctx context.Context, in *List
 	return out, nil
 }
 
+func (c *experimentRunServiceClient) CreateExecution(ctx context.Context, in *CreateExecutionRequest, opts ...grpc.CallOption) (*Execution, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Execution)
+	err := c.cc.Invoke(ctx, ExperimentRunService_CreateExecution_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *experimentRunServiceClient) GetExecution(ctx context.Context, in *GetExecutionRequest, opts ...grpc.CallOption) (*Execution, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Execution)
+	err := c.cc.Invoke(ctx, ExperimentRunService_GetExecution_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *experimentRunServiceClient) UpdateExecution(ctx context.Context, in *UpdateExecutionRequest, opts ...grpc.CallOption) (*Execution, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Execution)
+	err := c.cc.Invoke(ctx, ExperimentRunService_UpdateExecution_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *experimentRunServiceClient) AddExecutionEvents(ctx context.Context, in *AddExecutionEventsRequest, opts ...grpc.CallOption) (*AddExecutionEventsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddExecutionEventsResponse)
+	err := c.cc.Invoke(ctx, ExperimentRunService_AddExecutionEvents_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *experimentRunServiceClient) QueryExecutionInputsAndOutputs(ctx context.Context, in *QueryExecutionInputsAndOutputsRequest, opts ...grpc.CallOption) (*ExecutionInputsAndOutputs, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExecutionInputsAndOutputs)
+	err := c.cc.Invoke(ctx, ExperimentRunService_QueryExecutionInputsAndOutputs_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *experimentRunServiceClient) LogModel(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[LogModelRequest, ExperimentModel], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &ExperimentRunService_ServiceDesc.Streams[2], ExperimentRunService_LogModel_FullMethodName, cOpts...)
@@ -418,6 +492,25 @@ func (c *experimentRunServiceClient) LogModel(ctx context.Context, opts ...grpc.
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ExperimentRunService_LogModelClient = grpc.ClientStreamingClient[LogModelRequest, ExperimentModel]
+
+func (c *experimentRunServiceClient) DownloadModel(ctx context.Context, in *DownloadModelRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ModelChunk], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &ExperimentRunService_ServiceDesc.Streams[3], ExperimentRunService_DownloadModel_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[DownloadModelRequest, ModelChunk]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ExperimentRunService_DownloadModelClient = grpc.ServerStreamingClient[ModelChunk]
 
 func (c *experimentRunServiceClient) ListExperimentModels(ctx context.Context, in *ListExperimentModelsRequest, opts ...grpc.CallOption) (*ListExperimentModelsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
@@ -547,10 +640,28 @@ type ExperimentRunServiceServer interface {
 	ListExecutions(context.Context, *ListExecutionsRequest) (*ListExecutionsResponse, error)
 	// Lists the artifacts of a run (the SDK's `get_artifacts`).
 	ListArtifacts(context.Context, *ListArtifactsRequest) (*ListArtifactsResponse, error)
+	// Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+	// ALREADY_EXISTS if an execution with that ID exists.
+	CreateExecution(context.Context, *CreateExecutionRequest) (*Execution, error)
+	// Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist.
+	GetExecution(context.Context, *GetExecutionRequest) (*Execution, error)
+	// Updates an execution's state, display name, description or metadata (the SDK's
+	// `Execution.update`); metadata is merged key by key, as the SDK merges it.
+	UpdateExecution(context.Context, *UpdateExecutionRequest) (*Execution, error)
+	// Records artifacts as inputs or outputs of an execution (the SDK's
+	// `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+	AddExecutionEvents(context.Context, *AddExecutionEventsRequest) (*AddExecutionEventsResponse, error)
+	// The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+	// `get_output_artifacts`).
+	QueryExecutionInputsAndOutputs(context.Context, *QueryExecutionInputsAndOutputsRequest) (*ExecutionInputsAndOutputs, error)
 	// Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
 	// in the order the header lists them, or only a header whose model has a `uri`. Counts
 	// against the per-principal stream cap (see `StreamTimeSeries`).
 	LogModel(grpc.ClientStreamingServer[LogModelRequest, ExperimentModel]) error
+	// Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+	// in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+	// empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+	DownloadModel(*DownloadModelRequest, grpc.ServerStreamingServer[ModelChunk]) error
 	// Lists the models logged to a run (the SDK's `get_experiment_models`).
 	ListExperimentModels(context.Context, *ListExperimentModelsRequest) (*ListExperimentModelsResponse, error)
 	// Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`).
@@ -643,8 +754,26 @@ func (UnimplementedExperimentRunServiceServer) ListExecutions(context.Context, *
 func (UnimplementedExperimentRunServiceServer) ListArtifacts(context.Context, *ListArtifactsRequest) (*ListArtifactsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListArtifacts not implemented")
 }
+func (UnimplementedExperimentRunServiceServer) CreateExecution(context.Context, *CreateExecutionRequest) (*Execution, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateExecution not implemented")
+}
+func (UnimplementedExperimentRunServiceServer) GetExecution(context.Context, *GetExecutionRequest) (*Execution, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetExecution not implemented")
+}
+func (UnimplementedExperimentRunServiceServer) UpdateExecution(context.Context, *UpdateExecutionRequest) (*Execution, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateExecution not implemented")
+}
+func (UnimplementedExperimentRunServiceServer) AddExecutionEvents(context.Context, *AddExecutionEventsRequest) (*AddExecutionEventsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddExecutionEvents not implemented")
+}
+func (UnimplementedExperimentRunServiceServer) QueryExecutionInputsAndOutputs(context.Context, *QueryExecutionInputsAndOutputsRequest) (*ExecutionInputsAndOutputs, error) {
+	return nil, status.Error(codes.Unimplemented, "method QueryExecutionInputsAndOutputs not implemented")
+}
 func (UnimplementedExperimentRunServiceServer) LogModel(grpc.ClientStreamingServer[LogModelRequest, ExperimentModel]) error {
 	return status.Error(codes.Unimplemented, "method LogModel not implemented")
+}
+func (UnimplementedExperimentRunServiceServer) DownloadModel(*DownloadModelRequest, grpc.ServerStreamingServer[ModelChunk]) error {
+	return status.Error(codes.Unimplemented, "method DownloadModel not implemented")
 }
 func (UnimplementedExperimentRunServiceServer) ListExperimentModels(context.Context, *ListExperimentModelsRequest) (*ListExperimentModelsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListExperimentModels not implemented")
@@ -1096,12 +1225,113 @@ func _ExperimentRunService_ListArtifacts_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ExperimentRunService_CreateExecution_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateExecutionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExperimentRunServiceServer).CreateExecution(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ExperimentRunService_CreateExecution_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExperimentRunServiceServer).CreateExecution(ctx, req.(*CreateExecutionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ExperimentRunService_GetExecution_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetExecutionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExperimentRunServiceServer).GetExecution(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ExperimentRunService_GetExecution_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExperimentRunServiceServer).GetExecution(ctx, req.(*GetExecutionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ExperimentRunService_UpdateExecution_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateExecutionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExperimentRunServiceServer).UpdateExecution(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ExperimentRunService_UpdateExecution_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExperimentRunServiceServer).UpdateExecution(ctx, req.(*UpdateExecutionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ExperimentRunService_AddExecutionEvents_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddExecutionEventsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExperimentRunServiceServer).AddExecutionEvents(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ExperimentRunService_AddExecutionEvents_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExperimentRunServiceServer).AddExecutionEvents(ctx, req.(*AddExecutionEventsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ExperimentRunService_QueryExecutionInputsAndOutputs_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryExecutionInputsAndOutputsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExperimentRunServiceServer).QueryExecutionInputsAndOutputs(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ExperimentRunService_QueryExecutionInputsAndOutputs_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExperimentRunServiceServer).QueryExecutionInputsAndOutputs(ctx, req.(*QueryExecutionInputsAndOutputsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ExperimentRunService_LogModel_Handler(srv interface{}, stream grpc.ServerStream) error {
 	return srv.(ExperimentRunServiceServer).LogModel(&grpc.GenericServerStream[LogModelRequest, ExperimentModel]{ServerStream: stream})
 }
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ExperimentRunService_LogModelServer = grpc.ClientStreamingServer[LogModelRequest, ExperimentModel]
+
+func _ExperimentRunService_DownloadModel_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(DownloadModelRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ExperimentRunServiceServer).DownloadModel(m, &grpc.GenericServerStream[DownloadModelRequest, ModelChunk]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ExperimentRunService_DownloadModelServer = grpc.ServerStreamingServer[ModelChunk]
 
 func _ExperimentRunService_ListExperimentModels_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListExperimentModelsRequest)
@@ -1289,6 +1519,26 @@ var ExperimentRunService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _ExperimentRunService_ListArtifacts_Handler,
 		},
 		{
+			MethodName: "CreateExecution",
+			Handler:    _ExperimentRunService_CreateExecution_Handler,
+		},
+		{
+			MethodName: "GetExecution",
+			Handler:    _ExperimentRunService_GetExecution_Handler,
+		},
+		{
+			MethodName: "UpdateExecution",
+			Handler:    _ExperimentRunService_UpdateExecution_Handler,
+		},
+		{
+			MethodName: "AddExecutionEvents",
+			Handler:    _ExperimentRunService_AddExecutionEvents_Handler,
+		},
+		{
+			MethodName: "QueryExecutionInputsAndOutputs",
+			Handler:    _ExperimentRunService_QueryExecutionInputsAndOutputs_Handler,
+		},
+		{
 			MethodName: "ListExperimentModels",
 			Handler:    _ExperimentRunService_ListExperimentModels_Handler,
 		},
@@ -1325,6 +1575,11 @@ var ExperimentRunService_ServiceDesc = grpc.ServiceDesc{
 			StreamName:    "LogModel",
 			Handler:       _ExperimentRunService_LogModel_Handler,
 			ClientStreams: true,
+		},
+		{
+			StreamName:    "DownloadModel",
+			Handler:       _ExperimentRunService_DownloadModel_Handler,
+			ServerStreams: true,
 		},
 	},
 	Metadata: "exprun/v1/experiment_run_service.proto",

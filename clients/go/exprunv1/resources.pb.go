@@ -190,7 +190,8 @@ func (x *Experiment) GetMetadataContext() string {
 	return ""
 }
 
-// A param or summary-metric value: the SDK's `Union[float, int, str]`.
+// A param or summary-metric value: the SDK's `Union[float, int, str]`, plus the `bool` the SDK
+// lets through (it is an `int` in Python) and Vertex reads back as a bool.
 // NaN and infinite doubles are rejected: Vertex cannot serve them back.
 type Value struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -201,6 +202,7 @@ type Value struct {
 	//	*Value_DoubleValue
 	//	*Value_IntValue
 	//	*Value_StringValue
+	//	*Value_BoolValue
 	Kind          isValue_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -270,6 +272,15 @@ func (x *Value) GetStringValue() string {
 	return ""
 }
 
+func (x *Value) GetBoolValue() bool {
+	if x != nil {
+		if x, ok := x.Kind.(*Value_BoolValue); ok {
+			return x.BoolValue
+		}
+	}
+	return false
+}
+
 type isValue_Kind interface {
 	isValue_Kind()
 }
@@ -289,11 +300,18 @@ type Value_StringValue struct {
 	StringValue string `protobuf:"bytes,3,opt,name=string_value,json=stringValue,proto3,oneof"`
 }
 
+type Value_BoolValue struct {
+	// A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+	BoolValue bool `protobuf:"varint,4,opt,name=bool_value,json=boolValue,proto3,oneof"`
+}
+
 func (*Value_DoubleValue) isValue_Kind() {}
 
 func (*Value_IntValue) isValue_Kind() {}
 
 func (*Value_StringValue) isValue_Kind() {}
+
+func (*Value_BoolValue) isValue_Kind() {}
 
 // An ExperimentRun: one execution of an experiment, with its params, summary metrics,
 // state and time series.
@@ -1260,11 +1278,13 @@ const file_exprun_v1_resources_proto_rawDesc = "" +
 	"updateTime\x12/\n" +
 	"\x10metadata_context\x18\x06 \x01(\tB\x04\xe2A\x01\x03R\x0fmetadataContext:u\xeaAr\n" +
 	"\x15exprun.dev/Experiment\x12@projects/{project}/locations/{location}/experiments/{experiment}*\vexperiments2\n" +
-	"experiment\"x\n" +
+	"experiment\"\x99\x01\n" +
 	"\x05Value\x12#\n" +
 	"\fdouble_value\x18\x01 \x01(\x01H\x00R\vdoubleValue\x12\x1d\n" +
 	"\tint_value\x18\x02 \x01(\x03H\x00R\bintValue\x12#\n" +
-	"\fstring_value\x18\x03 \x01(\tH\x00R\vstringValueB\x06\n" +
+	"\fstring_value\x18\x03 \x01(\tH\x00R\vstringValue\x12\x1f\n" +
+	"\n" +
+	"bool_value\x18\x04 \x01(\bH\x00R\tboolValueB\x06\n" +
 	"\x04kind\"\xb6\a\n" +
 	"\x03Run\x12\x18\n" +
 	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\bR\x04name\x12\x1b\n" +
@@ -1444,6 +1464,7 @@ func file_exprun_v1_resources_proto_init() {
 		(*Value_DoubleValue)(nil),
 		(*Value_IntValue)(nil),
 		(*Value_StringValue)(nil),
+		(*Value_BoolValue)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

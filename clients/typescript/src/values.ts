@@ -8,8 +8,8 @@
  */
 import type { Value } from "./gen/exprun/v1/resources.js";
 
-/** A param or summary-metric value: number → double, bigint → int64, string → string. */
-export type ParamValue = number | bigint | string;
+/** A param or summary-metric value: number → double, bigint → int64, string → string, boolean → bool. */
+export type ParamValue = number | bigint | string | boolean;
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -25,6 +25,8 @@ export function toValue(key: string, value: ParamValue): Value {
       return { kind: { $case: "intValue", value } };
     case "string":
       return { kind: { $case: "stringValue", value } };
+    case "boolean":
+      return { kind: { $case: "boolValue", value } };
     default:
       throw new TypeError(`Value for key ${key} is of type ${typeof value} but must be one of number, bigint, string`);
   }

@@ -50,6 +50,7 @@ from google.cloud.aiplatform_v1.types import (
     ListExecutionsResponse,
     MetadataStore,
     QueryContextLineageSubgraphRequest,
+    QueryExecutionInputsAndOutputsRequest,
     RemoveContextChildrenRequest,
     RemoveContextChildrenResponse,
     UpdateArtifactRequest,
@@ -491,6 +492,20 @@ class MetadataService:
             events=events,
         )
 
+    def query_execution_inputs_and_outputs(
+        self, request: QueryExecutionInputsAndOutputsRequest
+    ) -> LineageSubgraph:
+        """The execution, its events and the artifacts they name (each once)."""
+        store_key, store, execution_id, execution = self._find(EXECUTION, request.execution)
+        name = self._name(EXECUTION, store_key, execution_id)
+        events = [event for event in store.events if event.execution == name]
+        artifact_ids = list(dict.fromkeys(event.artifact.rsplit("/", 1)[1] for event in events))
+        return LineageSubgraph(
+            artifacts=[store.tables["Artifact"][a] for a in artifact_ids if a in store.tables["Artifact"]],
+            executions=[execution],
+            events=events,
+        )
+
     # --- artifacts -------------------------------------------------------------------------------
 
     def create_artifact(self, request: CreateArtifactRequest) -> Artifact:
@@ -606,6 +621,12 @@ class MetadataService:
                 "QueryContextLineageSubgraph",
                 self.query_context_lineage_subgraph,
                 QueryContextLineageSubgraphRequest,
+                LineageSubgraph,
+            ),
+            unary(
+                "QueryExecutionInputsAndOutputs",
+                self.query_execution_inputs_and_outputs,
+                QueryExecutionInputsAndOutputsRequest,
                 LineageSubgraph,
             ),
             unary("CreateArtifact", self.create_artifact, CreateArtifactRequest, Artifact),

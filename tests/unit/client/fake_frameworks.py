@@ -26,8 +26,24 @@ def _class(module: str, name: str, bases: tuple[type, ...] = (), **attrs: Any) -
     return type(name, bases, {"__module__": module, **attrs})
 
 
+def _fit(self: Any, x: list[list[float]], y: list[float]) -> Any:
+    """Least squares on the first feature, enough for scripts that fit and then predict."""
+    xs = [row[0] for row in x]
+    mean_x, mean_y = sum(xs) / len(xs), sum(y) / len(y)
+    spread = sum((v - mean_x) ** 2 for v in xs) or 1.0
+    self.coef_ = [sum((a - mean_x) * (b - mean_y) for a, b in zip(xs, y, strict=True)) / spread]
+    self.intercept_ = mean_y - self.coef_[0] * mean_x
+    return self
+
+
+def _predict(self: Any, x: list[list[float]]) -> list[float]:
+    return [self.intercept_ + self.coef_[0] * row[0] for row in x]
+
+
 SKLEARN_BASE = _class("sklearn.base", "BaseEstimator")
-LINEAR_REGRESSION = _class("sklearn.linear_model._base", "LinearRegression", (SKLEARN_BASE,), coef=0.5)
+LINEAR_REGRESSION = _class(
+    "sklearn.linear_model._base", "LinearRegression", (SKLEARN_BASE,), coef=0.5, fit=_fit, predict=_predict
+)
 
 
 def _save_booster(self: Any, path: str) -> None:
@@ -51,7 +67,7 @@ def installed() -> Iterator[None]:
     modules = {
         "sklearn": _module("sklearn", __version__="1.5.2"),
         "sklearn.base": _module("sklearn.base", BaseEstimator=SKLEARN_BASE),
-        "sklearn.linear_model": _module("sklearn.linear_model"),
+        "sklearn.linear_model": _module("sklearn.linear_model", LinearRegression=LINEAR_REGRESSION),
         "sklearn.linear_model._base": _module(
             "sklearn.linear_model._base", LinearRegression=LINEAR_REGRESSION
         ),

@@ -7,6 +7,7 @@ a rich status to a typed exception is exercised on the wire, independently of th
 from __future__ import annotations
 
 import concurrent.futures
+import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +16,8 @@ import pytest
 from exprun.client import ExperimentRun, _config, errors, init
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
+from google.api_core import exceptions as api_exceptions
+from google.auth import credentials as google_credentials
 from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
@@ -95,6 +98,113 @@ def test_rich_status_details_land_on_the_typed_error(scripted: ScriptedServer) -
     assert error.field_violations == [("name", "bad id"), ("other", "also bad")]
     assert str(error) == "INVALID_ARGUMENT: name: run ID 'Run.1' is not valid"
     assert isinstance(error, ValueError)
+    assert isinstance(error, api_exceptions.InvalidArgument)
+    assert error.http_code == 400
+    assert [type(d).__name__ for d in error.details] == ["ErrorInfo", "BadRequest"]
+
+
+def test_an_sdk_style_not_found_handler_catches_a_missing_run(scripted: ScriptedServer) -> None:
+    scripted.behaviour = _abort_with(code_pb2.NOT_FOUND, "Run run-1 not found")
+
+    try:
+        ExperimentRun("run-1", "exp1")
+    except api_exceptions.NotFound as missing:
+        caught: Exception = missing
+    assert isinstance(caught, errors.NotFound)
+    assert caught.grpc_status_code == grpc.StatusCode.NOT_FOUND
+
+
+def grpc_code(code: int) -> grpc.StatusCode:
+    return next(c for c in grpc.StatusCode if c.value[0] == code)
+
+
+class RotatingCredentials(google_credentials.Credentials):
+    """google.auth credentials whose every refresh hands out the next token, like a
+    service account's short-lived access tokens."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.tokens = list(tokens)
+        self.refreshes = 0
+
+    def refresh(self, request: Any) -> None:
+        self.token = self.tokens[self.refreshes]
+        self.refreshes += 1
+        self.expiry = None
+
+    def expire(self) -> None:
+        self.expiry = datetime.datetime(2000, 1, 1)
+
+
+def recorded_tokens(scripted: ScriptedServer) -> list[str]:
+    seen: list[str] = []
+
+    def record(request: service_pb2.GetRunRequest, context: Any) -> resources_pb2.Run:
+        seen.append(dict(context.invocation_metadata()).get("authorization", ""))
+        return resources_pb2.Run(name=request.name)
+
+    scripted.behaviour = record
+    return seen
+
+
+def test_google_credentials_send_their_token_refreshed_when_it_expires(scripted: ScriptedServer) -> None:
+    seen = recorded_tokens(scripted)
+    credentials = RotatingCredentials(["first", "second"])
+    init(credentials=credentials)
+
+    run = ExperimentRun("run-1", "exp1")
+    run.refresh()
+    credentials.expire()
+    run.refresh()
+
+    assert seen == ["Bearer first", "Bearer first", "Bearer second"]
+    assert credentials.refreshes == 2
+
+
+def test_per_call_credentials_override_those_from_init_for_that_object(scripted: ScriptedServer) -> None:
+    seen = recorded_tokens(scripted)
+    init(credentials=RotatingCredentials(["from-init"]))
+
+    ExperimentRun("run-1", "exp1", credentials=RotatingCredentials(["per-call"])).refresh()
+    ExperimentRun("run-1", "exp1")
+
+    assert seen == ["Bearer per-call", "Bearer per-call", "Bearer from-init"]
+
+
+def test_anonymous_credentials_send_no_token(scripted: ScriptedServer) -> None:
+    seen = recorded_tokens(scripted)
+    init(credentials=google_credentials.AnonymousCredentials())  # type: ignore[no-untyped-call]
+
+    ExperimentRun("run-1", "exp1")
+
+    assert seen == [""]
+
+
+def test_other_credentials_objects_are_a_type_error() -> None:
+    with pytest.raises(TypeError, match=r"google.auth credentials .* or grpc.ChannelCredentials"):
+        init(credentials="token")
+
+
+def test_sdk_only_init_keywords_are_accepted_with_one_warning_each(scripted: ScriptedServer) -> None:
+    with pytest.warns(UserWarning, match="ignored") as warned:
+        init(
+            staging_bucket="gs://my-bucket",
+            encryption_spec_key_name="projects/p/locations/l/keyRings/r/cryptoKeys/k",
+            network="projects/1/global/networks/n",
+            service_account="trainer@p.iam.gserviceaccount.com",
+            api_transport="rest",
+            request_metadata=[("x-team", "ml")],
+        )
+
+    messages = sorted(str(w.message).split(" ")[0] for w in warned)
+    assert messages == [
+        "api_transport='rest'",
+        "encryption_spec_key_name",
+        "network",
+        "service_account",
+        "staging_bucket",
+    ]
+    assert ("x-team", "ml") in _config.static_metadata()
 
 
 def test_a_full_server_disk_is_resource_exhausted_with_its_reason_and_retry_delay(
@@ -127,7 +237,9 @@ def test_a_full_server_disk_is_resource_exhausted_with_its_reason_and_retry_dela
         (code_pb2.ABORTED, errors.Aborted),
         (code_pb2.INTERNAL, errors.Internal),
         (code_pb2.UNAVAILABLE, errors.Unavailable),
-        (code_pb2.DATA_LOSS, errors.ExprunError),
+        (code_pb2.DATA_LOSS, errors.DataLoss),
+        (code_pb2.DEADLINE_EXCEEDED, errors.DeadlineExceeded),
+        (code_pb2.UNIMPLEMENTED, errors.Unimplemented),
     ],
 )
 def test_each_code_raises_its_own_class(
@@ -139,6 +251,11 @@ def test_each_code_raises_its_own_class(
         ExperimentRun("run-1", "exp1")
 
     assert type(caught.value) is expected
+    # Code written against the SDK catches it by the google.api_core class of the same code.
+    assert isinstance(
+        caught.value,
+        api_exceptions.exception_class_for_grpc_status(grpc_code(code)),  # type: ignore[no-untyped-call]
+    )
     assert caught.value.message == "boom"
     assert caught.value.field_violations == []
     assert caught.value.retry_delay is None

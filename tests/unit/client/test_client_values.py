@@ -20,11 +20,12 @@ def test_ints_floats_and_strings_travel_as_their_own_kinds() -> None:
     assert type(values.from_value_map(sent)["epochs"]) is int
 
 
-def test_bool_is_refused_with_the_sdk_type_error_wording() -> None:
-    with pytest.raises(
-        TypeError, match="Value for key flag is of type bool but must be one of float, int, str"
-    ):
-        values.to_value_map({"flag": True})
+def test_bool_travels_as_bool_value_not_as_an_int() -> None:
+    sent = values.to_value_map({"flag": True, "off": False})
+
+    assert sent["flag"].WhichOneof("kind") == "bool_value"
+    assert values.from_value_map(sent) == {"flag": True, "off": False}
+    assert type(values.from_value_map(sent)["off"]) is bool
 
 
 @pytest.mark.parametrize("value", [None, [1], {"a": 1}, b"x"])

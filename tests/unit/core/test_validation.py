@@ -59,9 +59,10 @@ def test_non_finite_summary_values_are_rejected(value: float) -> None:
     assert raised.value.violations[0].field == "metrics['acc']"
 
 
-def test_bool_is_not_a_summary_value() -> None:
-    with pytest.raises(InvalidArgument, match="double, an int64 or a string"):
-        check_summary({"flag": True}, "params")
+def test_bool_is_a_summary_value_but_a_list_is_not() -> None:
+    check_summary({"flag": True, "off": False}, "params")
+    with pytest.raises(InvalidArgument, match="double, an int64, a string or a bool"):
+        check_summary({"layers": [1, 2]}, "params")  # type: ignore[dict-item]
 
 
 def test_all_bad_series_fields_are_reported_at_once() -> None:

@@ -1,12 +1,14 @@
 """exprun's Python client: the Vertex AI SDK's `ExperimentRun` API, served by exprun over gRPC.
 
-Mirrors `google.cloud.aiplatform` so SDK code ports by changing the import:
-`init`, `start_run`, `Experiment`, `ExperimentRun` and the module-level `log_*` helpers, plus
-`TimeSeriesWriter` for streamed, acknowledged time series.
-Every failed call raises a typed error from `exprun.client.errors`.
+Mirrors `google.cloud.aiplatform` so SDK code ports by changing the import
+(`from exprun import client as aiplatform`) and adding `target=` to `init`: `init`,
+`start_run`, `Experiment`, `ExperimentRun`, the module-level `log_*` helpers,
+`get_experiment_df`, `gapic.Execution.State`, plus `TimeSeriesWriter` for streamed,
+acknowledged time series. Every failed call raises a typed error from `exprun.client.errors`,
+each a subclass of the matching `google.api_core.exceptions` class.
 """
 
-from exprun.client import errors
+from exprun.client import errors, gapic
 from exprun.client.errors import (
     Aborted,
     AlreadyExists,
@@ -26,11 +28,15 @@ from exprun.client.resources import Artifact, ClassificationMetrics, Execution, 
 from exprun.client.run import ExperimentRun, close_channels, end_run, get_active_run, start_run
 from exprun.client.timeseries import SeriesData
 from exprun.client.tracking import (
+    get_experiment_df,
     init,
+    log,
     log_classification_metrics,
     log_metrics,
+    log_model,
     log_params,
     log_time_series_metrics,
+    start_execution,
     update_state,
 )
 from exprun.client.writer import BufferFull, TimeSeriesWriter
@@ -61,12 +67,17 @@ __all__ = [
     "close_channels",
     "end_run",
     "errors",
+    "gapic",
     "get_active_run",
+    "get_experiment_df",
     "init",
+    "log",
     "log_classification_metrics",
     "log_metrics",
+    "log_model",
     "log_params",
     "log_time_series_metrics",
+    "start_execution",
     "start_run",
     "update_state",
 ]

@@ -20,9 +20,18 @@ T = TypeVar("T")
 class Api:
     """A stub bound to a channel and to the call metadata current when it was made."""
 
-    def __init__(self, channel: Any, metadata: tuple[tuple[str, str], ...]) -> None:
+    def __init__(self, channel: Any, metadata: tuple[tuple[str, str], ...], credentials: Any = None) -> None:
         self.stub: Any = service_grpc.ExperimentRunServiceStub(channel)
-        self.metadata = metadata
+        self._static = metadata
+        self._credentials = credentials
+
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        """Recomputed per call, so google.auth credentials send a fresh token each time."""
+        bearer = _config.bearer_headers(self._credentials)
+        if not bearer:
+            return self._static
+        return tuple(h for h in self._static if h[0] != "authorization") + bearer
 
     def call(self, method: Any, request: Any, timeout: float | None = None) -> Any:
         """A unary or client-streaming call; `request` may be an iterator of messages."""
@@ -58,5 +67,6 @@ class Api:
 
 
 def current() -> Api:
-    """An `Api` on the shared channel of the configured target."""
-    return Api(_config.channel(), _config.call_metadata())
+    """An `Api` on the shared channel of the configured target, with the credentials in force
+    (per-call `credentials=`, else those from `init`)."""
+    return Api(_config.channel(), _config.static_metadata(), _config.google_credentials())

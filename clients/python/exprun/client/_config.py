@@ -7,9 +7,12 @@ project, location and experiment come from here. Values not given to `init` fall
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import threading
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,11 +35,17 @@ class _Settings:
     location: str | None = None
     experiment: str | None = None
     credentials: Any = None
+    google_credentials: Any = None
     token: str | None = None
     metadata: list[tuple[str, str]] = field(default_factory=list)
+    staging_bucket: str | None = None
 
 
 _settings = _Settings()
+# Per-call `credentials=` of the SDK's methods: set for the duration of one constructor or call.
+_call_credentials: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "exprun_call_credentials", default=None
+)
 _channels: dict[tuple[str, Any], Any] = {}
 _lock = threading.Lock()
 
@@ -62,11 +71,74 @@ def set_defaults(
         if experiment is not None:
             _settings.experiment = experiment
         if credentials is not None:
-            _settings.credentials = credentials
+            if is_channel_credentials(credentials):
+                _settings.credentials = credentials
+            else:
+                _settings.google_credentials = check_google_credentials(credentials)
         if token is not None:
             _settings.token = token
         if metadata is not None:
             _settings.metadata = list(metadata)
+
+
+def is_channel_credentials(credentials: Any) -> bool:
+    return isinstance(credentials, grpc.ChannelCredentials)
+
+
+def check_google_credentials(credentials: Any) -> Any:
+    """`google.auth` credentials, as the SDK takes them: their token is the call's bearer token."""
+    from google.auth import credentials as auth_credentials
+
+    if not isinstance(credentials, auth_credentials.Credentials):
+        raise TypeError(
+            "credentials must be google.auth credentials (sent as bearer tokens) or "
+            f"grpc.ChannelCredentials (for the channel), not {type(credentials).__name__}"
+        )
+    return credentials
+
+
+def set_staging_bucket(bucket: str) -> None:
+    """exprun stages model files where the server is configured to (`--model-staging-uri`), so
+    the client's bucket cannot steer it; saying so once beats silently dropping it."""
+    with _lock:
+        first = _settings.staging_bucket is None
+        _settings.staging_bucket = bucket
+    if first:
+        warnings.warn(
+            "staging_bucket is ignored: the exprun server stages model files at its own --model-staging-uri",
+            stacklevel=3,
+        )
+
+
+@contextlib.contextmanager
+def call_credentials(credentials: Any) -> Iterator[None]:
+    """Uses `credentials` (google.auth) for the calls made inside the block, like the SDK's
+    per-call `credentials=`; None keeps the ones from `init`."""
+    if credentials is None:
+        yield
+        return
+    token = _call_credentials.set(check_google_credentials(credentials))
+    try:
+        yield
+    finally:
+        _call_credentials.reset(token)
+
+
+def google_credentials() -> Any:
+    return _call_credentials.get() or _settings.google_credentials
+
+
+def bearer_headers(credentials: Any) -> tuple[tuple[str, str], ...]:
+    """The credentials' current token, refreshed first when missing or expired, as google.auth's
+    own gRPC plugin does before each call. Anonymous credentials send nothing."""
+    if credentials is None:
+        return ()
+    if not credentials.valid:
+        from google.auth.transport import requests as auth_requests
+
+        credentials.refresh(auth_requests.Request())
+    token = getattr(credentials, "token", None)
+    return (("authorization", f"Bearer {token}"),) if token else ()
 
 
 def reset() -> None:
@@ -98,11 +170,22 @@ def experiment(override: str | None = None) -> str | None:
     return override or _settings.experiment or os.environ.get("EXPRUN_EXPERIMENT") or None
 
 
-def call_metadata() -> tuple[tuple[str, str], ...]:
+def static_metadata() -> tuple[tuple[str, str], ...]:
+    """The headers that do not change between calls: `metadata` and a static `token`."""
     headers = list(_settings.metadata)
     if _settings.token:
         headers.append(("authorization", f"Bearer {_settings.token}"))
     return tuple(headers)
+
+
+def call_metadata() -> tuple[tuple[str, str], ...]:
+    """The headers for a call made now: the static ones, or with google.auth credentials their
+    refreshed token instead of the static one."""
+    headers = static_metadata()
+    bearer = bearer_headers(google_credentials())
+    if bearer:
+        headers = tuple(h for h in headers if h[0] != "authorization") + bearer
+    return headers
 
 
 def channel(for_target: str | None = None) -> Any:

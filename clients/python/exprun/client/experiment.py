@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import builtins
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exprun.client import _api, _names
+from exprun.client import _api, _config, _names, dataframe
 from exprun.client.errors import NotFound
 from exprun.client.values import from_timestamp
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def tensorboard_name(tensorboard: Any, project: str, location: str) -> str:
@@ -28,8 +31,10 @@ class Experiment(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> None:
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         name = _names.experiment_name(experiment_name, project, location)
         self._api = api
         self._proto: resources_pb2.Experiment = api.call(
@@ -46,9 +51,11 @@ class Experiment(_names.NamedResource):
         backing_tensorboard: Any = None,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> Experiment:
         """Raises `AlreadyExists` for an existing experiment, as the SDK does."""
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         parent = _names.location_name(project, location)
         body = resources_pb2.Experiment(description=description or "")
         if backing_tensorboard is not None:
@@ -64,11 +71,16 @@ class Experiment(_names.NamedResource):
 
     @classmethod
     def get(
-        cls, experiment_name: str, *, project: str | None = None, location: str | None = None
+        cls,
+        experiment_name: str,
+        *,
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
     ) -> Experiment | None:
         """None when the experiment does not exist, like the SDK's `Experiment.get`."""
         try:
-            return cls(experiment_name, project=project, location=location)
+            return cls(experiment_name, project=project, location=location, credentials=credentials)
         except NotFound:
             return None
 
@@ -81,8 +93,9 @@ class Experiment(_names.NamedResource):
         backing_tensorboard: Any = None,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> Experiment:
-        existing = cls.get(experiment_name, project=project, location=location)
+        existing = cls.get(experiment_name, project=project, location=location, credentials=credentials)
         if existing is not None:
             return existing
         return cls.create(
@@ -91,6 +104,7 @@ class Experiment(_names.NamedResource):
             backing_tensorboard=backing_tensorboard,
             project=project,
             location=location,
+            credentials=credentials,
         )
 
     @classmethod
@@ -101,9 +115,11 @@ class Experiment(_names.NamedResource):
         order_by: str | None = None,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> builtins.list[Experiment]:
         """Every experiment of the project and location, all pages, oldest first by default."""
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         request = service_pb2.ListExperimentsRequest(
             parent=_names.location_name(project, location), filter=filter or "", order_by=order_by or ""
         )
@@ -121,6 +137,17 @@ class Experiment(_names.NamedResource):
             service_pb2.DeleteExperimentRequest(
                 name=self.exprun_name, delete_backing_tensorboard_runs=delete_backing_tensorboard_runs
             ),
+        )
+
+    def get_data_frame(self, *, include_time_series: bool = True) -> pd.DataFrame:
+        """Params, metrics and (unless `include_time_series=False`) the last value of every
+        time series of every run, one row a run, with the SDK's columns (`experiment_name`,
+        `run_name`, `run_type`, `state`, `param.*`, `metric.*`, `time_series_metric.*`).
+
+        Needs pandas (`pip install 'exprun-client[pandas]'`).
+        """
+        return dataframe.experiment_data_frame(
+            self._api, self.exprun_name, include_time_series=include_time_series
         )
 
     # -- properties -------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import importlib
+import json
 import os
 import pickle
 import sys
@@ -18,10 +20,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
+import grpc
+from exprun.client import _api, errors
 from exprun.client.values import from_json_value, from_timestamp, to_json_value
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
+from google.protobuf import struct_pb2
 
 # The API's limit per ModelChunk.
 CHUNK_BYTES = 1024 * 1024
@@ -74,6 +81,111 @@ class ExperimentModel:
             files=tuple(ModelFile(f.path, f.size_bytes, f.sha256) for f in proto.files),
             create_time=from_timestamp(proto.create_time),
         )
+
+    def get_model_info(self) -> dict[str, Any]:
+        """The SDK's `get_model_info()`: class, framework and version, plus the input example
+        (`{"type": ..., "data": ...}`) when one was logged."""
+        info: dict[str, Any] = {
+            "model_class": self.model_class,
+            "framework_name": self.framework_name,
+            "framework_version": self.framework_version,
+        }
+        if self.input_example:
+            info["input_example"] = self.input_example
+        return info
+
+    def load_model(self) -> Any:
+        """The SDK's `load_model()` for sklearn, xgboost and PyTorch models.
+
+        Files this machine can read (a `file://` URI of a server on the same host or a shared
+        staging directory) are read in place; otherwise an uploaded model is downloaded from the
+        server (`download`), sizes and SHA-256 checked. A model logged by reference elsewhere
+        raises `FailedPrecondition`. Loading unpickles: load only models you trust."""
+        framework = Framework(self.framework_name, self.framework_version, self.model_file, self.model_class)
+        directory = local_directory(self.uri)
+        if directory is not None and all((directory / f.path).is_file() for f in self.files):
+            return load(framework, directory)
+        with tempfile.TemporaryDirectory(prefix="exprun-download-") as tmp:
+            self.download(tmp)
+            return load(framework, Path(tmp))
+
+    def download(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Writes the uploaded files into `directory` (created if missing) from the server,
+        checking each file's size and SHA-256 against what was recorded at upload; returns the
+        paths written. Raises `FailedPrecondition` for a model logged by reference."""
+        api = _api.current()
+        request = service_pb2.DownloadModelRequest(model=self.resource_name)
+        return write_files(Path(directory), self.files, api.stream(api.stub.DownloadModel, request))
+
+
+def write_files(
+    directory: Path, expected: Sequence[ModelFile], chunks: Iterator[service_pb2.ModelChunk]
+) -> list[Path]:
+    """Joins the streamed chunks into files, hashing as they arrive, and checks that every file
+    the model recorded came whole: a short, long, corrupt or missing file raises `DataLoss`."""
+    wanted = {f.path: f for f in expected}
+    digests: dict[str, Any] = {}
+    sizes: dict[str, int] = {}
+    directory.mkdir(parents=True, exist_ok=True)
+    root = directory.resolve()
+    for chunk in chunks:
+        target = (root / chunk.path).resolve()
+        if chunk.path not in wanted or not target.is_relative_to(root):
+            raise errors.DataLoss(
+                grpc.StatusCode.DATA_LOSS, f"the server sent {chunk.path!r}, not a file of the model"
+            )
+        first = chunk.path not in digests
+        if first:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            digests[chunk.path] = hashlib.sha256()
+            sizes[chunk.path] = 0
+        with target.open("wb" if first else "ab") as f:
+            f.write(chunk.data)
+        digests[chunk.path].update(chunk.data)
+        sizes[chunk.path] += len(chunk.data)
+    for path, recorded in wanted.items():
+        if (
+            path not in digests
+            or sizes[path] != recorded.size_bytes
+            or digests[path].hexdigest() != recorded.sha256
+        ):
+            raise errors.DataLoss(
+                grpc.StatusCode.DATA_LOSS,
+                f"{path} did not arrive as recorded at upload "
+                f"({recorded.size_bytes} bytes, SHA-256 {recorded.sha256})",
+            )
+    return [root / path for path in wanted]
+
+
+def local_directory(uri: str) -> Path | None:
+    """The directory a `file://` URI or a plain path names, if it exists here."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        path = Path(url2pathname(parsed.path))
+    elif not parsed.scheme:
+        path = Path(uri)
+    else:
+        return None
+    return path if path.is_dir() else None
+
+
+def load(framework: Framework, directory: Path) -> Any:
+    """Reads a model saved by `save` (or by the SDK: same file names and formats)."""
+    model_file = directory / (framework.model_file or _DEFAULT_FILES.get(framework.name, ""))
+    if framework.name == "sklearn":
+        with model_file.open("rb") as f:
+            return pickle.load(f)
+    if framework.name == "xgboost":
+        booster = importlib.import_module("xgboost").Booster()
+        booster.load_model(str(model_file))
+        return booster
+    if framework.name == "pytorch":
+        return importlib.import_module("torch").load(str(model_file), weights_only=False)
+    raise ValueError(f"Model type {framework.name} not supported.")
+
+
+# The SDK's file names (`_models._FRAMEWORK_SPECS`), for models logged without `model_file`.
+_DEFAULT_FILES = {"sklearn": "model.pkl", "xgboost": "model.bst", "pytorch": "model.pt"}
 
 
 @dataclass(frozen=True)
@@ -220,11 +332,30 @@ def input_example_value(example: Any) -> Any:
     )
 
 
-def serialized(model: Any, framework: Framework) -> tuple[tempfile.TemporaryDirectory[str], list[LocalFile]]:
-    """Saves the model into a fresh temporary directory; the caller cleans it up."""
+# The SDK's input-example file, beside the model's files; `get_model_info` reads it.
+INSTANCE_FILE = "instance.yaml"
+
+
+def write_instance_file(directory: Path, example: struct_pb2.Value) -> LocalFile:
+    """`instance.yaml` as the SDK writes it, `{"input_example": {"type": ..., "data": ...}}`.
+
+    Written as JSON, which every YAML 1.2 reader (the SDK's `yaml.safe_load` included) reads
+    as the same mapping, so the client needs no YAML library."""
+    path = directory / INSTANCE_FILE
+    path.write_text(json.dumps({"input_example": from_json_value(example)}))
+    return LocalFile(INSTANCE_FILE, path, path.stat().st_size, _sha256(path))
+
+
+def serialized(
+    model: Any, framework: Framework, example: struct_pb2.Value | None = None
+) -> tuple[tempfile.TemporaryDirectory[str], list[LocalFile]]:
+    """Saves the model (and its input example) into a fresh temporary directory; the caller
+    cleans it up."""
     tmp = tempfile.TemporaryDirectory(prefix="exprun-model-")
     try:
         save(model, framework, Path(tmp.name))
+        if example is not None:
+            write_instance_file(Path(tmp.name), example)
         return tmp, scan(Path(tmp.name))
     except BaseException:
         tmp.cleanup()

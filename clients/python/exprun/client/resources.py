@@ -1,18 +1,24 @@
 """Plain values the client returns and accepts: states, executions, artifacts, metrics.
 
-Frozen dataclasses rather than protobuf messages, so user code never depends on generated code.
+Dataclasses rather than protobuf messages, so user code never depends on generated code;
+`Execution` also carries the SDK's `aiplatform.Execution` calls.
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Mapping
+import types
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from exprun.client.values import from_struct, from_timestamp
+from exprun.client import _api, _config, _names
+from exprun.client.errors import NotFound
+from exprun.client.values import from_struct, from_timestamp, to_struct
+from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
+from google.protobuf import field_mask_pb2
 
 
 class RunState(enum.IntEnum):
@@ -43,12 +49,16 @@ def to_proto_state(value: RunState | int | str) -> resources_pb2.RunState:
     return cast("resources_pb2.RunState", int(run_state(value)))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Execution:
-    """A Vertex Metadata execution: what `associate_execution` accepts and `get_executions` returns.
+    """A Vertex Metadata execution, with the SDK's `aiplatform.Execution` members.
 
-    To associate an existing execution, give its `resource_name` (or pass the name as a string);
-    otherwise the server creates one from these fields.
+    As a value it is what `associate_execution` accepts and `get_executions` returns: to
+    associate an existing execution give its `resource_name` (or pass the name as a string),
+    otherwise the server creates one from these fields. `Execution.create/get`, `update`,
+    `assign_input_artifacts`/`assign_output_artifacts` and `get_input_artifacts`/
+    `get_output_artifacts` call the server; used as a context manager (as `start_execution`
+    returns it) it ends COMPLETE, or FAILED if the block raises.
     """
 
     display_name: str = ""
@@ -58,6 +68,7 @@ class Execution:
     state: RunState = RunState.RUNNING
     resource_name: str = ""
     create_time: datetime.datetime | None = None
+    _client: Any = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -65,7 +76,7 @@ class Execution:
         return self.resource_name.rsplit("/", 1)[-1] if self.resource_name else ""
 
     @classmethod
-    def from_proto(cls, proto: resources_pb2.Execution) -> Execution:
+    def from_proto(cls, proto: resources_pb2.Execution, api: Any = None) -> Execution:
         return cls(
             display_name=proto.display_name,
             schema_title=proto.schema_title,
@@ -74,7 +85,181 @@ class Execution:
             state=RunState(proto.state),
             resource_name=proto.name,
             create_time=from_timestamp(proto.create_time),
+            _client=api,
         )
+
+    # -- the SDK's class methods --------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        schema_title: str = "system.ContainerExecution",
+        *,
+        state: RunState | int | str = RunState.RUNNING,
+        resource_id: str | None = None,
+        display_name: str | None = None,
+        schema_version: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        description: str | None = None,
+        metadata_store_id: str | None = "default",
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
+    ) -> Execution:
+        """Raises `AlreadyExists` for a taken `resource_id`, as the SDK does.
+
+        `schema_version` is always `0.0.1` on exprun, as every SDK schema has it."""
+        _check_store(metadata_store_id)
+        with _config.call_credentials(credentials):
+            api = _api.current()
+        proto = api.call(
+            api.stub.CreateExecution,
+            service_pb2.CreateExecutionRequest(
+                parent=_names.location_name(project, location),
+                execution_id=resource_id or "",
+                execution=resources_pb2.Execution(
+                    display_name=display_name or "",
+                    schema_title=schema_title,
+                    state=to_proto_state(state),
+                    metadata=to_struct(metadata or {}),
+                    description=description or "",
+                ),
+            ),
+        )
+        return cls.from_proto(proto, api)
+
+    @classmethod
+    def get(
+        cls,
+        resource_id: str,
+        *,
+        metadata_store_id: str | None = "default",
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
+    ) -> Execution | None:
+        """An execution by ID or full name; None when it does not exist, like the SDK's `get`."""
+        _check_store(metadata_store_id)
+        with _config.call_credentials(credentials):
+            api = _api.current()
+        name = _names.in_location(
+            resource_id,
+            "metadataStores/default/executions",
+            _config.project(project),
+            _config.location(location),
+        )
+        try:
+            proto = api.call(api.stub.GetExecution, service_pb2.GetExecutionRequest(name=name))
+        except NotFound:
+            return None
+        return cls.from_proto(proto, api)
+
+    # -- the SDK's instance methods -------------------------------------------------------------
+    def _bound(self) -> Any:
+        if not self.resource_name:
+            raise ValueError(
+                "this Execution is a value, not a stored execution: create it with Execution.create"
+            )
+        if self._client is None:
+            self._client = _api.current()
+        return self._client
+
+    def update(
+        self,
+        state: RunState | int | str | None = None,
+        description: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Changes what is given; `metadata` merges key by key, as the SDK merges it."""
+        api = self._bound()
+        paths = [
+            path
+            for path, value in (("state", state), ("description", description), ("metadata", metadata))
+            if value is not None
+        ]
+        if not paths:
+            return
+        body = resources_pb2.Execution(
+            name=self.resource_name,
+            state=to_proto_state(state if state is not None else RunState.STATE_UNSPECIFIED),
+            description=description or "",
+            metadata=to_struct(metadata or {}),
+        )
+        proto = api.call(
+            api.stub.UpdateExecution,
+            service_pb2.UpdateExecutionRequest(
+                execution=body, update_mask=field_mask_pb2.FieldMask(paths=paths)
+            ),
+        )
+        self._refresh_from(proto)
+
+    def _refresh_from(self, proto: resources_pb2.Execution) -> None:
+        fresh = Execution.from_proto(proto, self._client)
+        self.display_name, self.schema_title = fresh.display_name, fresh.schema_title
+        self.metadata, self.description, self.state = fresh.metadata, fresh.description, fresh.state
+
+    def _artifact_names(self, artifacts: Sequence[Any]) -> list[str]:
+        project, location = (
+            _names.segment(self.resource_name, "projects"),
+            _names.segment(self.resource_name, "locations"),
+        )
+        return [
+            _names.in_location(
+                _names.resource_name_of(a, "artifact"), "metadataStores/default/artifacts", project, location
+            )
+            for a in artifacts
+        ]
+
+    def assign_input_artifacts(self, artifacts: Sequence[Any]) -> None:
+        """Records artifacts (an `Artifact`, an `ExperimentModel`, anything with a
+        `resource_name`, or a name) as inputs of this execution."""
+        api = self._bound()
+        api.call(
+            api.stub.AddExecutionEvents,
+            service_pb2.AddExecutionEventsRequest(
+                execution=self.resource_name, input_artifacts=self._artifact_names(artifacts)
+            ),
+        )
+
+    def assign_output_artifacts(self, artifacts: Sequence[Any]) -> None:
+        """Records artifacts as outputs of this execution; see `assign_input_artifacts`."""
+        api = self._bound()
+        api.call(
+            api.stub.AddExecutionEvents,
+            service_pb2.AddExecutionEventsRequest(
+                execution=self.resource_name, output_artifacts=self._artifact_names(artifacts)
+            ),
+        )
+
+    def _inputs_and_outputs(self) -> service_pb2.ExecutionInputsAndOutputs:
+        api = self._bound()
+        result: service_pb2.ExecutionInputsAndOutputs = api.call(
+            api.stub.QueryExecutionInputsAndOutputs,
+            service_pb2.QueryExecutionInputsAndOutputsRequest(execution=self.resource_name),
+        )
+        return result
+
+    def get_input_artifacts(self) -> list[Artifact]:
+        return [Artifact.from_proto(a) for a in self._inputs_and_outputs().inputs]
+
+    def get_output_artifacts(self) -> list[Artifact]:
+        return [Artifact.from_proto(a) for a in self._inputs_and_outputs().outputs]
+
+    def __enter__(self) -> Execution:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: types.TracebackType | None,
+    ) -> None:
+        """Ends the execution FAILED if the block raised, else COMPLETE, as the SDK does."""
+        self.update(state=RunState.FAILED if exc_type is not None else RunState.COMPLETE)
+
+
+def _check_store(metadata_store_id: str | None) -> None:
+    if metadata_store_id not in (None, "default"):
+        raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
 
 
 @dataclass(frozen=True)

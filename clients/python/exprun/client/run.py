@@ -11,7 +11,9 @@ from __future__ import annotations
 import builtins
 import datetime
 import os
+import tempfile
 import types
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,8 +55,10 @@ class ExperimentRun(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> None:
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         name = _names.run_name(run_name, experiment, project, location)
         self._api = api
         self._proto: resources_pb2.Run = api.call(api.stub.GetRun, service_pb2.GetRunRequest(name=name))
@@ -70,13 +74,15 @@ class ExperimentRun(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> ExperimentRun:
         """Raises `AlreadyExists` for an existing run and `NotFound` for a missing experiment.
 
         `tensorboard` (an ID, a name or an object with `.resource_name`) backs the run's time
         series; without it the experiment's backing TensorBoard is used, if it has one.
         """
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         parent = _names.experiment_name(experiment, project, location)
         request = service_pb2.CreateRunRequest(
             parent=parent, run_id=run_name, run=resources_pb2.Run(state=to_proto_state(state))
@@ -95,10 +101,11 @@ class ExperimentRun(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> ExperimentRun | None:
         """None when the run (or its experiment) does not exist, like the SDK's `get`."""
         try:
-            return cls(run_name, experiment, project=project, location=location)
+            return cls(run_name, experiment, project=project, location=location, credentials=credentials)
         except NotFound:
             return None
 
@@ -111,13 +118,15 @@ class ExperimentRun(_names.NamedResource):
         *,
         project: str | None = None,
         location: str | None = None,
+        credentials: Any = None,
     ) -> builtins.list[ExperimentRun]:
         """Every run of the experiment, all pages read.
 
         `filter` is the API's (`state = RUNNING AND run_id != "baseline"`); `order_by` is
         `create_time` (default), `update_time` or `run_id`, optionally followed by ` desc`.
         """
-        api = _api.current()
+        with _config.call_credentials(credentials):
+            api = _api.current()
         request = service_pb2.ListRunsRequest(
             parent=_names.experiment_name(experiment, project, location),
             filter=filter or "",
@@ -180,7 +189,7 @@ class ExperimentRun(_names.NamedResource):
 
     # -- params and summary metrics ---------------------------------------------------------------
     def log_params(self, params: Mapping[str, ParamValue]) -> None:
-        """Merges params key by key. `bool` raises `TypeError`: the API has no bool type."""
+        """Merges params key by key; values are `float`, `int`, `str` or `bool`, as in the SDK."""
         self._proto = self._call(
             self._api.stub.LogParams,
             service_pb2.LogParamsRequest(run=self.exprun_name, params=to_value_map(params)),
@@ -363,7 +372,7 @@ class ExperimentRun(_names.NamedResource):
             self._api.stub.AssociateExecution,
             service_pb2.AssociateExecutionRequest(run=self.exprun_name, execution=body),
         )
-        return Execution.from_proto(proto)
+        return Execution.from_proto(proto, self._api)
 
     def _execution_name(self, name: str) -> str:
         return _names.in_location(name, "metadataStores/default/executions", self.project, self.location)
@@ -372,7 +381,7 @@ class ExperimentRun(_names.NamedResource):
         return self._api.list_all(
             self._api.stub.ListExecutions,
             service_pb2.ListExecutionsRequest(parent=self.exprun_name),
-            lambda response: [Execution.from_proto(e) for e in response.executions],
+            lambda response: [Execution.from_proto(e, self._api) for e in response.executions],
         )
 
     def get_artifacts(self) -> builtins.list[Artifact]:
@@ -400,11 +409,16 @@ class ExperimentRun(_names.NamedResource):
         `model` is a path (a file or a directory, uploaded as is) or an sklearn, xgboost or
         PyTorch object (saved like the SDK does, then uploaded). With only `uri=`, the model is
         logged by reference and nothing is uploaded. Other objects raise `ValueError`.
+        With both, `uri` (the SDK's "GCS directory to save the model in") is ignored with a
+        warning: the server stages uploads at its `--model-staging-uri`.
         """
         if model is not None and uri is not None:
-            raise ValueError(
-                "uri= logs a model by reference; pass either a model (or path) or uri=, not both"
+            warnings.warn(
+                "log_model(uri=...) with a model is ignored: the exprun server stages model files "
+                "at its --model-staging-uri",
+                stacklevel=2,
             )
+            uri = None
         body = resources_pb2.ExperimentModel(
             artifact_id=artifact_id or "",
             display_name=display_name or "",
@@ -412,8 +426,10 @@ class ExperimentRun(_names.NamedResource):
             framework_version=framework_version or "",
             uri=uri or "",
         )
+        example = None
         if input_example is not None:
-            body.input_example.CopyFrom(models.input_example_value(input_example))
+            example = models.input_example_value(input_example)
+            body.input_example.CopyFrom(example)
         if model is None:
             if uri is None:
                 raise ValueError("pass a model object, a path to its files, or uri=")
@@ -423,14 +439,17 @@ class ExperimentRun(_names.NamedResource):
             files = models.scan(path)
             if path.is_file():
                 body.model_file = path.name
-            return self._upload_model(body, files)
+            with tempfile.TemporaryDirectory(prefix="exprun-instance-") as tmp:
+                if example is not None and all(f.path != models.INSTANCE_FILE for f in files):
+                    files.append(models.write_instance_file(Path(tmp), example))
+                return self._upload_model(body, files)
         framework = models.detect_framework(model)
         body.framework_name = framework_name or framework.name
         body.framework_version = framework_version or framework.version
         body.model_file = framework.model_file
         body.model_class = framework.model_class
-        tmp, files = models.serialized(model, framework)
-        with tmp:
+        serialized, files = models.serialized(model, framework, example)
+        with serialized:
             return self._upload_model(body, files)
 
     def _upload_model(
@@ -544,19 +563,31 @@ _active_run: ExperimentRun | None = None
 
 
 def start_run(
-    run: str, experiment: ExperimentArg = None, resume: bool = False, *, tensorboard: Any = None
+    run: str,
+    experiment: ExperimentArg = None,
+    resume: bool = False,
+    *,
+    tensorboard: Any = None,
+    credentials: Any = None,
 ) -> ExperimentRun:
     """Creates (or with `resume=True` reopens and sets RUNNING) a run and makes it the active one.
 
-    Use it as a context manager: the run ends `FAILED` if the block raises, else `COMPLETE`.
-    `tensorboard` applies to a new run, as in the SDK.
+    A run still active from an earlier `start_run` is ended COMPLETE first, as the SDK does, so
+    a sweep loop without `end_run` leaves no run RUNNING but the last. Use it as a context
+    manager: the run ends `FAILED` if the block raises, else `COMPLETE`. `tensorboard` backs a
+    new run, or is assigned to a resumed one, as in the SDK.
     """
     global _active_run
-    if resume:
-        started = ExperimentRun(run, experiment)
-        started.update_state(RunState.RUNNING)
-    else:
-        started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
+    if _active_run is not None:
+        end_run()
+    with _config.call_credentials(credentials):
+        if resume:
+            started = ExperimentRun(run, experiment)
+            if tensorboard is not None:
+                started.assign_backing_tensorboard(tensorboard)
+            started.update_state(RunState.RUNNING)
+        else:
+            started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
     _active_run = started
     return started
 
@@ -579,9 +610,19 @@ def close_channels() -> None:
 
 
 def end_run(state: RunState | int | str = RunState.COMPLETE) -> None:
-    """Ends the active run and forgets it; does nothing when no run is active."""
+    """Ends the active run and forgets it; does nothing when no run is active.
+
+    A run deleted meanwhile is only warned about, as the SDK does, so the next `start_run` of a
+    loop still goes ahead.
+    """
     global _active_run
     if _active_run is None:
         return
-    _active_run.end_run(state)
-    _active_run = None
+    try:
+        _active_run.end_run(state)
+    except NotFound:
+        warnings.warn(
+            f"Experiment run {_active_run.name} was not found. It may have been deleted", stacklevel=2
+        )
+    finally:
+        _active_run = None

@@ -11,14 +11,29 @@ with aip.start_run("run-1"):
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exprun.client import _config, timeseries
 from exprun.client.experiment import Experiment
-from exprun.client.resources import ClassificationMetrics, RunState
-from exprun.client.run import active_run
+from exprun.client.models import ExperimentModel
+from exprun.client.resources import ClassificationMetrics, Execution, RunState
+from exprun.client.run import active_run, get_active_run
 from exprun.client.values import ParamValue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+# SDK keywords that configure Google Cloud resources exprun does not create: accepted so SDK
+# code runs, and each named once in a warning so nobody relies on them silently.
+_NOT_APPLICABLE = {
+    "encryption_spec_key_name": "exprun's store decides how data is encrypted at rest",
+    "network": "exprun does not launch jobs in a VPC network",
+    "service_account": "exprun does not launch jobs",
+    "api_key": "exprun authenticates with bearer tokens (credentials= or token=)",
+}
 
 
 def init(
@@ -32,29 +47,79 @@ def init(
     *,
     experiment_description: str | None = None,
     experiment_tensorboard: Any = None,
+    staging_bucket: str | None = None,
+    api_endpoint: str | None = None,
+    request_metadata: Sequence[tuple[str, str]] | None = None,
+    api_transport: str | None = None,
+    encryption_spec_key_name: str | None = None,
+    network: str | None = None,
+    service_account: str | None = None,
+    api_key: str | None = None,
 ) -> None:
     """Sets the process-wide defaults, like `aiplatform.init`; arguments left out keep their value.
 
-    `target` is `host:port` (default `EXPRUN_TARGET` or `127.0.0.1:50051`). The channel is
-    plaintext unless `credentials` (a `grpc.ChannelCredentials`) is given; `token` is sent as
-    `authorization: Bearer <token>` on every call, `metadata` as extra headers.
-
-    Like the SDK, naming an `experiment` here creates it if it does not exist (with
-    `experiment_description` and `experiment_tensorboard`); that is the one call `init` makes.
+    Args:
+        target: Optional. The exprun server's `host:port` (default `EXPRUN_TARGET` or
+            `127.0.0.1:50051`); `api_endpoint` is the SDK's name for it.
+        project, location, experiment: Optional. Defaults for every later call, as in the SDK.
+            Naming an `experiment` creates it if it does not exist (with `experiment_description`
+            and `experiment_tensorboard`); that is the one call `init` makes.
+        credentials: Optional. `google.auth` credentials, whose token (refreshed when it
+            expires) is sent as `authorization: Bearer` on every call; or
+            `grpc.ChannelCredentials`, which make the channel TLS.
+        token: Optional. A static bearer token.
+        metadata, request_metadata: Optional. Extra headers on every call.
+        staging_bucket: Optional. Accepted with one warning: the server stages model files.
+        api_transport: Optional. Only `"grpc"`; `"rest"` is accepted with a warning.
+        encryption_spec_key_name, network, service_account, api_key: Optional. Accepted with
+            one warning each; they configure Google resources exprun does not create.
     """
+    for keyword, value in (
+        ("encryption_spec_key_name", encryption_spec_key_name),
+        ("network", network),
+        ("service_account", service_account),
+        ("api_key", api_key),
+    ):
+        if value is not None:
+            warnings.warn(f"{keyword} is ignored: {_NOT_APPLICABLE[keyword]}", stacklevel=2)
+    if api_transport not in (None, "grpc"):
+        warnings.warn(f"api_transport={api_transport!r} is ignored: exprun speaks gRPC only", stacklevel=2)
+    if staging_bucket is not None:
+        _config.set_staging_bucket(staging_bucket)
+    extra = [*(metadata or ()), *(request_metadata or ())]
     _config.set_defaults(
-        target=target,
+        target=target or api_endpoint,
         project=project,
         location=location,
         experiment=experiment,
         credentials=credentials,
         token=token,
-        metadata=metadata,
+        metadata=extra if metadata is not None or request_metadata is not None else None,
     )
     if experiment is not None:
         Experiment.get_or_create(
-            experiment, description=experiment_description, backing_tensorboard=experiment_tensorboard
+            experiment,
+            description=experiment_description,
+            # False is the SDK's "no backing TensorBoard": nothing is assigned explicitly.
+            backing_tensorboard=experiment_tensorboard or None,
         )
+
+
+def get_experiment_df(experiment: str | None = None, *, include_time_series: bool = True) -> pd.DataFrame:
+    """The SDK's frame of every run of `experiment` (default: the one from `init`).
+
+    Columns: `experiment_name`, `run_name`, `run_type`, `state`, `param.*`, `metric.*` and,
+    unless `include_time_series=False`, `time_series_metric.*` (each series' last value).
+    Raises `NotFound` for a missing experiment.
+    """
+    if experiment is None and _config.experiment() is None:
+        raise ValueError(
+            "No experiment set. Make sure to call aiplatform.init(experiment='my-experiment') "
+            "before trying to get_experiment_df. "
+        )
+    return Experiment(experiment or _config.experiment() or "").get_data_frame(
+        include_time_series=include_time_series
+    )
 
 
 def log_params(params: Mapping[str, ParamValue]) -> None:
@@ -89,3 +154,87 @@ def log_classification_metrics(
 
 def update_state(state: RunState | int | str) -> None:
     active_run().update_state(state)
+
+
+def log_model(
+    model: Any = None,
+    artifact_id: str | None = None,
+    *,
+    uri: str | None = None,
+    input_example: Any = None,
+    display_name: str | None = None,
+    metadata_store_id: str | None = "default",
+    project: str | None = None,
+    location: str | None = None,
+    credentials: Any = None,
+    framework_name: str | None = None,
+    framework_version: str | None = None,
+) -> ExperimentModel:
+    """Logs a model to the active run, like `aiplatform.log_model`; see `ExperimentRun.log_model`.
+
+    `metadata_store_id`, `project` and `location` are the run's own (exprun has one metadata
+    store, `default`); `credentials` are used for this call.
+    """
+    if metadata_store_id not in (None, "default"):
+        raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
+    with _config.call_credentials(credentials):
+        return active_run().log_model(
+            model,
+            artifact_id,
+            uri=uri,
+            input_example=input_example,
+            display_name=display_name,
+            framework_name=framework_name,
+            framework_version=framework_version,
+        )
+
+
+def log(*, pipeline_job: Any = None) -> None:
+    """Links a pipeline job to the active run, like `aiplatform.log(pipeline_job=...)`."""
+    active_run().log(pipeline_job=pipeline_job)
+
+
+def start_execution(
+    *,
+    schema_title: str | None = None,
+    display_name: str | None = None,
+    resource_id: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    schema_version: str | None = None,
+    description: str | None = None,
+    resume: bool = False,
+    project: str | None = None,
+    location: str | None = None,
+    credentials: Any = None,
+) -> Execution:
+    """Creates (or with `resume=True` reopens and sets RUNNING) an execution, associated with the
+    active run if there is one, like `aiplatform.start_execution`.
+
+    Use it as a context manager: the execution ends COMPLETE, or FAILED if the block raises.
+    """
+    if resume:
+        if not resource_id:
+            raise ValueError("resource_id is required when resuming an Execution")
+        found = Execution.get(resource_id, project=project, location=location, credentials=credentials)
+        if found is None:
+            raise ValueError(f"Execution {resource_id} does not exist and cannot be resumed")
+        execution = found
+        execution.update(state=RunState.RUNNING)
+    else:
+        if not schema_title:
+            raise ValueError("schema_title must be provided when starting a new Execution")
+        execution = Execution.create(
+            schema_title,
+            display_name=display_name,
+            resource_id=resource_id,
+            metadata=metadata,
+            schema_version=schema_version,
+            description=description,
+            project=project,
+            location=location,
+            credentials=credentials,
+        )
+    run = get_active_run()
+    if run is not None:
+        run.associate_execution(execution)
+    return execution

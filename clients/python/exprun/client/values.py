@@ -1,8 +1,8 @@
 """Python values ⇄ API messages: params, metrics, timestamps and JSON-like data.
 
 Params and summary metrics are the SDK's `Union[float, int, str]`. The SDK lets `bool` through
-(it is an `int`) and Vertex then reads it back as a bool; the API has no bool, so it is refused
-here with the SDK's own `TypeError` wording rather than silently becoming 1 or 0.
+(it is an `int`) and Vertex then reads it back as a bool, so a bool travels as `bool_value` and
+reads back as `True`/`False` on both stores.
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from typing import Any
 from exprun.v1 import resources_pb2
 from google.protobuf import json_format, struct_pb2, timestamp_pb2
 
-ParamValue = float | int | str
+ParamValue = bool | float | int | str
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 def check_summary(values: Mapping[Any, Any]) -> None:
-    """The SDK's `log_params`/`log_metrics` type check, plus bool (the API cannot carry it)."""
+    """The SDK's `log_params`/`log_metrics` type check, with its wording."""
     for key, value in values.items():
         if not isinstance(key, str):
             raise TypeError(f"{key} is of type {type(key).__name__} must of type str")
-        if isinstance(value, bool) or not isinstance(value, float | int | str):
+        if not isinstance(value, float | int | str):
             raise TypeError(
                 f"Value for key {key} is of type {type(value).__name__} but must be one of float, int, str"
             )
@@ -32,7 +32,7 @@ def check_summary(values: Mapping[Any, Any]) -> None:
 
 def to_value(value: ParamValue) -> resources_pb2.Value:
     if isinstance(value, bool):
-        raise TypeError("bool is not a param or metric type; use int or str")
+        return resources_pb2.Value(bool_value=value)
     if isinstance(value, int):
         return resources_pb2.Value(int_value=value)
     if isinstance(value, float):
@@ -48,6 +48,8 @@ def from_value(value: resources_pb2.Value) -> ParamValue:
         return value.double_value
     if kind == "string_value":
         return value.string_value
+    if kind == "bool_value":
+        return value.bool_value
     raise ValueError("the server sent a Value with no kind set")
 
 

@@ -197,7 +197,6 @@ class TimeSeriesWriter:
             request_serializer=bytes,
             response_deserializer=service_pb2.StreamTimeSeriesResponse.FromString,
         )
-        self._metadata = _config.call_metadata()
         self._open_payload = service_pb2.StreamTimeSeriesRequest(
             open=service_pb2.StreamOpen(run=self.run, writer_id=self.writer_id)
         ).SerializeToString()
@@ -692,7 +691,8 @@ class TimeSeriesWriter:
             status: Any = None
             server_delay: float | None = None
             try:
-                call = self._method(self._requests(connection), metadata=self._metadata)
+                # Per connection: google.auth credentials send a fresh token after a reconnect.
+                call = self._method(self._requests(connection), metadata=self._api.metadata)
                 connection.call = call
                 if connection.dropped:  # reconnect() came before the call existed
                     call.cancel()

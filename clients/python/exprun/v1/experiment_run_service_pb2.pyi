@@ -5,6 +5,7 @@ from google.api import client_pb2 as _client_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import resource_pb2 as _resource_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -369,6 +370,64 @@ class ListArtifactsResponse(_message.Message):
     artifacts: _containers.RepeatedCompositeFieldContainer[_resources_pb2.Artifact]
     next_page_token: str
     def __init__(self, artifacts: _Optional[_Iterable[_Union[_resources_pb2.Artifact, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class CreateExecutionRequest(_message.Message):
+    __slots__ = ("parent", "execution_id", "execution")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    execution_id: str
+    execution: _resources_pb2.Execution
+    def __init__(self, parent: _Optional[str] = ..., execution_id: _Optional[str] = ..., execution: _Optional[_Union[_resources_pb2.Execution, _Mapping]] = ...) -> None: ...
+
+class GetExecutionRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class UpdateExecutionRequest(_message.Message):
+    __slots__ = ("execution", "update_mask")
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    execution: _resources_pb2.Execution
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, execution: _Optional[_Union[_resources_pb2.Execution, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class AddExecutionEventsRequest(_message.Message):
+    __slots__ = ("execution", "input_artifacts", "output_artifacts")
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    INPUT_ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
+    execution: str
+    input_artifacts: _containers.RepeatedScalarFieldContainer[str]
+    output_artifacts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, execution: _Optional[str] = ..., input_artifacts: _Optional[_Iterable[str]] = ..., output_artifacts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AddExecutionEventsResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class QueryExecutionInputsAndOutputsRequest(_message.Message):
+    __slots__ = ("execution",)
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    execution: str
+    def __init__(self, execution: _Optional[str] = ...) -> None: ...
+
+class ExecutionInputsAndOutputs(_message.Message):
+    __slots__ = ("inputs", "outputs")
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    OUTPUTS_FIELD_NUMBER: _ClassVar[int]
+    inputs: _containers.RepeatedCompositeFieldContainer[_resources_pb2.Artifact]
+    outputs: _containers.RepeatedCompositeFieldContainer[_resources_pb2.Artifact]
+    def __init__(self, inputs: _Optional[_Iterable[_Union[_resources_pb2.Artifact, _Mapping]]] = ..., outputs: _Optional[_Iterable[_Union[_resources_pb2.Artifact, _Mapping]]] = ...) -> None: ...
+
+class DownloadModelRequest(_message.Message):
+    __slots__ = ("model",)
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    def __init__(self, model: _Optional[str] = ...) -> None: ...
 
 class LogModelRequest(_message.Message):
     __slots__ = ("header", "chunk")

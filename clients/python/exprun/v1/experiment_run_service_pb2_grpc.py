@@ -166,10 +166,40 @@ class ExperimentRunServiceStub:
                 request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ListArtifactsRequest.SerializeToString,
                 response_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.ListArtifactsResponse.FromString,
                 _registered_method=True)
+        self.CreateExecution = channel.unary_unary(
+                '/exprun.v1.ExperimentRunService/CreateExecution',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.CreateExecutionRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_resources__pb2.Execution.FromString,
+                _registered_method=True)
+        self.GetExecution = channel.unary_unary(
+                '/exprun.v1.ExperimentRunService/GetExecution',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.GetExecutionRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_resources__pb2.Execution.FromString,
+                _registered_method=True)
+        self.UpdateExecution = channel.unary_unary(
+                '/exprun.v1.ExperimentRunService/UpdateExecution',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.UpdateExecutionRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_resources__pb2.Execution.FromString,
+                _registered_method=True)
+        self.AddExecutionEvents = channel.unary_unary(
+                '/exprun.v1.ExperimentRunService/AddExecutionEvents',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.AddExecutionEventsRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.AddExecutionEventsResponse.FromString,
+                _registered_method=True)
+        self.QueryExecutionInputsAndOutputs = channel.unary_unary(
+                '/exprun.v1.ExperimentRunService/QueryExecutionInputsAndOutputs',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.QueryExecutionInputsAndOutputsRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.ExecutionInputsAndOutputs.FromString,
+                _registered_method=True)
         self.LogModel = channel.stream_unary(
                 '/exprun.v1.ExperimentRunService/LogModel',
                 request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.LogModelRequest.SerializeToString,
                 response_deserializer=exprun_dot_v1_dot_resources__pb2.ExperimentModel.FromString,
+                _registered_method=True)
+        self.DownloadModel = channel.unary_stream(
+                '/exprun.v1.ExperimentRunService/DownloadModel',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.FromString,
                 _registered_method=True)
         self.ListExperimentModels = channel.unary_unary(
                 '/exprun.v1.ExperimentRunService/ListExperimentModels',
@@ -394,10 +424,58 @@ class ExperimentRunServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateExecution(self, request, context):
+        """Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+        ALREADY_EXISTS if an execution with that ID exists.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetExecution(self, request, context):
+        """Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateExecution(self, request, context):
+        """Updates an execution's state, display name, description or metadata (the SDK's
+        `Execution.update`); metadata is merged key by key, as the SDK merges it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddExecutionEvents(self, request, context):
+        """Records artifacts as inputs or outputs of an execution (the SDK's
+        `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def QueryExecutionInputsAndOutputs(self, request, context):
+        """The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+        `get_output_artifacts`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def LogModel(self, request_iterator, context):
         """Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
         in the order the header lists them, or only a header whose model has a `uri`. Counts
         against the per-principal stream cap (see `StreamTimeSeries`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadModel(self, request, context):
+        """Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+        in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+        empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -561,10 +639,40 @@ def add_ExperimentRunServiceServicer_to_server(servicer, server):
                     request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.ListArtifactsRequest.FromString,
                     response_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ListArtifactsResponse.SerializeToString,
             ),
+            'CreateExecution': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateExecution,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.CreateExecutionRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_resources__pb2.Execution.SerializeToString,
+            ),
+            'GetExecution': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetExecution,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.GetExecutionRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_resources__pb2.Execution.SerializeToString,
+            ),
+            'UpdateExecution': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateExecution,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.UpdateExecutionRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_resources__pb2.Execution.SerializeToString,
+            ),
+            'AddExecutionEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddExecutionEvents,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.AddExecutionEventsRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.AddExecutionEventsResponse.SerializeToString,
+            ),
+            'QueryExecutionInputsAndOutputs': grpc.unary_unary_rpc_method_handler(
+                    servicer.QueryExecutionInputsAndOutputs,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.QueryExecutionInputsAndOutputsRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ExecutionInputsAndOutputs.SerializeToString,
+            ),
             'LogModel': grpc.stream_unary_rpc_method_handler(
                     servicer.LogModel,
                     request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.LogModelRequest.FromString,
                     response_serializer=exprun_dot_v1_dot_resources__pb2.ExperimentModel.SerializeToString,
+            ),
+            'DownloadModel': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadModel,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.SerializeToString,
             ),
             'ListExperimentModels': grpc.unary_unary_rpc_method_handler(
                     servicer.ListExperimentModels,
@@ -1261,6 +1369,141 @@ class ExperimentRunService:
             _registered_method=True)
 
     @staticmethod
+    def CreateExecution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/CreateExecution',
+            exprun_dot_v1_dot_experiment__run__service__pb2.CreateExecutionRequest.SerializeToString,
+            exprun_dot_v1_dot_resources__pb2.Execution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetExecution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/GetExecution',
+            exprun_dot_v1_dot_experiment__run__service__pb2.GetExecutionRequest.SerializeToString,
+            exprun_dot_v1_dot_resources__pb2.Execution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateExecution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/UpdateExecution',
+            exprun_dot_v1_dot_experiment__run__service__pb2.UpdateExecutionRequest.SerializeToString,
+            exprun_dot_v1_dot_resources__pb2.Execution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddExecutionEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/AddExecutionEvents',
+            exprun_dot_v1_dot_experiment__run__service__pb2.AddExecutionEventsRequest.SerializeToString,
+            exprun_dot_v1_dot_experiment__run__service__pb2.AddExecutionEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def QueryExecutionInputsAndOutputs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/QueryExecutionInputsAndOutputs',
+            exprun_dot_v1_dot_experiment__run__service__pb2.QueryExecutionInputsAndOutputsRequest.SerializeToString,
+            exprun_dot_v1_dot_experiment__run__service__pb2.ExecutionInputsAndOutputs.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def LogModel(request_iterator,
             target,
             options=(),
@@ -1277,6 +1520,33 @@ class ExperimentRunService:
             '/exprun.v1.ExperimentRunService/LogModel',
             exprun_dot_v1_dot_experiment__run__service__pb2.LogModelRequest.SerializeToString,
             exprun_dot_v1_dot_resources__pb2.ExperimentModel.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadModel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/DownloadModel',
+            exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.SerializeToString,
+            exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.FromString,
             options,
             channel_credentials,
             insecure,

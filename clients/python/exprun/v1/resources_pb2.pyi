@@ -47,14 +47,16 @@ class Experiment(_message.Message):
     def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., backing_tensorboard: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., metadata_context: _Optional[str] = ...) -> None: ...
 
 class Value(_message.Message):
-    __slots__ = ("double_value", "int_value", "string_value")
+    __slots__ = ("double_value", "int_value", "string_value", "bool_value")
     DOUBLE_VALUE_FIELD_NUMBER: _ClassVar[int]
     INT_VALUE_FIELD_NUMBER: _ClassVar[int]
     STRING_VALUE_FIELD_NUMBER: _ClassVar[int]
+    BOOL_VALUE_FIELD_NUMBER: _ClassVar[int]
     double_value: float
     int_value: int
     string_value: str
-    def __init__(self, double_value: _Optional[float] = ..., int_value: _Optional[int] = ..., string_value: _Optional[str] = ...) -> None: ...
+    bool_value: bool
+    def __init__(self, double_value: _Optional[float] = ..., int_value: _Optional[int] = ..., string_value: _Optional[str] = ..., bool_value: _Optional[bool] = ...) -> None: ...
 
 class Run(_message.Message):
     __slots__ = ("name", "run_id", "resource_id", "metadata_context", "state", "params", "metrics", "backing_tensorboard_run", "create_time", "update_time", "time_series_metrics", "state_reason", "liveness_deadline")

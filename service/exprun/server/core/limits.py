@@ -21,6 +21,8 @@ MODEL_MAX_FILES = 1000
 MODEL_MAX_TOTAL_BYTES = 2 * 1024**3
 MODEL_CHUNK_MAX_BYTES = 1024**2
 MODEL_ARTIFACT_ID_MAX_CHARS = 63
+# Artifacts per list in one AddExecutionEvents call.
+EXECUTION_EVENTS_PER_CALL = 100
 # Explicit steps stay far below int64's end, so default steps (largest + 1 + i) never overflow.
 STEP_MAX = 2**62
 # A store yields at most this many points per `read_time_series` chunk (~6 MB in packed columns),

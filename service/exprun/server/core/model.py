@@ -10,8 +10,9 @@ from typing import Any, Generic, TypeVar
 
 from exprun.server.core.names import ExperimentName, RunName
 
-# The SDK's `Union[float, int, str]`; bool is rejected at the edge (Vertex would read it back as bool).
-ParamValue = float | int | str
+# The SDK's `Union[float, int, str]`, plus the bool it lets through (Vertex stores a JSON bool and
+# the SDK reads it back as one). `bool` is an `int` subclass: check it first wherever they differ.
+ParamValue = bool | float | int | str
 JsonValue = Any
 
 T = TypeVar("T")
@@ -132,6 +133,17 @@ class Execution:
     metadata: Mapping[str, JsonValue] = field(default_factory=dict)
     description: str = ""
     create_time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ExecutionChange:
+    """What `UpdateExecution` changes: the fields that are not None; `metadata` merges."""
+
+    execution_id: str
+    state: RunState | None = None
+    display_name: str | None = None
+    description: str | None = None
+    metadata: Mapping[str, JsonValue] | None = None
 
 
 @dataclass(frozen=True)

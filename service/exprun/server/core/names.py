@@ -197,3 +197,21 @@ def parse_job(value: str, field: str, collection: str) -> str:
     if not _JOB_ID.match(parts[5]):
         raise InvalidArgument.field(field, "job ID is not valid", reason="BAD_NAME")
     return value
+
+
+def parse_metadata_resource(value: str, field: str, collection: str) -> tuple[LocationName, str]:
+    """`projects/P/locations/L/metadataStores/default/{collection}/{id}` as (location, ID).
+
+    IDs follow the artifact rule (`check_model_artifact_id`), checked by the caller."""
+    shape = f"projects/{{project}}/locations/{{location}}/metadataStores/default/{collection}/{{id}}"
+    parts = _split(value, field, shape, 4)
+    if (
+        parts[0] != "projects"
+        or parts[2] != "locations"
+        or parts[4] != "metadataStores"
+        or parts[5] != "default"
+        or parts[6] != collection
+    ):
+        raise InvalidArgument.field(field, f"must have the format {shape}", reason="BAD_NAME")
+    _check_project_location(parts[1], parts[3], field)
+    return LocationName(parts[1], parts[3]), parts[7]

@@ -17,13 +17,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from exprun.server.core import layouts, limits, listing
-from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
+from exprun.server.core.errors import FailedPrecondition, FieldViolation, InvalidArgument, collect
 from exprun.server.core.ingest import Ingest
 from exprun.server.core.liveness import Liveness
 from exprun.server.core.model import (
     Artifact,
     ClassificationMetrics,
     Execution,
+    ExecutionChange,
     Experiment,
     ExperimentModel,
     Link,
@@ -45,6 +46,7 @@ from exprun.server.core.names import (
     parse_experiment,
     parse_job,
     parse_location,
+    parse_metadata_resource,
     parse_run,
     parse_tensorboard,
 )
@@ -52,6 +54,7 @@ from exprun.server.core.quoting import quote
 from exprun.server.core.store import ModelUpload, RunStore
 from exprun.server.core.validation import (
     check_classification_metrics,
+    check_metadata_reference_id,
     check_model_artifact_id,
     check_model_files,
     check_series,
@@ -60,6 +63,17 @@ from exprun.server.core.validation import (
     check_writer_id,
     metadata_size,
 )
+
+_EXECUTION_MASK = frozenset({"state", "display_name", "description", "metadata"})
+
+
+def _check_execution_fields(display_name: str, description: str, metadata: Mapping[str, object]) -> None:
+    violations = check_text(
+        display_name, "execution.display_name", limits.DISPLAY_NAME_MAX_CHARS
+    ) + check_text(description, "execution.description", limits.DESCRIPTION_MAX_CHARS)
+    collect(violations)
+    if metadata_size(metadata) > limits.METADATA_MAX_BYTES:
+        raise InvalidArgument.field("execution.metadata", "is over 200 KB serialized")
 
 
 def _run_state(value: str) -> str:
@@ -346,7 +360,7 @@ class ExperimentRuns:
             if not name.startswith(prefix) or "/" in name[len(prefix) :] or name == prefix:
                 raise InvalidArgument.field("execution.name", f"must have the format {prefix}{{execution}}")
             execution_id = name[len(prefix) :]
-            check_model_artifact_id(execution_id.lower(), "execution.name")
+            check_metadata_reference_id(execution_id.lower(), "execution.name")
         violations = check_text(
             execution.display_name, "execution.display_name", limits.DISPLAY_NAME_MAX_CHARS
         ) + check_text(execution.description, "execution.description", limits.DESCRIPTION_MAX_CHARS)
@@ -360,6 +374,99 @@ class ExperimentRuns:
             state=execution.state or RunState.RUNNING,
         )
         return await self.store.associate_execution(run_name, execution)
+
+    async def create_execution(self, parent: str, execution_id: str, execution: Execution) -> Execution:
+        """The SDK's `Execution.create`: in the location's metadata store, in no run yet."""
+        location = parse_location(parent, "parent")
+        if execution_id:
+            check_model_artifact_id(execution_id, "execution_id")
+        _check_execution_fields(execution.display_name, execution.description, execution.metadata)
+        execution = replace(
+            execution,
+            execution_id=execution_id or uuid.uuid4().hex,
+            schema_title=execution.schema_title or "system.ContainerExecution",
+            state=execution.state or RunState.RUNNING,
+        )
+        return await self.store.create_execution(location, execution)
+
+    async def get_execution(self, name: str) -> Execution:
+        location, execution_id = parse_metadata_resource(name, "name", "executions")
+        return await self.store.get_execution(location, execution_id)
+
+    async def update_execution(self, name: str, execution: Execution, paths: Sequence[str]) -> Execution:
+        """`paths` is the update mask: each of `state`, `display_name`, `description`, `metadata`."""
+        location, execution_id = parse_metadata_resource(name, "execution.name", "executions")
+        unknown = sorted(set(paths) - _EXECUTION_MASK)
+        if unknown or not paths:
+            raise InvalidArgument.field(
+                "update_mask",
+                f"must name some of {', '.join(sorted(_EXECUTION_MASK))}; got {unknown or 'none'}",
+            )
+        _check_execution_fields(execution.display_name, execution.description, execution.metadata)
+        if "state" in paths and execution.state == RunState.STATE_UNSPECIFIED:
+            raise InvalidArgument.field("execution.state", "must be set when the mask names it")
+        change = ExecutionChange(
+            execution_id=execution_id,
+            state=execution.state if "state" in paths else None,
+            display_name=execution.display_name if "display_name" in paths else None,
+            description=execution.description if "description" in paths else None,
+            metadata=execution.metadata if "metadata" in paths else None,
+        )
+        return await self.store.update_execution(location, change)
+
+    async def add_execution_events(
+        self, execution: str, inputs: Sequence[str], outputs: Sequence[str]
+    ) -> None:
+        location, execution_id = parse_metadata_resource(execution, "execution", "executions")
+        ids: dict[str, list[str]] = {"input_artifacts": [], "output_artifacts": []}
+        for field, names in (("input_artifacts", inputs), ("output_artifacts", outputs)):
+            if len(names) > limits.EXECUTION_EVENTS_PER_CALL:
+                raise InvalidArgument.field(
+                    field, f"has {len(names)} artifacts; at most {limits.EXECUTION_EVENTS_PER_CALL} per call"
+                )
+            for i, artifact in enumerate(names):
+                where = f"{field}[{i}]"
+                artifact_location, artifact_id = parse_metadata_resource(artifact, where, "artifacts")
+                if artifact_location != location:
+                    raise InvalidArgument.field(where, "must be in the execution's project and location")
+                ids[field].append(artifact_id)
+        await self.store.add_execution_events(
+            location, execution_id, ids["input_artifacts"], ids["output_artifacts"]
+        )
+
+    async def execution_artifacts(self, execution: str) -> tuple[list[Artifact], list[Artifact]]:
+        location, execution_id = parse_metadata_resource(execution, "execution", "executions")
+        return await self.store.execution_artifacts(location, execution_id)
+
+    async def download_model(self, name: str) -> AsyncIterator[tuple[str, bytes]]:
+        """(path, bytes) chunks of each uploaded file, files in the model's order, at most
+        MODEL_CHUNK_MAX_BYTES each; an empty file is one empty chunk."""
+        location, artifact_id = parse_metadata_resource(name, "model", "artifacts")
+        artifact = await self.store.get_artifact(location, artifact_id)
+        if artifact.schema_title != layouts.EXPERIMENT_MODEL:
+            raise InvalidArgument.field("model", f"is a {artifact.schema_title} artifact, not a model")
+        model = layouts.model_from(artifact)
+        if not model.files:
+            raise FailedPrecondition(
+                f"model {artifact_id} was logged by reference; its files are at {model.uri}",
+                reason="MODEL_NOT_UPLOADED",
+                metadata={"resource_name": name, "uri": model.uri},
+            )
+        for file in model.files:
+            offset = 0
+            while True:
+                size = min(limits.MODEL_CHUNK_MAX_BYTES, file.size_bytes - offset)
+                data = await self.store.read_model_bytes(model, file.path, offset, size) if size else b""
+                if len(data) != size:
+                    raise FailedPrecondition(
+                        f"file {file.path} of model {artifact_id} is shorter than recorded",
+                        reason="MODEL_FILE_CHANGED",
+                        metadata={"resource_name": name, "path": file.path},
+                    )
+                yield file.path, data
+                offset += size
+                if offset >= file.size_bytes:
+                    break
 
     async def list_executions(
         self, parent: str, page_size: int, page_token: str

@@ -18,7 +18,9 @@ from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
+    ExecutionChange,
     Experiment,
+    ExperimentModel,
     Link,
     LinkKind,
     ListQuery,
@@ -213,12 +215,48 @@ class RunStore(abc.ABC):
         """Oldest first. Raises NotFound."""
 
     @abc.abstractmethod
+    async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
+        """Creates an execution in the location's metadata store, in no run's context.
+        Raises AlreadyExists."""
+
+    @abc.abstractmethod
+    async def get_execution(self, location: LocationName, execution_id: str) -> Execution:
+        """Raises NotFound(kind="Execution")."""
+
+    @abc.abstractmethod
+    async def update_execution(self, location: LocationName, change: ExecutionChange) -> Execution:
+        """Applies the fields `change` sets; metadata merges key by key. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def add_execution_events(
+        self, location: LocationName, execution_id: str, inputs: Sequence[str], outputs: Sequence[str]
+    ) -> None:
+        """Records artifact IDs as inputs / outputs; an event recorded again is a no-op.
+        Raises NotFound (the execution, or an artifact: nothing is recorded then)."""
+
+    @abc.abstractmethod
+    async def execution_artifacts(
+        self, location: LocationName, execution_id: str
+    ) -> tuple[list[Artifact], list[Artifact]]:
+        """(inputs, outputs), each in the order recorded. Raises NotFound."""
+
+    @abc.abstractmethod
     async def add_link(self, name: RunName, link: Link) -> Link:
         """Links a job to the run; linking the same job again is a no-op. Raises NotFound."""
 
     @abc.abstractmethod
     async def list_links(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
         """Oldest first. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        """Any artifact of the location's metadata store. Raises NotFound(kind="Artifact")."""
+
+    @abc.abstractmethod
+    async def read_model_bytes(self, model: ExperimentModel, path: str, offset: int, size: int) -> bytes:
+        """Up to `size` bytes at `offset` of one uploaded file of `model`, from where this store
+        staged it (`model.uri`). Raises FailedPrecondition when the files are not where this
+        store keeps uploads, NotFound when the file is gone."""
 
     @abc.abstractmethod
     async def begin_model_upload(self, name: RunName, artifact_id: str) -> ModelUpload:

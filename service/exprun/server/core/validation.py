@@ -26,7 +26,7 @@ def check_text(value: str, field: str, max_chars: int) -> list[FieldViolation]:
 
 
 def check_summary(values: Mapping[str, ParamValue], field: str) -> None:
-    """Params and summary metrics: `Union[float, int, str]`, finite, keys that Vertex can store."""
+    """Params and summary metrics: `Union[float, int, str]` or bool, finite, keys that Vertex can store."""
     violations: list[FieldViolation] = []
     if not values:
         violations.append(FieldViolation(field, "must hold at least one entry"))
@@ -38,8 +38,10 @@ def check_summary(values: Mapping[str, ParamValue], field: str) -> None:
             violations.append(
                 FieldViolation(where, "key must be 1-256 characters without control characters")
             )
-        if isinstance(value, bool) or not isinstance(value, float | int | str):
-            violations.append(FieldViolation(where, "value must be a double, an int64 or a string"))
+        if isinstance(value, bool):
+            continue
+        if not isinstance(value, float | int | str):
+            violations.append(FieldViolation(where, "value must be a double, an int64, a string or a bool"))
         elif isinstance(value, float) and not math.isfinite(value):
             violations.append(FieldViolation(where, "value must be finite (not NaN or infinity)"))
         elif isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
@@ -167,6 +169,18 @@ def check_classification_metrics(cm: ClassificationMetrics, field: str) -> None:
 def check_writer_id(writer_id: str, field: str) -> None:
     if not _WRITER_ID.match(writer_id):
         raise InvalidArgument.field(field, "must be 1-128 printable ASCII characters, no spaces")
+
+
+# IDs that name an existing metadata resource may be server-generated (32 hex digits, which can
+# start with a digit), so a reference is checked more loosely than an ID a client picks.
+_METADATA_REFERENCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,127}$")
+
+
+def check_metadata_reference_id(resource_id: str, field: str) -> None:
+    if not _METADATA_REFERENCE_ID.match(resource_id):
+        raise InvalidArgument.field(
+            field, "must be up to 128 characters of [a-z0-9_-], starting with a letter or digit"
+        )
 
 
 def check_model_artifact_id(artifact_id: str, field: str) -> None:

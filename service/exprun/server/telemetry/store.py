@@ -18,7 +18,9 @@ from exprun.server.core.errors import ExprunError
 from exprun.server.core.model import (
     Artifact,
     Execution,
+    ExecutionChange,
     Experiment,
+    ExperimentModel,
     Link,
     LinkKind,
     ListQuery,
@@ -256,6 +258,38 @@ class TracingStore(RunStore):
     async def associate_execution(self, name: RunName, execution: Execution) -> Execution:
         with self._timed.call("associate_execution"):
             return await self.inner.associate_execution(name, execution)
+
+    async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
+        with self._timed.call("create_execution"):
+            return await self.inner.create_execution(location, execution)
+
+    async def get_execution(self, location: LocationName, execution_id: str) -> Execution:
+        with self._timed.call("get_execution"):
+            return await self.inner.get_execution(location, execution_id)
+
+    async def update_execution(self, location: LocationName, change: ExecutionChange) -> Execution:
+        with self._timed.call("update_execution"):
+            return await self.inner.update_execution(location, change)
+
+    async def add_execution_events(
+        self, location: LocationName, execution_id: str, inputs: Sequence[str], outputs: Sequence[str]
+    ) -> None:
+        with self._timed.call("add_execution_events"):
+            await self.inner.add_execution_events(location, execution_id, inputs, outputs)
+
+    async def execution_artifacts(
+        self, location: LocationName, execution_id: str
+    ) -> tuple[list[Artifact], list[Artifact]]:
+        with self._timed.call("execution_artifacts"):
+            return await self.inner.execution_artifacts(location, execution_id)
+
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        with self._timed.call("get_artifact"):
+            return await self.inner.get_artifact(location, artifact_id)
+
+    async def read_model_bytes(self, model: ExperimentModel, path: str, offset: int, size: int) -> bytes:
+        with self._timed.call("read_model_bytes"):
+            return await self.inner.read_model_bytes(model, path, offset, size)
 
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
         with self._timed.call("list_executions"):

@@ -45,7 +45,11 @@ def value_from_proto(value: pb.Value, field: str) -> model.ParamValue:
         return value.int_value
     if kind == "string_value":
         return value.string_value
-    raise InvalidArgument.field(field, "value must set one of double_value, int_value, string_value")
+    if kind == "bool_value":
+        return value.bool_value
+    raise InvalidArgument.field(
+        field, "value must set one of double_value, int_value, string_value, bool_value"
+    )
 
 
 def values_from_proto(values: Mapping[str, pb.Value], field: str) -> dict[str, model.ParamValue]:
@@ -55,6 +59,8 @@ def values_from_proto(values: Mapping[str, pb.Value], field: str) -> dict[str, m
 def value_to_proto(value: model.ParamValue) -> pb.Value:
     if isinstance(value, str):
         return pb.Value(string_value=value)
+    if isinstance(value, bool):
+        return pb.Value(bool_value=value)
     if isinstance(value, int):
         return pb.Value(int_value=value)
     return pb.Value(double_value=value)

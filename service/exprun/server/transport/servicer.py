@@ -32,6 +32,16 @@ def _metadata_store(run: str) -> str:
     return parse_run(run, "parent").parent.parent.metadata_store()
 
 
+def _store_of_location(location: str) -> str:
+    """Called after the core parsed the name, so it is well formed."""
+    return f"{location}/metadataStores/default"
+
+
+def _store_of_resource(name: str) -> str:
+    """`projects/P/locations/L/metadataStores/default` of a parsed metadata resource name."""
+    return name.rsplit("/", 2)[0]
+
+
 class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ignore[misc]
     def __init__(self, runs: ExperimentRuns, *, open_timeout: float = streams.OPEN_TIMEOUT_SECONDS) -> None:
         self.runs = runs
@@ -204,6 +214,42 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         )
         return mappers.execution_to_proto(_metadata_store(request.run), execution)
 
+    async def CreateExecution(self, request: api.CreateExecutionRequest, context: Context) -> pb.Execution:
+        execution = await self.runs.create_execution(
+            request.parent, request.execution_id, mappers.execution_from_proto(request.execution)
+        )
+        return mappers.execution_to_proto(_store_of_location(request.parent), execution)
+
+    async def GetExecution(self, request: api.GetExecutionRequest, context: Context) -> pb.Execution:
+        execution = await self.runs.get_execution(request.name)
+        return mappers.execution_to_proto(_store_of_resource(request.name), execution)
+
+    async def UpdateExecution(self, request: api.UpdateExecutionRequest, context: Context) -> pb.Execution:
+        execution = await self.runs.update_execution(
+            request.execution.name,
+            mappers.execution_from_proto(request.execution),
+            list(request.update_mask.paths),
+        )
+        return mappers.execution_to_proto(_store_of_resource(request.execution.name), execution)
+
+    async def AddExecutionEvents(
+        self, request: api.AddExecutionEventsRequest, context: Context
+    ) -> api.AddExecutionEventsResponse:
+        await self.runs.add_execution_events(
+            request.execution, list(request.input_artifacts), list(request.output_artifacts)
+        )
+        return api.AddExecutionEventsResponse()
+
+    async def QueryExecutionInputsAndOutputs(
+        self, request: api.QueryExecutionInputsAndOutputsRequest, context: Context
+    ) -> api.ExecutionInputsAndOutputs:
+        inputs, outputs = await self.runs.execution_artifacts(request.execution)
+        store = _store_of_resource(request.execution)
+        return api.ExecutionInputsAndOutputs(
+            inputs=[mappers.artifact_to_proto(store, a) for a in inputs],
+            outputs=[mappers.artifact_to_proto(store, a) for a in outputs],
+        )
+
     async def ListExecutions(
         self, request: api.ListExecutionsRequest, context: Context
     ) -> api.ListExecutionsResponse:
@@ -244,6 +290,12 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
             header.run, mappers.model_from_proto(header.model, "header.model"), files, chunks()
         )
         return mappers.model_to_proto(_metadata_store(header.run), logged)
+
+    async def DownloadModel(
+        self, request: api.DownloadModelRequest, context: Context
+    ) -> AsyncIterator[api.ModelChunk]:
+        async for path, data in self.runs.download_model(request.model):
+            yield api.ModelChunk(path=path, data=data)
 
     async def ListExperimentModels(
         self, request: api.ListExperimentModelsRequest, context: Context

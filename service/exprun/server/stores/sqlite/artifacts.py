@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
-from exprun.server.core.errors import AlreadyExists
+from exprun.server.core.errors import AlreadyExists, NotFound
 from exprun.server.core.model import Artifact, Execution, Link, LinkKind, ListQuery, Page, RunState
 from exprun.server.core.names import LocationName
 from exprun.server.stores.sqlite import codec, paging
@@ -71,6 +71,16 @@ def add_artifact(
             codec.now_micros(),
         ),
     ).fetchone()
+    return _artifact(row)
+
+
+def get_artifact(conn: sqlite3.Connection, location: LocationName, artifact_id: str) -> Artifact:
+    row: ArtifactRow | None = conn.execute(
+        f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE project = ? AND location = ? AND artifact_id = ?",
+        (location.project, location.location, artifact_id),
+    ).fetchone()
+    if row is None:
+        raise NotFound(artifact_name(location, artifact_id), kind="Artifact")
     return _artifact(row)
 
 

@@ -32,12 +32,16 @@ def to_datetime(micros: int) -> datetime:
 
 
 def encode_summary(values: Mapping[str, ParamValue]) -> str:
-    """`{"lr": {"d": 0.1}, "epochs": {"i": 3}, "opt": {"s": "adam"}}`, in insertion order."""
+    """`{"lr": {"d": 0.1}, "epochs": {"i": 3}, "opt": {"s": "adam"}, "flag": {"b": true}}`, in
+    insertion order."""
     tagged: dict[str, dict[str, ParamValue]] = {}
     for key, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if not isinstance(value, int | float | str):
             raise TypeError(f"summary value for {key!r} is a {type(value).__name__}")
-        tag = "s" if isinstance(value, str) else "i" if isinstance(value, int) else "d"
+        if isinstance(value, bool):
+            tag = "b"
+        else:
+            tag = "s" if isinstance(value, str) else "i" if isinstance(value, int) else "d"
         tagged[key] = {tag: value}
     return json.dumps(tagged, separators=(",", ":"), allow_nan=False)
 
@@ -46,7 +50,10 @@ def decode_summary(text: str) -> dict[str, ParamValue]:
     decoded: dict[str, ParamValue] = {}
     for key, tagged in json.loads(text).items():
         ((tag, value),) = tagged.items()
-        decoded[key] = float(value) if tag == "d" else int(value) if tag == "i" else str(value)
+        if tag == "b":
+            decoded[key] = bool(value)
+        else:
+            decoded[key] = float(value) if tag == "d" else int(value) if tag == "i" else str(value)
     return decoded
 
 

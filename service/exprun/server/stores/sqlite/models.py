@@ -9,12 +9,15 @@ see a partial model. After a crash, `sweep` removes what no recorded artifact ow
 from __future__ import annotations
 
 import asyncio
+import pathlib
 import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterable
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
-from exprun.server.core.errors import AlreadyExists, Unavailable
+from exprun.server.core.errors import AlreadyExists, FailedPrecondition, NotFound, Unavailable
 from exprun.server.core.names import LocationName, RunName
 from exprun.server.core.store import ModelUpload
 from exprun.server.stores.model_files import ModelDirectory
@@ -169,3 +172,28 @@ class SqliteModelUpload(ModelUpload):
         except Unavailable:
             # The store is closed; the next open sweeps a published directory nobody recorded.
             await asyncio.to_thread(self._files.discard, published=False)
+
+
+def staged_file(models_root: pathlib.Path, uri: str, path: str) -> pathlib.Path:
+    """The file `path` of a model this store staged at `uri`; FailedPrecondition for a URI
+    outside the store's model directory (a model logged by reference elsewhere)."""
+    parsed = urlparse(uri)
+    directory = pathlib.Path(url2pathname(parsed.path)) if parsed.scheme == "file" else None
+    root = models_root.resolve()
+    if directory is None or not directory.resolve().is_relative_to(root):
+        raise FailedPrecondition(
+            f"the model's files at {uri} are not kept by this server", reason="MODEL_NOT_UPLOADED"
+        )
+    target = (directory / path).resolve()
+    if not target.is_relative_to(directory.resolve()):
+        raise FailedPrecondition(f"{path} is not inside the model's directory", reason="MODEL_NOT_UPLOADED")
+    return target
+
+
+def read_bytes(file: pathlib.Path, offset: int, size: int) -> bytes:
+    try:
+        with file.open("rb") as f:
+            f.seek(offset)
+            return f.read(size)
+    except FileNotFoundError:
+        raise NotFound(str(file.name), kind="ModelFile") from None

@@ -174,7 +174,22 @@ _V3: list[Step] = [
     _summarize_chunks,
 ]
 
-MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3]
+# Execution events: the artifacts an execution read (INPUT) and produced (OUTPUT), in the
+# order recorded. An event goes with its execution or its artifact.
+_V4 = [
+    """
+    CREATE TABLE execution_events (
+        pk INTEGER PRIMARY KEY,
+        execution_pk INTEGER NOT NULL REFERENCES executions (pk) ON DELETE CASCADE,
+        artifact_pk INTEGER NOT NULL REFERENCES artifacts (pk) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('INPUT', 'OUTPUT')),
+        UNIQUE (execution_pk, artifact_pk, kind)
+    )
+    """,
+    "CREATE INDEX execution_events_by_artifact ON execution_events (artifact_pk)",
+]
+
+MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4)]
 
 
 class NewerSchema(RuntimeError):

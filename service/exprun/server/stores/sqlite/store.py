@@ -21,7 +21,9 @@ from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
+    ExecutionChange,
     Experiment,
+    ExperimentModel,
     Link,
     LinkKind,
     ListQuery,
@@ -42,6 +44,7 @@ from exprun.server.stores import storage_faults
 from exprun.server.stores.sqlite import (
     artifacts,
     codec,
+    executions,
     experiments,
     models,
     runs,
@@ -302,6 +305,27 @@ class SqliteRunStore(RunStore):
             lambda conn: artifacts.list_executions(conn, runs.require_pk(conn, name), query)
         )
 
+    async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
+        return await self._db.write(lambda conn: executions.create(conn, location, execution))
+
+    async def get_execution(self, location: LocationName, execution_id: str) -> Execution:
+        return await self._db.read(lambda conn: executions.get(conn, location, execution_id))
+
+    async def update_execution(self, location: LocationName, change: ExecutionChange) -> Execution:
+        return await self._db.write(lambda conn: executions.update(conn, location, change))
+
+    async def add_execution_events(
+        self, location: LocationName, execution_id: str, inputs: Sequence[str], outputs: Sequence[str]
+    ) -> None:
+        await self._db.write(
+            lambda conn: executions.add_events(conn, location, execution_id, inputs, outputs)
+        )
+
+    async def execution_artifacts(
+        self, location: LocationName, execution_id: str
+    ) -> tuple[list[Artifact], list[Artifact]]:
+        return await self._db.read(lambda conn: executions.artifacts(conn, location, execution_id))
+
     async def add_link(self, name: RunName, link: Link) -> Link:
         return await self._write_run(
             name, lambda conn: artifacts.add_link(conn, runs.require_pk(conn, name), link)
@@ -311,6 +335,15 @@ class SqliteRunStore(RunStore):
         return await self._db.read(
             lambda conn: artifacts.list_links(conn, runs.require_pk(conn, name), kind, query)
         )
+
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        return await self._db.read(lambda conn: artifacts.get_artifact(conn, location, artifact_id))
+
+    async def read_model_bytes(self, model: ExperimentModel, path: str, offset: int, size: int) -> bytes:
+        def read() -> bytes:
+            return models.read_bytes(models.staged_file(self._data_dir.models, model.uri, path), offset, size)
+
+        return await asyncio.to_thread(read)
 
     async def begin_model_upload(self, name: RunName, artifact_id: str) -> ModelUpload:
         """Also raises AlreadyExists when the artifact ID is taken or being uploaded, before any

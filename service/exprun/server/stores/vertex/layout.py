@@ -20,9 +20,8 @@ Vertex documents filters on top-level metadata keys only (`metadata.<key>.number
   number, so `<=` compares it). Absent on runs that never opted in and on runs that are no
   longer RUNNING. The SDK reads none of `_exprun*`.
 
-Reading SDK-written values: a bool (the SDK stores `True` as a JSON bool) reads as the int 1 or
-0, the SDK's own view of it (`bool` passes its `int` check); a nested list or object reads as
-its JSON text; null is left out.
+Reading SDK-written values: a bool (the SDK stores `True` as a JSON bool) reads as a bool, as
+the SDK reads it back; a nested list or object reads as its JSON text; null is left out.
 """
 
 from __future__ import annotations
@@ -112,7 +111,7 @@ def _tidy(meta: Metadata) -> None:
 # -- reading ----------------------------------------------------------------------------------
 def _param(value: Any, exact_int: Any) -> ParamValue | None:
     if isinstance(value, bool):
-        return int(value)
+        return value
     if isinstance(value, float):
         if isinstance(exact_int, str):
             try:

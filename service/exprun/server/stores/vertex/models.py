@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from exprun.server.core.errors import FailedPrecondition, NotFound
 from exprun.server.core.names import LocationName
 from exprun.server.core.store import ModelUpload
 from exprun.server.stores.model_files import ModelDirectory
@@ -50,6 +51,10 @@ class Staging(abc.ABC):
 
     @abc.abstractmethod
     async def remove(self, uri: str) -> None: ...
+
+    @abc.abstractmethod
+    async def read(self, uri: str, path: str, offset: int, size: int) -> bytes:
+        """Bytes of one file of a model this staging owns (`owns(uri)`, checked by the caller)."""
 
 
 class StagedModel(abc.ABC):
@@ -103,6 +108,24 @@ class LocalStaging(Staging):
             path = pathlib.Path(urllib.request.url2pathname(urllib.parse.urlparse(uri).path))
             await asyncio.to_thread(shutil.rmtree, path, True)
 
+    async def read(self, uri: str, path: str, offset: int, size: int) -> bytes:
+        directory = pathlib.Path(urllib.request.url2pathname(urllib.parse.urlparse(uri).path))
+
+        def read() -> bytes:
+            file = (directory / path).resolve()
+            if not file.is_relative_to(directory.resolve()):
+                raise FailedPrecondition(
+                    f"{path} is not inside the model's directory", reason="MODEL_NOT_UPLOADED"
+                )
+            with file.open("rb") as f:
+                f.seek(offset)
+                return f.read(size)
+
+        try:
+            return await asyncio.to_thread(read)
+        except FileNotFoundError:
+            raise NotFound(f"{uri}/{path}", kind="ModelFile") from None
+
 
 class _LocalModel(StagedModel):
     """Called in sequence by one request, never concurrently."""
@@ -155,6 +178,15 @@ class GcsStaging(Staging):
         if self.owns(uri):
             key = uri[len(f"gs://{self.bucket_name}/") :]
             await asyncio.to_thread(self.delete_prefix, key)
+
+    async def read(self, uri: str, path: str, offset: int, size: int) -> bytes:
+        key = f"{uri[len(f'gs://{self.bucket_name}/') :].rstrip('/')}/{path}"
+
+        def read() -> bytes:
+            data: bytes = self.bucket().blob(key).download_as_bytes(start=offset, end=offset + size - 1)
+            return data
+
+        return await asyncio.to_thread(read)
 
     def delete_prefix(self, key: str) -> None:
         for blob in self.bucket().list_blobs(prefix=key.rstrip("/") + "/"):

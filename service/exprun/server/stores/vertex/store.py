@@ -14,12 +14,14 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from exprun.server.core import layouts
-from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition
+from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition, NotFound
 from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
     Artifact,
     Execution,
+    ExecutionChange,
     Experiment,
+    ExperimentModel,
     Link,
     LinkKind,
     ListQuery,
@@ -41,6 +43,7 @@ from exprun.server.stores.vertex.backend import Backend
 from exprun.server.stores.vertex.clients import VertexClients
 from exprun.server.stores.vertex.config import VertexConfig
 from exprun.server.stores.vertex.errors import translate
+from exprun.server.stores.vertex.executions import Executions
 from exprun.server.stores.vertex.experiments import Experiments
 from exprun.server.stores.vertex.links import Links
 from exprun.server.stores.vertex.liveness import RunLiveness
@@ -98,6 +101,7 @@ class VertexRunStore(RunStore):
         self._tensorboards = Tensorboards(backend, self._contexts, self._experiments)
         self._timeseries = TimeSeries(backend, self._contexts, self._tensorboards)
         self._artifacts = Artifacts(backend, self._contexts)
+        self._executions = Executions(backend)
         self._links = Links(backend, self._contexts)
         # Model artifact IDs with an upload in progress in this process.
         self._reserved: set[tuple[LocationName, str]] = set()
@@ -110,6 +114,12 @@ class VertexRunStore(RunStore):
                 tensorboard = await self._tensorboards.get_tensorboard(
                     experiment.backing_tensorboard, experiment.name.location
                 )
+            elif default := self._tensorboards.configured_default(experiment.name.parent):
+                # As `aiplatform.init(experiment=..., experiment_tensorboard=...)` does, so SDK
+                # code creating runs in this experiment gets time series. A default that does
+                # not exist in this project is skipped, not an error of the create.
+                with contextlib.suppress(NotFound):
+                    tensorboard = await self._tensorboards.get_tensorboard(default, experiment.name.location)
             return await self._experiments.create(experiment, tensorboard)
 
     async def get_experiment(self, name: ExperimentName) -> Experiment:
@@ -275,6 +285,42 @@ class VertexRunStore(RunStore):
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
         with _boundary():
             return await self._artifacts.list_executions(name, query)
+
+    async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
+        with _boundary():
+            return await self._executions.create(location, execution)
+
+    async def get_execution(self, location: LocationName, execution_id: str) -> Execution:
+        with _boundary():
+            return await self._executions.get(location, execution_id)
+
+    async def update_execution(self, location: LocationName, change: ExecutionChange) -> Execution:
+        with _boundary():
+            return await self._executions.update(location, change)
+
+    async def add_execution_events(
+        self, location: LocationName, execution_id: str, inputs: Sequence[str], outputs: Sequence[str]
+    ) -> None:
+        with _boundary():
+            await self._executions.add_events(location, execution_id, inputs, outputs)
+
+    async def execution_artifacts(
+        self, location: LocationName, execution_id: str
+    ) -> tuple[list[Artifact], list[Artifact]]:
+        with _boundary():
+            return await self._executions.artifacts(location, execution_id)
+
+    async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
+        with _boundary():
+            return await self._executions.get_artifact(location, artifact_id)
+
+    async def read_model_bytes(self, model: ExperimentModel, path: str, offset: int, size: int) -> bytes:
+        if self._staging is None or not self._staging.owns(model.uri):
+            raise FailedPrecondition(
+                f"the model's files at {model.uri} are not kept by this server", reason="MODEL_NOT_UPLOADED"
+            )
+        with _boundary():
+            return await self._staging.read(model.uri, path, offset, size)
 
     async def add_link(self, name: RunName, link: Link) -> Link:
         with _boundary():

@@ -21,7 +21,7 @@ from typing import Any
 
 from exprun.server.core import layouts
 from exprun.server.core.errors import FailedPrecondition, NotFound
-from exprun.server.core.names import RunName
+from exprun.server.core.names import LocationName, RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend, finish
 from exprun.server.stores.vertex.errors import translate
@@ -94,9 +94,13 @@ class Tensorboards:
         backing = codec.from_struct(experiment.metadata).get(layout.BACKING_TENSORBOARD)
         if isinstance(backing, str) and backing:
             return backing
+        return self.configured_default(name.parent.parent)
+
+    def configured_default(self, location: LocationName) -> str:
+        """`--vertex-tensorboard` as a full name (an ID is taken in `location`), or ""."""
         default = self._backend.config.default_tensorboard or ""
         if default and "/" not in default:
-            default = f"{name.parent.parent.path}/tensorboards/{default}"
+            default = f"{location.path}/tensorboards/{default}"
         return default
 
     # -- assignment ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Empty } from "../../google/protobuf/empty.js";
+import { FieldMask } from "../../google/protobuf/field_mask.js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import {
   Artifact,
@@ -484,6 +485,81 @@ export interface ListArtifactsResponse {
   artifacts: Artifact[];
   /** A token for the next page; empty on the last page. */
   nextPageToken: string;
+}
+
+/** Request for `CreateExecution`. */
+export interface CreateExecutionRequest {
+  /**
+   * Required. The location whose metadata store holds the execution.
+   * Format: `projects/{project}/locations/{location}`.
+   */
+  parent: string;
+  /**
+   * Optional. The execution ID: up to 63 characters of `[a-z0-9_-]`, starting with a letter.
+   * Server-generated when empty.
+   */
+  executionId: string;
+  /** Required. The execution; its `name` is ignored. */
+  execution: Execution | undefined;
+}
+
+/** Request for `GetExecution`. */
+export interface GetExecutionRequest {
+  /** Required. Format: `projects/{project}/locations/{location}/metadataStores/default/executions/{execution}`. */
+  name: string;
+}
+
+/** Request for `UpdateExecution`. */
+export interface UpdateExecutionRequest {
+  /** Required. The execution, by `name`, with the fields to change. */
+  execution:
+    | Execution
+    | undefined;
+  /** Required. The fields to change: `state`, `display_name`, `description`, `metadata`. */
+  updateMask: string[] | undefined;
+}
+
+/** Request for `AddExecutionEvents`. */
+export interface AddExecutionEventsRequest {
+  /** Required. Format: `projects/{project}/locations/{location}/metadataStores/default/executions/{execution}`. */
+  execution: string;
+  /**
+   * Optional. Artifacts the execution read, in the same metadata store. At most 100.
+   * Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+   */
+  inputArtifacts: string[];
+  /**
+   * Optional. Artifacts the execution produced, in the same metadata store. At most 100.
+   * Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+   */
+  outputArtifacts: string[];
+}
+
+/** Response of `AddExecutionEvents`. */
+export interface AddExecutionEventsResponse {
+}
+
+/** Request for `QueryExecutionInputsAndOutputs`. */
+export interface QueryExecutionInputsAndOutputsRequest {
+  /** Required. Format: `projects/{project}/locations/{location}/metadataStores/default/executions/{execution}`. */
+  execution: string;
+}
+
+/** The artifacts an execution read and produced, each in the order they were recorded. */
+export interface ExecutionInputsAndOutputs {
+  /** The input artifacts. */
+  inputs: Artifact[];
+  /** The output artifacts. */
+  outputs: Artifact[];
+}
+
+/** Request for `DownloadModel`. */
+export interface DownloadModelRequest {
+  /**
+   * Required. The model's artifact.
+   * Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+   */
+  model: string;
 }
 
 /** A message of the `LogModel` upload stream. */
@@ -3718,6 +3794,514 @@ export const ListArtifactsResponse: MessageFns<ListArtifactsResponse> = {
   },
 };
 
+function createBaseCreateExecutionRequest(): CreateExecutionRequest {
+  return { parent: "", executionId: "", execution: undefined };
+}
+
+export const CreateExecutionRequest: MessageFns<CreateExecutionRequest> = {
+  encode(message: CreateExecutionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.parent !== "") {
+      writer.uint32(10).string(message.parent);
+    }
+    if (message.executionId !== "") {
+      writer.uint32(18).string(message.executionId);
+    }
+    if (message.execution !== undefined) {
+      Execution.encode(message.execution, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateExecutionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateExecutionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.parent = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.executionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.execution = Execution.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CreateExecutionRequest>, I>>(base?: I): CreateExecutionRequest {
+    return CreateExecutionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateExecutionRequest>, I>>(object: I): CreateExecutionRequest {
+    const message = createBaseCreateExecutionRequest();
+    message.parent = object.parent ?? "";
+    message.executionId = object.executionId ?? "";
+    message.execution = (object.execution !== undefined && object.execution !== null)
+      ? Execution.fromPartial(object.execution)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetExecutionRequest(): GetExecutionRequest {
+  return { name: "" };
+}
+
+export const GetExecutionRequest: MessageFns<GetExecutionRequest> = {
+  encode(message: GetExecutionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetExecutionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetExecutionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetExecutionRequest>, I>>(base?: I): GetExecutionRequest {
+    return GetExecutionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetExecutionRequest>, I>>(object: I): GetExecutionRequest {
+    const message = createBaseGetExecutionRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateExecutionRequest(): UpdateExecutionRequest {
+  return { execution: undefined, updateMask: undefined };
+}
+
+export const UpdateExecutionRequest: MessageFns<UpdateExecutionRequest> = {
+  encode(message: UpdateExecutionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.execution !== undefined) {
+      Execution.encode(message.execution, writer.uint32(10).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateExecutionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateExecutionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.execution = Execution.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UpdateExecutionRequest>, I>>(base?: I): UpdateExecutionRequest {
+    return UpdateExecutionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateExecutionRequest>, I>>(object: I): UpdateExecutionRequest {
+    const message = createBaseUpdateExecutionRequest();
+    message.execution = (object.execution !== undefined && object.execution !== null)
+      ? Execution.fromPartial(object.execution)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAddExecutionEventsRequest(): AddExecutionEventsRequest {
+  return { execution: "", inputArtifacts: [], outputArtifacts: [] };
+}
+
+export const AddExecutionEventsRequest: MessageFns<AddExecutionEventsRequest> = {
+  encode(message: AddExecutionEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.execution !== "") {
+      writer.uint32(10).string(message.execution);
+    }
+    for (const v of message.inputArtifacts) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.outputArtifacts) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddExecutionEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddExecutionEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.execution = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inputArtifacts.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.outputArtifacts.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<AddExecutionEventsRequest>, I>>(base?: I): AddExecutionEventsRequest {
+    return AddExecutionEventsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddExecutionEventsRequest>, I>>(object: I): AddExecutionEventsRequest {
+    const message = createBaseAddExecutionEventsRequest();
+    message.execution = object.execution ?? "";
+    message.inputArtifacts = object.inputArtifacts?.map((e) => e) || [];
+    message.outputArtifacts = object.outputArtifacts?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAddExecutionEventsResponse(): AddExecutionEventsResponse {
+  return {};
+}
+
+export const AddExecutionEventsResponse: MessageFns<AddExecutionEventsResponse> = {
+  encode(_: AddExecutionEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddExecutionEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddExecutionEventsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<AddExecutionEventsResponse>, I>>(base?: I): AddExecutionEventsResponse {
+    return AddExecutionEventsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddExecutionEventsResponse>, I>>(_: I): AddExecutionEventsResponse {
+    const message = createBaseAddExecutionEventsResponse();
+    return message;
+  },
+};
+
+function createBaseQueryExecutionInputsAndOutputsRequest(): QueryExecutionInputsAndOutputsRequest {
+  return { execution: "" };
+}
+
+export const QueryExecutionInputsAndOutputsRequest: MessageFns<QueryExecutionInputsAndOutputsRequest> = {
+  encode(message: QueryExecutionInputsAndOutputsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.execution !== "") {
+      writer.uint32(10).string(message.execution);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryExecutionInputsAndOutputsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryExecutionInputsAndOutputsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.execution = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<QueryExecutionInputsAndOutputsRequest>, I>>(
+    base?: I,
+  ): QueryExecutionInputsAndOutputsRequest {
+    return QueryExecutionInputsAndOutputsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryExecutionInputsAndOutputsRequest>, I>>(
+    object: I,
+  ): QueryExecutionInputsAndOutputsRequest {
+    const message = createBaseQueryExecutionInputsAndOutputsRequest();
+    message.execution = object.execution ?? "";
+    return message;
+  },
+};
+
+function createBaseExecutionInputsAndOutputs(): ExecutionInputsAndOutputs {
+  return { inputs: [], outputs: [] };
+}
+
+export const ExecutionInputsAndOutputs: MessageFns<ExecutionInputsAndOutputs> = {
+  encode(message: ExecutionInputsAndOutputs, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.inputs) {
+      Artifact.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.outputs) {
+      Artifact.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExecutionInputsAndOutputs {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExecutionInputsAndOutputs();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inputs.push(Artifact.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outputs.push(Artifact.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ExecutionInputsAndOutputs>, I>>(base?: I): ExecutionInputsAndOutputs {
+    return ExecutionInputsAndOutputs.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExecutionInputsAndOutputs>, I>>(object: I): ExecutionInputsAndOutputs {
+    const message = createBaseExecutionInputsAndOutputs();
+    message.inputs = object.inputs?.map((e) => Artifact.fromPartial(e)) || [];
+    message.outputs = object.outputs?.map((e) => Artifact.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDownloadModelRequest(): DownloadModelRequest {
+  return { model: "" };
+}
+
+export const DownloadModelRequest: MessageFns<DownloadModelRequest> = {
+  encode(message: DownloadModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.model !== "") {
+      writer.uint32(10).string(message.model);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DownloadModelRequest>, I>>(base?: I): DownloadModelRequest {
+    return DownloadModelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadModelRequest>, I>>(object: I): DownloadModelRequest {
+    const message = createBaseDownloadModelRequest();
+    message.model = object.model ?? "";
+    return message;
+  },
+};
+
 function createBaseLogModelRequest(): LogModelRequest {
   return { kind: undefined };
 }
@@ -4825,6 +5409,75 @@ export const ExperimentRunServiceService = {
     responseDeserialize: (value: Buffer): ListArtifactsResponse => ListArtifactsResponse.decode(value),
   },
   /**
+   * Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+   * ALREADY_EXISTS if an execution with that ID exists.
+   */
+  createExecution: {
+    path: "/exprun.v1.ExperimentRunService/CreateExecution" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateExecutionRequest): Buffer =>
+      Buffer.from(CreateExecutionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateExecutionRequest => CreateExecutionRequest.decode(value),
+    responseSerialize: (value: Execution): Buffer => Buffer.from(Execution.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Execution => Execution.decode(value),
+  },
+  /** Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist. */
+  getExecution: {
+    path: "/exprun.v1.ExperimentRunService/GetExecution" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetExecutionRequest): Buffer => Buffer.from(GetExecutionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetExecutionRequest => GetExecutionRequest.decode(value),
+    responseSerialize: (value: Execution): Buffer => Buffer.from(Execution.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Execution => Execution.decode(value),
+  },
+  /**
+   * Updates an execution's state, display name, description or metadata (the SDK's
+   * `Execution.update`); metadata is merged key by key, as the SDK merges it.
+   */
+  updateExecution: {
+    path: "/exprun.v1.ExperimentRunService/UpdateExecution" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateExecutionRequest): Buffer =>
+      Buffer.from(UpdateExecutionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateExecutionRequest => UpdateExecutionRequest.decode(value),
+    responseSerialize: (value: Execution): Buffer => Buffer.from(Execution.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Execution => Execution.decode(value),
+  },
+  /**
+   * Records artifacts as inputs or outputs of an execution (the SDK's
+   * `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+   */
+  addExecutionEvents: {
+    path: "/exprun.v1.ExperimentRunService/AddExecutionEvents" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddExecutionEventsRequest): Buffer =>
+      Buffer.from(AddExecutionEventsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddExecutionEventsRequest => AddExecutionEventsRequest.decode(value),
+    responseSerialize: (value: AddExecutionEventsResponse): Buffer =>
+      Buffer.from(AddExecutionEventsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddExecutionEventsResponse => AddExecutionEventsResponse.decode(value),
+  },
+  /**
+   * The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+   * `get_output_artifacts`).
+   */
+  queryExecutionInputsAndOutputs: {
+    path: "/exprun.v1.ExperimentRunService/QueryExecutionInputsAndOutputs" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: QueryExecutionInputsAndOutputsRequest): Buffer =>
+      Buffer.from(QueryExecutionInputsAndOutputsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): QueryExecutionInputsAndOutputsRequest =>
+      QueryExecutionInputsAndOutputsRequest.decode(value),
+    responseSerialize: (value: ExecutionInputsAndOutputs): Buffer =>
+      Buffer.from(ExecutionInputsAndOutputs.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExecutionInputsAndOutputs => ExecutionInputsAndOutputs.decode(value),
+  },
+  /**
    * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
    * in the order the header lists them, or only a header whose model has a `uri`. Counts
    * against the per-principal stream cap (see `StreamTimeSeries`).
@@ -4837,6 +5490,20 @@ export const ExperimentRunServiceService = {
     requestDeserialize: (value: Buffer): LogModelRequest => LogModelRequest.decode(value),
     responseSerialize: (value: ExperimentModel): Buffer => Buffer.from(ExperimentModel.encode(value).finish()),
     responseDeserialize: (value: Buffer): ExperimentModel => ExperimentModel.decode(value),
+  },
+  /**
+   * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+   * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+   * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+   */
+  downloadModel: {
+    path: "/exprun.v1.ExperimentRunService/DownloadModel" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: DownloadModelRequest): Buffer => Buffer.from(DownloadModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DownloadModelRequest => DownloadModelRequest.decode(value),
+    responseSerialize: (value: ModelChunk): Buffer => Buffer.from(ModelChunk.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ModelChunk => ModelChunk.decode(value),
   },
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels: {
@@ -4974,11 +5641,39 @@ export interface ExperimentRunServiceServer extends UntypedServiceImplementation
   /** Lists the artifacts of a run (the SDK's `get_artifacts`). */
   listArtifacts: handleUnaryCall<ListArtifactsRequest, ListArtifactsResponse>;
   /**
+   * Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+   * ALREADY_EXISTS if an execution with that ID exists.
+   */
+  createExecution: handleUnaryCall<CreateExecutionRequest, Execution>;
+  /** Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist. */
+  getExecution: handleUnaryCall<GetExecutionRequest, Execution>;
+  /**
+   * Updates an execution's state, display name, description or metadata (the SDK's
+   * `Execution.update`); metadata is merged key by key, as the SDK merges it.
+   */
+  updateExecution: handleUnaryCall<UpdateExecutionRequest, Execution>;
+  /**
+   * Records artifacts as inputs or outputs of an execution (the SDK's
+   * `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+   */
+  addExecutionEvents: handleUnaryCall<AddExecutionEventsRequest, AddExecutionEventsResponse>;
+  /**
+   * The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+   * `get_output_artifacts`).
+   */
+  queryExecutionInputsAndOutputs: handleUnaryCall<QueryExecutionInputsAndOutputsRequest, ExecutionInputsAndOutputs>;
+  /**
    * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
    * in the order the header lists them, or only a header whose model has a `uri`. Counts
    * against the per-principal stream cap (see `StreamTimeSeries`).
    */
   logModel: handleClientStreamingCall<LogModelRequest, ExperimentModel>;
+  /**
+   * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+   * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+   * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+   */
+  downloadModel: handleServerStreamingCall<DownloadModelRequest, ModelChunk>;
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels: handleUnaryCall<ListExperimentModelsRequest, ListExperimentModelsResponse>;
   /** Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`). */
@@ -5379,6 +6074,98 @@ export interface ExperimentRunServiceClient extends Client {
     callback: (error: ServiceError | null, response: ListArtifactsResponse) => void,
   ): ClientUnaryCall;
   /**
+   * Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+   * ALREADY_EXISTS if an execution with that ID exists.
+   */
+  createExecution(
+    request: CreateExecutionRequest,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  createExecution(
+    request: CreateExecutionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  createExecution(
+    request: CreateExecutionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  /** Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist. */
+  getExecution(
+    request: GetExecutionRequest,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  getExecution(
+    request: GetExecutionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  getExecution(
+    request: GetExecutionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  /**
+   * Updates an execution's state, display name, description or metadata (the SDK's
+   * `Execution.update`); metadata is merged key by key, as the SDK merges it.
+   */
+  updateExecution(
+    request: UpdateExecutionRequest,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  updateExecution(
+    request: UpdateExecutionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  updateExecution(
+    request: UpdateExecutionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Execution) => void,
+  ): ClientUnaryCall;
+  /**
+   * Records artifacts as inputs or outputs of an execution (the SDK's
+   * `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+   */
+  addExecutionEvents(
+    request: AddExecutionEventsRequest,
+    callback: (error: ServiceError | null, response: AddExecutionEventsResponse) => void,
+  ): ClientUnaryCall;
+  addExecutionEvents(
+    request: AddExecutionEventsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddExecutionEventsResponse) => void,
+  ): ClientUnaryCall;
+  addExecutionEvents(
+    request: AddExecutionEventsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddExecutionEventsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+   * `get_output_artifacts`).
+   */
+  queryExecutionInputsAndOutputs(
+    request: QueryExecutionInputsAndOutputsRequest,
+    callback: (error: ServiceError | null, response: ExecutionInputsAndOutputs) => void,
+  ): ClientUnaryCall;
+  queryExecutionInputsAndOutputs(
+    request: QueryExecutionInputsAndOutputsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ExecutionInputsAndOutputs) => void,
+  ): ClientUnaryCall;
+  queryExecutionInputsAndOutputs(
+    request: QueryExecutionInputsAndOutputsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ExecutionInputsAndOutputs) => void,
+  ): ClientUnaryCall;
+  /**
    * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
    * in the order the header lists them, or only a header whose model has a `uri`. Counts
    * against the per-principal stream cap (see `StreamTimeSeries`).
@@ -5399,6 +6186,17 @@ export interface ExperimentRunServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ExperimentModel) => void,
   ): ClientWritableStream<LogModelRequest>;
+  /**
+   * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+   * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+   * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+   */
+  downloadModel(request: DownloadModelRequest, options?: Partial<CallOptions>): ClientReadableStream<ModelChunk>;
+  downloadModel(
+    request: DownloadModelRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ModelChunk>;
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels(
     request: ListExperimentModelsRequest,

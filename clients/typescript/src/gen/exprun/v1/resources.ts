@@ -67,7 +67,8 @@ export interface Experiment {
 }
 
 /**
- * A param or summary-metric value: the SDK's `Union[float, int, str]`.
+ * A param or summary-metric value: the SDK's `Union[float, int, str]`, plus the `bool` the SDK
+ * lets through (it is an `int` in Python) and Vertex reads back as a bool.
  * NaN and infinite doubles are rejected: Vertex cannot serve them back.
  */
 export interface Value {
@@ -82,6 +83,9 @@ export interface Value {
     | //
     /** A string value of at most 65536 bytes in UTF-8. */
     { $case: "stringValue"; value: string }
+    | //
+    /** A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`. */
+    { $case: "boolValue"; value: boolean }
     | undefined;
 }
 
@@ -460,6 +464,9 @@ export const Value: MessageFns<Value> = {
       case "stringValue":
         writer.uint32(26).string(message.kind.value);
         break;
+      case "boolValue":
+        writer.uint32(32).bool(message.kind.value);
+        break;
     }
     return writer;
   },
@@ -501,6 +508,14 @@ export const Value: MessageFns<Value> = {
             message.kind = { $case: "stringValue", value: reader.string() };
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.kind = { $case: "boolValue", value: reader.bool() };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -534,6 +549,12 @@ export const Value: MessageFns<Value> = {
       case "stringValue": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "stringValue", value: object.kind.value };
+        }
+        break;
+      }
+      case "boolValue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "boolValue", value: object.kind.value };
         }
         break;
       }

@@ -766,6 +766,161 @@ public final class ExperimentRunServiceGrpc {
     return getListArtifactsMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.CreateExecutionRequest,
+      dev.exprun.v1.Execution> getCreateExecutionMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "CreateExecution",
+      requestType = dev.exprun.v1.CreateExecutionRequest.class,
+      responseType = dev.exprun.v1.Execution.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.exprun.v1.CreateExecutionRequest,
+      dev.exprun.v1.Execution> getCreateExecutionMethod() {
+    io.grpc.MethodDescriptor<dev.exprun.v1.CreateExecutionRequest, dev.exprun.v1.Execution> getCreateExecutionMethod;
+    if ((getCreateExecutionMethod = ExperimentRunServiceGrpc.getCreateExecutionMethod) == null) {
+      synchronized (ExperimentRunServiceGrpc.class) {
+        if ((getCreateExecutionMethod = ExperimentRunServiceGrpc.getCreateExecutionMethod) == null) {
+          ExperimentRunServiceGrpc.getCreateExecutionMethod = getCreateExecutionMethod =
+              io.grpc.MethodDescriptor.<dev.exprun.v1.CreateExecutionRequest, dev.exprun.v1.Execution>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "CreateExecution"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.CreateExecutionRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.Execution.getDefaultInstance()))
+              .setSchemaDescriptor(new ExperimentRunServiceMethodDescriptorSupplier("CreateExecution"))
+              .build();
+        }
+      }
+    }
+    return getCreateExecutionMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.GetExecutionRequest,
+      dev.exprun.v1.Execution> getGetExecutionMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetExecution",
+      requestType = dev.exprun.v1.GetExecutionRequest.class,
+      responseType = dev.exprun.v1.Execution.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.exprun.v1.GetExecutionRequest,
+      dev.exprun.v1.Execution> getGetExecutionMethod() {
+    io.grpc.MethodDescriptor<dev.exprun.v1.GetExecutionRequest, dev.exprun.v1.Execution> getGetExecutionMethod;
+    if ((getGetExecutionMethod = ExperimentRunServiceGrpc.getGetExecutionMethod) == null) {
+      synchronized (ExperimentRunServiceGrpc.class) {
+        if ((getGetExecutionMethod = ExperimentRunServiceGrpc.getGetExecutionMethod) == null) {
+          ExperimentRunServiceGrpc.getGetExecutionMethod = getGetExecutionMethod =
+              io.grpc.MethodDescriptor.<dev.exprun.v1.GetExecutionRequest, dev.exprun.v1.Execution>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetExecution"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.GetExecutionRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.Execution.getDefaultInstance()))
+              .setSchemaDescriptor(new ExperimentRunServiceMethodDescriptorSupplier("GetExecution"))
+              .build();
+        }
+      }
+    }
+    return getGetExecutionMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.UpdateExecutionRequest,
+      dev.exprun.v1.Execution> getUpdateExecutionMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "UpdateExecution",
+      requestType = dev.exprun.v1.UpdateExecutionRequest.class,
+      responseType = dev.exprun.v1.Execution.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.exprun.v1.UpdateExecutionRequest,
+      dev.exprun.v1.Execution> getUpdateExecutionMethod() {
+    io.grpc.MethodDescriptor<dev.exprun.v1.UpdateExecutionRequest, dev.exprun.v1.Execution> getUpdateExecutionMethod;
+    if ((getUpdateExecutionMethod = ExperimentRunServiceGrpc.getUpdateExecutionMethod) == null) {
+      synchronized (ExperimentRunServiceGrpc.class) {
+        if ((getUpdateExecutionMethod = ExperimentRunServiceGrpc.getUpdateExecutionMethod) == null) {
+          ExperimentRunServiceGrpc.getUpdateExecutionMethod = getUpdateExecutionMethod =
+              io.grpc.MethodDescriptor.<dev.exprun.v1.UpdateExecutionRequest, dev.exprun.v1.Execution>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "UpdateExecution"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.UpdateExecutionRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.Execution.getDefaultInstance()))
+              .setSchemaDescriptor(new ExperimentRunServiceMethodDescriptorSupplier("UpdateExecution"))
+              .build();
+        }
+      }
+    }
+    return getUpdateExecutionMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.AddExecutionEventsRequest,
+      dev.exprun.v1.AddExecutionEventsResponse> getAddExecutionEventsMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "AddExecutionEvents",
+      requestType = dev.exprun.v1.AddExecutionEventsRequest.class,
+      responseType = dev.exprun.v1.AddExecutionEventsResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.exprun.v1.AddExecutionEventsRequest,
+      dev.exprun.v1.AddExecutionEventsResponse> getAddExecutionEventsMethod() {
+    io.grpc.MethodDescriptor<dev.exprun.v1.AddExecutionEventsRequest, dev.exprun.v1.AddExecutionEventsResponse> getAddExecutionEventsMethod;
+    if ((getAddExecutionEventsMethod = ExperimentRunServiceGrpc.getAddExecutionEventsMethod) == null) {
+      synchronized (ExperimentRunServiceGrpc.class) {
+        if ((getAddExecutionEventsMethod = ExperimentRunServiceGrpc.getAddExecutionEventsMethod) == null) {
+          ExperimentRunServiceGrpc.getAddExecutionEventsMethod = getAddExecutionEventsMethod =
+              io.grpc.MethodDescriptor.<dev.exprun.v1.AddExecutionEventsRequest, dev.exprun.v1.AddExecutionEventsResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "AddExecutionEvents"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.AddExecutionEventsRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.AddExecutionEventsResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new ExperimentRunServiceMethodDescriptorSupplier("AddExecutionEvents"))
+              .build();
+        }
+      }
+    }
+    return getAddExecutionEventsMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.QueryExecutionInputsAndOutputsRequest,
+      dev.exprun.v1.ExecutionInputsAndOutputs> getQueryExecutionInputsAndOutputsMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "QueryExecutionInputsAndOutputs",
+      requestType = dev.exprun.v1.QueryExecutionInputsAndOutputsRequest.class,
+      responseType = dev.exprun.v1.ExecutionInputsAndOutputs.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.exprun.v1.QueryExecutionInputsAndOutputsRequest,
+      dev.exprun.v1.ExecutionInputsAndOutputs> getQueryExecutionInputsAndOutputsMethod() {
+    io.grpc.MethodDescriptor<dev.exprun.v1.QueryExecutionInputsAndOutputsRequest, dev.exprun.v1.ExecutionInputsAndOutputs> getQueryExecutionInputsAndOutputsMethod;
+    if ((getQueryExecutionInputsAndOutputsMethod = ExperimentRunServiceGrpc.getQueryExecutionInputsAndOutputsMethod) == null) {
+      synchronized (ExperimentRunServiceGrpc.class) {
+        if ((getQueryExecutionInputsAndOutputsMethod = ExperimentRunServiceGrpc.getQueryExecutionInputsAndOutputsMethod) == null) {
+          ExperimentRunServiceGrpc.getQueryExecutionInputsAndOutputsMethod = getQueryExecutionInputsAndOutputsMethod =
+              io.grpc.MethodDescriptor.<dev.exprun.v1.QueryExecutionInputsAndOutputsRequest, dev.exprun.v1.ExecutionInputsAndOutputs>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "QueryExecutionInputsAndOutputs"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.QueryExecutionInputsAndOutputsRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.ExecutionInputsAndOutputs.getDefaultInstance()))
+              .setSchemaDescriptor(new ExperimentRunServiceMethodDescriptorSupplier("QueryExecutionInputsAndOutputs"))
+              .build();
+        }
+      }
+    }
+    return getQueryExecutionInputsAndOutputsMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.LogModelRequest,
       dev.exprun.v1.ExperimentModel> getLogModelMethod;
 
@@ -795,6 +950,37 @@ public final class ExperimentRunServiceGrpc {
       }
     }
     return getLogModelMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.DownloadModelRequest,
+      dev.exprun.v1.ModelChunk> getDownloadModelMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DownloadModel",
+      requestType = dev.exprun.v1.DownloadModelRequest.class,
+      responseType = dev.exprun.v1.ModelChunk.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.SERVER_STREAMING)
+  public static io.grpc.MethodDescriptor<dev.exprun.v1.DownloadModelRequest,
+      dev.exprun.v1.ModelChunk> getDownloadModelMethod() {
+    io.grpc.MethodDescriptor<dev.exprun.v1.DownloadModelRequest, dev.exprun.v1.ModelChunk> getDownloadModelMethod;
+    if ((getDownloadModelMethod = ExperimentRunServiceGrpc.getDownloadModelMethod) == null) {
+      synchronized (ExperimentRunServiceGrpc.class) {
+        if ((getDownloadModelMethod = ExperimentRunServiceGrpc.getDownloadModelMethod) == null) {
+          ExperimentRunServiceGrpc.getDownloadModelMethod = getDownloadModelMethod =
+              io.grpc.MethodDescriptor.<dev.exprun.v1.DownloadModelRequest, dev.exprun.v1.ModelChunk>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.SERVER_STREAMING)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DownloadModel"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.DownloadModelRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.ModelChunk.getDefaultInstance()))
+              .setSchemaDescriptor(new ExperimentRunServiceMethodDescriptorSupplier("DownloadModel"))
+              .build();
+        }
+      }
+    }
+    return getDownloadModelMethod;
   }
 
   private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.ListExperimentModelsRequest,
@@ -1281,6 +1467,60 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
+     * Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+     * ALREADY_EXISTS if an execution with that ID exists.
+     * </pre>
+     */
+    default void createExecution(dev.exprun.v1.CreateExecutionRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.Execution> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getCreateExecutionMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist.
+     * </pre>
+     */
+    default void getExecution(dev.exprun.v1.GetExecutionRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.Execution> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetExecutionMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Updates an execution's state, display name, description or metadata (the SDK's
+     * `Execution.update`); metadata is merged key by key, as the SDK merges it.
+     * </pre>
+     */
+    default void updateExecution(dev.exprun.v1.UpdateExecutionRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.Execution> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getUpdateExecutionMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Records artifacts as inputs or outputs of an execution (the SDK's
+     * `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+     * </pre>
+     */
+    default void addExecutionEvents(dev.exprun.v1.AddExecutionEventsRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.AddExecutionEventsResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getAddExecutionEventsMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+     * `get_output_artifacts`).
+     * </pre>
+     */
+    default void queryExecutionInputsAndOutputs(dev.exprun.v1.QueryExecutionInputsAndOutputsRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.ExecutionInputsAndOutputs> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getQueryExecutionInputsAndOutputsMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
      * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
      * in the order the header lists them, or only a header whose model has a `uri`. Counts
      * against the per-principal stream cap (see `StreamTimeSeries`).
@@ -1289,6 +1529,18 @@ public final class ExperimentRunServiceGrpc {
     default io.grpc.stub.StreamObserver<dev.exprun.v1.LogModelRequest> logModel(
         io.grpc.stub.StreamObserver<dev.exprun.v1.ExperimentModel> responseObserver) {
       return io.grpc.stub.ServerCalls.asyncUnimplementedStreamingCall(getLogModelMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+     * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+     * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+     * </pre>
+     */
+    default void downloadModel(dev.exprun.v1.DownloadModelRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDownloadModelMethod(), responseObserver);
     }
 
     /**
@@ -1669,6 +1921,65 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
+     * Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+     * ALREADY_EXISTS if an execution with that ID exists.
+     * </pre>
+     */
+    public void createExecution(dev.exprun.v1.CreateExecutionRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.Execution> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getCreateExecutionMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist.
+     * </pre>
+     */
+    public void getExecution(dev.exprun.v1.GetExecutionRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.Execution> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetExecutionMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Updates an execution's state, display name, description or metadata (the SDK's
+     * `Execution.update`); metadata is merged key by key, as the SDK merges it.
+     * </pre>
+     */
+    public void updateExecution(dev.exprun.v1.UpdateExecutionRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.Execution> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getUpdateExecutionMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Records artifacts as inputs or outputs of an execution (the SDK's
+     * `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+     * </pre>
+     */
+    public void addExecutionEvents(dev.exprun.v1.AddExecutionEventsRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.AddExecutionEventsResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getAddExecutionEventsMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+     * `get_output_artifacts`).
+     * </pre>
+     */
+    public void queryExecutionInputsAndOutputs(dev.exprun.v1.QueryExecutionInputsAndOutputsRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.ExecutionInputsAndOutputs> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getQueryExecutionInputsAndOutputsMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
      * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
      * in the order the header lists them, or only a header whose model has a `uri`. Counts
      * against the per-principal stream cap (see `StreamTimeSeries`).
@@ -1678,6 +1989,19 @@ public final class ExperimentRunServiceGrpc {
         io.grpc.stub.StreamObserver<dev.exprun.v1.ExperimentModel> responseObserver) {
       return io.grpc.stub.ClientCalls.asyncClientStreamingCall(
           getChannel().newCall(getLogModelMethod(), getCallOptions()), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+     * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+     * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+     * </pre>
+     */
+    public void downloadModel(dev.exprun.v1.DownloadModelRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncServerStreamingCall(
+          getChannel().newCall(getDownloadModelMethod(), getCallOptions()), request, responseObserver);
     }
 
     /**
@@ -2022,6 +2346,60 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
+     * Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+     * ALREADY_EXISTS if an execution with that ID exists.
+     * </pre>
+     */
+    public dev.exprun.v1.Execution createExecution(dev.exprun.v1.CreateExecutionRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getCreateExecutionMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist.
+     * </pre>
+     */
+    public dev.exprun.v1.Execution getExecution(dev.exprun.v1.GetExecutionRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getGetExecutionMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Updates an execution's state, display name, description or metadata (the SDK's
+     * `Execution.update`); metadata is merged key by key, as the SDK merges it.
+     * </pre>
+     */
+    public dev.exprun.v1.Execution updateExecution(dev.exprun.v1.UpdateExecutionRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getUpdateExecutionMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Records artifacts as inputs or outputs of an execution (the SDK's
+     * `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+     * </pre>
+     */
+    public dev.exprun.v1.AddExecutionEventsResponse addExecutionEvents(dev.exprun.v1.AddExecutionEventsRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getAddExecutionEventsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+     * `get_output_artifacts`).
+     * </pre>
+     */
+    public dev.exprun.v1.ExecutionInputsAndOutputs queryExecutionInputsAndOutputs(dev.exprun.v1.QueryExecutionInputsAndOutputsRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getQueryExecutionInputsAndOutputsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * Logs a model to a run (the SDK's `log_model`): a header, then the files' bytes in chunks
      * in the order the header lists them, or only a header whose model has a `uri`. Counts
      * against the per-principal stream cap (see `StreamTimeSeries`).
@@ -2032,6 +2410,20 @@ public final class ExperimentRunServiceGrpc {
         logModel() {
       return io.grpc.stub.ClientCalls.blockingClientStreamingCall(
           getChannel(), getLogModelMethod(), getCallOptions());
+    }
+
+    /**
+     * <pre>
+     * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+     * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+     * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+     * </pre>
+     */
+    @io.grpc.ExperimentalApi("https://github.com/grpc/grpc-java/issues/10918")
+    public io.grpc.stub.BlockingClientCall<?, dev.exprun.v1.ModelChunk>
+        downloadModel(dev.exprun.v1.DownloadModelRequest request) {
+      return io.grpc.stub.ClientCalls.blockingV2ServerStreamingCall(
+          getChannel(), getDownloadModelMethod(), getCallOptions(), request);
     }
 
     /**
@@ -2346,6 +2738,73 @@ public final class ExperimentRunServiceGrpc {
     public dev.exprun.v1.ListArtifactsResponse listArtifacts(dev.exprun.v1.ListArtifactsRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getListArtifactsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+     * ALREADY_EXISTS if an execution with that ID exists.
+     * </pre>
+     */
+    public dev.exprun.v1.Execution createExecution(dev.exprun.v1.CreateExecutionRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getCreateExecutionMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist.
+     * </pre>
+     */
+    public dev.exprun.v1.Execution getExecution(dev.exprun.v1.GetExecutionRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetExecutionMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Updates an execution's state, display name, description or metadata (the SDK's
+     * `Execution.update`); metadata is merged key by key, as the SDK merges it.
+     * </pre>
+     */
+    public dev.exprun.v1.Execution updateExecution(dev.exprun.v1.UpdateExecutionRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getUpdateExecutionMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Records artifacts as inputs or outputs of an execution (the SDK's
+     * `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+     * </pre>
+     */
+    public dev.exprun.v1.AddExecutionEventsResponse addExecutionEvents(dev.exprun.v1.AddExecutionEventsRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getAddExecutionEventsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+     * `get_output_artifacts`).
+     * </pre>
+     */
+    public dev.exprun.v1.ExecutionInputsAndOutputs queryExecutionInputsAndOutputs(dev.exprun.v1.QueryExecutionInputsAndOutputsRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getQueryExecutionInputsAndOutputsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
+     * in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
+     * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+     * </pre>
+     */
+    public java.util.Iterator<dev.exprun.v1.ModelChunk> downloadModel(
+        dev.exprun.v1.DownloadModelRequest request) {
+      return io.grpc.stub.ClientCalls.blockingServerStreamingCall(
+          getChannel(), getDownloadModelMethod(), getCallOptions(), request);
     }
 
     /**
@@ -2674,6 +3133,65 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
+     * Creates an execution in the metadata store of a location (the SDK's `Execution.create`).
+     * ALREADY_EXISTS if an execution with that ID exists.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.exprun.v1.Execution> createExecution(
+        dev.exprun.v1.CreateExecutionRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getCreateExecutionMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Gets an execution (the SDK's `Execution.get`). NOT_FOUND if it does not exist.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.exprun.v1.Execution> getExecution(
+        dev.exprun.v1.GetExecutionRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetExecutionMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Updates an execution's state, display name, description or metadata (the SDK's
+     * `Execution.update`); metadata is merged key by key, as the SDK merges it.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.exprun.v1.Execution> updateExecution(
+        dev.exprun.v1.UpdateExecutionRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getUpdateExecutionMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Records artifacts as inputs or outputs of an execution (the SDK's
+     * `assign_input_artifacts` / `assign_output_artifacts`). Recording one again is a no-op.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.exprun.v1.AddExecutionEventsResponse> addExecutionEvents(
+        dev.exprun.v1.AddExecutionEventsRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getAddExecutionEventsMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * The input and output artifacts of an execution (the SDK's `get_input_artifacts` /
+     * `get_output_artifacts`).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.exprun.v1.ExecutionInputsAndOutputs> queryExecutionInputsAndOutputs(
+        dev.exprun.v1.QueryExecutionInputsAndOutputsRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getQueryExecutionInputsAndOutputsMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
      * Lists the models logged to a run (the SDK's `get_experiment_models`).
      * </pre>
      */
@@ -2751,13 +3269,19 @@ public final class ExperimentRunServiceGrpc {
   private static final int METHODID_ASSOCIATE_EXECUTION = 20;
   private static final int METHODID_LIST_EXECUTIONS = 21;
   private static final int METHODID_LIST_ARTIFACTS = 22;
-  private static final int METHODID_LIST_EXPERIMENT_MODELS = 23;
-  private static final int METHODID_LOG_PIPELINE_JOB = 24;
-  private static final int METHODID_LIST_PIPELINE_JOBS = 25;
-  private static final int METHODID_LOG_CUSTOM_JOB = 26;
-  private static final int METHODID_LIST_CUSTOM_JOBS = 27;
-  private static final int METHODID_STREAM_TIME_SERIES = 28;
-  private static final int METHODID_LOG_MODEL = 29;
+  private static final int METHODID_CREATE_EXECUTION = 23;
+  private static final int METHODID_GET_EXECUTION = 24;
+  private static final int METHODID_UPDATE_EXECUTION = 25;
+  private static final int METHODID_ADD_EXECUTION_EVENTS = 26;
+  private static final int METHODID_QUERY_EXECUTION_INPUTS_AND_OUTPUTS = 27;
+  private static final int METHODID_DOWNLOAD_MODEL = 28;
+  private static final int METHODID_LIST_EXPERIMENT_MODELS = 29;
+  private static final int METHODID_LOG_PIPELINE_JOB = 30;
+  private static final int METHODID_LIST_PIPELINE_JOBS = 31;
+  private static final int METHODID_LOG_CUSTOM_JOB = 32;
+  private static final int METHODID_LIST_CUSTOM_JOBS = 33;
+  private static final int METHODID_STREAM_TIME_SERIES = 34;
+  private static final int METHODID_LOG_MODEL = 35;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -2867,6 +3391,30 @@ public final class ExperimentRunServiceGrpc {
         case METHODID_LIST_ARTIFACTS:
           serviceImpl.listArtifacts((dev.exprun.v1.ListArtifactsRequest) request,
               (io.grpc.stub.StreamObserver<dev.exprun.v1.ListArtifactsResponse>) responseObserver);
+          break;
+        case METHODID_CREATE_EXECUTION:
+          serviceImpl.createExecution((dev.exprun.v1.CreateExecutionRequest) request,
+              (io.grpc.stub.StreamObserver<dev.exprun.v1.Execution>) responseObserver);
+          break;
+        case METHODID_GET_EXECUTION:
+          serviceImpl.getExecution((dev.exprun.v1.GetExecutionRequest) request,
+              (io.grpc.stub.StreamObserver<dev.exprun.v1.Execution>) responseObserver);
+          break;
+        case METHODID_UPDATE_EXECUTION:
+          serviceImpl.updateExecution((dev.exprun.v1.UpdateExecutionRequest) request,
+              (io.grpc.stub.StreamObserver<dev.exprun.v1.Execution>) responseObserver);
+          break;
+        case METHODID_ADD_EXECUTION_EVENTS:
+          serviceImpl.addExecutionEvents((dev.exprun.v1.AddExecutionEventsRequest) request,
+              (io.grpc.stub.StreamObserver<dev.exprun.v1.AddExecutionEventsResponse>) responseObserver);
+          break;
+        case METHODID_QUERY_EXECUTION_INPUTS_AND_OUTPUTS:
+          serviceImpl.queryExecutionInputsAndOutputs((dev.exprun.v1.QueryExecutionInputsAndOutputsRequest) request,
+              (io.grpc.stub.StreamObserver<dev.exprun.v1.ExecutionInputsAndOutputs>) responseObserver);
+          break;
+        case METHODID_DOWNLOAD_MODEL:
+          serviceImpl.downloadModel((dev.exprun.v1.DownloadModelRequest) request,
+              (io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk>) responseObserver);
           break;
         case METHODID_LIST_EXPERIMENT_MODELS:
           serviceImpl.listExperimentModels((dev.exprun.v1.ListExperimentModelsRequest) request,
@@ -3081,12 +3629,54 @@ public final class ExperimentRunServiceGrpc {
               dev.exprun.v1.ListArtifactsResponse>(
                 service, METHODID_LIST_ARTIFACTS)))
         .addMethod(
+          getCreateExecutionMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.exprun.v1.CreateExecutionRequest,
+              dev.exprun.v1.Execution>(
+                service, METHODID_CREATE_EXECUTION)))
+        .addMethod(
+          getGetExecutionMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.exprun.v1.GetExecutionRequest,
+              dev.exprun.v1.Execution>(
+                service, METHODID_GET_EXECUTION)))
+        .addMethod(
+          getUpdateExecutionMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.exprun.v1.UpdateExecutionRequest,
+              dev.exprun.v1.Execution>(
+                service, METHODID_UPDATE_EXECUTION)))
+        .addMethod(
+          getAddExecutionEventsMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.exprun.v1.AddExecutionEventsRequest,
+              dev.exprun.v1.AddExecutionEventsResponse>(
+                service, METHODID_ADD_EXECUTION_EVENTS)))
+        .addMethod(
+          getQueryExecutionInputsAndOutputsMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.exprun.v1.QueryExecutionInputsAndOutputsRequest,
+              dev.exprun.v1.ExecutionInputsAndOutputs>(
+                service, METHODID_QUERY_EXECUTION_INPUTS_AND_OUTPUTS)))
+        .addMethod(
           getLogModelMethod(),
           io.grpc.stub.ServerCalls.asyncClientStreamingCall(
             new MethodHandlers<
               dev.exprun.v1.LogModelRequest,
               dev.exprun.v1.ExperimentModel>(
                 service, METHODID_LOG_MODEL)))
+        .addMethod(
+          getDownloadModelMethod(),
+          io.grpc.stub.ServerCalls.asyncServerStreamingCall(
+            new MethodHandlers<
+              dev.exprun.v1.DownloadModelRequest,
+              dev.exprun.v1.ModelChunk>(
+                service, METHODID_DOWNLOAD_MODEL)))
         .addMethod(
           getListExperimentModelsMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
@@ -3194,7 +3784,13 @@ public final class ExperimentRunServiceGrpc {
               .addMethod(getAssociateExecutionMethod())
               .addMethod(getListExecutionsMethod())
               .addMethod(getListArtifactsMethod())
+              .addMethod(getCreateExecutionMethod())
+              .addMethod(getGetExecutionMethod())
+              .addMethod(getUpdateExecutionMethod())
+              .addMethod(getAddExecutionEventsMethod())
+              .addMethod(getQueryExecutionInputsAndOutputsMethod())
               .addMethod(getLogModelMethod())
+              .addMethod(getDownloadModelMethod())
               .addMethod(getListExperimentModelsMethod())
               .addMethod(getLogPipelineJobMethod())
               .addMethod(getListPipelineJobsMethod())

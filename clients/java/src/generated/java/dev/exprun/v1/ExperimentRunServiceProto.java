@@ -231,6 +231,46 @@ public final class ExperimentRunServiceProto {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_exprun_v1_ListArtifactsResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_CreateExecutionRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_CreateExecutionRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_GetExecutionRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_GetExecutionRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_UpdateExecutionRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_UpdateExecutionRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_AddExecutionEventsRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_AddExecutionEventsRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_AddExecutionEventsResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_AddExecutionEventsResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_QueryExecutionInputsAndOutputsRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_QueryExecutionInputsAndOutputsRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_ExecutionInputsAndOutputs_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_ExecutionInputsAndOutputs_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_DownloadModelRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_DownloadModelRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_exprun_v1_LogModelRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -298,215 +338,247 @@ public final class ExperimentRunServiceProto {
       "\022\texprun.v1\032\031exprun/v1/resources.proto\032\027" +
       "google/api/client.proto\032\037google/api/fiel" +
       "d_behavior.proto\032\031google/api/resource.pr" +
-      "oto\032\033google/protobuf/empty.proto\032\037google" +
-      "/protobuf/timestamp.proto\"z\n\027CreateExper" +
-      "imentRequest\022\023\n\006parent\030\001 \001(\tB\003\340A\002\022\032\n\rexp" +
-      "eriment_id\030\002 \001(\tB\003\340A\002\022.\n\nexperiment\030\003 \001(" +
-      "\0132\025.exprun.v1.ExperimentB\003\340A\001\"C\n\024GetExpe" +
-      "rimentRequest\022+\n\004name\030\001 \001(\tB\035\340A\002\372A\027\n\025exp" +
-      "run.dev/Experiment\"\212\001\n\026ListExperimentsRe" +
-      "quest\022\023\n\006parent\030\001 \001(\tB\003\340A\002\022\026\n\tpage_size\030" +
-      "\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\022\023\n\006f" +
-      "ilter\030\004 \001(\tB\003\340A\001\022\025\n\010order_by\030\005 \001(\tB\003\340A\001\"" +
-      "^\n\027ListExperimentsResponse\022*\n\013experiment" +
-      "s\030\001 \003(\0132\025.exprun.v1.Experiment\022\027\n\017next_p" +
-      "age_token\030\002 \001(\t\"t\n\027DeleteExperimentReque" +
-      "st\022+\n\004name\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Exp" +
-      "eriment\022,\n\037delete_backing_tensorboard_ru" +
-      "ns\030\002 \001(\010B\003\340A\001\"\222\001\n\020CreateRunRequest\022-\n\006pa" +
-      "rent\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experimen" +
-      "t\022\023\n\006run_id\030\002 \001(\tB\003\340A\002\022 \n\003run\030\003 \001(\0132\016.ex" +
-      "prun.v1.RunB\003\340A\001\022\030\n\013tensorboard\030\004 \001(\tB\003\340" +
-      "A\001\"5\n\rGetRunRequest\022$\n\004name\030\001 \001(\tB\026\340A\002\372A" +
-      "\020\n\016exprun.dev/Run\"\235\001\n\017ListRunsRequest\022-\n" +
-      "\006parent\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experi" +
-      "ment\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_tok" +
-      "en\030\003 \001(\tB\003\340A\001\022\023\n\006filter\030\004 \001(\tB\003\340A\001\022\025\n\010or" +
-      "der_by\030\005 \001(\tB\003\340A\001\"I\n\020ListRunsResponse\022\034\n" +
-      "\004runs\030\001 \003(\0132\016.exprun.v1.Run\022\027\n\017next_page" +
-      "_token\030\002 \001(\t\"e\n\020DeleteRunRequest\022$\n\004name" +
-      "\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022+\n\036delete" +
-      "_backing_tensorboard_run\030\002 \001(\010B\003\340A\001\"f\n\025U" +
-      "pdateRunStateRequest\022$\n\004name\030\001 \001(\tB\026\340A\002\372" +
-      "A\020\n\016exprun.dev/Run\022\'\n\005state\030\002 \001(\0162\023.expr" +
-      "un.v1.RunStateB\003\340A\002\"^\n\rEndRunRequest\022$\n\004" +
-      "name\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\'\n\005st" +
-      "ate\030\002 \001(\0162\023.exprun.v1.RunStateB\003\340A\001\"\266\001\n\020" +
-      "LogParamsRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016e" +
-      "xprun.dev/Run\022<\n\006params\030\002 \003(\0132\'.exprun.v" +
-      "1.LogParamsRequest.ParamsEntryB\003\340A\002\032?\n\013P" +
-      "aramsEntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020" +
-      ".exprun.v1.Value:\0028\001\"7\n\020GetParamsRequest" +
-      "\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\"\216\001" +
-      "\n\021GetParamsResponse\0228\n\006params\030\001 \003(\0132(.ex" +
-      "prun.v1.GetParamsResponse.ParamsEntry\032?\n" +
-      "\013ParamsEntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\013" +
-      "2\020.exprun.v1.Value:\0028\001\"\273\001\n\021LogMetricsReq" +
-      "uest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Ru" +
-      "n\022?\n\007metrics\030\002 \003(\0132).exprun.v1.LogMetric" +
-      "sRequest.MetricsEntryB\003\340A\002\032@\n\014MetricsEnt" +
-      "ry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.exprun." +
-      "v1.Value:\0028\001\"8\n\021GetMetricsRequest\022#\n\003run" +
-      "\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\"\223\001\n\022GetMe" +
-      "tricsResponse\022;\n\007metrics\030\001 \003(\0132*.exprun." +
-      "v1.GetMetricsResponse.MetricsEntry\032@\n\014Me" +
-      "tricsEntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020" +
-      ".exprun.v1.Value:\0028\001\"\220\001\n\037LogClassificati" +
-      "onMetricsRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020" +
-      "\n\016exprun.dev/Run\022E\n\026classification_metri" +
-      "cs\030\002 \001(\0132 .exprun.v1.ClassificationMetri" +
-      "csB\003\340A\002\"{\n ListClassificationMetricsRequ" +
-      "est\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/" +
-      "Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_toke" +
-      "n\030\003 \001(\tB\003\340A\001\"~\n!ListClassificationMetric" +
-      "sResponse\022@\n\026classification_metrics\030\001 \003(" +
-      "\0132 .exprun.v1.ClassificationMetrics\022\027\n\017n" +
-      "ext_page_token\030\002 \001(\t\"\234\001\n\026WriteTimeSeries" +
-      "Request\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev" +
-      "/Run\022\026\n\twriter_id\030\002 \001(\tB\003\340A\001\022\025\n\010sequence" +
-      "\030\003 \001(\003B\003\340A\001\022.\n\005batch\030\004 \001(\0132\032.exprun.v1.T" +
-      "imeSeriesBatchB\003\340A\002\"M\n\027WriteTimeSeriesRe" +
-      "sponse\022\032\n\022committed_sequence\030\001 \001(\003\022\026\n\016po" +
-      "ints_written\030\002 \001(\003\"t\n\027StreamTimeSeriesRe" +
-      "quest\022%\n\004open\030\001 \001(\0132\025.exprun.v1.StreamOp" +
-      "enH\000\022*\n\005batch\030\002 \001(\0132\031.exprun.v1.Sequence" +
-      "dBatchH\000B\006\n\004kind\"I\n\nStreamOpen\022#\n\003run\030\001 " +
-      "\001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\twriter_id" +
-      "\030\002 \001(\tB\003\340A\002\"W\n\016SequencedBatch\022\025\n\010sequenc" +
-      "e\030\001 \001(\003B\003\340A\002\022.\n\005batch\030\002 \001(\0132\032.exprun.v1." +
-      "TimeSeriesBatchB\003\340A\002\"r\n\030StreamTimeSeries" +
-      "Response\022)\n\006opened\030\001 \001(\0132\027.exprun.v1.Str" +
-      "eamOpenedH\000\022#\n\003ack\030\002 \001(\0132\024.exprun.v1.Str" +
-      "eamAckH\000B\006\n\004kind\"*\n\014StreamOpened\022\032\n\022comm" +
-      "itted_sequence\030\001 \001(\003\"\'\n\tStreamAck\022\032\n\022com" +
-      "mitted_sequence\030\001 \001(\003\"7\n\020HeartbeatReques" +
-      "t\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\"n" +
-      "\n\021HeartbeatResponse\022\"\n\005state\030\001 \001(\0162\023.exp" +
-      "run.v1.RunState\0225\n\021liveness_deadline\030\002 \001" +
-      "(\0132\032.google.protobuf.Timestamp\"\233\001\n\025ReadT" +
-      "imeSeriesRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016e" +
-      "xprun.dev/Run\022\024\n\007metrics\030\002 \003(\tB\003\340A\001\022\027\n\ns" +
-      "tart_step\030\003 \001(\003B\003\340A\001\022\025\n\010end_step\030\004 \001(\003B\003" +
-      "\340A\001\022\027\n\nmax_points\030\005 \001(\005B\003\340A\001\"?\n\026ReadTime" +
-      "SeriesResponse\022%\n\006series\030\001 \003(\0132\025.exprun." +
-      "v1.TimeSeries\"`\n\037AssignBackingTensorboar" +
-      "dRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.de" +
-      "v/Run\022\030\n\013tensorboard\030\002 \001(\tB\003\340A\002\"n\n\031Assoc" +
-      "iateExecutionRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A" +
-      "\020\n\016exprun.dev/Run\022,\n\texecution\030\002 \001(\0132\024.e" +
-      "xprun.v1.ExecutionB\003\340A\002\"p\n\025ListExecution" +
-      "sRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun" +
-      ".dev/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage" +
-      "_token\030\003 \001(\tB\003\340A\001\"[\n\026ListExecutionsRespo" +
-      "nse\022(\n\nexecutions\030\001 \003(\0132\024.exprun.v1.Exec" +
-      "ution\022\027\n\017next_page_token\030\002 \001(\t\"\204\001\n\024ListA" +
-      "rtifactsRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n" +
-      "\016exprun.dev/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022" +
-      "\027\n\npage_token\030\003 \001(\tB\003\340A\001\022\023\n\006filter\030\004 \001(\t" +
-      "B\003\340A\001\"X\n\025ListArtifactsResponse\022&\n\tartifa" +
-      "cts\030\001 \003(\0132\023.exprun.v1.Artifact\022\027\n\017next_p" +
-      "age_token\030\002 \001(\t\"n\n\017LogModelRequest\022+\n\006he" +
-      "ader\030\001 \001(\0132\031.exprun.v1.LogModelHeaderH\000\022" +
-      "&\n\005chunk\030\002 \001(\0132\025.exprun.v1.ModelChunkH\000B" +
-      "\006\n\004kind\"\217\001\n\016LogModelHeader\022#\n\003run\030\001 \001(\tB" +
-      "\026\340A\002\372A\020\n\016exprun.dev/Run\022.\n\005model\030\002 \001(\0132\032" +
-      ".exprun.v1.ExperimentModelB\003\340A\002\022(\n\005files" +
-      "\030\003 \003(\0132\024.exprun.v1.ModelFileB\003\340A\001\"2\n\nMod" +
-      "elChunk\022\021\n\004path\030\001 \001(\tB\003\340A\002\022\021\n\004data\030\002 \001(\014" +
-      "B\003\340A\002\"v\n\033ListExperimentModelsRequest\022&\n\006" +
-      "parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\t" +
-      "page_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\t" +
-      "B\003\340A\001\"c\n\034ListExperimentModelsResponse\022*\n" +
-      "\006models\030\001 \003(\0132\032.exprun.v1.ExperimentMode" +
-      "l\022\027\n\017next_page_token\030\002 \001(\t\"W\n\025LogPipelin" +
-      "eJobRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun" +
-      ".dev/Run\022\031\n\014pipeline_job\030\002 \001(\tB\003\340A\002\"r\n\027L" +
-      "istPipelineJobsRequest\022&\n\006parent\030\001 \001(\tB\026" +
-      "\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\tpage_size\030\002 \001(" +
-      "\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\"f\n\030ListP" +
-      "ipelineJobsResponse\0221\n\rpipeline_jobs\030\001 \003" +
-      "(\0132\032.exprun.v1.PipelineJobLink\022\027\n\017next_p" +
-      "age_token\030\002 \001(\t\"S\n\023LogCustomJobRequest\022#" +
-      "\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\027\n\nc" +
-      "ustom_job\030\002 \001(\tB\003\340A\002\"p\n\025ListCustomJobsRe" +
-      "quest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.de" +
-      "v/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_to" +
-      "ken\030\003 \001(\tB\003\340A\001\"`\n\026ListCustomJobsResponse" +
-      "\022-\n\013custom_jobs\030\001 \003(\0132\030.exprun.v1.Custom" +
-      "JobLink\022\027\n\017next_page_token\030\002 \001(\t2\344\025\n\024Exp" +
-      "erimentRunService\022q\n\020CreateExperiment\022\"." +
-      "exprun.v1.CreateExperimentRequest\032\025.expr" +
-      "un.v1.Experiment\"\"\332A\037parent,experiment,e" +
-      "xperiment_id\022P\n\rGetExperiment\022\037.exprun.v" +
-      "1.GetExperimentRequest\032\025.exprun.v1.Exper" +
-      "iment\"\007\332A\004name\022c\n\017ListExperiments\022!.expr" +
-      "un.v1.ListExperimentsRequest\032\".exprun.v1" +
-      ".ListExperimentsResponse\"\t\332A\006parent\022W\n\020D" +
-      "eleteExperiment\022\".exprun.v1.DeleteExperi" +
-      "mentRequest\032\026.google.protobuf.Empty\"\007\332A\004" +
-      "name\022N\n\tCreateRun\022\033.exprun.v1.CreateRunR" +
-      "equest\032\016.exprun.v1.Run\"\024\332A\021parent,run,ru" +
-      "n_id\022;\n\006GetRun\022\030.exprun.v1.GetRunRequest" +
-      "\032\016.exprun.v1.Run\"\007\332A\004name\022N\n\010ListRuns\022\032." +
-      "exprun.v1.ListRunsRequest\032\033.exprun.v1.Li" +
-      "stRunsResponse\"\t\332A\006parent\022I\n\tDeleteRun\022\033" +
-      ".exprun.v1.DeleteRunRequest\032\026.google.pro" +
-      "tobuf.Empty\"\007\332A\004name\022Q\n\016UpdateRunState\022 " +
-      ".exprun.v1.UpdateRunStateRequest\032\016.expru" +
-      "n.v1.Run\"\r\332A\nname,state\022;\n\006EndRun\022\030.expr" +
-      "un.v1.EndRunRequest\032\016.exprun.v1.Run\"\007\332A\004" +
-      "name\022G\n\tLogParams\022\033.exprun.v1.LogParamsR" +
-      "equest\032\016.exprun.v1.Run\"\r\332A\nrun,params\022N\n" +
-      "\tGetParams\022\033.exprun.v1.GetParamsRequest\032" +
-      "\034.exprun.v1.GetParamsResponse\"\006\332A\003run\022J\n" +
-      "\nLogMetrics\022\034.exprun.v1.LogMetricsReques" +
-      "t\032\016.exprun.v1.Run\"\016\332A\013run,metrics\022Q\n\nGet" +
-      "Metrics\022\034.exprun.v1.GetMetricsRequest\032\035." +
-      "exprun.v1.GetMetricsResponse\"\006\332A\003run\022\212\001\n" +
-      "\030LogClassificationMetrics\022*.exprun.v1.Lo" +
-      "gClassificationMetricsRequest\032 .exprun.v" +
-      "1.ClassificationMetrics\" \332A\035parent,class" +
-      "ification_metrics\022\201\001\n\031ListClassification" +
-      "Metrics\022+.exprun.v1.ListClassificationMe" +
-      "tricsRequest\032,.exprun.v1.ListClassificat" +
-      "ionMetricsResponse\"\t\332A\006parent\022X\n\017WriteTi" +
-      "meSeries\022!.exprun.v1.WriteTimeSeriesRequ" +
-      "est\032\".exprun.v1.WriteTimeSeriesResponse\022" +
-      "_\n\020StreamTimeSeries\022\".exprun.v1.StreamTi" +
-      "meSeriesRequest\032#.exprun.v1.StreamTimeSe" +
-      "riesResponse(\0010\001\022N\n\tHeartbeat\022\033.exprun.v" +
-      "1.HeartbeatRequest\032\034.exprun.v1.Heartbeat" +
-      "Response\"\006\332A\003run\022W\n\016ReadTimeSeries\022 .exp" +
-      "run.v1.ReadTimeSeriesRequest\032!.exprun.v1" +
-      ".ReadTimeSeriesResponse0\001\022j\n\030AssignBacki" +
-      "ngTensorboard\022*.exprun.v1.AssignBackingT" +
-      "ensorboardRequest\032\016.exprun.v1.Run\"\022\332A\017ru" +
-      "n,tensorboard\022b\n\022AssociateExecution\022$.ex" +
-      "prun.v1.AssociateExecutionRequest\032\024.expr" +
-      "un.v1.Execution\"\020\332A\rrun,execution\022`\n\016Lis" +
-      "tExecutions\022 .exprun.v1.ListExecutionsRe" +
-      "quest\032!.exprun.v1.ListExecutionsResponse" +
-      "\"\t\332A\006parent\022]\n\rListArtifacts\022\037.exprun.v1" +
-      ".ListArtifactsRequest\032 .exprun.v1.ListAr" +
-      "tifactsResponse\"\t\332A\006parent\022D\n\010LogModel\022\032" +
-      ".exprun.v1.LogModelRequest\032\032.exprun.v1.E" +
-      "xperimentModel(\001\022r\n\024ListExperimentModels" +
-      "\022&.exprun.v1.ListExperimentModelsRequest" +
-      "\032\'.exprun.v1.ListExperimentModelsRespons" +
-      "e\"\t\332A\006parent\022c\n\016LogPipelineJob\022 .exprun." +
-      "v1.LogPipelineJobRequest\032\032.exprun.v1.Pip" +
-      "elineJobLink\"\023\332A\020run,pipeline_job\022f\n\020Lis" +
-      "tPipelineJobs\022\".exprun.v1.ListPipelineJo" +
-      "bsRequest\032#.exprun.v1.ListPipelineJobsRe" +
-      "sponse\"\t\332A\006parent\022[\n\014LogCustomJob\022\036.expr" +
-      "un.v1.LogCustomJobRequest\032\030.exprun.v1.Cu" +
-      "stomJobLink\"\021\332A\016run,custom_job\022`\n\016ListCu" +
-      "stomJobs\022 .exprun.v1.ListCustomJobsReque" +
-      "st\032!.exprun.v1.ListCustomJobsResponse\"\t\332" +
-      "A\006parent\032\r\312A\nexprun.devBc\n\rdev.exprun.v1" +
-      "B\031ExperimentRunServiceProtoP\001Z5github.co" +
-      "m/exprun/exprun/clients/go/exprunv1;expr" +
-      "unv1b\006proto3"
+      "oto\032\033google/protobuf/empty.proto\032 google" +
+      "/protobuf/field_mask.proto\032\037google/proto" +
+      "buf/timestamp.proto\"z\n\027CreateExperimentR" +
+      "equest\022\023\n\006parent\030\001 \001(\tB\003\340A\002\022\032\n\rexperimen" +
+      "t_id\030\002 \001(\tB\003\340A\002\022.\n\nexperiment\030\003 \001(\0132\025.ex" +
+      "prun.v1.ExperimentB\003\340A\001\"C\n\024GetExperiment" +
+      "Request\022+\n\004name\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.de" +
+      "v/Experiment\"\212\001\n\026ListExperimentsRequest\022" +
+      "\023\n\006parent\030\001 \001(\tB\003\340A\002\022\026\n\tpage_size\030\002 \001(\005B" +
+      "\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\022\023\n\006filter\030" +
+      "\004 \001(\tB\003\340A\001\022\025\n\010order_by\030\005 \001(\tB\003\340A\001\"^\n\027Lis" +
+      "tExperimentsResponse\022*\n\013experiments\030\001 \003(" +
+      "\0132\025.exprun.v1.Experiment\022\027\n\017next_page_to" +
+      "ken\030\002 \001(\t\"t\n\027DeleteExperimentRequest\022+\n\004" +
+      "name\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experimen" +
+      "t\022,\n\037delete_backing_tensorboard_runs\030\002 \001" +
+      "(\010B\003\340A\001\"\222\001\n\020CreateRunRequest\022-\n\006parent\030\001" +
+      " \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experiment\022\023\n\006r" +
+      "un_id\030\002 \001(\tB\003\340A\002\022 \n\003run\030\003 \001(\0132\016.exprun.v" +
+      "1.RunB\003\340A\001\022\030\n\013tensorboard\030\004 \001(\tB\003\340A\001\"5\n\r" +
+      "GetRunRequest\022$\n\004name\030\001 \001(\tB\026\340A\002\372A\020\n\016exp" +
+      "run.dev/Run\"\235\001\n\017ListRunsRequest\022-\n\006paren" +
+      "t\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experiment\022\026" +
+      "\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001" +
+      "(\tB\003\340A\001\022\023\n\006filter\030\004 \001(\tB\003\340A\001\022\025\n\010order_by" +
+      "\030\005 \001(\tB\003\340A\001\"I\n\020ListRunsResponse\022\034\n\004runs\030" +
+      "\001 \003(\0132\016.exprun.v1.Run\022\027\n\017next_page_token" +
+      "\030\002 \001(\t\"e\n\020DeleteRunRequest\022$\n\004name\030\001 \001(\t" +
+      "B\026\340A\002\372A\020\n\016exprun.dev/Run\022+\n\036delete_backi" +
+      "ng_tensorboard_run\030\002 \001(\010B\003\340A\001\"f\n\025UpdateR" +
+      "unStateRequest\022$\n\004name\030\001 \001(\tB\026\340A\002\372A\020\n\016ex" +
+      "prun.dev/Run\022\'\n\005state\030\002 \001(\0162\023.exprun.v1." +
+      "RunStateB\003\340A\002\"^\n\rEndRunRequest\022$\n\004name\030\001" +
+      " \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\'\n\005state\030\002 " +
+      "\001(\0162\023.exprun.v1.RunStateB\003\340A\001\"\266\001\n\020LogPar" +
+      "amsRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun." +
+      "dev/Run\022<\n\006params\030\002 \003(\0132\'.exprun.v1.LogP" +
+      "aramsRequest.ParamsEntryB\003\340A\002\032?\n\013ParamsE" +
+      "ntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.expru" +
+      "n.v1.Value:\0028\001\"7\n\020GetParamsRequest\022#\n\003ru" +
+      "n\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\"\216\001\n\021GetP" +
+      "aramsResponse\0228\n\006params\030\001 \003(\0132(.exprun.v" +
+      "1.GetParamsResponse.ParamsEntry\032?\n\013Param" +
+      "sEntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.exp" +
+      "run.v1.Value:\0028\001\"\273\001\n\021LogMetricsRequest\022#" +
+      "\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022?\n\007m" +
+      "etrics\030\002 \003(\0132).exprun.v1.LogMetricsReque" +
+      "st.MetricsEntryB\003\340A\002\032@\n\014MetricsEntry\022\013\n\003" +
+      "key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.exprun.v1.Val" +
+      "ue:\0028\001\"8\n\021GetMetricsRequest\022#\n\003run\030\001 \001(\t" +
+      "B\026\340A\002\372A\020\n\016exprun.dev/Run\"\223\001\n\022GetMetricsR" +
+      "esponse\022;\n\007metrics\030\001 \003(\0132*.exprun.v1.Get" +
+      "MetricsResponse.MetricsEntry\032@\n\014MetricsE" +
+      "ntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.expru" +
+      "n.v1.Value:\0028\001\"\220\001\n\037LogClassificationMetr" +
+      "icsRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016expr" +
+      "un.dev/Run\022E\n\026classification_metrics\030\002 \001" +
+      "(\0132 .exprun.v1.ClassificationMetricsB\003\340A" +
+      "\002\"{\n ListClassificationMetricsRequest\022&\n" +
+      "\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n" +
+      "\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(" +
+      "\tB\003\340A\001\"~\n!ListClassificationMetricsRespo" +
+      "nse\022@\n\026classification_metrics\030\001 \003(\0132 .ex" +
+      "prun.v1.ClassificationMetrics\022\027\n\017next_pa" +
+      "ge_token\030\002 \001(\t\"\234\001\n\026WriteTimeSeriesReques" +
+      "t\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026" +
+      "\n\twriter_id\030\002 \001(\tB\003\340A\001\022\025\n\010sequence\030\003 \001(\003" +
+      "B\003\340A\001\022.\n\005batch\030\004 \001(\0132\032.exprun.v1.TimeSer" +
+      "iesBatchB\003\340A\002\"M\n\027WriteTimeSeriesResponse" +
+      "\022\032\n\022committed_sequence\030\001 \001(\003\022\026\n\016points_w" +
+      "ritten\030\002 \001(\003\"t\n\027StreamTimeSeriesRequest\022" +
+      "%\n\004open\030\001 \001(\0132\025.exprun.v1.StreamOpenH\000\022*" +
+      "\n\005batch\030\002 \001(\0132\031.exprun.v1.SequencedBatch" +
+      "H\000B\006\n\004kind\"I\n\nStreamOpen\022#\n\003run\030\001 \001(\tB\026\340" +
+      "A\002\372A\020\n\016exprun.dev/Run\022\026\n\twriter_id\030\002 \001(\t" +
+      "B\003\340A\002\"W\n\016SequencedBatch\022\025\n\010sequence\030\001 \001(" +
+      "\003B\003\340A\002\022.\n\005batch\030\002 \001(\0132\032.exprun.v1.TimeSe" +
+      "riesBatchB\003\340A\002\"r\n\030StreamTimeSeriesRespon" +
+      "se\022)\n\006opened\030\001 \001(\0132\027.exprun.v1.StreamOpe" +
+      "nedH\000\022#\n\003ack\030\002 \001(\0132\024.exprun.v1.StreamAck" +
+      "H\000B\006\n\004kind\"*\n\014StreamOpened\022\032\n\022committed_" +
+      "sequence\030\001 \001(\003\"\'\n\tStreamAck\022\032\n\022committed" +
+      "_sequence\030\001 \001(\003\"7\n\020HeartbeatRequest\022#\n\003r" +
+      "un\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\"n\n\021Hear" +
+      "tbeatResponse\022\"\n\005state\030\001 \001(\0162\023.exprun.v1" +
+      ".RunState\0225\n\021liveness_deadline\030\002 \001(\0132\032.g" +
+      "oogle.protobuf.Timestamp\"\233\001\n\025ReadTimeSer" +
+      "iesRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun." +
+      "dev/Run\022\024\n\007metrics\030\002 \003(\tB\003\340A\001\022\027\n\nstart_s" +
+      "tep\030\003 \001(\003B\003\340A\001\022\025\n\010end_step\030\004 \001(\003B\003\340A\001\022\027\n" +
+      "\nmax_points\030\005 \001(\005B\003\340A\001\"?\n\026ReadTimeSeries" +
+      "Response\022%\n\006series\030\001 \003(\0132\025.exprun.v1.Tim" +
+      "eSeries\"`\n\037AssignBackingTensorboardReque" +
+      "st\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022" +
+      "\030\n\013tensorboard\030\002 \001(\tB\003\340A\002\"n\n\031AssociateEx" +
+      "ecutionRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exp" +
+      "run.dev/Run\022,\n\texecution\030\002 \001(\0132\024.exprun." +
+      "v1.ExecutionB\003\340A\002\"p\n\025ListExecutionsReque" +
+      "st\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/R" +
+      "un\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token" +
+      "\030\003 \001(\tB\003\340A\001\"[\n\026ListExecutionsResponse\022(\n" +
+      "\nexecutions\030\001 \003(\0132\024.exprun.v1.Execution\022" +
+      "\027\n\017next_page_token\030\002 \001(\t\"\204\001\n\024ListArtifac" +
+      "tsRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016expru" +
+      "n.dev/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npag" +
+      "e_token\030\003 \001(\tB\003\340A\001\022\023\n\006filter\030\004 \001(\tB\003\340A\001\"" +
+      "X\n\025ListArtifactsResponse\022&\n\tartifacts\030\001 " +
+      "\003(\0132\023.exprun.v1.Artifact\022\027\n\017next_page_to" +
+      "ken\030\002 \001(\t\"v\n\026CreateExecutionRequest\022\023\n\006p" +
+      "arent\030\001 \001(\tB\003\340A\002\022\031\n\014execution_id\030\002 \001(\tB\003" +
+      "\340A\001\022,\n\texecution\030\003 \001(\0132\024.exprun.v1.Execu" +
+      "tionB\003\340A\002\"(\n\023GetExecutionRequest\022\021\n\004name" +
+      "\030\001 \001(\tB\003\340A\002\"|\n\026UpdateExecutionRequest\022,\n" +
+      "\texecution\030\001 \001(\0132\024.exprun.v1.ExecutionB\003" +
+      "\340A\002\0224\n\013update_mask\030\002 \001(\0132\032.google.protob" +
+      "uf.FieldMaskB\003\340A\002\"p\n\031AddExecutionEventsR" +
+      "equest\022\026\n\texecution\030\001 \001(\tB\003\340A\002\022\034\n\017input_" +
+      "artifacts\030\002 \003(\tB\003\340A\001\022\035\n\020output_artifacts" +
+      "\030\003 \003(\tB\003\340A\001\"\034\n\032AddExecutionEventsRespons" +
+      "e\"?\n%QueryExecutionInputsAndOutputsReque" +
+      "st\022\026\n\texecution\030\001 \001(\tB\003\340A\002\"f\n\031ExecutionI" +
+      "nputsAndOutputs\022#\n\006inputs\030\001 \003(\0132\023.exprun" +
+      ".v1.Artifact\022$\n\007outputs\030\002 \003(\0132\023.exprun.v" +
+      "1.Artifact\"*\n\024DownloadModelRequest\022\022\n\005mo" +
+      "del\030\001 \001(\tB\003\340A\002\"n\n\017LogModelRequest\022+\n\006hea" +
+      "der\030\001 \001(\0132\031.exprun.v1.LogModelHeaderH\000\022&" +
+      "\n\005chunk\030\002 \001(\0132\025.exprun.v1.ModelChunkH\000B\006" +
+      "\n\004kind\"\217\001\n\016LogModelHeader\022#\n\003run\030\001 \001(\tB\026" +
+      "\340A\002\372A\020\n\016exprun.dev/Run\022.\n\005model\030\002 \001(\0132\032." +
+      "exprun.v1.ExperimentModelB\003\340A\002\022(\n\005files\030" +
+      "\003 \003(\0132\024.exprun.v1.ModelFileB\003\340A\001\"2\n\nMode" +
+      "lChunk\022\021\n\004path\030\001 \001(\tB\003\340A\002\022\021\n\004data\030\002 \001(\014B" +
+      "\003\340A\002\"v\n\033ListExperimentModelsRequest\022&\n\006p" +
+      "arent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\tp" +
+      "age_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB" +
+      "\003\340A\001\"c\n\034ListExperimentModelsResponse\022*\n\006" +
+      "models\030\001 \003(\0132\032.exprun.v1.ExperimentModel" +
+      "\022\027\n\017next_page_token\030\002 \001(\t\"W\n\025LogPipeline" +
+      "JobRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun." +
+      "dev/Run\022\031\n\014pipeline_job\030\002 \001(\tB\003\340A\002\"r\n\027Li" +
+      "stPipelineJobsRequest\022&\n\006parent\030\001 \001(\tB\026\340" +
+      "A\002\372A\020\n\016exprun.dev/Run\022\026\n\tpage_size\030\002 \001(\005" +
+      "B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\"f\n\030ListPi" +
+      "pelineJobsResponse\0221\n\rpipeline_jobs\030\001 \003(" +
+      "\0132\032.exprun.v1.PipelineJobLink\022\027\n\017next_pa" +
+      "ge_token\030\002 \001(\t\"S\n\023LogCustomJobRequest\022#\n" +
+      "\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\027\n\ncu" +
+      "stom_job\030\002 \001(\tB\003\340A\002\"p\n\025ListCustomJobsReq" +
+      "uest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev" +
+      "/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_tok" +
+      "en\030\003 \001(\tB\003\340A\001\"`\n\026ListCustomJobsResponse\022" +
+      "-\n\013custom_jobs\030\001 \003(\0132\030.exprun.v1.CustomJ" +
+      "obLink\022\027\n\017next_page_token\030\002 \001(\t2\314\032\n\024Expe" +
+      "rimentRunService\022q\n\020CreateExperiment\022\".e" +
+      "xprun.v1.CreateExperimentRequest\032\025.expru" +
+      "n.v1.Experiment\"\"\332A\037parent,experiment,ex" +
+      "periment_id\022P\n\rGetExperiment\022\037.exprun.v1" +
+      ".GetExperimentRequest\032\025.exprun.v1.Experi" +
+      "ment\"\007\332A\004name\022c\n\017ListExperiments\022!.expru" +
+      "n.v1.ListExperimentsRequest\032\".exprun.v1." +
+      "ListExperimentsResponse\"\t\332A\006parent\022W\n\020De" +
+      "leteExperiment\022\".exprun.v1.DeleteExperim" +
+      "entRequest\032\026.google.protobuf.Empty\"\007\332A\004n" +
+      "ame\022N\n\tCreateRun\022\033.exprun.v1.CreateRunRe" +
+      "quest\032\016.exprun.v1.Run\"\024\332A\021parent,run,run" +
+      "_id\022;\n\006GetRun\022\030.exprun.v1.GetRunRequest\032" +
+      "\016.exprun.v1.Run\"\007\332A\004name\022N\n\010ListRuns\022\032.e" +
+      "xprun.v1.ListRunsRequest\032\033.exprun.v1.Lis" +
+      "tRunsResponse\"\t\332A\006parent\022I\n\tDeleteRun\022\033." +
+      "exprun.v1.DeleteRunRequest\032\026.google.prot" +
+      "obuf.Empty\"\007\332A\004name\022Q\n\016UpdateRunState\022 ." +
+      "exprun.v1.UpdateRunStateRequest\032\016.exprun" +
+      ".v1.Run\"\r\332A\nname,state\022;\n\006EndRun\022\030.expru" +
+      "n.v1.EndRunRequest\032\016.exprun.v1.Run\"\007\332A\004n" +
+      "ame\022G\n\tLogParams\022\033.exprun.v1.LogParamsRe" +
+      "quest\032\016.exprun.v1.Run\"\r\332A\nrun,params\022N\n\t" +
+      "GetParams\022\033.exprun.v1.GetParamsRequest\032\034" +
+      ".exprun.v1.GetParamsResponse\"\006\332A\003run\022J\n\n" +
+      "LogMetrics\022\034.exprun.v1.LogMetricsRequest" +
+      "\032\016.exprun.v1.Run\"\016\332A\013run,metrics\022Q\n\nGetM" +
+      "etrics\022\034.exprun.v1.GetMetricsRequest\032\035.e" +
+      "xprun.v1.GetMetricsResponse\"\006\332A\003run\022\212\001\n\030" +
+      "LogClassificationMetrics\022*.exprun.v1.Log" +
+      "ClassificationMetricsRequest\032 .exprun.v1" +
+      ".ClassificationMetrics\" \332A\035parent,classi" +
+      "fication_metrics\022\201\001\n\031ListClassificationM" +
+      "etrics\022+.exprun.v1.ListClassificationMet" +
+      "ricsRequest\032,.exprun.v1.ListClassificati" +
+      "onMetricsResponse\"\t\332A\006parent\022X\n\017WriteTim" +
+      "eSeries\022!.exprun.v1.WriteTimeSeriesReque" +
+      "st\032\".exprun.v1.WriteTimeSeriesResponse\022_" +
+      "\n\020StreamTimeSeries\022\".exprun.v1.StreamTim" +
+      "eSeriesRequest\032#.exprun.v1.StreamTimeSer" +
+      "iesResponse(\0010\001\022N\n\tHeartbeat\022\033.exprun.v1" +
+      ".HeartbeatRequest\032\034.exprun.v1.HeartbeatR" +
+      "esponse\"\006\332A\003run\022W\n\016ReadTimeSeries\022 .expr" +
+      "un.v1.ReadTimeSeriesRequest\032!.exprun.v1." +
+      "ReadTimeSeriesResponse0\001\022j\n\030AssignBackin" +
+      "gTensorboard\022*.exprun.v1.AssignBackingTe" +
+      "nsorboardRequest\032\016.exprun.v1.Run\"\022\332A\017run" +
+      ",tensorboard\022b\n\022AssociateExecution\022$.exp" +
+      "run.v1.AssociateExecutionRequest\032\024.expru" +
+      "n.v1.Execution\"\020\332A\rrun,execution\022`\n\016List" +
+      "Executions\022 .exprun.v1.ListExecutionsReq" +
+      "uest\032!.exprun.v1.ListExecutionsResponse\"" +
+      "\t\332A\006parent\022]\n\rListArtifacts\022\037.exprun.v1." +
+      "ListArtifactsRequest\032 .exprun.v1.ListArt" +
+      "ifactsResponse\"\t\332A\006parent\022l\n\017CreateExecu" +
+      "tion\022!.exprun.v1.CreateExecutionRequest\032" +
+      "\024.exprun.v1.Execution\" \332A\035parent,executi" +
+      "on,execution_id\022M\n\014GetExecution\022\036.exprun" +
+      ".v1.GetExecutionRequest\032\024.exprun.v1.Exec" +
+      "ution\"\007\332A\004name\022d\n\017UpdateExecution\022!.expr" +
+      "un.v1.UpdateExecutionRequest\032\024.exprun.v1" +
+      ".Execution\"\030\332A\025execution,update_mask\022o\n\022" +
+      "AddExecutionEvents\022$.exprun.v1.AddExecut" +
+      "ionEventsRequest\032%.exprun.v1.AddExecutio" +
+      "nEventsResponse\"\014\332A\texecution\022\206\001\n\036QueryE" +
+      "xecutionInputsAndOutputs\0220.exprun.v1.Que" +
+      "ryExecutionInputsAndOutputsRequest\032$.exp" +
+      "run.v1.ExecutionInputsAndOutputs\"\014\332A\texe" +
+      "cution\022D\n\010LogModel\022\032.exprun.v1.LogModelR" +
+      "equest\032\032.exprun.v1.ExperimentModel(\001\022I\n\r" +
+      "DownloadModel\022\037.exprun.v1.DownloadModelR" +
+      "equest\032\025.exprun.v1.ModelChunk0\001\022r\n\024ListE" +
+      "xperimentModels\022&.exprun.v1.ListExperime" +
+      "ntModelsRequest\032\'.exprun.v1.ListExperime" +
+      "ntModelsResponse\"\t\332A\006parent\022c\n\016LogPipeli" +
+      "neJob\022 .exprun.v1.LogPipelineJobRequest\032" +
+      "\032.exprun.v1.PipelineJobLink\"\023\332A\020run,pipe" +
+      "line_job\022f\n\020ListPipelineJobs\022\".exprun.v1" +
+      ".ListPipelineJobsRequest\032#.exprun.v1.Lis" +
+      "tPipelineJobsResponse\"\t\332A\006parent\022[\n\014LogC" +
+      "ustomJob\022\036.exprun.v1.LogCustomJobRequest" +
+      "\032\030.exprun.v1.CustomJobLink\"\021\332A\016run,custo" +
+      "m_job\022`\n\016ListCustomJobs\022 .exprun.v1.List" +
+      "CustomJobsRequest\032!.exprun.v1.ListCustom" +
+      "JobsResponse\"\t\332A\006parent\032\r\312A\nexprun.devBc" +
+      "\n\rdev.exprun.v1B\031ExperimentRunServicePro" +
+      "toP\001Z5github.com/exprun/exprun/clients/g" +
+      "o/exprunv1;exprunv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -516,6 +588,7 @@ public final class ExperimentRunServiceProto {
           com.google.api.FieldBehaviorProto.getDescriptor(),
           com.google.api.ResourceProto.getDescriptor(),
           com.google.protobuf.EmptyProto.getDescriptor(),
+          com.google.protobuf.FieldMaskProto.getDescriptor(),
           com.google.protobuf.TimestampProto.getDescriptor(),
         });
     internal_static_exprun_v1_CreateExperimentRequest_descriptor =
@@ -776,68 +849,116 @@ public final class ExperimentRunServiceProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListArtifactsResponse_descriptor,
         new java.lang.String[] { "Artifacts", "NextPageToken", });
-    internal_static_exprun_v1_LogModelRequest_descriptor =
+    internal_static_exprun_v1_CreateExecutionRequest_descriptor =
       getDescriptor().getMessageTypes().get(39);
+    internal_static_exprun_v1_CreateExecutionRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_CreateExecutionRequest_descriptor,
+        new java.lang.String[] { "Parent", "ExecutionId", "Execution", });
+    internal_static_exprun_v1_GetExecutionRequest_descriptor =
+      getDescriptor().getMessageTypes().get(40);
+    internal_static_exprun_v1_GetExecutionRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_GetExecutionRequest_descriptor,
+        new java.lang.String[] { "Name", });
+    internal_static_exprun_v1_UpdateExecutionRequest_descriptor =
+      getDescriptor().getMessageTypes().get(41);
+    internal_static_exprun_v1_UpdateExecutionRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_UpdateExecutionRequest_descriptor,
+        new java.lang.String[] { "Execution", "UpdateMask", });
+    internal_static_exprun_v1_AddExecutionEventsRequest_descriptor =
+      getDescriptor().getMessageTypes().get(42);
+    internal_static_exprun_v1_AddExecutionEventsRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_AddExecutionEventsRequest_descriptor,
+        new java.lang.String[] { "Execution", "InputArtifacts", "OutputArtifacts", });
+    internal_static_exprun_v1_AddExecutionEventsResponse_descriptor =
+      getDescriptor().getMessageTypes().get(43);
+    internal_static_exprun_v1_AddExecutionEventsResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_AddExecutionEventsResponse_descriptor,
+        new java.lang.String[] { });
+    internal_static_exprun_v1_QueryExecutionInputsAndOutputsRequest_descriptor =
+      getDescriptor().getMessageTypes().get(44);
+    internal_static_exprun_v1_QueryExecutionInputsAndOutputsRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_QueryExecutionInputsAndOutputsRequest_descriptor,
+        new java.lang.String[] { "Execution", });
+    internal_static_exprun_v1_ExecutionInputsAndOutputs_descriptor =
+      getDescriptor().getMessageTypes().get(45);
+    internal_static_exprun_v1_ExecutionInputsAndOutputs_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_ExecutionInputsAndOutputs_descriptor,
+        new java.lang.String[] { "Inputs", "Outputs", });
+    internal_static_exprun_v1_DownloadModelRequest_descriptor =
+      getDescriptor().getMessageTypes().get(46);
+    internal_static_exprun_v1_DownloadModelRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_DownloadModelRequest_descriptor,
+        new java.lang.String[] { "Model", });
+    internal_static_exprun_v1_LogModelRequest_descriptor =
+      getDescriptor().getMessageTypes().get(47);
     internal_static_exprun_v1_LogModelRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogModelRequest_descriptor,
         new java.lang.String[] { "Header", "Chunk", "Kind", });
     internal_static_exprun_v1_LogModelHeader_descriptor =
-      getDescriptor().getMessageTypes().get(40);
+      getDescriptor().getMessageTypes().get(48);
     internal_static_exprun_v1_LogModelHeader_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogModelHeader_descriptor,
         new java.lang.String[] { "Run", "Model", "Files", });
     internal_static_exprun_v1_ModelChunk_descriptor =
-      getDescriptor().getMessageTypes().get(41);
+      getDescriptor().getMessageTypes().get(49);
     internal_static_exprun_v1_ModelChunk_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ModelChunk_descriptor,
         new java.lang.String[] { "Path", "Data", });
     internal_static_exprun_v1_ListExperimentModelsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(42);
+      getDescriptor().getMessageTypes().get(50);
     internal_static_exprun_v1_ListExperimentModelsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListExperimentModelsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListExperimentModelsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(43);
+      getDescriptor().getMessageTypes().get(51);
     internal_static_exprun_v1_ListExperimentModelsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListExperimentModelsResponse_descriptor,
         new java.lang.String[] { "Models", "NextPageToken", });
     internal_static_exprun_v1_LogPipelineJobRequest_descriptor =
-      getDescriptor().getMessageTypes().get(44);
+      getDescriptor().getMessageTypes().get(52);
     internal_static_exprun_v1_LogPipelineJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogPipelineJobRequest_descriptor,
         new java.lang.String[] { "Run", "PipelineJob", });
     internal_static_exprun_v1_ListPipelineJobsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(45);
+      getDescriptor().getMessageTypes().get(53);
     internal_static_exprun_v1_ListPipelineJobsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListPipelineJobsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListPipelineJobsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(46);
+      getDescriptor().getMessageTypes().get(54);
     internal_static_exprun_v1_ListPipelineJobsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListPipelineJobsResponse_descriptor,
         new java.lang.String[] { "PipelineJobs", "NextPageToken", });
     internal_static_exprun_v1_LogCustomJobRequest_descriptor =
-      getDescriptor().getMessageTypes().get(47);
+      getDescriptor().getMessageTypes().get(55);
     internal_static_exprun_v1_LogCustomJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogCustomJobRequest_descriptor,
         new java.lang.String[] { "Run", "CustomJob", });
     internal_static_exprun_v1_ListCustomJobsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(48);
+      getDescriptor().getMessageTypes().get(56);
     internal_static_exprun_v1_ListCustomJobsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListCustomJobsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListCustomJobsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(49);
+      getDescriptor().getMessageTypes().get(57);
     internal_static_exprun_v1_ListCustomJobsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListCustomJobsResponse_descriptor,
@@ -855,6 +976,7 @@ public final class ExperimentRunServiceProto {
     com.google.api.FieldBehaviorProto.getDescriptor();
     com.google.api.ResourceProto.getDescriptor();
     com.google.protobuf.EmptyProto.getDescriptor();
+    com.google.protobuf.FieldMaskProto.getDescriptor();
     com.google.protobuf.TimestampProto.getDescriptor();
   }
 

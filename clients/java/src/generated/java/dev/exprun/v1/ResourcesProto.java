@@ -111,79 +111,79 @@ public final class ResourcesProto {
       "\340A\003\022\035\n\020metadata_context\030\006 \001(\tB\003\340A\003:u\352Ar\n" +
       "\025exprun.dev/Experiment\022@projects/{projec" +
       "t}/locations/{location}/experiments/{exp" +
-      "eriment}*\013experiments2\nexperiment\"T\n\005Val" +
+      "eriment}*\013experiments2\nexperiment\"j\n\005Val" +
       "ue\022\026\n\014double_value\030\001 \001(\001H\000\022\023\n\tint_value\030" +
-      "\002 \001(\003H\000\022\026\n\014string_value\030\003 \001(\tH\000B\006\n\004kind\"" +
-      "\356\005\n\003Run\022\021\n\004name\030\001 \001(\tB\003\340A\010\022\023\n\006run_id\030\002 \001" +
-      "(\tB\003\340A\003\022\030\n\013resource_id\030\003 \001(\tB\003\340A\003\022\035\n\020met" +
-      "adata_context\030\004 \001(\tB\003\340A\003\022\'\n\005state\030\005 \001(\0162" +
-      "\023.exprun.v1.RunStateB\003\340A\001\022/\n\006params\030\006 \003(" +
-      "\0132\032.exprun.v1.Run.ParamsEntryB\003\340A\003\0221\n\007me" +
-      "trics\030\007 \003(\0132\033.exprun.v1.Run.MetricsEntry" +
-      "B\003\340A\003\022$\n\027backing_tensorboard_run\030\010 \001(\tB\003" +
-      "\340A\003\0224\n\013create_time\030\t \001(\0132\032.google.protob" +
-      "uf.TimestampB\003\340A\003\0224\n\013update_time\030\n \001(\0132\032" +
-      ".google.protobuf.TimestampB\003\340A\003\022 \n\023time_" +
-      "series_metrics\030\013 \003(\tB\003\340A\003\022\031\n\014state_reaso" +
-      "n\030\014 \001(\tB\003\340A\003\022:\n\021liveness_deadline\030\r \001(\0132" +
-      "\032.google.protobuf.TimestampB\003\340A\003\032?\n\013Para" +
-      "msEntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.ex" +
-      "prun.v1.Value:\0028\001\032@\n\014MetricsEntry\022\013\n\003key" +
-      "\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.exprun.v1.Value:" +
-      "\0028\001:k\352Ah\n\016exprun.dev/Run\022Kprojects/{proj" +
-      "ect}/locations/{location}/experiments/{e" +
-      "xperiment}/runs/{run}*\004runs2\003run\"\312\003\n\025Cla" +
-      "ssificationMetrics\022\021\n\004name\030\001 \001(\tB\003\340A\010\022\031\n" +
-      "\014display_name\030\002 \001(\tB\003\340A\001\022\023\n\006labels\030\003 \003(\t" +
-      "B\003\340A\001\022)\n\006matrix\030\004 \003(\0132\024.exprun.v1.Matrix" +
-      "RowB\003\340A\001\022\020\n\003fpr\030\005 \003(\001B\003\340A\001\022\020\n\003tpr\030\006 \003(\001B" +
-      "\003\340A\001\022\026\n\tthreshold\030\007 \003(\001B\003\340A\001\0224\n\013create_t" +
-      "ime\030\010 \001(\0132\032.google.protobuf.TimestampB\003\340" +
-      "A\003:\320\001\352A\314\001\n exprun.dev/ClassificationMetr" +
-      "ics\022zprojects/{project}/locations/{locat" +
-      "ion}/experiments/{experiment}/runs/{run}" +
-      "/classificationMetrics/{classification_m" +
-      "etrics}*\025classificationMetrics2\025classifi" +
-      "cationMetrics\" \n\tMatrixRow\022\023\n\006values\030\001 \003" +
-      "(\001B\003\340A\002\"i\n\nTimeSeries\022\023\n\006metric\030\001 \001(\tB\003\340" +
-      "A\002\022\022\n\005steps\030\002 \003(\003B\003\340A\001\022\023\n\006values\030\003 \003(\001B\003" +
-      "\340A\002\022\035\n\020wall_time_micros\030\004 \003(\003B\003\340A\001\"=\n\017Ti" +
-      "meSeriesBatch\022*\n\006series\030\001 \003(\0132\025.exprun.v" +
-      "1.TimeSeriesB\003\340A\002\"\375\001\n\tExecution\022\021\n\004name\030" +
-      "\001 \001(\tB\003\340A\010\022\031\n\014display_name\030\002 \001(\tB\003\340A\001\022\031\n" +
-      "\014schema_title\030\003 \001(\tB\003\340A\001\022\'\n\005state\030\004 \001(\0162" +
-      "\023.exprun.v1.RunStateB\003\340A\001\022.\n\010metadata\030\005 " +
-      "\001(\0132\027.google.protobuf.StructB\003\340A\001\022\030\n\013des" +
-      "cription\030\006 \001(\tB\003\340A\001\0224\n\013create_time\030\007 \001(\013" +
-      "2\032.google.protobuf.TimestampB\003\340A\003\"\313\001\n\010Ar" +
-      "tifact\022\021\n\004name\030\001 \001(\tB\003\340A\010\022\031\n\014display_nam" +
-      "e\030\002 \001(\tB\003\340A\003\022\031\n\014schema_title\030\003 \001(\tB\003\340A\003\022" +
-      "\020\n\003uri\030\004 \001(\tB\003\340A\003\022.\n\010metadata\030\005 \001(\0132\027.go" +
-      "ogle.protobuf.StructB\003\340A\003\0224\n\013create_time" +
-      "\030\006 \001(\0132\032.google.protobuf.TimestampB\003\340A\003\"" +
-      "\357\002\n\017ExperimentModel\022\021\n\004name\030\001 \001(\tB\003\340A\010\022\030" +
-      "\n\013artifact_id\030\002 \001(\tB\003\340A\001\022\031\n\014display_name" +
-      "\030\003 \001(\tB\003\340A\001\022\033\n\016framework_name\030\004 \001(\tB\003\340A\002" +
-      "\022\036\n\021framework_version\030\005 \001(\tB\003\340A\001\022\027\n\nmode" +
-      "l_file\030\006 \001(\tB\003\340A\001\022\030\n\013model_class\030\007 \001(\tB\003" +
-      "\340A\001\022\020\n\003uri\030\010 \001(\tB\003\340A\001\0222\n\rinput_example\030\t" +
-      " \001(\0132\026.google.protobuf.ValueB\003\340A\001\022(\n\005fil" +
-      "es\030\n \003(\0132\024.exprun.v1.ModelFileB\003\340A\003\0224\n\013c" +
-      "reate_time\030\013 \001(\0132\032.google.protobuf.Times" +
-      "tampB\003\340A\003\"L\n\tModelFile\022\021\n\004path\030\001 \001(\tB\003\340A" +
-      "\002\022\027\n\nsize_bytes\030\002 \001(\003B\003\340A\002\022\023\n\006sha256\030\003 \001" +
-      "(\tB\003\340A\002\"b\n\017PipelineJobLink\022\031\n\014pipeline_j" +
-      "ob\030\001 \001(\tB\003\340A\002\0224\n\013create_time\030\002 \001(\0132\032.goo" +
-      "gle.protobuf.TimestampB\003\340A\003\"B\n\rCustomJob" +
-      "Link\022\027\n\ncustom_job\030\001 \001(\tB\003\340A\002\022\030\n\013console" +
-      "_uri\030\002 \001(\tB\003\340A\003*\254\001\n\010RunState\022\031\n\025RUN_STAT" +
-      "E_UNSPECIFIED\020\000\022\021\n\rRUN_STATE_NEW\020\001\022\025\n\021RU" +
-      "N_STATE_RUNNING\020\002\022\026\n\022RUN_STATE_COMPLETE\020" +
-      "\003\022\024\n\020RUN_STATE_FAILED\020\004\022\024\n\020RUN_STATE_CAC" +
-      "HED\020\005\022\027\n\023RUN_STATE_CANCELLED\020\006BX\n\rdev.ex" +
-      "prun.v1B\016ResourcesProtoP\001Z5github.com/ex" +
-      "prun/exprun/clients/go/exprunv1;exprunv1" +
-      "b\006proto3"
+      "\002 \001(\003H\000\022\026\n\014string_value\030\003 \001(\tH\000\022\024\n\nbool_" +
+      "value\030\004 \001(\010H\000B\006\n\004kind\"\356\005\n\003Run\022\021\n\004name\030\001 " +
+      "\001(\tB\003\340A\010\022\023\n\006run_id\030\002 \001(\tB\003\340A\003\022\030\n\013resourc" +
+      "e_id\030\003 \001(\tB\003\340A\003\022\035\n\020metadata_context\030\004 \001(" +
+      "\tB\003\340A\003\022\'\n\005state\030\005 \001(\0162\023.exprun.v1.RunSta" +
+      "teB\003\340A\001\022/\n\006params\030\006 \003(\0132\032.exprun.v1.Run." +
+      "ParamsEntryB\003\340A\003\0221\n\007metrics\030\007 \003(\0132\033.expr" +
+      "un.v1.Run.MetricsEntryB\003\340A\003\022$\n\027backing_t" +
+      "ensorboard_run\030\010 \001(\tB\003\340A\003\0224\n\013create_time" +
+      "\030\t \001(\0132\032.google.protobuf.TimestampB\003\340A\003\022" +
+      "4\n\013update_time\030\n \001(\0132\032.google.protobuf.T" +
+      "imestampB\003\340A\003\022 \n\023time_series_metrics\030\013 \003" +
+      "(\tB\003\340A\003\022\031\n\014state_reason\030\014 \001(\tB\003\340A\003\022:\n\021li" +
+      "veness_deadline\030\r \001(\0132\032.google.protobuf." +
+      "TimestampB\003\340A\003\032?\n\013ParamsEntry\022\013\n\003key\030\001 \001" +
+      "(\t\022\037\n\005value\030\002 \001(\0132\020.exprun.v1.Value:\0028\001\032" +
+      "@\n\014MetricsEntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 " +
+      "\001(\0132\020.exprun.v1.Value:\0028\001:k\352Ah\n\016exprun.d" +
+      "ev/Run\022Kprojects/{project}/locations/{lo" +
+      "cation}/experiments/{experiment}/runs/{r" +
+      "un}*\004runs2\003run\"\312\003\n\025ClassificationMetrics" +
+      "\022\021\n\004name\030\001 \001(\tB\003\340A\010\022\031\n\014display_name\030\002 \001(" +
+      "\tB\003\340A\001\022\023\n\006labels\030\003 \003(\tB\003\340A\001\022)\n\006matrix\030\004 " +
+      "\003(\0132\024.exprun.v1.MatrixRowB\003\340A\001\022\020\n\003fpr\030\005 " +
+      "\003(\001B\003\340A\001\022\020\n\003tpr\030\006 \003(\001B\003\340A\001\022\026\n\tthreshold\030" +
+      "\007 \003(\001B\003\340A\001\0224\n\013create_time\030\010 \001(\0132\032.google" +
+      ".protobuf.TimestampB\003\340A\003:\320\001\352A\314\001\n exprun." +
+      "dev/ClassificationMetrics\022zprojects/{pro" +
+      "ject}/locations/{location}/experiments/{" +
+      "experiment}/runs/{run}/classificationMet" +
+      "rics/{classification_metrics}*\025classific" +
+      "ationMetrics2\025classificationMetrics\" \n\tM" +
+      "atrixRow\022\023\n\006values\030\001 \003(\001B\003\340A\002\"i\n\nTimeSer" +
+      "ies\022\023\n\006metric\030\001 \001(\tB\003\340A\002\022\022\n\005steps\030\002 \003(\003B" +
+      "\003\340A\001\022\023\n\006values\030\003 \003(\001B\003\340A\002\022\035\n\020wall_time_m" +
+      "icros\030\004 \003(\003B\003\340A\001\"=\n\017TimeSeriesBatch\022*\n\006s" +
+      "eries\030\001 \003(\0132\025.exprun.v1.TimeSeriesB\003\340A\002\"" +
+      "\375\001\n\tExecution\022\021\n\004name\030\001 \001(\tB\003\340A\010\022\031\n\014disp" +
+      "lay_name\030\002 \001(\tB\003\340A\001\022\031\n\014schema_title\030\003 \001(" +
+      "\tB\003\340A\001\022\'\n\005state\030\004 \001(\0162\023.exprun.v1.RunSta" +
+      "teB\003\340A\001\022.\n\010metadata\030\005 \001(\0132\027.google.proto" +
+      "buf.StructB\003\340A\001\022\030\n\013description\030\006 \001(\tB\003\340A" +
+      "\001\0224\n\013create_time\030\007 \001(\0132\032.google.protobuf" +
+      ".TimestampB\003\340A\003\"\313\001\n\010Artifact\022\021\n\004name\030\001 \001" +
+      "(\tB\003\340A\010\022\031\n\014display_name\030\002 \001(\tB\003\340A\003\022\031\n\014sc" +
+      "hema_title\030\003 \001(\tB\003\340A\003\022\020\n\003uri\030\004 \001(\tB\003\340A\003\022" +
+      ".\n\010metadata\030\005 \001(\0132\027.google.protobuf.Stru" +
+      "ctB\003\340A\003\0224\n\013create_time\030\006 \001(\0132\032.google.pr" +
+      "otobuf.TimestampB\003\340A\003\"\357\002\n\017ExperimentMode" +
+      "l\022\021\n\004name\030\001 \001(\tB\003\340A\010\022\030\n\013artifact_id\030\002 \001(" +
+      "\tB\003\340A\001\022\031\n\014display_name\030\003 \001(\tB\003\340A\001\022\033\n\016fra" +
+      "mework_name\030\004 \001(\tB\003\340A\002\022\036\n\021framework_vers" +
+      "ion\030\005 \001(\tB\003\340A\001\022\027\n\nmodel_file\030\006 \001(\tB\003\340A\001\022" +
+      "\030\n\013model_class\030\007 \001(\tB\003\340A\001\022\020\n\003uri\030\010 \001(\tB\003" +
+      "\340A\001\0222\n\rinput_example\030\t \001(\0132\026.google.prot" +
+      "obuf.ValueB\003\340A\001\022(\n\005files\030\n \003(\0132\024.exprun." +
+      "v1.ModelFileB\003\340A\003\0224\n\013create_time\030\013 \001(\0132\032" +
+      ".google.protobuf.TimestampB\003\340A\003\"L\n\tModel" +
+      "File\022\021\n\004path\030\001 \001(\tB\003\340A\002\022\027\n\nsize_bytes\030\002 " +
+      "\001(\003B\003\340A\002\022\023\n\006sha256\030\003 \001(\tB\003\340A\002\"b\n\017Pipelin" +
+      "eJobLink\022\031\n\014pipeline_job\030\001 \001(\tB\003\340A\002\0224\n\013c" +
+      "reate_time\030\002 \001(\0132\032.google.protobuf.Times" +
+      "tampB\003\340A\003\"B\n\rCustomJobLink\022\027\n\ncustom_job" +
+      "\030\001 \001(\tB\003\340A\002\022\030\n\013console_uri\030\002 \001(\tB\003\340A\003*\254\001" +
+      "\n\010RunState\022\031\n\025RUN_STATE_UNSPECIFIED\020\000\022\021\n" +
+      "\rRUN_STATE_NEW\020\001\022\025\n\021RUN_STATE_RUNNING\020\002\022" +
+      "\026\n\022RUN_STATE_COMPLETE\020\003\022\024\n\020RUN_STATE_FAI" +
+      "LED\020\004\022\024\n\020RUN_STATE_CACHED\020\005\022\027\n\023RUN_STATE" +
+      "_CANCELLED\020\006BX\n\rdev.exprun.v1B\016Resources" +
+      "ProtoP\001Z5github.com/exprun/exprun/client" +
+      "s/go/exprunv1;exprunv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -204,7 +204,7 @@ public final class ResourcesProto {
     internal_static_exprun_v1_Value_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_Value_descriptor,
-        new java.lang.String[] { "DoubleValue", "IntValue", "StringValue", "Kind", });
+        new java.lang.String[] { "DoubleValue", "IntValue", "StringValue", "BoolValue", "Kind", });
     internal_static_exprun_v1_Run_descriptor =
       getDescriptor().getMessageTypes().get(2);
     internal_static_exprun_v1_Run_fieldAccessorTable = new

@@ -6,7 +6,8 @@ package dev.exprun.v1;
 
 /**
  * <pre>
- * A param or summary-metric value: the SDK's `Union[float, int, str]`.
+ * A param or summary-metric value: the SDK's `Union[float, int, str]`, plus the `bool` the SDK
+ * lets through (it is an `int` in Python) and Vertex reads back as a bool.
  * NaN and infinite doubles are rejected: Vertex cannot serve them back.
  * </pre>
  *
@@ -53,6 +54,7 @@ private static final long serialVersionUID = 0L;
     DOUBLE_VALUE(1),
     INT_VALUE(2),
     STRING_VALUE(3),
+    BOOL_VALUE(4),
     KIND_NOT_SET(0);
     private final int value;
     private KindCase(int value) {
@@ -73,6 +75,7 @@ private static final long serialVersionUID = 0L;
         case 1: return DOUBLE_VALUE;
         case 2: return INT_VALUE;
         case 3: return STRING_VALUE;
+        case 4: return BOOL_VALUE;
         case 0: return KIND_NOT_SET;
         default: return null;
       }
@@ -210,6 +213,35 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int BOOL_VALUE_FIELD_NUMBER = 4;
+  /**
+   * <pre>
+   * A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+   * </pre>
+   *
+   * <code>bool bool_value = 4;</code>
+   * @return Whether the boolValue field is set.
+   */
+  @java.lang.Override
+  public boolean hasBoolValue() {
+    return kindCase_ == 4;
+  }
+  /**
+   * <pre>
+   * A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+   * </pre>
+   *
+   * <code>bool bool_value = 4;</code>
+   * @return The boolValue.
+   */
+  @java.lang.Override
+  public boolean getBoolValue() {
+    if (kindCase_ == 4) {
+      return (java.lang.Boolean) kind_;
+    }
+    return false;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -235,6 +267,10 @@ private static final long serialVersionUID = 0L;
     if (kindCase_ == 3) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 3, kind_);
     }
+    if (kindCase_ == 4) {
+      output.writeBool(
+          4, (boolean)((java.lang.Boolean) kind_));
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -256,6 +292,11 @@ private static final long serialVersionUID = 0L;
     }
     if (kindCase_ == 3) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, kind_);
+    }
+    if (kindCase_ == 4) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(
+            4, (boolean)((java.lang.Boolean) kind_));
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -287,6 +328,10 @@ private static final long serialVersionUID = 0L;
         if (!getStringValue()
             .equals(other.getStringValue())) return false;
         break;
+      case 4:
+        if (getBoolValue()
+            != other.getBoolValue()) return false;
+        break;
       case 0:
       default:
     }
@@ -315,6 +360,11 @@ private static final long serialVersionUID = 0L;
       case 3:
         hash = (37 * hash) + STRING_VALUE_FIELD_NUMBER;
         hash = (53 * hash) + getStringValue().hashCode();
+        break;
+      case 4:
+        hash = (37 * hash) + BOOL_VALUE_FIELD_NUMBER;
+        hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+            getBoolValue());
         break;
       case 0:
       default:
@@ -418,7 +468,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * A param or summary-metric value: the SDK's `Union[float, int, str]`.
+   * A param or summary-metric value: the SDK's `Union[float, int, str]`, plus the `bool` the SDK
+   * lets through (it is an `int` in Python) and Vertex reads back as a bool.
    * NaN and infinite doubles are rejected: Vertex cannot serve them back.
    * </pre>
    *
@@ -557,6 +608,10 @@ private static final long serialVersionUID = 0L;
           onChanged();
           break;
         }
+        case BOOL_VALUE: {
+          setBoolValue(other.getBoolValue());
+          break;
+        }
         case KIND_NOT_SET: {
           break;
         }
@@ -603,6 +658,11 @@ private static final long serialVersionUID = 0L;
               kind_ = s;
               break;
             } // case 26
+            case 32: {
+              kind_ = input.readBool();
+              kindCase_ = 4;
+              break;
+            } // case 32
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -865,6 +925,64 @@ private static final long serialVersionUID = 0L;
       kindCase_ = 3;
       kind_ = value;
       onChanged();
+      return this;
+    }
+
+    /**
+     * <pre>
+     * A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+     * </pre>
+     *
+     * <code>bool bool_value = 4;</code>
+     * @return Whether the boolValue field is set.
+     */
+    public boolean hasBoolValue() {
+      return kindCase_ == 4;
+    }
+    /**
+     * <pre>
+     * A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+     * </pre>
+     *
+     * <code>bool bool_value = 4;</code>
+     * @return The boolValue.
+     */
+    public boolean getBoolValue() {
+      if (kindCase_ == 4) {
+        return (java.lang.Boolean) kind_;
+      }
+      return false;
+    }
+    /**
+     * <pre>
+     * A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+     * </pre>
+     *
+     * <code>bool bool_value = 4;</code>
+     * @param value The boolValue to set.
+     * @return This builder for chaining.
+     */
+    public Builder setBoolValue(boolean value) {
+
+      kindCase_ = 4;
+      kind_ = value;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+     * </pre>
+     *
+     * <code>bool bool_value = 4;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearBoolValue() {
+      if (kindCase_ == 4) {
+        kindCase_ = 0;
+        kind_ = null;
+        onChanged();
+      }
       return this;
     }
     @java.lang.Override

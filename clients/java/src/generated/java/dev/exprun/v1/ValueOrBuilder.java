@@ -75,5 +75,24 @@ public interface ValueOrBuilder extends
   com.google.protobuf.ByteString
       getStringValueBytes();
 
+  /**
+   * <pre>
+   * A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+   * </pre>
+   *
+   * <code>bool bool_value = 4;</code>
+   * @return Whether the boolValue field is set.
+   */
+  boolean hasBoolValue();
+  /**
+   * <pre>
+   * A boolean value. Vertex stores it as a JSON bool, which the SDK reads back as `True`/`False`.
+   * </pre>
+   *
+   * <code>bool bool_value = 4;</code>
+   * @return The boolValue.
+   */
+  boolean getBoolValue();
+
   dev.exprun.v1.Value.KindCase getKindCase();
 }

@@ -35,12 +35,13 @@ public final class Values {
         "Value for " + key + " is " + kind + " but must be a Double, Long, Integer or String");
   }
 
-  /** {@code Double}, {@code Long} or {@code String}; null for an unset value. */
+  /** {@code Double}, {@code Long}, {@code String} or {@code Boolean}; null for an unset value. */
   public static Object fromProto(Value value) {
     return switch (value.getKindCase()) {
       case DOUBLE_VALUE -> value.getDoubleValue();
       case INT_VALUE -> value.getIntValue();
       case STRING_VALUE -> value.getStringValue();
+      case BOOL_VALUE -> value.getBoolValue();
       case KIND_NOT_SET -> null;
     };
   }
