@@ -142,7 +142,7 @@ async def test_a_new_database_has_large_pages_and_an_old_one_keeps_its_own_and_i
     new, old = tmp_path / "new", tmp_path / "old"
     store = await SqliteRunStore.open(new)
     await store.close()
-    assert _page_size(new) == 65536
+    assert _page_size(new) == 16384
 
     old.mkdir()
     with sqlite3.connect(old / "exprun.db") as conn:  # what an earlier exprun created
