@@ -14,13 +14,19 @@ on a bounded first slice of the same workload; their rate is points over that sl
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pathlib
+import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
+from exprun.server.core import ingest
+from exprun.server.stores.sqlite import database
 
 from bench import cpu, serving, streaming
 from bench.peers import install
@@ -153,6 +159,16 @@ def run(workdir: pathlib.Path, quick: bool) -> list[Row]:
         [f"--metrics={METRICS}", f"--max-points={plan.aim_points}", f"--max-seconds={plan.aim_seconds}"],
         timeout=plan.aim_seconds + 300,
     )
+    bound = _sqlite_alone(workdir / "sqlite-alone", total)
+    rows.append(
+        Row(
+            "ingest SQLite alone, same rows and commits (the disk's bound)",
+            rate(bound.rate),
+            "-",
+            INFO,
+            (bound.detail,),
+        )
+    )
     rows.append(_peer_row("ingest MLflow log_batch (1000 metrics/call)", mlflow))
     rows.append(_peer_row("ingest Aim run.track (1 point/call)", aim))
     rows.append(
@@ -189,6 +205,56 @@ def _measure(workdir: pathlib.Path, name: str, streamer: Streamer, batch_points:
     server_cpu = next(u.cores for u in usages if u.label == "server") * seconds
     note = f"{cpu.limit_note(usages, machine)}; {cpu.per_point_note(usages, seconds, max(1, acked))}"
     return _Run(acked, seconds, f"{batch_points:,}: {acked / seconds:,.0f}/s", server_cpu, note)
+
+
+def _sqlite_alone(workdir: pathlib.Path, points: int) -> Measured:
+    """What the disk allows: the chunk rows of 50,000-point batches of 10 metrics (5,000 points
+    each, packed), one durable commit per the most the ingest pipeline coalesces into one, into a
+    database set up as the embedded store sets up its own (page size, WAL, synchronous=FULL),
+    with no exprun code in between."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "alone.db"
+    for leftover in (path, workdir / "alone.db-wal", workdir / "alone.db-shm"):
+        leftover.unlink(missing_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA page_size={database.PAGE_BYTES}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(f"PRAGMA wal_autocheckpoint={database.WAL_CHECKPOINT_BYTES // database.PAGE_BYTES}")
+        conn.execute(
+            "CREATE TABLE chunks (pk INTEGER PRIMARY KEY, series_pk INTEGER, first_step INTEGER,"
+            " last_step INTEGER, count INTEGER, steps BLOB, vals BLOB, wall_times BLOB, summary BLOB,"
+            " UNIQUE (series_pk, last_step))"
+        )
+        per_metric = 5_000
+        steps = np.arange(per_metric, dtype=np.int64)
+        values = np.random.default_rng(7).random(per_metric)
+        walls = np.full(per_metric, time.time_ns() // 1000, dtype=np.int64)
+        summary = bytes(72)
+        start = time.perf_counter()
+        per_commit = max(1, ingest.COALESCE_POINTS // (per_metric * METRICS)) * per_metric * METRICS
+        for first in range(0, points, per_commit):
+            conn.execute("BEGIN IMMEDIATE")
+            for offset, metric in itertools.product(
+                range(first, min(points, first + per_commit), per_metric * METRICS), range(METRICS)
+            ):
+                blobs = ((steps + offset).tobytes(), values.tobytes(), walls.tobytes())
+                conn.execute(
+                    "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times,"
+                    " summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (metric, offset, offset + per_metric - 1, per_metric, *blobs, summary),
+                )
+            conn.execute("COMMIT")
+        seconds = time.perf_counter() - start
+    finally:
+        conn.close()
+    detail = (
+        f"{points:,} points as rows of {per_metric:,}, one commit (fsync) per {per_commit:,}, "
+        f"{database.PAGE_BYTES // 1024} KiB pages, WAL, synchronous=FULL, in {seconds:.1f} s: "
+        "a server storing the same durable rows on this disk, with no more commits, cannot pass it"
+    )
+    return Measured(points, seconds, detail)
 
 
 def _rate_of(measured: Measured, total: int) -> str:
