@@ -27,6 +27,7 @@ _BIG_ENDIAN = sys.byteorder == "big"
 _Ints = npt.NDArray[np.int64]
 _Floats = npt.NDArray[np.float64]
 _G = TypeVar("_G", bound=np.generic)
+_Blob = npt.NDArray[Any]  # a contiguous little-endian column, which sqlite3 binds as a BLOB
 
 
 @dataclass(frozen=True)
@@ -172,13 +173,14 @@ def _placed(is_new: npt.NDArray[np.bool_], new: npt.NDArray[_G], old: npt.NDArra
     return out
 
 
-def pack(columns: Columns) -> tuple[bytes, bytes, bytes]:
-    """The three blobs of a chunk: one copy of each column, byte-swapped only on a big-endian
-    machine (the stored format is little-endian everywhere)."""
+def pack(columns: Columns) -> tuple[_Blob, _Blob, _Blob]:
+    """The three blobs of a chunk, as buffers SQLite binds (and copies) directly: no copy here
+    unless a column must be byte-swapped (a big-endian machine; the stored format is
+    little-endian everywhere) or gathered (a strided view)."""
     return (
-        columns.steps.astype("<i8", copy=False).tobytes(),
-        columns.values.astype("<f8", copy=False).tobytes(),
-        columns.wall_times.astype("<i8", copy=False).tobytes(),
+        np.ascontiguousarray(columns.steps, dtype="<i8"),
+        np.ascontiguousarray(columns.values, dtype="<f8"),
+        np.ascontiguousarray(columns.wall_times, dtype="<i8"),
     )
 
 
