@@ -67,6 +67,24 @@ def _with_writer(run: str, steps: npt.NDArray[np.int64], columns: Columns, batch
     return writer.points_acked
 
 
+def log_steps(run: str, steps: npt.NDArray[np.int64], columns: Columns, batch_points: int) -> int:
+    """The training loop's way: one `TimeSeriesWriter.log({metric: value}, step=)` per step, the
+    dict built each step; returns the points acknowledged."""
+    from exprun.client.writer import TimeSeriesWriter
+
+    names = list(columns)
+    # Python floats and ints, as a training loop has them (numpy scalars would be slower to log).
+    rows = zip(steps.tolist(), *(columns[name].tolist() for name in names), strict=True)
+    writer = TimeSeriesWriter(run, max_batch_points=batch_points)
+    try:
+        log = writer.log
+        for step, *values in rows:
+            log(dict(zip(names, values, strict=True)), step=step)
+    finally:
+        writer.close(timeout=STREAM_TIMEOUT_SECONDS)
+    return writer.points_acked
+
+
 def _with_stub(
     target: str, run: str, steps: npt.NDArray[np.int64], columns: Columns, batch_points: int
 ) -> int:

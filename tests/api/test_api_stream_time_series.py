@@ -152,6 +152,31 @@ def test_a_malformed_batch_is_rejected_with_its_field_and_nothing_of_it_is_store
     assert responses(stub, [opening(run)])[0].opened.committed_sequence == 1
 
 
+def test_bad_points_deep_in_a_large_batch_name_their_series_and_nothing_of_the_batch_is_stored(
+    stub: api_grpc.ExperimentRunServiceStub, experiment_run: ExperimentRun
+) -> None:
+    steps = list(range(1, 20_001))  # 80,000 points: under the stream's batch limit
+    values = [s / 10 for s in steps]
+    series = [
+        pb.TimeSeries(metric="loss", steps=steps, values=values),
+        pb.TimeSeries(metric="acc", steps=steps, values=[*values[:-1], float("nan")]),
+        pb.TimeSeries(metric="lr", steps=[*steps[:10_000], -1, *steps[10_001:]], values=values),
+        pb.TimeSeries(metric="top", steps=[*steps[:-1], 2**62 + 1], values=values),
+    ]
+    bad = api.StreamTimeSeriesRequest(
+        batch=api.SequencedBatch(sequence=1, batch=pb.TimeSeriesBatch(series=series))
+    )
+    with pytest.raises(grpc.RpcError) as raised:
+        responses(stub, [opening(experiment_run.exprun_name), bad])
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert sorted(violations(raised.value)) == [
+        "batch.batch.series[1].values",
+        "batch.batch.series[2].steps",
+        "batch.batch.series[3].steps",
+    ]
+    assert experiment_run.read_time_series() == {}
+
+
 def test_an_oversized_stream_batch_is_rejected(
     stub: api_grpc.ExperimentRunServiceStub, experiment_run: ExperimentRun
 ) -> None:

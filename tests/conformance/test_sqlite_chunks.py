@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import struct
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from exprun.server.core import limits
 from exprun.server.core.downsample import downsample
@@ -240,3 +242,35 @@ def test_migration_summarises_chunks_written_before_summaries() -> None:
     assert (summary.high.step, summary.high.value, summary.high.wall_time_micros) == (9, 4.0, 90)
     assert (summary.first.value, summary.last.wall_time_micros) == (2.0, 90)
     connection.close()
+
+
+def test_chunk_columns_are_stored_as_little_endian_int64_float64_int64(conn: sqlite3.Connection) -> None:
+    """The stored format every earlier version wrote and reads: numpy columns change nothing."""
+    run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("run-1"))).name)
+    steps, values, walls = [5, 1, 3, 1], [0.5, 0.1, 0.3, -0.1], [50, 10, 30, 11]
+    timeseries.write(conn, run_pk, [Series("m", np.array(steps), np.array(values), np.array(walls))])
+    (blobs,) = conn.execute("SELECT steps, vals, wall_times FROM chunks").fetchall()
+    # Sorted by step, the later of the two step-1 points kept.
+    assert blobs == (
+        struct.pack("<3q", 1, 3, 5),
+        struct.pack("<3d", -0.1, 0.3, 0.5),
+        struct.pack("<3q", 11, 30, 50),
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    old=st.lists(st.integers(0, 200), max_size=60, unique=True),
+    new=st.lists(st.integers(0, 200), min_size=1, max_size=60),
+)
+def test_overlay_is_the_union_by_step_with_new_points_winning(old: list[int], new: list[int]) -> None:
+    """The vectorised merge against a dictionary, including repeats within the new points."""
+    stored = chunks.from_batch(sorted(old), [float(s) for s in sorted(old)], sorted(old))
+    if not len(stored):
+        return
+    written = chunks.from_batch(new, [-float(i) for i in range(len(new))], [-i for i in range(len(new))])
+    model = {s: (float(s), s) for s in old}
+    model |= {s: (-float(i), -i) for i, s in enumerate(new)}
+    merged = chunks.overlay(stored, written)
+    found = zip(merged.steps.tolist(), merged.values.tolist(), merged.wall_times.tolist(), strict=True)
+    assert list(found) == [(s, *model[s]) for s in sorted(model)]

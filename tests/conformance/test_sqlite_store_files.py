@@ -128,3 +128,42 @@ async def test_a_paged_read_never_repeats_or_reorders_steps_under_concurrent_wri
         assert seen[-1] == 99
     finally:
         await store.close()
+
+
+def _page_size(data_dir: pathlib.Path) -> int:
+    with sqlite3.connect(data_dir / "exprun.db") as conn:
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+
+async def test_a_new_database_has_large_pages_and_an_old_one_keeps_its_own_and_its_points(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Databases made before the page size changed (4 KiB) open, read back and take writes."""
+    new, old = tmp_path / "new", tmp_path / "old"
+    store = await SqliteRunStore.open(new)
+    await store.close()
+    assert _page_size(new) == 16384
+
+    old.mkdir()
+    with sqlite3.connect(old / "exprun.db") as conn:  # what an earlier exprun created
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("BEGIN")
+        schema.migrate(conn)
+        conn.execute("COMMIT")
+    steps = list(range(1, 30_001))
+    store = await open_with_run(old)
+    try:
+        await store.write_time_series(RUN, [Series("m", steps, [s / 4 for s in steps], steps)], None)
+    finally:
+        await store.close()
+    store = await SqliteRunStore.open(old)
+    try:
+        await store.write_time_series(RUN, [Series("m", [2, 30_001], [-1.0, 7.0], [0, 0])], None)
+        pages = [page async for page in store.read_time_series(RUN, SeriesQuery())]
+        found = [(s, v) for page in pages for s, v in zip(page.steps or [], page.values, strict=True)]
+    finally:
+        await store.close()
+    assert _page_size(old) == 4096
+    expected = {s: s / 4 for s in steps} | {2: -1.0, 30_001: 7.0}
+    assert found == sorted(expected.items())

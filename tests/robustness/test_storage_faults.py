@@ -203,7 +203,8 @@ async def test_damaged_pages_are_internal_storage_corrupt_and_keep_readiness_out
     data_dir = tmp_path / "data"
     run, pages_before = await _store_with_points(data_dir)
     database = data_dir / "exprun.db"
-    page_size = 4096
+    with contextlib.closing(sqlite3.connect(database)) as conn:  # the store's own, not assumed
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
     with database.open("r+b") as file:  # the pages written for the points become garbage
         file.seek(pages_before * page_size)
         size = database.stat().st_size - pages_before * page_size

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from exprun.server.core import limits
 from exprun.server.core.errors import InvalidArgument
@@ -87,6 +88,27 @@ def test_steps_outside_zero_to_two_to_the_62_are_rejected(step: int) -> None:
     with pytest.raises(InvalidArgument) as raised:
         check_series([Series("loss", [step], [0.1], [1])], "batch.series", 5000)
     assert raised.value.violations[0].field == "batch.series[0].steps"
+
+
+def test_numpy_columns_are_checked_whole_and_each_bad_series_named() -> None:
+    steps = np.arange(1, 50_001)
+    values = np.linspace(0.0, 1.0, 50_000)
+    late_inf, late_step = values.copy(), steps.copy()
+    late_inf[49_999], late_step[49_999] = np.inf, -5
+    series = [
+        Series("a", steps, values, steps),
+        Series("b", steps, late_inf, steps),
+        Series("c", late_step, values, steps),
+        Series("d", None, values, steps[:10]),
+    ]
+    with pytest.raises(InvalidArgument) as raised:
+        check_series(series, "batch.series", 250_000)
+    assert [v.field for v in raised.value.violations] == [
+        "batch.series[1].values",
+        "batch.series[2].steps",
+        "batch.series[3].wall_time_micros",
+    ]
+    check_series(series[:1], "batch.series", 50_000)  # the good one alone passes
 
 
 def _files(*paths: str) -> list[ModelFile]:

@@ -14,16 +14,18 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from exprun.server.core.model import Series
+from exprun.server.core.model import IntColumn, Series
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
 
-def _as_numpy(column: Sequence[float] | Sequence[int], dtype: type[np.generic]) -> npt.NDArray[np.generic]:
+def _as_numpy(
+    column: Sequence[float] | Sequence[int] | npt.NDArray[Any], dtype: type[np.generic]
+) -> npt.NDArray[np.generic]:
     """Zero-copy for the packed arrays stores yield; a copy for plain sequences."""
     import numpy as np
 
@@ -107,7 +109,7 @@ def downsample(parts: Sequence[Series], max_points: int) -> Series:
     for index in np.unique(owner):
         mine = owner == index
         local = keep[mine] - starts[index]
-        steps[mine] = _as_numpy(parts[index].steps or [], np.int64)[local]
+        steps[mine] = _as_numpy(_steps(parts[index]), np.int64)[local]
         walls[mine] = _as_numpy(parts[index].wall_time_micros, np.int64)[local]
     return Series(
         metric=parts[0].metric,
@@ -117,10 +119,15 @@ def downsample(parts: Sequence[Series], max_points: int) -> Series:
     )
 
 
+def _steps(series: Series) -> IntColumn:
+    """A series' steps, none as empty (`or []` would ask a numpy column for its truth value)."""
+    return [] if series.steps is None else series.steps
+
+
 def _join(parts: Sequence[Series]) -> Series:
     steps, values, walls = array("q"), array("d"), array("q")
     for part in parts:
-        steps.extend(part.steps or [])
+        steps.extend(_steps(part))
         values.extend(part.values)
         walls.extend(part.wall_time_micros)
     return Series(metric=parts[0].metric, steps=steps, values=values, wall_time_micros=walls)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from exprun.server.core.names import ExperimentName, RunName
 
 # The SDK's `Union[float, int, str]`, plus the bool it lets through (Vertex stores a JSON bool and
@@ -16,6 +18,12 @@ ParamValue = bool | float | int | str
 JsonValue = Any
 
 T = TypeVar("T")
+
+# A series' columns. The ingest path carries numpy arrays, built straight from the parsed request,
+# so validation and the stores work on whole columns; reads and tests may hand any sequence.
+# `np.asarray` takes either without a copy (numpy arrays, `array.array`).
+IntColumn = npt.NDArray[np.int64] | Sequence[int]
+FloatColumn = npt.NDArray[np.float64] | Sequence[float]
 
 
 class RunState(enum.IntEnum):
@@ -58,9 +66,9 @@ class Series:
     """One metric's points, column-major. `steps is None` asks the store for the next steps."""
 
     metric: str
-    steps: Sequence[int] | None
-    values: Sequence[float]
-    wall_time_micros: Sequence[int]
+    steps: IntColumn | None
+    values: FloatColumn
+    wall_time_micros: IntColumn
 
     def __len__(self) -> int:
         return len(self.values)

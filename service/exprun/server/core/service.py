@@ -11,11 +11,11 @@ import hashlib
 import re
 import time
 import uuid
-from array import array
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+import numpy as np
 from exprun.server.core import layouts, limits, listing
 from exprun.server.core.errors import FailedPrecondition, FieldViolation, InvalidArgument, collect
 from exprun.server.core.ingest import Ingest
@@ -117,7 +117,7 @@ def resolve_wall_times(series: Sequence[Series]) -> list[Series]:
     """Empty wall-time columns mean now; one wall time shared by the whole call, as in the SDK."""
     now = now_micros()
     return [
-        s if len(s.wall_time_micros) else replace(s, wall_time_micros=array("q", [now]) * len(s.values))
+        s if len(s.wall_time_micros) else replace(s, wall_time_micros=np.full(len(s), now, dtype=np.int64))
         for s in series
     ]
 

@@ -1,30 +1,33 @@
 """Columns of points and their packed form: the pure part of time-series storage, no SQL.
 
 A chunk stores steps, values and wall times as three little-endian arrays (int64, float64,
-int64). `array` copies them in C, so a million points pack and unpack in milliseconds
-without numpy. Each chunk also keeps a packed summary (`summarize`), so a downsampled read can
-skip the columns of a chunk that lies inside one bucket.
+int64). Writes work on numpy `Columns`: ordering, de-duplication, merging into a stored chunk
+and packing are whole-column operations, never a Python loop over points. Reads page through
+`Points` (`array` columns, which `array.frombytes` fills in C). Each chunk also keeps a packed
+summary (`summarize`), so a downsampled read can skip the columns of a chunk that lies inside
+one bucket.
 """
 
 from __future__ import annotations
 
-import operator
 import struct
 import sys
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from exprun.server.core.downsample import Point, Summary
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+from exprun.server.core.model import FloatColumn, IntColumn
 
 _BIG_ENDIAN = sys.byteorder == "big"
+_Ints = npt.NDArray[np.int64]
+_Floats = npt.NDArray[np.float64]
+_G = TypeVar("_G", bound=np.generic)
+_Blob = npt.NDArray[Any]  # a contiguous little-endian column, which sqlite3 binds as a BLOB
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,6 @@ class Points:
         stop = len(self) if end_step is None else bisect_left(self.steps, end_step)
         return self if (start, stop) == (0, len(self)) else self.slice(start, stop)
 
-    def split(self, max_points: int) -> Iterator[Points]:
-        if len(self) <= max_points:
-            yield self
-            return
-        for start in range(0, len(self), max_points):
-            yield self.slice(start, start + max_points)
-
 
 def empty() -> Points:
     return Points(array("q"), array("d"), array("q"))
@@ -79,55 +75,122 @@ def concat(parts: Sequence[Points]) -> Points:
     return out
 
 
-def from_batch(steps: Sequence[int], values: Sequence[float], wall_times: Sequence[int]) -> Points:
-    """A written series as Points; when a step repeats within the batch, its last point wins."""
-    s, v, w = array("q", steps), array("d", values), array("q", wall_times)
-    if all(map(operator.lt, s, islice(s, 1, None))):
-        return Points(s, v, w)
-    last = dict(zip(s, range(len(s)), strict=True))
-    order = [i for _, i in sorted(last.items())]
-    return Points(
-        array("q", (s[i] for i in order)),
-        array("d", (v[i] for i in order)),
-        array("q", (w[i] for i in order)),
+@dataclass(frozen=True)
+class Columns:
+    """One metric's points on their way into a chunk: numpy, sorted by step, each step once."""
+
+    steps: _Ints
+    values: _Floats
+    wall_times: _Ints
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @property
+    def first_step(self) -> int:
+        return int(self.steps[0])
+
+    @property
+    def last_step(self) -> int:
+        return int(self.steps[-1])
+
+    def slice(self, start: int, stop: int) -> Columns:
+        if start == 0 and stop >= len(self):
+            return self
+        return Columns(self.steps[start:stop], self.values[start:stop], self.wall_times[start:stop])
+
+    def index(self, step: int, *, after: bool = False) -> int:
+        """Where `step` would go: before an equal step, or after it with `after`."""
+        return int(np.searchsorted(self.steps, step, side="right" if after else "left"))
+
+    def split(self, max_points: int) -> Iterator[Columns]:
+        for start in range(0, len(self), max_points):
+            yield self.slice(start, start + max_points)
+
+    def _take(self, indices: npt.NDArray[Any]) -> Columns:
+        return Columns(self.steps[indices], self.values[indices], self.wall_times[indices])
+
+
+def from_batch(steps: IntColumn, values: FloatColumn, wall_times: IntColumn) -> Columns:
+    """A written series as Columns; when a step repeats within the batch, its last point wins.
+
+    The columns are used as they are (no copy) when the steps already strictly increase, as a
+    writer's nearly always do; otherwise one stable sort orders them and keeps each step's last
+    occurrence. A Python int past int64 raises OverflowError."""
+    s = np.asarray(steps, dtype=np.int64)
+    columns = Columns(s, np.asarray(values, dtype=np.float64), np.asarray(wall_times, dtype=np.int64))
+    if len(s) < 2 or bool((s[1:] > s[:-1]).all()):
+        return columns
+    order = np.argsort(s, kind="stable")
+    ordered = s[order]
+    last = np.empty(len(s), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=last[:-1])
+    last[-1] = True
+    return columns._take(order[last])
+
+
+def joined(parts: Sequence[Columns]) -> Columns:
+    """Parts in step order, ranges disjoint."""
+    if len(parts) == 1:
+        return parts[0]
+    return Columns(
+        np.concatenate([p.steps for p in parts]),
+        np.concatenate([p.values for p in parts]),
+        np.concatenate([p.wall_times for p in parts]),
     )
 
 
-def overlay(old: Points, new: Points) -> Points:
-    """The union by step, `new` winning where both have a step. Copies runs of `old` in slices,
-    so a few new points in a large chunk cost a few bisections, not a loop over the chunk; a
+def overlay(old: Columns, new: Columns) -> Columns:
+    """The union by step, `new` winning where both have a step: the old points `new` replaces
+    are found by one `searchsorted`, and each new point's place among the kept old ones by
+    another, so the merge is a few passes over the chunk, whatever the number of new points. A
     rewrite of exactly the stored steps (a retried batch) is one splice."""
-    lo = bisect_left(old.steps, new.first_step)
-    hi = bisect_right(old.steps, new.last_step, lo)
-    if hi - lo == len(new) and old.steps[lo:hi] == new.steps:
-        return concat([old.slice(0, lo), new, old.slice(hi, len(old))])
-    out = empty()
-    i = 0
-    for j in range(len(new)):
-        step = new.steps[j]
-        k = bisect_left(old.steps, step, i)
-        out.steps.extend(old.steps[i:k])
-        out.values.extend(old.values[i:k])
-        out.wall_times.extend(old.wall_times[i:k])
-        out.steps.append(step)
-        out.values.append(new.values[j])
-        out.wall_times.append(new.wall_times[j])
-        i = k + 1 if k < len(old) and old.steps[k] == step else k
-    out.steps.extend(old.steps[i:])
-    out.values.extend(old.values[i:])
-    out.wall_times.extend(old.wall_times[i:])
+    lo, hi = old.index(new.first_step), old.index(new.last_step, after=True)
+    if hi - lo == len(new) and np.array_equal(old.steps[lo:hi], new.steps):
+        return joined([old.slice(0, lo), new, old.slice(hi, len(old))])
+    at = np.searchsorted(old.steps, new.steps)
+    found = at < len(old)
+    found[found] = old.steps[at[found]] == new.steps[found]
+    if found.any():
+        keep = np.ones(len(old), dtype=bool)
+        keep[at[found]] = False
+        old = old._take(np.flatnonzero(keep))
+    # Each new point goes after the kept old points below it and the new points before it.
+    places = np.searchsorted(old.steps, new.steps) + np.arange(len(new))
+    is_new = np.zeros(len(old) + len(new), dtype=bool)
+    is_new[places] = True
+    return Columns(
+        _placed(is_new, new.steps, old.steps),
+        _placed(is_new, new.values, old.values),
+        _placed(is_new, new.wall_times, old.wall_times),
+    )
+
+
+def _placed(is_new: npt.NDArray[np.bool_], new: npt.NDArray[_G], old: npt.NDArray[_G]) -> npt.NDArray[_G]:
+    out = np.empty(len(is_new), dtype=new.dtype)
+    out[is_new] = new
+    out[~is_new] = old
     return out
 
 
-def _little_endian(column: array[int] | array[float]) -> bytes:
-    if _BIG_ENDIAN:
-        column = array(column.typecode, column)
-        column.byteswap()
-    return column.tobytes()
+def pack(columns: Columns) -> tuple[_Blob, _Blob, _Blob]:
+    """The three blobs of a chunk, as buffers SQLite binds (and copies) directly: no copy here
+    unless a column must be byte-swapped (a big-endian machine; the stored format is
+    little-endian everywhere) or gathered (a strided view)."""
+    return (
+        np.ascontiguousarray(columns.steps, dtype="<i8"),
+        np.ascontiguousarray(columns.values, dtype="<f8"),
+        np.ascontiguousarray(columns.wall_times, dtype="<i8"),
+    )
 
 
-def pack(points: Points) -> tuple[bytes, bytes, bytes]:
-    return _little_endian(points.steps), _little_endian(points.values), _little_endian(points.wall_times)
+def columns_of(steps: bytes, values: bytes, wall_times: bytes) -> Columns:
+    """A stored chunk as Columns, without a copy (read-only views of the blobs)."""
+    return Columns(
+        np.frombuffer(steps, dtype="<i8").astype(np.int64, copy=False),
+        np.frombuffer(values, dtype="<f8").astype(np.float64, copy=False),
+        np.frombuffer(wall_times, dtype="<i8").astype(np.int64, copy=False),
+    )
 
 
 def column(typecode: str, packed: bytes) -> array[Any]:
@@ -150,20 +213,16 @@ _SUMMARY = struct.Struct("<dqdqqdqqdq")
 
 def values_of(vals: bytes) -> npt.NDArray[np.float64]:
     """A chunk's packed values as numpy, without a copy."""
-    import numpy as np
-
     return np.frombuffer(vals, dtype="<f8")
 
 
-def summarize(points: Points) -> bytes:
+def summarize(points: Columns | Points) -> bytes:
     """What a downsampled read needs of a chunk that lies inside one bucket, packed: its first
     and last points, and the first occurrence of its lowest and of its highest value (the
     point `argmin`/`argmax` would pick)."""
-    import numpy as np
-
-    values = np.frombuffer(points.values, dtype=np.float64)
+    values = np.asarray(points.values, dtype=np.float64)
     low, high = int(values.argmin()), int(values.argmax())
-    s, v, w = points.steps, points.values, points.wall_times
+    s, v, w = points.steps, values, points.wall_times
     return _SUMMARY.pack(v[0], w[0], v[-1], w[-1], s[low], v[low], w[low], s[high], v[high], w[high])
 
 

@@ -163,7 +163,7 @@ def _summarize_chunks(conn: sqlite3.Connection) -> None:
     for pk in pks:
         row = conn.execute("SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)).fetchone()
         conn.execute(
-            "UPDATE chunks SET summary = ? WHERE pk = ?", (chunks.summarize(chunks.unpack(*row)), pk)
+            "UPDATE chunks SET summary = ? WHERE pk = ?", (chunks.summarize(chunks.columns_of(*row)), pk)
         )
 
 

@@ -16,20 +16,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
 from exprun.server.core import limits
 from exprun.server.core.downsample import Kept, MinMaxBuckets, Point, Summary
 from exprun.server.core.model import Series
 from exprun.server.stores.sqlite import chunks
-from exprun.server.stores.sqlite.chunks import Points
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+from exprun.server.stores.sqlite.chunks import Columns, Points
 
 # The largest chunk a write stores; larger writes are split.
 CHUNK_MAX_POINTS = 16384
@@ -53,7 +50,7 @@ def write(conn: sqlite3.Connection, run_pk: int, series: Sequence[Series]) -> in
     known = _series(conn, run_pk, [s.metric for s in series])
     written = 0
     for s in series:
-        steps = range(base + 1, base + 1 + len(s.values)) if s.steps is None else s.steps
+        steps = np.arange(base + 1, base + 1 + len(s.values), dtype=np.int64) if s.steps is None else s.steps
         points = chunks.from_batch(steps, s.values, s.wall_time_micros)
         # A metric may come twice when batches were coalesced; the later one sees the earlier.
         known[s.metric] = _write_points(conn, run_pk, s.metric, known.get(s.metric), points)
@@ -72,7 +69,7 @@ def _series(conn: sqlite3.Connection, run_pk: int, metrics: Sequence[str]) -> di
 
 
 def _write_points(
-    conn: sqlite3.Connection, run_pk: int, metric: str, known: tuple[int, int] | None, points: Points
+    conn: sqlite3.Connection, run_pk: int, metric: str, known: tuple[int, int] | None, points: Columns
 ) -> tuple[int, int]:
     """Returns the series' (pk, max_step) after the write."""
     if known is None:
@@ -95,7 +92,7 @@ def _write_points(
     return series_pk, int(new_max_step)
 
 
-def _insert(conn: sqlite3.Connection, series_pk: int, points: Points) -> None:
+def _insert(conn: sqlite3.Connection, series_pk: int, points: Columns) -> None:
     for part in points.split(CHUNK_MAX_POINTS):
         conn.execute(
             "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times, summary)"
@@ -111,14 +108,14 @@ def _insert(conn: sqlite3.Connection, series_pk: int, points: Points) -> None:
         )
 
 
-def _load(conn: sqlite3.Connection, chunk_pk: int) -> Points:
+def _load(conn: sqlite3.Connection, chunk_pk: int) -> Columns:
     steps, values, wall_times = conn.execute(
         "SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (chunk_pk,)
     ).fetchone()
-    return chunks.unpack(steps, values, wall_times)
+    return chunks.columns_of(steps, values, wall_times)
 
 
-def _append(conn: sqlite3.Connection, series_pk: int, points: Points) -> int:
+def _append(conn: sqlite3.Connection, series_pk: int, points: Columns) -> int:
     """Points that all lie past the series' last step. Returns how many were added."""
     added = len(points)
     if len(points) < MERGE_MAX_POINTS:
@@ -140,12 +137,12 @@ def _append(conn: sqlite3.Connection, series_pk: int, points: Points) -> int:
                 (series_pk, fold_from),
             ).fetchall()
             conn.execute("DELETE FROM chunks WHERE series_pk = ? AND last_step >= ?", (series_pk, fold_from))
-            points = chunks.concat([*(chunks.unpack(*row) for row in folded), points])
+            points = chunks.joined([*(chunks.columns_of(*row) for row in folded), points])
     _insert(conn, series_pk, points)
     return added
 
 
-def _overwrite(conn: sqlite3.Connection, series_pk: int, max_step: int, points: Points) -> int:
+def _overwrite(conn: sqlite3.Connection, series_pk: int, max_step: int, points: Columns) -> int:
     """Points reaching back to or before the series' last step.
 
     Each existing chunk whose range holds some of the new steps is rewritten with them laid
@@ -165,11 +162,11 @@ def _overwrite(conn: sqlite3.Connection, series_pk: int, max_step: int, points: 
 
     added, i = 0, 0
     for chunk_pk, first_step, last_step, count in touched:
-        inside = bisect_left(points.steps, first_step, i)
+        inside = max(i, points.index(first_step))
         if inside > i:
             _insert(conn, series_pk, points.slice(i, inside))
             added += inside - i
-        end = bisect_right(points.steps, last_step, inside)
+        end = max(inside, points.index(last_step, after=True))
         if end > inside:
             merged = chunks.overlay(_load(conn, chunk_pk), points.slice(inside, end))
             conn.execute("DELETE FROM chunks WHERE pk = ?", (chunk_pk,))

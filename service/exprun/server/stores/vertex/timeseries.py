@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from exprun.server.core import limits
-from exprun.server.core.model import Series, SeriesQuery, WriteResult, WriterPosition
+from exprun.server.core.model import FloatColumn, IntColumn, Series, SeriesQuery, WriteResult, WriterPosition
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout, wire
 from exprun.server.stores.vertex.backend import Backend
@@ -52,10 +52,17 @@ class _Column:
     wall_time_micros: npt.NDArray[np.int64]
 
 
-def _column(metric: str, steps: Sequence[int], values: Sequence[float], walls: Sequence[int]) -> _Column:
-    """The column as arrays (no copy for the packed columns a batch carries), with only the last
+def _column(metric: str, steps: IntColumn, values: FloatColumn, walls: IntColumn) -> _Column:
+    """The column as arrays (no copy for the numpy columns a batch carries), with only the last
     point of each step: a repeated step overwrites."""
-    return _distinct(_Column(metric, wire.as_int64(steps), wire.as_float64(values), wire.as_int64(walls)))
+    return _distinct(
+        _Column(
+            metric,
+            np.asarray(steps, dtype=np.int64),
+            np.asarray(values, dtype=np.float64),
+            np.asarray(walls, dtype=np.int64),
+        )
+    )
 
 
 def _distinct(column: _Column) -> _Column:
@@ -169,7 +176,7 @@ class TimeSeries:
             for batch in batches:
                 base, count = top, 0
                 for s in batch:
-                    steps: Sequence[int] = range(base + 1, base + 1 + len(s)) if s.steps is None else s.steps
+                    steps = s.steps if s.steps is not None else np.arange(base + 1, base + 1 + len(s))
                     column = _column(s.metric, steps, s.values, s.wall_time_micros)
                     parts.setdefault(s.metric, []).append(column)
                     count += len(column.steps)
