@@ -25,6 +25,7 @@ from exprun.client import (
     _config,
     writer,
 )
+from exprun.client import _batch_encoding as encoding
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import resources_pb2 as pb
 from google.protobuf import any_pb2, duration_pb2
@@ -61,8 +62,8 @@ def expected(sequence: int, *series: pb.TimeSeries) -> api.StreamTimeSeriesReque
 def encoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every encoding test runs with the numpy varint path and with the protobuf fallback."""
     if request.param == "pure":
-        monkeypatch.setattr(writer, "_numpy", None)
-        monkeypatch.setattr(writer, "_numpy_checked", True)
+        monkeypatch.setattr(encoding, "_numpy", None)
+        monkeypatch.setattr(encoding, "_numpy_checked", True)
     return str(request.param)
 
 
@@ -103,13 +104,13 @@ def test_any_int64_and_float_columns_round_trip(rows: list[tuple[int, float, int
     steps, values, walls = (list(c) for c in zip(*rows, strict=True))
     try:
         for numpy_module in (None, np):
-            writer._numpy, writer._numpy_checked = numpy_module, True
+            encoding._numpy, encoding._numpy_checked = numpy_module, True
             payload = writer._encode_request(sequence, [(column("m", steps, values, walls), 0, len(rows))])
             assert decoded(payload) == expected(
                 sequence, pb.TimeSeries(metric="m", steps=steps, values=values, wall_time_micros=walls)
             )
     finally:
-        writer._numpy_checked = False
+        encoding._numpy_checked = False
 
 
 def test_random_steps_fall_back_to_protobuf_varints(encoder: str) -> None:

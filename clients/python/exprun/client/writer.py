@@ -30,7 +30,6 @@ Memory: buffered plus unacknowledged points never exceed `max_buffered_points`. 
 from __future__ import annotations
 
 import atexit
-import importlib
 import itertools
 import logging
 import operator
@@ -38,7 +37,7 @@ import os
 import random
 import re
 import socket
-import sys
+import struct
 import threading
 import time
 import types
@@ -46,16 +45,16 @@ import uuid
 import weakref
 from array import array
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import grpc
 from exprun.client import _api, _config, _names
+from exprun.client import _batch_encoding as _encoding
 from exprun.client.errors import ExprunError, FailedPrecondition, ResourceExhausted, from_rpc_error
 from exprun.client.values import to_micros
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
-from exprun.v1 import resources_pb2
 
 if TYPE_CHECKING:
     from exprun.client.run import ExperimentRun
@@ -90,7 +89,6 @@ _LIMITED_RETRIES = 5
 # (minutes, not milliseconds). Memory stays bounded meanwhile: `log` blocks or raises BufferFull.
 _RETRY_ALWAYS_REASONS = frozenset({"STORAGE_FULL"})
 
-_LITTLE_ENDIAN = sys.byteorder == "little"
 _FORMATS = {"d": ("d", "<d", "=d", "@d"), "q": ("q", "l", "<q", "<l", "=q", "=l", "@q", "@l")}
 
 
@@ -110,12 +108,42 @@ class _Column:
     __slots__ = ("appenders", "field", "steps", "values", "walls")
 
     def __init__(self, metric: str) -> None:
-        self.field = _bytes_field(1, metric.encode("utf-8"))  # the encoded `TimeSeries.metric`
+        self.field = _encoding.metric_field(metric)
         self.steps: array[int] = array("q")
         self.values: array[float] = array("d")
         self.walls: array[int] = array("q")
         # Bound once: `log` appends through these without attribute lookups.
         self.appenders = (self.values.append, self.steps.append, self.walls.append)
+
+
+class _Rows:
+    """Rows of per-step `log` calls with the same metrics, in the order `metrics`: row-major,
+    so that a row is one `extend` of the dict's values, and its step and wall time are stored
+    once for all its metrics. Points here are always later than the same metrics' points in
+    the `_Column`s; rows move into the columns when that could change."""
+
+    __slots__ = ("fields", "metrics", "pack", "steps", "values", "walls")
+
+    def __init__(self, metrics: tuple[str, ...]) -> None:
+        self.metrics = metrics
+        # A row's values as native doubles: one C call that takes exactly what array("d") takes.
+        self.pack = struct.Struct(f"={len(metrics)}d").pack
+        self.fields = tuple(_encoding.metric_field(metric) for metric in metrics)
+        self.values: array[float] = array("d")
+        self.steps: array[int] = array("q")
+        self.walls: array[int] = array("q")
+
+
+@dataclass(frozen=True)
+class _RowSlice:
+    """Rows `start:end` of a `_Rows` block: one batch of per-step points."""
+
+    rows: _Rows
+    start: int
+    end: int
+
+
+_Parts = list[tuple[_Column, int, int]] | _RowSlice
 
 
 @dataclass
@@ -124,7 +152,7 @@ class _Batch:
 
     sequence: int
     points: int
-    parts: list[tuple[_Column, int, int]] | None
+    parts: _Parts | None
     payload: bytes | None = None
 
 
@@ -206,13 +234,15 @@ class TimeSeriesWriter:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._open = True  # False once closing or failed: `log` checks one flag
-        self._free = max_buffered_points  # max_buffered_points - buffered - unacknowledged points
+        # max_buffered_points - unacknowledged points: `log` may buffer while `_buffered` is below.
+        self._limit = max_buffered_points
         # Producer side.
         self._columns: dict[str, _Column] = {}
         self._appenders: dict[str, _Appenders] = {}
+        self._rows: _Rows | None = None  # rows of per-step `log` calls, after the columns' points
+        self._last_shape: tuple[str, ...] | None = None  # the metrics of the last slow-path row
         self._buffered = 0
         self._first_buffered_at = 0.0
-        self._logged = 0
         self._next_step: int | None = None
         self._step_lock = threading.Lock()
         # Pipeline side.
@@ -252,7 +282,7 @@ class TimeSeriesWriter:
     @property
     def points_logged(self) -> int:
         """Points handed to `log`/`log_columns` so far."""
-        return self._logged
+        return self._swapped + self._buffered
 
     @property
     def points_pending(self) -> int:
@@ -280,44 +310,95 @@ class TimeSeriesWriter:
         elif step.__class__ is not int or step < 0:
             step = _checked_step(step)
         count = len(metrics)
-        with self._lock:
-            if not self._open or count > self._free:
+        lock = self._lock
+        lock.acquire()
+        try:
+            if not self._open or self._buffered + count > self._limit:
                 self._make_room(count)
             if step is None:
                 step = self._next_step
                 assert step is not None
-            appenders = self._appenders
-            done = 0
-            try:
-                for metric, value in metrics.items():
-                    append = appenders.get(metric)
-                    if append is None:
-                        append = self._add_column(metric).appenders
-                    if value.__class__ is bool:
-                        raise TypeError(f"Value for metric {metric} is a bool but must be a number")
-                    append_value, append_step, append_wall = append
-                    try:
-                        append_value(value)
-                    except TypeError:
-                        kind = type(value).__name__
-                        message = f"Value for metric {metric} is of type {kind} but must be a number"
-                        raise TypeError(message) from None
-                    append_step(step)
-                    append_wall(micros)
-                    done += 1
-            except BaseException:
-                # A row is all or nothing: take back the metrics of this call already appended.
-                for metric in itertools.islice(metrics, done):
-                    column = self._columns[metric]
-                    del column.values[-1], column.steps[-1], column.walls[-1]
-                raise
+            rows = self._rows
+            # The fast path: the same metrics, in the same order, as the rows being buffered.
+            if rows is not None and tuple(metrics) == rows.metrics:
+                try:
+                    packed = rows.pack(*metrics.values())
+                except Exception:
+                    rows = None  # not a number: the slow path names the metric
+                else:
+                    # A bool packs as 1.0 or 0.0, so only a row holding one of those needs the
+                    # (slower) type check.
+                    if (packed.find(_PACKED_ONE) < 0 and packed.find(_PACKED_ZERO) < 0) or bool not in map(
+                        type, metrics.values()
+                    ):
+                        rows.values.frombytes(packed)
+                        rows.steps.append(step)
+                        rows.walls.append(micros)
+                    else:
+                        rows = None  # the slow path refuses the bool
+            if rows is None:
+                self._append_row(metrics, step, micros)
             self._next_step = step + 1
-            self._logged += count
-            self._free -= count
             before = self._buffered
             self._buffered = before + count
             if before == 0 or before < self.max_batch_points <= before + count:
                 self._wake_sender(before)
+        finally:
+            lock.release()
+
+    def _append_row(self, metrics: Mapping[str, float], step: int, micros: int) -> None:
+        """One row appended to the columns, metric by metric (lock held); all or nothing.
+
+        A row of the same metrics as the previous one starts a row block for the rows after it.
+        """
+        if self._rows is not None:
+            self._rows_to_columns()
+            self._rows = None
+        appenders = self._appenders
+        done = 0
+        try:
+            for metric, value in metrics.items():
+                append = appenders.get(metric)
+                if append is None:
+                    append = self._add_column(metric).appenders
+                if value.__class__ is bool:
+                    raise TypeError(f"Value for metric {metric} is a bool but must be a number")
+                append_value, append_step, append_wall = append
+                try:
+                    append_value(value)
+                except TypeError:
+                    kind = type(value).__name__
+                    message = f"Value for metric {metric} is of type {kind} but must be a number"
+                    raise TypeError(message) from None
+                append_step(step)
+                append_wall(micros)
+                done += 1
+        except BaseException:
+            # A row is all or nothing: take back the metrics of this call already appended.
+            for metric in itertools.islice(metrics, done):
+                column = self._columns[metric]
+                del column.values[-1], column.steps[-1], column.walls[-1]
+            raise
+        shape = tuple(metrics)
+        if shape == self._last_shape and 0 < len(shape) <= self.max_batch_points:
+            self._rows = _Rows(shape)
+        else:
+            self._last_shape = shape
+
+    def _rows_to_columns(self) -> None:
+        """Moves the buffered rows into the columns, after their points there (lock held)."""
+        rows = self._rows
+        if rows is None or not rows.steps:
+            return
+        width = len(rows.metrics)
+        for index, metric in enumerate(rows.metrics):
+            column = self._columns.get(metric)
+            if column is None:
+                column = self._add_column(metric)
+            column.values.extend(rows.values[index::width])
+            column.steps.extend(rows.steps)
+            column.walls.extend(rows.walls)
+        self._rows = _Rows(rows.metrics)
 
     def log_columns(
         self,
@@ -356,7 +437,7 @@ class TimeSeriesWriter:
         with self._lock:
             if not self._open:
                 self._raise_unusable()
-            if total <= self._free:
+            if total <= self._limit - self._buffered:
                 self._append_rows(values, step_column, walls, 0, rows)
                 return
             if self.on_full == "raise":
@@ -377,6 +458,7 @@ class TimeSeriesWriter:
         start: int,
         end: int,
     ) -> None:
+        self._rows_to_columns()
         whole = start == 0 and end == len(steps)
         step_slice = steps if whole else steps[start:end]
         wall_slice = walls if whole else walls[start:end]
@@ -389,8 +471,6 @@ class TimeSeriesWriter:
             column.walls.extend(wall_slice)
         self._next_step = steps[end - 1] + 1
         count = (end - start) * len(values)
-        self._logged += count
-        self._free -= count
         before = self._buffered
         self._buffered = before + count
         if before == 0 or before < self.max_batch_points <= before + count:
@@ -417,7 +497,7 @@ class TimeSeriesWriter:
             self._raise_unusable()
         if count > self.max_buffered_points:
             raise ValueError(f"{count} points in one row exceed max_buffered_points")
-        while count > self._free:
+        while self._buffered + count > self._limit:
             if not self._open:
                 self._raise_unusable()
             if self.on_full == "raise":
@@ -428,7 +508,7 @@ class TimeSeriesWriter:
             self._cond.wait()
 
     def _raise_full(self, count: int) -> None:
-        pending = self.max_buffered_points - self._free
+        pending = self._buffered + self._unacked_points
         raise BufferFull(
             grpc.StatusCode.RESOURCE_EXHAUSTED,
             f"{pending} points are buffered or unacknowledged; {count} more would exceed "
@@ -464,7 +544,7 @@ class TimeSeriesWriter:
         with self._cond:
             if self._error is not None:
                 self._raise_error()
-            target_points = self._logged
+            target_points = self._swapped + self._buffered
             if self._swapped < target_points:
                 self._cut_now = True
                 self._cond.notify_all()
@@ -665,15 +745,27 @@ class TimeSeriesWriter:
 
         Only lengths are computed here; the columns are encoded outside the lock when sent.
         """
+        rows = self._rows
+        if rows is not None and rows.steps and self._columns:
+            self._rows_to_columns()
+            rows = self._rows
         columns, self._columns, self._appenders = self._columns, {}, {}
         points, self._buffered = self._buffered, 0
         self._cut_now = False
-        for plan in _plan_batches(columns, self.max_batch_points):
-            size = sum(end - start for _, start, end in plan)
+        plans: list[_Parts] = list(_plan_batches(columns, self.max_batch_points))
+        if rows is not None and rows.steps:
+            plans += _plan_rows(rows, self.max_batch_points)
+            self._rows = _Rows(rows.metrics)
+        for plan in plans:
+            if isinstance(plan, _RowSlice):
+                size = (plan.end - plan.start) * len(plan.rows.metrics)
+            else:
+                size = sum(end - start for _, start, end in plan)
             self._last_assigned = self._next_sequence
             self._unacked.append(_Batch(self._next_sequence, size, plan))
             self._next_sequence += 1
         self._unacked_points += points
+        self._limit -= points
         self._swapped += points
 
     # -- the receiving side (the writer's thread) -------------------------------------------------
@@ -807,7 +899,7 @@ class TimeSeriesWriter:
         while unacked and unacked[0].sequence <= committed:
             batch = unacked.popleft()
             self._unacked_points -= batch.points
-            self._free += batch.points
+            self._limit += batch.points
             self._acked_points += batch.points
             released = True
         if committed > self._committed:
@@ -817,6 +909,9 @@ class TimeSeriesWriter:
 
 
 _time_ns = time.time_ns
+# What a bool packs to as a native double.
+_PACKED_ONE = struct.pack("=d", 1.0)
+_PACKED_ZERO = struct.pack("=d", 0.0)
 
 
 def _checked_step(step: Any) -> int:
@@ -850,7 +945,7 @@ def _as_array(data: Any, typecode: Literal["d", "q"], what: str) -> array[Any]:
         if view is not None:
             if view.ndim != 1:
                 raise ValueError(f"{what} must be one-dimensional")
-            native = view.format in _FORMATS[typecode] and view.itemsize == 8 and _LITTLE_ENDIAN
+            native = view.format in _FORMATS[typecode] and view.itemsize == 8 and _encoding.LITTLE_ENDIAN
             if native and view.c_contiguous:
                 copy = array(typecode)
                 copy.frombytes(view.cast("B"))
@@ -887,109 +982,41 @@ def _plan_batches(columns: Mapping[str, _Column], max_points: int) -> list[list[
     return batches
 
 
-# -- wire encoding ----------------------------------------------------------------------------------
-# A `StreamTimeSeriesRequest{batch: SequencedBatch{sequence, batch: TimeSeriesBatch{series...}}}`
-# written field by field: TimeSeries is {1: metric, 2: steps (packed varint), 3: values (packed
-# double), 4: wall_time_micros (packed varint)}. Unit tests compare it with protobuf's own bytes.
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
+def _plan_rows(rows: _Rows, max_points: int) -> list[_RowSlice]:
+    """Slices of a row block of at most `max_points` points each (a block is never wider)."""
+    per_batch = max_points // len(rows.metrics)
+    count = len(rows.steps)
+    return [_RowSlice(rows, start, min(count, start + per_batch)) for start in range(0, count, per_batch)]
 
 
-def _bytes_field(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-_numpy: Any = None
-_numpy_checked = False
-
-
-def _np() -> Any:
-    global _numpy, _numpy_checked
-    if not _numpy_checked:
-        try:
-            _numpy = importlib.import_module("numpy")
-        except ImportError:
-            _numpy = None
-        _numpy_checked = True
-    return _numpy
-
-
-def _packed_varints(number: int, column: array[int], start: int, end: int) -> bytes:
-    """Field `number` as packed varints of `column[start:end]` (non-empty)."""
-    count = end - start
-    segment = column if count == len(column) else column[start:end]
-    first = segment[0]
-    if first >= 0 and segment[-1] == first and segment.tobytes() == segment[:1].tobytes() * count:
-        # One value repeated: the wall times of one log_columns call.
-        return _bytes_field(number, _varint(first) * count)
-    numpy = _np()
-    if numpy is not None:
-        payload = _numpy_varints(numpy, segment)
-        if payload is not None:
-            return _bytes_field(number, payload)
-    message = resources_pb2.TimeSeries()
-    getattr(message, _INT_FIELDS[number]).extend(segment.tolist())
-    return message.SerializeToString()
-
-
-_INT_FIELDS = {2: "steps", 4: "wall_time_micros"}
-# Above this many runs of equal varint length, protobuf's encoder is faster than numpy's loop.
-_MAX_NUMPY_RUNS = 64
-_numpy_thresholds: Any = None
-
-
-def _numpy_varints(numpy: Any, column: array[int]) -> bytes | None:
-    """Varints of int64s, vectorised: each run of equal encoded length is one 2-D byte block.
-
-    None when the lengths change too often (random values), for the caller to fall back.
-    """
-    global _numpy_thresholds
-    if _numpy_thresholds is None:
-        _numpy_thresholds = numpy.array([1 << (7 * k) for k in range(1, 10)], dtype=numpy.uint64)
-    values = numpy.frombuffer(column, dtype=numpy.uint64)
-    lengths = numpy.searchsorted(_numpy_thresholds, values, side="right") + 1
-    edges = numpy.flatnonzero(lengths[1:] != lengths[:-1]) + 1
-    if len(edges) > _MAX_NUMPY_RUNS:
-        return None
-    bounds = [0, *edges.tolist(), len(values)]
-    parts = []
-    for start, end in itertools.pairwise(bounds):
-        run = values[start:end]
-        width = int(lengths[start])
-        block = numpy.empty((end - start, width), dtype=numpy.uint8)
-        for k in range(width - 1):
-            block[:, k] = ((run >> numpy.uint64(7 * k)) & numpy.uint64(0x7F)) | numpy.uint64(0x80)
-        block[:, width - 1] = run >> numpy.uint64(7 * (width - 1))
-        parts.append(block.tobytes())
-    return b"".join(parts)
-
-
-def _series_bytes(column: _Column, start: int, end: int) -> bytes:
-    values = column.values if end - start == len(column.values) else column.values[start:end]
-    if not _LITTLE_ENDIAN:
-        values = array("d", values)
-        values.byteswap()
-    body = b"".join(
-        (
-            column.field,
-            _packed_varints(2, column.steps, start, end),
-            _bytes_field(3, values.tobytes()),
-            _packed_varints(4, column.walls, start, end),
-        )
-    )
-    return _bytes_field(1, body)
-
-
-def _encode_request(sequence: int, parts: Sequence[tuple[_Column, int, int]]) -> bytes:
+# -- wire encoding (the bytes themselves: `_batch_encoding`) ---------------------------------------
+def _encode_request(sequence: int, parts: _Parts) -> bytes:
     """The wire bytes of `StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))`."""
-    series = b"".join(_series_bytes(column, start, end) for column, start, end in parts)
-    sequenced = b"\x08" + _varint(sequence) + _bytes_field(2, series)
-    return _bytes_field(2, sequenced)
+    if isinstance(parts, _RowSlice):
+        rows = parts.rows
+        return _encoding.request(
+            sequence,
+            _encoding.row_series(rows.fields, rows.values, rows.steps, rows.walls, parts.start, parts.end),
+        )
+    shared_steps, shared_walls = _encoding.SharedVarints(2), _encoding.SharedVarints(4)
+    return _encoding.request(
+        sequence,
+        (
+            _encoding.column_series(
+                column.field,
+                *_column_slices(column, start, end),
+                shared_steps,
+                shared_walls,
+            )
+            for column, start, end in parts
+        ),
+    )
+
+
+def _column_slices(column: _Column, start: int, end: int) -> tuple[array[int], array[float], array[int]]:
+    if start == 0 and end == len(column.values):
+        return column.steps, column.values, column.walls
+    return column.steps[start:end], column.values[start:end], column.walls[start:end]
 
 
 # -- writers still open at interpreter exit ---------------------------------------------------------
