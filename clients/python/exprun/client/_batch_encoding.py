@@ -16,9 +16,12 @@ import itertools
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exprun.v1 import resources_pb2
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 LITTLE_ENDIAN = sys.byteorder == "little"
 
@@ -63,23 +66,34 @@ def numpy_module() -> Any:
     return _numpy
 
 
-def request(sequence: int, series: Iterable[bytes]) -> bytes:
+# A field's encoding as chunks to join once: bytes, or byte-format memoryviews of the buffers
+# themselves, so a batch's megabytes are copied once into the request, not once per nesting level.
+Chunks = list[bytes | memoryview]
+
+
+def _length_delimited(number: int, chunks: Chunks) -> Chunks:
+    return [varint(number << 3 | 2) + varint(sum(map(len, chunks))), *chunks]
+
+
+def request(sequence: int, series: Iterable[Chunks]) -> bytes:
     """`StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))` around encoded series."""
-    sequenced = b"\x08" + varint(sequence) + bytes_field(2, b"".join(series))
-    return bytes_field(2, sequenced)
+    entries = [chunk for entry in series for chunk in entry]
+    sequenced = [b"\x08" + varint(sequence), *_length_delimited(2, entries)]
+    return b"".join(_length_delimited(2, sequenced))
 
 
-def series(field: bytes, steps: bytes, values: bytes, walls: bytes) -> bytes:
+def series(field: bytes, steps: Chunks, values: bytes | memoryview, walls: Chunks) -> Chunks:
     """One `TimeSeriesBatch.series` entry from its encoded fields (`values`: raw doubles)."""
-    return bytes_field(1, b"".join((field, steps, bytes_field(3, values), walls)))
+    return _length_delimited(1, [field, *steps, *_length_delimited(3, [values]), *walls])
 
 
-def doubles(values: array[float]) -> bytes:
-    """Packed-double payload: the little-endian bytes of the column."""
+def doubles(values: Buffer) -> bytes | memoryview:
+    """Packed-double payload: the little-endian bytes of a float64 column, without a copy."""
     if not LITTLE_ENDIAN:
-        values = array("d", values)
-        values.byteswap()
-    return values.tobytes()
+        swapped = array("d", memoryview(values).cast("B").cast("d"))
+        swapped.byteswap()
+        return swapped.tobytes()
+    return memoryview(values).cast("B")
 
 
 class SharedVarints:
@@ -91,34 +105,35 @@ class SharedVarints:
     def __init__(self, number: int) -> None:
         self._number = number
         self._last_raw = b""
-        self._last_field = b""
+        self._last_field: Chunks = []
 
-    def encode(self, column: array[int]) -> bytes:
-        raw = column.tobytes()
+    def encode(self, column: Buffer) -> Chunks:
+        raw = memoryview(column).tobytes()
         if raw != self._last_raw or not raw:
             self._last_field = packed_varints(self._number, column)
             self._last_raw = raw
         return self._last_field
 
 
-def packed_varints(number: int, column: array[int]) -> bytes:
-    """Field `number` as packed varints of the int64 `column` (non-empty)."""
-    count = len(column)
-    first = column[0]
-    if first >= 0 and column[-1] == first and column.tobytes() == column[:1].tobytes() * count:
+def packed_varints(number: int, column: Buffer) -> Chunks:
+    """Field `number` as packed varints of the int64 `column` (non-empty, native order)."""
+    view = memoryview(column).cast("B").cast("q")
+    count = len(view)
+    first = view[0]
+    if first >= 0 and view[-1] == first and view.tobytes() == view[:1].tobytes() * count:
         # One value repeated: the wall times of one log_columns call.
-        return bytes_field(number, varint(first) * count)
+        return _length_delimited(number, [varint(first) * count])
     numpy = numpy_module()
     if numpy is not None:
-        payload = _numpy_varints(numpy, column)
+        payload = _numpy_varints(numpy, view)
         if payload is not None:
-            return bytes_field(number, payload)
+            return _length_delimited(number, payload)
     message = resources_pb2.TimeSeries()
-    getattr(message, _INT_FIELDS[number]).extend(column.tolist())
-    return message.SerializeToString()
+    getattr(message, _INT_FIELDS[number]).extend(view.tolist())
+    return [message.SerializeToString()]
 
 
-def _numpy_varints(numpy: Any, column: array[int]) -> bytes | None:
+def _numpy_varints(numpy: Any, column: memoryview) -> Chunks | None:
     """Varints of int64s, vectorised: each run of equal encoded length is one 2-D byte block.
 
     None when the lengths change too often (random values), for the caller to fall back.
@@ -127,31 +142,45 @@ def _numpy_varints(numpy: Any, column: array[int]) -> bytes | None:
     if _numpy_thresholds is None:
         _numpy_thresholds = numpy.array([1 << (7 * k) for k in range(1, 10)], dtype=numpy.uint64)
     values = numpy.frombuffer(column, dtype=numpy.uint64)
-    lengths = numpy.searchsorted(_numpy_thresholds, values, side="right") + 1
-    edges = numpy.flatnonzero(lengths[1:] != lengths[:-1]) + 1
-    if len(edges) > _MAX_NUMPY_RUNS:
-        return None
-    bounds = [0, *edges.tolist(), len(values)]
-    parts = []
+    count = len(values)
+    if count < 2 or bool((values[1:] >= values[:-1]).all()):
+        # Ascending (steps, wall times): the runs start where the thresholds fall, found by
+        # nine binary searches instead of one per value.
+        starts = numpy.searchsorted(values, _numpy_thresholds).tolist()
+        bounds = sorted({0, count, *starts})
+    else:
+        lengths = numpy.searchsorted(_numpy_thresholds, values, side="right")
+        edges = numpy.flatnonzero(lengths[1:] != lengths[:-1]) + 1
+        if len(edges) > _MAX_NUMPY_RUNS:
+            return None
+        bounds = [0, *edges.tolist(), count]
+    parts: Chunks = []
     for start, end in itertools.pairwise(bounds):
+        if start == end:
+            continue
         run = values[start:end]
-        width = int(lengths[start])
+        width = int(numpy.searchsorted(_numpy_thresholds, run[:1], side="right")[0]) + 1
         block = numpy.empty((end - start, width), dtype=numpy.uint8)
+        shifted = numpy.empty(end - start, dtype=numpy.uint64)
         for k in range(width - 1):
-            block[:, k] = ((run >> numpy.uint64(7 * k)) & numpy.uint64(0x7F)) | numpy.uint64(0x80)
-        block[:, width - 1] = run >> numpy.uint64(7 * (width - 1))
-        parts.append(block.tobytes())
-    return b"".join(parts)
+            numpy.right_shift(run, numpy.uint64(7 * k), out=shifted)
+            numpy.bitwise_and(shifted, numpy.uint64(0x7F), out=shifted)
+            numpy.bitwise_or(shifted, numpy.uint64(0x80), out=shifted)
+            block[:, k] = shifted
+        numpy.right_shift(run, numpy.uint64(7 * (width - 1)), out=shifted)
+        block[:, width - 1] = shifted
+        parts.append(memoryview(block).cast("B"))
+    return parts
 
 
 def column_series(
     field: bytes,
-    steps: array[int],
-    values: array[float],
-    walls: array[int],
+    steps: Buffer,
+    values: Buffer,
+    walls: Buffer,
     shared_steps: SharedVarints,
     shared_walls: SharedVarints,
-) -> bytes:
+) -> Chunks:
     """One metric's buffered column slice (equal, non-empty lengths) as a series entry."""
     return series(field, shared_steps.encode(steps), doubles(values), shared_walls.encode(walls))
 
@@ -163,18 +192,18 @@ def row_series(
     walls: array[int],
     start: int,
     end: int,
-) -> list[bytes]:
+) -> list[Chunks]:
     """The series entries of rows `start:end` of a row-major block: `values` holds one row of
     `len(fields)` values per step, as per-step `log` appends them. Steps and wall times are
     shared by every metric of the block, so they are encoded once."""
     width = len(fields)
-    whole = start == 0 and end == len(steps)
-    steps_field = packed_varints(2, steps if whole else steps[start:end])
-    walls_field = packed_varints(4, walls if whole else walls[start:end])
+    steps_field = packed_varints(2, memoryview(steps)[start:end])
+    walls_field = packed_varints(4, memoryview(walls)[start:end])
     numpy = numpy_module()
+    columns: list[bytes | memoryview]
     if numpy is not None:
         matrix = numpy.frombuffer(values, dtype=numpy.float64).reshape(-1, width)[start:end]
-        columns = [matrix[:, j].astype("<f8", copy=False).tobytes() for j in range(width)]
+        columns = [doubles(numpy.ascontiguousarray(matrix[:, j])) for j in range(width)]
     else:
         columns = [doubles(values[start * width + j : end * width : width]) for j in range(width)]
     return [

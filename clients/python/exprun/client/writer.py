@@ -1013,10 +1013,13 @@ def _encode_request(sequence: int, parts: _Parts) -> bytes:
     )
 
 
-def _column_slices(column: _Column, start: int, end: int) -> tuple[array[int], array[float], array[int]]:
-    if start == 0 and end == len(column.values):
-        return column.steps, column.values, column.walls
-    return column.steps[start:end], column.values[start:end], column.walls[start:end]
+def _column_slices(column: _Column, start: int, end: int) -> tuple[memoryview, memoryview, memoryview]:
+    """Views, not copies: a cut column is never appended to again."""
+    return (
+        memoryview(column.steps)[start:end],
+        memoryview(column.values)[start:end],
+        memoryview(column.walls)[start:end],
+    )
 
 
 # -- writers still open at interpreter exit ---------------------------------------------------------
