@@ -96,23 +96,32 @@ def doubles(values: Buffer) -> bytes | memoryview:
     return memoryview(values).cast("B")
 
 
-class SharedVarints:
-    """Packed varints of int64 columns, remembering the last column: several metrics logged
-    together share their steps and wall times, which are then encoded once."""
+class VarintCache:
+    """Packed varint fields of the last few int64 columns encoded: the metrics of one
+    `log_columns` call share their steps (and wall times) but travel in different batches,
+    so each distinct column is encoded once. Bounded: `SIZE` entries, the oldest dropped."""
 
-    __slots__ = ("_last_field", "_last_raw", "_number")
+    SIZE = 8
 
-    def __init__(self, number: int) -> None:
-        self._number = number
-        self._last_raw = b""
-        self._last_field: Chunks = []
+    __slots__ = ("_entries",)
 
-    def encode(self, column: Buffer) -> Chunks:
-        raw = memoryview(column).tobytes()
-        if raw != self._last_raw or not raw:
-            self._last_field = packed_varints(self._number, column)
-            self._last_raw = raw
-        return self._last_field
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, int, int, int], tuple[bytes, Chunks]] = {}
+
+    def packed(self, number: int, column: Buffer) -> Chunks:
+        """`packed_varints(number, column)`, from the cache when an equal column was encoded."""
+        view = memoryview(column).cast("B").cast("q")
+        key = (number, len(view), view[0], view[-1])
+        raw = view.tobytes()
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == raw:
+            return entry[1]
+        chunks = packed_varints(number, view)
+        self._entries.pop(key, None)
+        if len(self._entries) >= self.SIZE:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = (raw, chunks)
+        return chunks
 
 
 def packed_varints(number: int, column: Buffer) -> Chunks:
@@ -178,11 +187,10 @@ def column_series(
     steps: Buffer,
     values: Buffer,
     walls: Buffer,
-    shared_steps: SharedVarints,
-    shared_walls: SharedVarints,
+    cache: VarintCache,
 ) -> Chunks:
     """One metric's buffered column slice (equal, non-empty lengths) as a series entry."""
-    return series(field, shared_steps.encode(steps), doubles(values), shared_walls.encode(walls))
+    return series(field, cache.packed(2, steps), doubles(values), cache.packed(4, walls))
 
 
 def row_series(

@@ -675,6 +675,7 @@ class TimeSeriesWriter:
         Returns (half-closing the stream) when the writer is closing and everything is sent.
         """
         yield self._open_payload
+        cache = _encoding.VarintCache()  # this generator's own: it may overlap the previous one's
         while True:
             with self._cond:
                 batch = self._next_to_send(connection)
@@ -689,7 +690,7 @@ class TimeSeriesWriter:
                     payload = batch.payload
                 else:
                     try:
-                        payload = _encode_request(batch.sequence, parts)
+                        payload = _encode_request(batch.sequence, parts, cache)
                     except Exception as error:  # a bug here must not vanish inside gRPC's thread
                         with self._cond:
                             self._fail(
@@ -990,24 +991,22 @@ def _plan_rows(rows: _Rows, max_points: int) -> list[_RowSlice]:
 
 
 # -- wire encoding (the bytes themselves: `_batch_encoding`) ---------------------------------------
-def _encode_request(sequence: int, parts: _Parts) -> bytes:
-    """The wire bytes of `StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))`."""
+def _encode_request(sequence: int, parts: _Parts, cache: _encoding.VarintCache | None = None) -> bytes:
+    """The wire bytes of `StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))`.
+
+    `cache` keeps varint columns between the batches of one stream (a fresh one by default).
+    """
     if isinstance(parts, _RowSlice):
         rows = parts.rows
         return _encoding.request(
             sequence,
             _encoding.row_series(rows.fields, rows.values, rows.steps, rows.walls, parts.start, parts.end),
         )
-    shared_steps, shared_walls = _encoding.SharedVarints(2), _encoding.SharedVarints(4)
+    cache = _encoding.VarintCache() if cache is None else cache
     return _encoding.request(
         sequence,
         (
-            _encoding.column_series(
-                column.field,
-                *_column_slices(column, start, end),
-                shared_steps,
-                shared_walls,
-            )
+            _encoding.column_series(column.field, *_column_slices(column, start, end), cache)
             for column, start, end in parts
         ),
     )
