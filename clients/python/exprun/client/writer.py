@@ -336,6 +336,8 @@ class TimeSeriesWriter:
                         rows.walls.append(micros)
                     else:
                         rows = None  # the slow path refuses the bool
+            else:
+                rows = None
             if rows is None:
                 self._append_row(metrics, step, micros)
             self._next_step = step + 1
