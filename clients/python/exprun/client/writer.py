@@ -1,17 +1,19 @@
 """`TimeSeriesWriter`: streamed time series that never block the training loop for long.
 
-`log` and `log_columns` only append to per-metric column buffers (`array.array`, no protobuf on
-the caller's thread). A background thread owns one `StreamTimeSeries` call: it cuts the buffers
-into batches by size and by age, numbers them, sends at most `max_unacked_batches` ahead of the
-server's cumulative ack, and keeps every batch until it is acknowledged. When the connection
-fails with a transient status (UNAVAILABLE, a torn connection, a server draining for shutdown) it
-reopens the stream with backoff and jitter, learns the committed sequence from `opened`, drops
-what the server already has and resends the rest in order; `(run, metric, step)` overwrites, so
-even a resend the server did not recognise is harmless. A full disk on the server
-(RESOURCE_EXHAUSTED `STORAGE_FULL`) is retried the same way, without a cap and no sooner than the
-server's `RetryInfo` delay, until space is freed. A permanent status (INVALID_ARGUMENT,
-NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ...) stops the writer and is
-raised, typed, from the next `log`, `flush` or `close`.
+`log` and `log_columns` only append to buffers (`array.array`, no protobuf on the caller's
+thread): per-metric columns, and for per-step `log` calls that repeat the same metrics a row-major
+block, where a row costs one `struct` pack of its values plus one step and one wall time (a Python
+loop over the metrics costs twice as much). A background thread owns one `StreamTimeSeries` call:
+it cuts the buffers into batches by size and by age, numbers them, sends at most
+`max_unacked_batches` ahead of the server's cumulative ack, and keeps every batch until it is
+acknowledged. When the connection fails with a transient status (UNAVAILABLE, a torn connection, a
+server draining for shutdown) it reopens the stream with backoff and jitter, learns the committed
+sequence from `opened`, drops what the server already has and resends the rest in order; `(run,
+metric, step)` overwrites, so even a resend the server did not recognise is harmless. A full disk
+on the server (RESOURCE_EXHAUSTED `STORAGE_FULL`) is retried the same way, without a cap and no
+sooner than the server's `RetryInfo` delay, until space is freed. A permanent status
+(INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ...) stops
+the writer and is raised, typed, from the next `log`, `flush` or `close`.
 
 Threading: the sync gRPC API. The background thread iterates the call's responses (acks) and
 supervises reconnects; gRPC's own request thread pulls batches from a generator that cuts and
@@ -19,8 +21,9 @@ encodes them. The sync API was chosen over a `grpc.aio` loop thread because ther
 ~20 messages a second at a million points a second, so per-message overhead does not matter,
 while the sync API needs no event loop (no clash with a user's asyncio loop or Jupyter) and does
 its I/O in the C core with the GIL released. Batches are encoded straight to protobuf wire
-bytes (values are one `memcpy`; varints are vectorised with numpy when it is installed), which is
-several times cheaper than building `TimeSeries` messages from Python numbers.
+bytes (`_batch_encoding`: values are one copy; varints are vectorised with numpy when it is
+installed, and encoded once for metrics that share them), which is several times cheaper than
+building `TimeSeries` messages from Python numbers.
 
 Memory: buffered plus unacknowledged points never exceed `max_buffered_points`. When full,
 `log` blocks until acks free room (`on_full="block"`) or raises `BufferFull`
