@@ -449,6 +449,24 @@ def test_per_step_rows_of_changing_metrics_arrive_whole_and_in_order(fake: FakeS
     assert w.points_acked == w.points_logged == sum(map(len, want.values()))
 
 
+def test_steps_and_wall_times_beyond_int64_are_refused_whole_on_the_callers_thread(fake: FakeStream) -> None:
+    w = TimeSeriesWriter(RUN)
+    for step in (1, 2):  # the second row of the same metrics starts a row block
+        w.log({"loss": 0.5, "acc": 0.25}, step=step, wall_time=7)
+    with pytest.raises(ValueError, match="step must be >= 0"):
+        w.log({"loss": 0.5, "acc": 0.25}, step=-1)
+    with pytest.raises(ValueError, match="below 2\\*\\*63"):
+        w.log({"loss": 0.5, "acc": 0.25}, step=2**63)
+    with pytest.raises(ValueError, match="int64"):
+        w.log({"loss": 0.5, "acc": 0.25}, step=3, wall_time=2**63)
+    w.log({"loss": 0.125, "acc": 0.0625}, step=2**63 - 1, wall_time=-(2**63))
+    w.close(timeout=10)
+    assert committed_points(fake, w.max_batch_points) == {
+        "loss": [(1, 0.5, 7), (2, 0.5, 7), (2**63 - 1, 0.125, -(2**63))],
+        "acc": [(1, 0.25, 7), (2, 0.25, 7), (2**63 - 1, 0.0625, -(2**63))],
+    }
+
+
 def test_a_draining_server_is_reconnected_to_and_every_batch_is_committed_once(fake: FakeStream) -> None:
     fake.drain_after_acks = 2
     w = TimeSeriesWriter(RUN, max_batch_points=10, reconnect_backoff=(0.001, 0.01))

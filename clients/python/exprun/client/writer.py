@@ -306,11 +306,11 @@ class TimeSeriesWriter:
         talks to the server on the caller's thread, and raises that read's error if it fails.
         """
         # The hot path of per-step logging: keep it to plain appends under one lock.
-        micros = _time_ns() // 1000 if wall_time is None else to_micros(wall_time)
+        micros = _time_ns() // 1000 if wall_time is None else _checked_micros(wall_time)
         if step is None:
             if self._next_step is None:
                 self._start_default_steps()
-        elif step.__class__ is not int or step < 0:
+        elif step.__class__ is not int or not 0 <= step <= _INT64_MAX:
             step = _checked_step(step)
         count = len(metrics)
         lock = self._lock
@@ -920,11 +920,24 @@ _PACKED_ONE = struct.pack("=d", 1.0)
 _PACKED_ZERO = struct.pack("=d", 0.0)
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def _checked_step(step: Any) -> int:
     value = operator.index(step)
     if value < 0:
         raise ValueError(f"step must be >= 0, not {value}")
+    if value > _INT64_MAX:
+        raise ValueError(f"step must be below 2**63, not {value}")
     return value
+
+
+def _checked_micros(wall_time: WallTime) -> int:
+    """Checked before anything is appended, so that a row is buffered whole or not at all."""
+    micros = to_micros(wall_time)
+    if not -_INT64_MAX - 1 <= micros <= _INT64_MAX:
+        raise ValueError(f"wall time {wall_time!r} is out of the int64 microseconds range")
+    return micros
 
 
 def default_writer_id(run: str) -> str:
