@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -67,22 +68,54 @@ def _with_writer(run: str, steps: npt.NDArray[np.int64], columns: Columns, batch
     return writer.points_acked
 
 
-def log_steps(run: str, steps: npt.NDArray[np.int64], columns: Columns, batch_points: int) -> int:
-    """The training loop's way: one `TimeSeriesWriter.log({metric: value}, step=)` per step, the
-    dict built each step; returns the points acknowledged."""
+@dataclass(frozen=True)
+class ClientCpu:
+    """CPU seconds of the client: the whole process (`time.process_time`: the caller, the
+    writer's threads and gRPC's) and the calling thread alone (`time.thread_time`)."""
+
+    process: float
+    caller: float
+
+    def per_point(self, points: int) -> str:
+        return (
+            f"client CPU per point {self.process / points * 1e6:.3f} us (process_time of the client "
+            f"process, all its threads), of which {self.caller / points * 1e6:.3f} us on the logging thread"
+        )
+
+
+def stream_measured(
+    target: str, run: str, steps: npt.NDArray[np.int64], columns: Columns, batch_points: int
+) -> tuple[int, ClientCpu]:
+    """`stream`, with the client's CPU time from the first call to the last ack."""
+    process, caller = time.process_time(), time.thread_time()
+    acked = stream(target, run, steps, columns, batch_points)
+    return acked, ClientCpu(time.process_time() - process, time.thread_time() - caller)
+
+
+def rows_of(steps: npt.NDArray[np.int64], columns: Columns) -> list[tuple[int, dict[str, float]]]:
+    """The workload as a training loop logs it: one `{metric: value}` dict per step."""
+    names = list(columns)
+    values = np.column_stack(list(columns.values())).tolist()
+    return [
+        (step, dict(zip(names, row, strict=True))) for step, row in zip(steps.tolist(), values, strict=True)
+    ]
+
+
+def log_per_step(run: str, rows: list[tuple[int, dict[str, float]]]) -> tuple[int, ClientCpu]:
+    """`TimeSeriesWriter.log(row, step=step)` for every row, then close; the points acknowledged
+    and the client's CPU time from the first `log` to the last ack."""
     from exprun.client.writer import TimeSeriesWriter
 
-    names = list(columns)
-    # Python floats and ints, as a training loop has them (numpy scalars would be slower to log).
-    rows = zip(steps.tolist(), *(columns[name].tolist() for name in names), strict=True)
-    writer = TimeSeriesWriter(run, max_batch_points=batch_points)
+    process, caller = time.process_time(), time.thread_time()
+    writer = TimeSeriesWriter(run)
     try:
         log = writer.log
-        for step, *values in rows:
-            log(dict(zip(names, values, strict=True)), step=step)
+        for step, row in rows:
+            log(row, step=step)
+        caller = time.thread_time() - caller
     finally:
         writer.close(timeout=STREAM_TIMEOUT_SECONDS)
-    return writer.points_acked
+    return writer.points_acked, ClientCpu(time.process_time() - process, caller)
 
 
 def _with_stub(

@@ -5,6 +5,7 @@ batches, how it takes columns, and its stream protocol against an in-process fak
 from __future__ import annotations
 
 import queue
+import random
 import re
 import threading
 import time
@@ -25,6 +26,7 @@ from exprun.client import (
     _config,
     writer,
 )
+from exprun.client import _batch_encoding as encoding
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import resources_pb2 as pb
 from google.protobuf import any_pb2, duration_pb2
@@ -61,8 +63,8 @@ def expected(sequence: int, *series: pb.TimeSeries) -> api.StreamTimeSeriesReque
 def encoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every encoding test runs with the numpy varint path and with the protobuf fallback."""
     if request.param == "pure":
-        monkeypatch.setattr(writer, "_numpy", None)
-        monkeypatch.setattr(writer, "_numpy_checked", True)
+        monkeypatch.setattr(encoding, "_numpy", None)
+        monkeypatch.setattr(encoding, "_numpy_checked", True)
     return str(request.param)
 
 
@@ -103,13 +105,84 @@ def test_any_int64_and_float_columns_round_trip(rows: list[tuple[int, float, int
     steps, values, walls = (list(c) for c in zip(*rows, strict=True))
     try:
         for numpy_module in (None, np):
-            writer._numpy, writer._numpy_checked = numpy_module, True
+            encoding._numpy, encoding._numpy_checked = numpy_module, True
             payload = writer._encode_request(sequence, [(column("m", steps, values, walls), 0, len(rows))])
             assert decoded(payload) == expected(
                 sequence, pb.TimeSeries(metric="m", steps=steps, values=values, wall_time_micros=walls)
             )
     finally:
-        writer._numpy_checked = False
+        encoding._numpy_checked = False
+
+
+# Any unicode but lone surrogates, as protobuf's strings take it (the server checks names).
+METRIC = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(METRIC, min_size=1, max_size=5, unique=True),
+    st.lists(
+        st.tuples(
+            st.integers(0, 2**63 - 1), INT64, st.lists(st.floats(allow_nan=False), min_size=5, max_size=5)
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.data(),
+)
+def test_row_blocks_encode_to_what_protobuf_would_send(
+    metrics: list[str], rows: list[tuple[int, int, list[float]]], data: st.DataObject
+) -> None:
+    block = writer._Rows(tuple(metrics))
+    width = len(metrics)
+    for step, wall, values in rows:
+        block.values.extend(values[:width])
+        block.steps.append(step)
+        block.walls.append(wall)
+    start = data.draw(st.integers(0, len(rows) - 1))
+    end = data.draw(st.integers(start + 1, len(rows)))
+    want = expected(
+        7,
+        *(
+            pb.TimeSeries(
+                metric=metric,
+                steps=[step for step, _, _ in rows[start:end]],
+                values=[values[j] for _, _, values in rows[start:end]],
+                wall_time_micros=[wall for _, wall, _ in rows[start:end]],
+            )
+            for j, metric in enumerate(metrics)
+        ),
+    )
+    try:
+        for numpy_module in (None, np):
+            encoding._numpy, encoding._numpy_checked = numpy_module, True
+            assert decoded(writer._encode_request(7, writer._RowSlice(block, start, end))) == want
+    finally:
+        encoding._numpy_checked = False
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(INT64, min_size=1, max_size=300), min_size=1, max_size=6), st.booleans())
+def test_cached_varint_columns_match_protobuf_ascending_or_not(
+    columns: list[list[int]], ascending: bool
+) -> None:
+    cache = encoding.VarintCache()
+    try:
+        for numpy_module in (None, np):
+            encoding._numpy, encoding._numpy_checked = numpy_module, True
+            # Each column twice (the second from the cache), with equal and ascending neighbours.
+            for ints in [sorted(c) if ascending else c for c in columns] * 2:
+                field = b"".join(cache.packed(2, array("q", ints)))
+                assert pb.TimeSeries.FromString(field) == pb.TimeSeries(steps=ints)
+    finally:
+        encoding._numpy_checked = False
+
+
+def test_ascending_varints_cross_every_length(encoder: str) -> None:
+    edges = {2 ** (7 * k) + d for k in range(1, 10) for d in (-1, 0, 1)}
+    steps = sorted({0, 1, 2**63 - 1, *(e for e in edges if e < 2**63)})  # every varint length
+    field = b"".join(encoding.packed_varints(2, array("q", steps)))
+    assert list(pb.TimeSeries.FromString(field).steps) == steps
 
 
 def test_random_steps_fall_back_to_protobuf_varints(encoder: str) -> None:
@@ -206,6 +279,7 @@ class FakeStream:
         self.committed: dict[str, int] = {}
         self.received: list[int] = []
         self.points: dict[int, int] = {}
+        self.batches: list[list[pb.TimeSeries]] = []  # the series of each committed batch, in order
         self.opens = 0
         self.drain_after_acks: int | None = None  # end each stream UNAVAILABLE after this many acks
         self.refuse: grpc.StatusCode | None = None
@@ -267,6 +341,7 @@ class FakeStream:
                 if sequence > self.committed.get(writer_id, 0):
                     self.committed[writer_id] = sequence
                     self.points[sequence] = sum(len(s.values) for s in request.batch.batch.series)
+                    self.batches.append(list(request.batch.batch.series))
                 committed = self.committed[writer_id]
             yield api.StreamTimeSeriesResponse(ack=api.StreamAck(committed_sequence=committed))
             acks += 1
@@ -316,6 +391,80 @@ def test_no_more_than_the_window_of_batches_is_unacknowledged(fake: FakeStream) 
     w.close(timeout=10)
     assert fake.received == list(range(1, 11))
     assert sum(fake.points.values()) == 100
+
+
+Row = tuple[int, float, int]  # step, value, wall time
+
+
+def committed_points(fake: FakeStream, max_batch_points: int) -> dict[str, list[Row]]:
+    """Every committed point by metric, in commit order; checks each batch as the server would."""
+    points: dict[str, list[Row]] = {}
+    for batch in fake.batches:
+        assert 0 < sum(len(s.values) for s in batch) <= max_batch_points
+        assert len({s.metric for s in batch}) == len(batch)  # a metric at most once per batch
+        for s in batch:
+            rows = zip(s.steps, s.values, s.wall_time_micros, strict=True)
+            points.setdefault(s.metric, []).extend(rows)
+    return points
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_per_step_rows_of_changing_metrics_arrive_whole_and_in_order(fake: FakeStream, seed: int) -> None:
+    """Rows of the same metrics take the row-block fast path; changing metrics, columns in
+    between and refused rows must not reorder, lose or duplicate a point."""
+    rng = random.Random(seed)
+    shapes = [("loss", "acc"), ("loss",), ("acc", "loss"), ("lr", "loss", "acc", "é/ü 指标"), ()]
+    max_batch_points = rng.choice([4, 7, 64, 50_000])
+    w = TimeSeriesWriter(
+        RUN, max_batch_points=max_batch_points, max_buffered_points=max(64, max_batch_points)
+    )
+    want: dict[str, list[Row]] = {}
+    shape = shapes[0]
+    step = wall = 0
+    for _ in range(400):
+        step += rng.randint(0, 2)
+        wall += 1
+        if rng.random() < 0.2:
+            shape = rng.choice(shapes)
+        if rng.random() < 0.08 and shape:
+            rows = rng.randint(1, 5)
+            steps = list(range(step, step + rows))
+            columns = {m: [rng.random() for _ in steps] for m in shape}
+            w.log_columns(steps, columns, wall_time_micros=wall)
+            for m, values in columns.items():
+                want.setdefault(m, []).extend((s, v, wall) for s, v in zip(steps, values, strict=True))
+            step += rows
+            continue
+        row: dict[str, Any] = {m: rng.choice([0.0, 1.0, 2, rng.random()]) for m in shape}
+        if shape and rng.random() < 0.05:
+            row[rng.choice(shape)] = rng.choice([True, False, "high", None])
+            with pytest.raises(TypeError, match="must be a number"):
+                w.log(row, step=step, wall_time=wall)
+            continue
+        w.log(row, step=step, wall_time=wall)
+        for m, v in row.items():
+            want.setdefault(m, []).append((step, float(v), wall))
+    w.close(timeout=20)
+    assert committed_points(fake, max_batch_points) == want
+    assert w.points_acked == w.points_logged == sum(map(len, want.values()))
+
+
+def test_steps_and_wall_times_beyond_int64_are_refused_whole_on_the_callers_thread(fake: FakeStream) -> None:
+    w = TimeSeriesWriter(RUN)
+    for step in (1, 2):  # the second row of the same metrics starts a row block
+        w.log({"loss": 0.5, "acc": 0.25}, step=step, wall_time=7)
+    with pytest.raises(ValueError, match="step must be >= 0"):
+        w.log({"loss": 0.5, "acc": 0.25}, step=-1)
+    with pytest.raises(ValueError, match="below 2\\*\\*63"):
+        w.log({"loss": 0.5, "acc": 0.25}, step=2**63)
+    with pytest.raises(ValueError, match="int64"):
+        w.log({"loss": 0.5, "acc": 0.25}, step=3, wall_time=2**63)
+    w.log({"loss": 0.125, "acc": 0.0625}, step=2**63 - 1, wall_time=-(2**63))
+    w.close(timeout=10)
+    assert committed_points(fake, w.max_batch_points) == {
+        "loss": [(1, 0.5, 7), (2, 0.5, 7), (2**63 - 1, 0.125, -(2**63))],
+        "acc": [(1, 0.25, 7), (2, 0.25, 7), (2**63 - 1, 0.0625, -(2**63))],
+    }
 
 
 def test_a_draining_server_is_reconnected_to_and_every_batch_is_committed_once(fake: FakeStream) -> None:

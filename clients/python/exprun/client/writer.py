@@ -1,17 +1,19 @@
 """`TimeSeriesWriter`: streamed time series that never block the training loop for long.
 
-`log` and `log_columns` only append to per-metric column buffers (`array.array`, no protobuf on
-the caller's thread). A background thread owns one `StreamTimeSeries` call: it cuts the buffers
-into batches by size and by age, numbers them, sends at most `max_unacked_batches` ahead of the
-server's cumulative ack, and keeps every batch until it is acknowledged. When the connection
-fails with a transient status (UNAVAILABLE, a torn connection, a server draining for shutdown) it
-reopens the stream with backoff and jitter, learns the committed sequence from `opened`, drops
-what the server already has and resends the rest in order; `(run, metric, step)` overwrites, so
-even a resend the server did not recognise is harmless. A full disk on the server
-(RESOURCE_EXHAUSTED `STORAGE_FULL`) is retried the same way, without a cap and no sooner than the
-server's `RetryInfo` delay, until space is freed. A permanent status (INVALID_ARGUMENT,
-NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ...) stops the writer and is
-raised, typed, from the next `log`, `flush` or `close`.
+`log` and `log_columns` only append to buffers (`array.array`, no protobuf on the caller's
+thread): per-metric columns, and for per-step `log` calls that repeat the same metrics a row-major
+block, where a row costs one `struct` pack of its values plus one step and one wall time (a Python
+loop over the metrics costs twice as much). A background thread owns one `StreamTimeSeries` call:
+it cuts the buffers into batches by size and by age, numbers them, sends at most
+`max_unacked_batches` ahead of the server's cumulative ack, and keeps every batch until it is
+acknowledged. When the connection fails with a transient status (UNAVAILABLE, a torn connection, a
+server draining for shutdown) it reopens the stream with backoff and jitter, learns the committed
+sequence from `opened`, drops what the server already has and resends the rest in order; `(run,
+metric, step)` overwrites, so even a resend the server did not recognise is harmless. A full disk
+on the server (RESOURCE_EXHAUSTED `STORAGE_FULL`) is retried the same way, without a cap and no
+sooner than the server's `RetryInfo` delay, until space is freed. A permanent status
+(INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED, ...) stops
+the writer and is raised, typed, from the next `log`, `flush` or `close`.
 
 Threading: the sync gRPC API. The background thread iterates the call's responses (acks) and
 supervises reconnects; gRPC's own request thread pulls batches from a generator that cuts and
@@ -19,8 +21,9 @@ encodes them. The sync API was chosen over a `grpc.aio` loop thread because ther
 ~20 messages a second at a million points a second, so per-message overhead does not matter,
 while the sync API needs no event loop (no clash with a user's asyncio loop or Jupyter) and does
 its I/O in the C core with the GIL released. Batches are encoded straight to protobuf wire
-bytes (values are one `memcpy`; varints are vectorised with numpy when it is installed), which is
-several times cheaper than building `TimeSeries` messages from Python numbers.
+bytes (`_batch_encoding`: values are one copy; varints are vectorised with numpy when it is
+installed, and encoded once for metrics that share them), which is several times cheaper than
+building `TimeSeries` messages from Python numbers.
 
 Memory: buffered plus unacknowledged points never exceed `max_buffered_points`. When full,
 `log` blocks until acks free room (`on_full="block"`) or raises `BufferFull`
@@ -30,7 +33,6 @@ Memory: buffered plus unacknowledged points never exceed `max_buffered_points`. 
 from __future__ import annotations
 
 import atexit
-import importlib
 import itertools
 import logging
 import operator
@@ -38,7 +40,7 @@ import os
 import random
 import re
 import socket
-import sys
+import struct
 import threading
 import time
 import types
@@ -46,16 +48,16 @@ import uuid
 import weakref
 from array import array
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import grpc
 from exprun.client import _api, _config, _names
+from exprun.client import _batch_encoding as _encoding
 from exprun.client.errors import ExprunError, FailedPrecondition, ResourceExhausted, from_rpc_error
 from exprun.client.values import to_micros
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
-from exprun.v1 import resources_pb2
 
 if TYPE_CHECKING:
     from exprun.client.run import ExperimentRun
@@ -90,7 +92,6 @@ _LIMITED_RETRIES = 5
 # (minutes, not milliseconds). Memory stays bounded meanwhile: `log` blocks or raises BufferFull.
 _RETRY_ALWAYS_REASONS = frozenset({"STORAGE_FULL"})
 
-_LITTLE_ENDIAN = sys.byteorder == "little"
 _FORMATS = {"d": ("d", "<d", "=d", "@d"), "q": ("q", "l", "<q", "<l", "=q", "=l", "@q", "@l")}
 
 
@@ -110,12 +111,42 @@ class _Column:
     __slots__ = ("appenders", "field", "steps", "values", "walls")
 
     def __init__(self, metric: str) -> None:
-        self.field = _bytes_field(1, metric.encode("utf-8"))  # the encoded `TimeSeries.metric`
+        self.field = _encoding.metric_field(metric)
         self.steps: array[int] = array("q")
         self.values: array[float] = array("d")
         self.walls: array[int] = array("q")
         # Bound once: `log` appends through these without attribute lookups.
         self.appenders = (self.values.append, self.steps.append, self.walls.append)
+
+
+class _Rows:
+    """Rows of per-step `log` calls with the same metrics, in the order `metrics`: row-major,
+    so that a row is one `extend` of the dict's values, and its step and wall time are stored
+    once for all its metrics. Points here are always later than the same metrics' points in
+    the `_Column`s; rows move into the columns when that could change."""
+
+    __slots__ = ("fields", "metrics", "pack", "steps", "values", "walls")
+
+    def __init__(self, metrics: tuple[str, ...]) -> None:
+        self.metrics = metrics
+        # A row's values as native doubles: one C call that takes exactly what array("d") takes.
+        self.pack = struct.Struct(f"={len(metrics)}d").pack
+        self.fields = tuple(_encoding.metric_field(metric) for metric in metrics)
+        self.values: array[float] = array("d")
+        self.steps: array[int] = array("q")
+        self.walls: array[int] = array("q")
+
+
+@dataclass(frozen=True)
+class _RowSlice:
+    """Rows `start:end` of a `_Rows` block: one batch of per-step points."""
+
+    rows: _Rows
+    start: int
+    end: int
+
+
+_Parts = list[tuple[_Column, int, int]] | _RowSlice
 
 
 @dataclass
@@ -124,7 +155,7 @@ class _Batch:
 
     sequence: int
     points: int
-    parts: list[tuple[_Column, int, int]] | None
+    parts: _Parts | None
     payload: bytes | None = None
 
 
@@ -205,13 +236,15 @@ class TimeSeriesWriter:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._open = True  # False once closing or failed: `log` checks one flag
-        self._free = max_buffered_points  # max_buffered_points - buffered - unacknowledged points
+        # max_buffered_points - unacknowledged points: `log` may buffer while `_buffered` is below.
+        self._limit = max_buffered_points
         # Producer side.
         self._columns: dict[str, _Column] = {}
         self._appenders: dict[str, _Appenders] = {}
+        self._rows: _Rows | None = None  # rows of per-step `log` calls, after the columns' points
+        self._last_shape: tuple[str, ...] | None = None  # the metrics of the last slow-path row
         self._buffered = 0
         self._first_buffered_at = 0.0
-        self._logged = 0
         self._next_step: int | None = None
         self._step_lock = threading.Lock()
         # Pipeline side.
@@ -251,7 +284,7 @@ class TimeSeriesWriter:
     @property
     def points_logged(self) -> int:
         """Points handed to `log`/`log_columns` so far."""
-        return self._logged
+        return self._swapped + self._buffered
 
     @property
     def points_pending(self) -> int:
@@ -272,51 +305,104 @@ class TimeSeriesWriter:
         talks to the server on the caller's thread, and raises that read's error if it fails.
         """
         # The hot path of per-step logging: keep it to plain appends under one lock.
-        micros = _time_ns() // 1000 if wall_time is None else to_micros(wall_time)
+        micros = _time_ns() // 1000 if wall_time is None else _checked_micros(wall_time)
         if step is None:
             if self._next_step is None:
                 self._start_default_steps()
-        elif step.__class__ is not int or step < 0:
+        elif step.__class__ is not int or not 0 <= step <= _INT64_MAX:
             step = _checked_step(step)
         count = len(metrics)
-        with self._lock:
-            if not self._open or count > self._free:
+        lock = self._lock
+        lock.acquire()
+        try:
+            if not self._open or self._buffered + count > self._limit:
                 self._make_room(count)
             if step is None:
                 step = self._next_step
                 assert step is not None
-            appenders = self._appenders
-            done = 0
-            try:
-                for metric, value in metrics.items():
-                    append = appenders.get(metric)
-                    if append is None:
-                        append = self._add_column(metric).appenders
-                    if value.__class__ is bool:
-                        raise TypeError(f"Value for metric {metric} is a bool but must be a number")
-                    append_value, append_step, append_wall = append
-                    try:
-                        append_value(value)
-                    except TypeError:
-                        kind = type(value).__name__
-                        message = f"Value for metric {metric} is of type {kind} but must be a number"
-                        raise TypeError(message) from None
-                    append_step(step)
-                    append_wall(micros)
-                    done += 1
-            except BaseException:
-                # A row is all or nothing: take back the metrics of this call already appended.
-                for metric in itertools.islice(metrics, done):
-                    column = self._columns[metric]
-                    del column.values[-1], column.steps[-1], column.walls[-1]
-                raise
+            rows = self._rows
+            # The fast path: the same metrics, in the same order, as the rows being buffered.
+            if rows is not None and tuple(metrics) == rows.metrics:
+                try:
+                    packed = rows.pack(*metrics.values())
+                except Exception:
+                    rows = None  # not a number: the slow path names the metric
+                else:
+                    # A bool packs as 1.0 or 0.0, so only a row holding one of those needs the
+                    # (slower) type check.
+                    if (packed.find(_PACKED_ONE) < 0 and packed.find(_PACKED_ZERO) < 0) or bool not in map(
+                        type, metrics.values()
+                    ):
+                        rows.values.frombytes(packed)
+                        rows.steps.append(step)
+                        rows.walls.append(micros)
+                    else:
+                        rows = None  # the slow path refuses the bool
+            else:
+                rows = None
+            if rows is None:
+                self._append_row(metrics, step, micros)
             self._next_step = step + 1
-            self._logged += count
-            self._free -= count
             before = self._buffered
             self._buffered = before + count
             if before == 0 or before < self.max_batch_points <= before + count:
                 self._wake_sender(before)
+        finally:
+            lock.release()
+
+    def _append_row(self, metrics: Mapping[str, float], step: int, micros: int) -> None:
+        """One row appended to the columns, metric by metric (lock held); all or nothing.
+
+        A row of the same metrics as the previous one starts a row block for the rows after it.
+        """
+        if self._rows is not None:
+            self._rows_to_columns()
+            self._rows = None
+        appenders = self._appenders
+        done = 0
+        try:
+            for metric, value in metrics.items():
+                append = appenders.get(metric)
+                if append is None:
+                    append = self._add_column(metric).appenders
+                if value.__class__ is bool:
+                    raise TypeError(f"Value for metric {metric} is a bool but must be a number")
+                append_value, append_step, append_wall = append
+                try:
+                    append_value(value)
+                except TypeError:
+                    kind = type(value).__name__
+                    message = f"Value for metric {metric} is of type {kind} but must be a number"
+                    raise TypeError(message) from None
+                append_step(step)
+                append_wall(micros)
+                done += 1
+        except BaseException:
+            # A row is all or nothing: take back the metrics of this call already appended.
+            for metric in itertools.islice(metrics, done):
+                column = self._columns[metric]
+                del column.values[-1], column.steps[-1], column.walls[-1]
+            raise
+        shape = tuple(metrics)
+        if shape == self._last_shape and 0 < len(shape) <= self.max_batch_points:
+            self._rows = _Rows(shape)
+        else:
+            self._last_shape = shape
+
+    def _rows_to_columns(self) -> None:
+        """Moves the buffered rows into the columns, after their points there (lock held)."""
+        rows = self._rows
+        if rows is None or not rows.steps:
+            return
+        width = len(rows.metrics)
+        for index, metric in enumerate(rows.metrics):
+            column = self._columns.get(metric)
+            if column is None:
+                column = self._add_column(metric)
+            column.values.extend(rows.values[index::width])
+            column.steps.extend(rows.steps)
+            column.walls.extend(rows.walls)
+        self._rows = _Rows(rows.metrics)
 
     def log_columns(
         self,
@@ -355,7 +441,7 @@ class TimeSeriesWriter:
         with self._lock:
             if not self._open:
                 self._raise_unusable()
-            if total <= self._free:
+            if total <= self._limit - self._buffered:
                 self._append_rows(values, step_column, walls, 0, rows)
                 return
             if self.on_full == "raise":
@@ -376,6 +462,7 @@ class TimeSeriesWriter:
         start: int,
         end: int,
     ) -> None:
+        self._rows_to_columns()
         whole = start == 0 and end == len(steps)
         step_slice = steps if whole else steps[start:end]
         wall_slice = walls if whole else walls[start:end]
@@ -388,8 +475,6 @@ class TimeSeriesWriter:
             column.walls.extend(wall_slice)
         self._next_step = steps[end - 1] + 1
         count = (end - start) * len(values)
-        self._logged += count
-        self._free -= count
         before = self._buffered
         self._buffered = before + count
         if before == 0 or before < self.max_batch_points <= before + count:
@@ -416,7 +501,7 @@ class TimeSeriesWriter:
             self._raise_unusable()
         if count > self.max_buffered_points:
             raise ValueError(f"{count} points in one row exceed max_buffered_points")
-        while count > self._free:
+        while self._buffered + count > self._limit:
             if not self._open:
                 self._raise_unusable()
             if self.on_full == "raise":
@@ -427,7 +512,7 @@ class TimeSeriesWriter:
             self._cond.wait()
 
     def _raise_full(self, count: int) -> None:
-        pending = self.max_buffered_points - self._free
+        pending = self._buffered + self._unacked_points
         raise BufferFull(
             grpc.StatusCode.RESOURCE_EXHAUSTED,
             f"{pending} points are buffered or unacknowledged; {count} more would exceed "
@@ -463,7 +548,7 @@ class TimeSeriesWriter:
         with self._cond:
             if self._error is not None:
                 self._raise_error()
-            target_points = self._logged
+            target_points = self._swapped + self._buffered
             if self._swapped < target_points:
                 self._cut_now = True
                 self._cond.notify_all()
@@ -594,6 +679,7 @@ class TimeSeriesWriter:
         Returns (half-closing the stream) when the writer is closing and everything is sent.
         """
         yield self._open_payload
+        cache = _encoding.VarintCache()  # this generator's own: it may overlap the previous one's
         while True:
             with self._cond:
                 batch = self._next_to_send(connection)
@@ -608,7 +694,7 @@ class TimeSeriesWriter:
                     payload = batch.payload
                 else:
                     try:
-                        payload = _encode_request(batch.sequence, parts)
+                        payload = _encode_request(batch.sequence, parts, cache)
                     except Exception as error:  # a bug here must not vanish inside gRPC's thread
                         with self._cond:
                             self._fail(
@@ -664,15 +750,27 @@ class TimeSeriesWriter:
 
         Only lengths are computed here; the columns are encoded outside the lock when sent.
         """
+        rows = self._rows
+        if rows is not None and rows.steps and self._columns:
+            self._rows_to_columns()
+            rows = self._rows
         columns, self._columns, self._appenders = self._columns, {}, {}
         points, self._buffered = self._buffered, 0
         self._cut_now = False
-        for plan in _plan_batches(columns, self.max_batch_points):
-            size = sum(end - start for _, start, end in plan)
+        plans: list[_Parts] = list(_plan_batches(columns, self.max_batch_points))
+        if rows is not None and rows.steps:
+            plans += _plan_rows(rows, self.max_batch_points)
+            self._rows = _Rows(rows.metrics)
+        for plan in plans:
+            if isinstance(plan, _RowSlice):
+                size = (plan.end - plan.start) * len(plan.rows.metrics)
+            else:
+                size = sum(end - start for _, start, end in plan)
             self._last_assigned = self._next_sequence
             self._unacked.append(_Batch(self._next_sequence, size, plan))
             self._next_sequence += 1
         self._unacked_points += points
+        self._limit -= points
         self._swapped += points
 
     # -- the receiving side (the writer's thread) -------------------------------------------------
@@ -807,7 +905,7 @@ class TimeSeriesWriter:
         while unacked and unacked[0].sequence <= committed:
             batch = unacked.popleft()
             self._unacked_points -= batch.points
-            self._free += batch.points
+            self._limit += batch.points
             self._acked_points += batch.points
             released = True
         if committed > self._committed:
@@ -817,13 +915,29 @@ class TimeSeriesWriter:
 
 
 _time_ns = time.time_ns
+# What a bool packs to as a native double.
+_PACKED_ONE = struct.pack("=d", 1.0)
+_PACKED_ZERO = struct.pack("=d", 0.0)
+
+
+_INT64_MAX = 2**63 - 1
 
 
 def _checked_step(step: Any) -> int:
     value = operator.index(step)
     if value < 0:
         raise ValueError(f"step must be >= 0, not {value}")
+    if value > _INT64_MAX:
+        raise ValueError(f"step must be below 2**63, not {value}")
     return value
+
+
+def _checked_micros(wall_time: WallTime) -> int:
+    """Checked before anything is appended, so that a row is buffered whole or not at all."""
+    micros = to_micros(wall_time)
+    if not -_INT64_MAX - 1 <= micros <= _INT64_MAX:
+        raise ValueError(f"wall time {wall_time!r} is out of the int64 microseconds range")
+    return micros
 
 
 def default_writer_id(run: str) -> str:
@@ -850,7 +964,7 @@ def _as_array(data: Any, typecode: Literal["d", "q"], what: str) -> array[Any]:
         if view is not None:
             if view.ndim != 1:
                 raise ValueError(f"{what} must be one-dimensional")
-            native = view.format in _FORMATS[typecode] and view.itemsize == 8 and _LITTLE_ENDIAN
+            native = view.format in _FORMATS[typecode] and view.itemsize == 8 and _encoding.LITTLE_ENDIAN
             if native and view.c_contiguous:
                 copy = array(typecode)
                 copy.frombytes(view.cast("B"))
@@ -887,109 +1001,42 @@ def _plan_batches(columns: Mapping[str, _Column], max_points: int) -> list[list[
     return batches
 
 
-# -- wire encoding ----------------------------------------------------------------------------------
-# A `StreamTimeSeriesRequest{batch: SequencedBatch{sequence, batch: TimeSeriesBatch{series...}}}`
-# written field by field: TimeSeries is {1: metric, 2: steps (packed varint), 3: values (packed
-# double), 4: wall_time_micros (packed varint)}. Unit tests compare it with protobuf's own bytes.
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
+def _plan_rows(rows: _Rows, max_points: int) -> list[_RowSlice]:
+    """Slices of a row block of at most `max_points` points each (a block is never wider)."""
+    per_batch = max_points // len(rows.metrics)
+    count = len(rows.steps)
+    return [_RowSlice(rows, start, min(count, start + per_batch)) for start in range(0, count, per_batch)]
 
 
-def _bytes_field(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+# -- wire encoding (the bytes themselves: `_batch_encoding`) ---------------------------------------
+def _encode_request(sequence: int, parts: _Parts, cache: _encoding.VarintCache | None = None) -> bytes:
+    """The wire bytes of `StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))`.
 
-
-_numpy: Any = None
-_numpy_checked = False
-
-
-def _np() -> Any:
-    global _numpy, _numpy_checked
-    if not _numpy_checked:
-        try:
-            _numpy = importlib.import_module("numpy")
-        except ImportError:
-            _numpy = None
-        _numpy_checked = True
-    return _numpy
-
-
-def _packed_varints(number: int, column: array[int], start: int, end: int) -> bytes:
-    """Field `number` as packed varints of `column[start:end]` (non-empty)."""
-    count = end - start
-    segment = column if count == len(column) else column[start:end]
-    first = segment[0]
-    if first >= 0 and segment[-1] == first and segment.tobytes() == segment[:1].tobytes() * count:
-        # One value repeated: the wall times of one log_columns call.
-        return _bytes_field(number, _varint(first) * count)
-    numpy = _np()
-    if numpy is not None:
-        payload = _numpy_varints(numpy, segment)
-        if payload is not None:
-            return _bytes_field(number, payload)
-    message = resources_pb2.TimeSeries()
-    getattr(message, _INT_FIELDS[number]).extend(segment.tolist())
-    return message.SerializeToString()
-
-
-_INT_FIELDS = {2: "steps", 4: "wall_time_micros"}
-# Above this many runs of equal varint length, protobuf's encoder is faster than numpy's loop.
-_MAX_NUMPY_RUNS = 64
-_numpy_thresholds: Any = None
-
-
-def _numpy_varints(numpy: Any, column: array[int]) -> bytes | None:
-    """Varints of int64s, vectorised: each run of equal encoded length is one 2-D byte block.
-
-    None when the lengths change too often (random values), for the caller to fall back.
+    `cache` keeps varint columns between the batches of one stream (a fresh one by default).
     """
-    global _numpy_thresholds
-    if _numpy_thresholds is None:
-        _numpy_thresholds = numpy.array([1 << (7 * k) for k in range(1, 10)], dtype=numpy.uint64)
-    values = numpy.frombuffer(column, dtype=numpy.uint64)
-    lengths = numpy.searchsorted(_numpy_thresholds, values, side="right") + 1
-    edges = numpy.flatnonzero(lengths[1:] != lengths[:-1]) + 1
-    if len(edges) > _MAX_NUMPY_RUNS:
-        return None
-    bounds = [0, *edges.tolist(), len(values)]
-    parts = []
-    for start, end in itertools.pairwise(bounds):
-        run = values[start:end]
-        width = int(lengths[start])
-        block = numpy.empty((end - start, width), dtype=numpy.uint8)
-        for k in range(width - 1):
-            block[:, k] = ((run >> numpy.uint64(7 * k)) & numpy.uint64(0x7F)) | numpy.uint64(0x80)
-        block[:, width - 1] = run >> numpy.uint64(7 * (width - 1))
-        parts.append(block.tobytes())
-    return b"".join(parts)
-
-
-def _series_bytes(column: _Column, start: int, end: int) -> bytes:
-    values = column.values if end - start == len(column.values) else column.values[start:end]
-    if not _LITTLE_ENDIAN:
-        values = array("d", values)
-        values.byteswap()
-    body = b"".join(
-        (
-            column.field,
-            _packed_varints(2, column.steps, start, end),
-            _bytes_field(3, values.tobytes()),
-            _packed_varints(4, column.walls, start, end),
+    if isinstance(parts, _RowSlice):
+        rows = parts.rows
+        return _encoding.request(
+            sequence,
+            _encoding.row_series(rows.fields, rows.values, rows.steps, rows.walls, parts.start, parts.end),
         )
+    cache = _encoding.VarintCache() if cache is None else cache
+    return _encoding.request(
+        sequence,
+        (
+            _encoding.column_series(column.field, *_column_slices(column, start, end), cache)
+            for column, start, end in parts
+        ),
     )
-    return _bytes_field(1, body)
 
 
-def _encode_request(sequence: int, parts: Sequence[tuple[_Column, int, int]]) -> bytes:
-    """The wire bytes of `StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))`."""
-    series = b"".join(_series_bytes(column, start, end) for column, start, end in parts)
-    sequenced = b"\x08" + _varint(sequence) + _bytes_field(2, series)
-    return _bytes_field(2, sequenced)
+def _column_slices(column: _Column, start: int, end: int) -> tuple[memoryview, memoryview, memoryview]:
+    """Views, not copies: a cut column is never appended to again."""
+    return (
+        memoryview(column.steps)[start:end],
+        memoryview(column.values)[start:end],
+        memoryview(column.walls)[start:end],
+    )
 
 
 # -- writers still open at interpreter exit ---------------------------------------------------------

@@ -11,20 +11,18 @@ answer empty rather than UNIMPLEMENTED, which TensorBoard would turn into a serv
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import AsyncIterator
+from typing import Any, TypeAlias
 
 import grpc
+import numpy as np
+import numpy.typing as npt
 from exprun.server.core.errors import NotFound
-from exprun.server.core.model import ParamValue
+from exprun.server.core.model import IntColumn, ParamValue
 from exprun.server.core.tensorboard import TensorBoardView
 from exprun.server.tensorboard_proto import data_provider_pb2 as tb
 from google.protobuf import struct_pb2
 from google.protobuf.message import Message
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
 
 SERVICE = "tensorboard.data.TensorBoardDataProvider"
 SCALARS_PLUGIN = "scalars"
@@ -189,10 +187,8 @@ class DataProviderServicer:
         yield tb.ReadBlobResponse()  # pragma: no cover - makes this a response stream
 
 
-def _seconds(micros: Sequence[int]) -> npt.NDArray[np.float64]:
+def _seconds(micros: IntColumn) -> npt.NDArray[np.float64]:
     """Seconds, as TensorBoard's wall times are, from the store's packed microseconds."""
-    import numpy as np  # read by the first chart, not at every server start (as core.downsample)
-
     return np.asarray(micros, dtype=np.float64) / 1e6
 
 
