@@ -8,6 +8,7 @@ import signal
 from dataclasses import dataclass, field
 
 import grpc
+from exprun.server import allocator
 from exprun.server.core.ingest import Ingest
 from exprun.server.core.lease import Leases
 from exprun.server.core.liveness import Liveness
@@ -42,6 +43,11 @@ SERVER_OPTIONS = [
     # grpc-core fills with bytes nobody asked for (and no memory budget sees) on every stream
     # that is not reading. Without it a stream that waits for budget buffers about 64 KB.
     ("grpc.http2.bdp_probe", 0),
+    # grpc.aio accepts one new call per event-loop turn; while the loop decodes batches for
+    # hundreds of streams, a burst of streams opening at once waits longer than grpc-core's
+    # default 30 s to be accepted, and core then fails them (the client sees INTERNAL or
+    # CANCELLED, the server logs nothing). Measured with 256 streams opening together.
+    ("grpc.server_max_unrequested_time_in_server", 300),
     # Detect dead peers on idle connections without tripping proxies' idle timeouts.
     ("grpc.keepalive_time_ms", 60_000),
     ("grpc.keepalive_timeout_ms", 20_000),
@@ -203,6 +209,7 @@ def _health_only(
 
 
 async def serve(settings: Settings) -> None:
+    allocator.tune()
     store = await open_store(settings)
     running = await start(settings, store, providers.install())
     host = settings.listen.rpartition(":")[0]
