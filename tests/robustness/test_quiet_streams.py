@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import pathlib
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -49,7 +49,7 @@ def opening(run: str, writer: str) -> api.StreamTimeSeriesRequest:
 
 
 @pytest.fixture
-def server(tmp_path: pathlib.Path) -> AsyncIterator[ServerProcess]:
+def server(tmp_path: pathlib.Path) -> Iterator[ServerProcess]:
     process = ServerProcess(tmp_path / "data", tmp_path / "server.log", "--ingest-memory-mb", str(BUDGET_MB))
     process.start()
     yield process
@@ -69,8 +69,9 @@ async def test_busy_writers_are_acknowledged_while_quiet_streams_wait_after_a_la
     async with grpc.aio.insecure_channel(server.target) as channel:
         stub = api_grpc.ExperimentRunServiceStub(channel)
         await stub.CreateExperiment(api.CreateExperimentRequest(parent=PARENT, experiment_id="quiet"))
+        experiment = f"{PARENT}/experiments/quiet"
         runs = [
-            (await stub.CreateRun(api.CreateRunRequest(parent=f"{PARENT}/experiments/quiet", run_id=f"r{k}"))).name
+            (await stub.CreateRun(api.CreateRunRequest(parent=experiment, run_id=f"r{k}"))).name
             for k in range(QUIET + 1)
         ]
         quiet = []
