@@ -43,6 +43,10 @@ SERVER_OPTIONS = [
     # grpc-core fills with bytes nobody asked for (and no memory budget sees) on every stream
     # that is not reading. Without it a stream that waits for budget buffers about 64 KB.
     ("grpc.http2.bdp_probe", 0),
+    # A stream's window while the server is not reading it: what a client may send ahead into
+    # grpc-core for each stream waiting for budget (64 KB by default, 64 MB at 1,024 streams).
+    # A stream being read still opens its window to the whole message it is receiving.
+    ("grpc.http2.lookahead_bytes", 16 * 1024),
     # grpc.aio accepts one new call per event-loop turn; while the loop decodes batches for
     # hundreds of streams, a burst of streams opening at once waits longer than grpc-core's
     # default 30 s to be accepted, and core then fails them (the client sees INTERNAL or

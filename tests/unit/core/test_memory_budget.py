@@ -69,7 +69,7 @@ async def test_a_request_above_the_capacity_waits_for_all_of_it_instead_of_forev
 
 
 async def test_a_hold_waiting_for_its_message_lends_its_bytes_and_takes_them_back_on_arrival() -> None:
-    budget = MemoryBudget(100)
+    budget = MemoryBudget(100, lend_limit=100)
     quiet = await budget.hold(80)
     with quiet.awaiting_message():
         busy = await asyncio.wait_for(budget.hold(60), 5)  # lent by the quiet hold

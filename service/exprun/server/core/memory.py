@@ -36,8 +36,9 @@ class MemoryBudget:
             raise ValueError("a memory budget needs a positive capacity")
         self.capacity = capacity
         self.used = 0
-        # Bytes of holds that wait for their message and gave their bytes to waiters meanwhile.
-        self.lend_limit = capacity if lend_limit is None else lend_limit
+        # Bytes of holds that wait for their message and gave their bytes to waiters meanwhile:
+        # at most half the capacity, so batches in flight stay under 1.5x the budget.
+        self.lend_limit = capacity // 2 if lend_limit is None else lend_limit
         self.lent = 0
         self._waiters: collections.deque[tuple[int, asyncio.Future[None]]] = collections.deque()
         self._lendable: dict[Hold, None] = {}  # insertion order: the longest waiting first
