@@ -24,12 +24,12 @@ from tests.support.server_process import ServerProcess
 
 PARENT = "projects/quiet-project/locations/us-central1"
 BUDGET_MB = 8
-# 10 metrics x 5,000 steps: about 1 MB encoded, so each quiet stream's next read is predicted
-# at about 3 MB; with two quiet streams, a third stream's first read (3 MB) no longer fits in
-# the 8 MiB budget unless a quiet one lends it room.
+# 10 metrics x 5,000 steps: about 0.55 MB encoded, so each quiet stream's next read is predicted
+# at about 1.65 MB; four of them hold 6.6 MB, and a new stream's first read (3 MiB) no longer
+# fits in the 8 MiB budget unless quiet ones lend it room.
 METRICS = 10
 STEPS = 5_000
-QUIET = 2
+QUIET = 4
 BUSY_BATCHES = 6
 # Far above the seconds the busy writer needs; on a stalled server it would never finish.
 DEADLINE_SECONDS = 120.0
