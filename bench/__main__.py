@@ -21,6 +21,9 @@ from bench.table import NOT_MEASURED, Row, render
 BENCHMARKS: dict[str, Callable[[pathlib.Path, bool], list[Row]]] = {
     "ingest": ingest.run,
     "streams64": streams.run,
+    "streams16": fleet_streams.run_16,
+    # 64 streams from the fleet's grpc.aio clients, comparable with streams16/256/1024.
+    "fleet64": fleet_streams.run_64,
     "streams256": fleet_streams.run_256,
     "streams1024": fleet_streams.run_1024,
     "read": reads.run,

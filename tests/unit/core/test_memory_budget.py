@@ -66,3 +66,35 @@ async def test_a_request_above_the_capacity_waits_for_all_of_it_instead_of_forev
     budget = MemoryBudget(100)
     hold = await asyncio.wait_for(budget.hold(1_000), 5)
     assert hold.amount == 100
+
+
+async def test_a_hold_waiting_for_its_message_lends_its_bytes_and_takes_them_back_on_arrival() -> None:
+    budget = MemoryBudget(100, lend_limit=100)
+    quiet = await budget.hold(80)
+    with quiet.awaiting_message():
+        busy = await asyncio.wait_for(budget.hold(60), 5)  # lent by the quiet hold
+        assert (budget.used, budget.lent) == (60, 80)
+    # The quiet stream's message arrived: its bytes exist, so they count past the capacity...
+    assert (budget.used, budget.lent) == (140, 0)
+    later = asyncio.ensure_future(budget.hold(1))
+    await asyncio.sleep(0)
+    assert not later.done()  # ...and everyone else waits until they are gone
+    busy.release()
+    quiet.release()
+    await asyncio.wait_for(later, 5)
+    assert budget.used == 1
+
+
+async def test_lending_stops_at_the_lend_limit_so_bytes_in_flight_stay_bounded() -> None:
+    budget = MemoryBudget(100, lend_limit=50)
+    quiet = [await budget.hold(40), await budget.hold(40)]
+    with quiet[0].awaiting_message(), quiet[1].awaiting_message():
+        waiter = asyncio.ensure_future(budget.hold(70))
+        await asyncio.sleep(0)
+        assert budget.lent == 40  # the second 40 would pass the limit of 50
+        assert not waiter.done()
+    assert budget.lent == 0
+    for hold in quiet:
+        hold.release()
+    await asyncio.wait_for(waiter, 5)
+    assert budget.used == 70

@@ -8,23 +8,40 @@ holds its client back, so the bytes stay on the client.
 
 Waiters are served in arrival order, so a large batch is not starved by a stream of small ones,
 and one release wakes only those that now fit instead of every waiter.
+
+A stream holds budget for its next message before it asks gRPC for it, because once asked,
+gRPC takes in the whole message. But a stream whose writer has gone quiet would then hold
+that budget for data it has not received, and a few dozen quiet streams would hold all of
+it while streams with data wait. So while a hold waits for its message it is *lendable*:
+when a waiter does not fit, the longest-waiting lendable holds give their bytes to the
+waiters, up to `lend_limit` bytes lent in all. A lent hold whose message then arrives takes
+its bytes back at once (they exist), even past the capacity, and everyone else waits until
+they are gone. So the bytes in flight stay below `capacity + lend_limit`, and quiet streams
+stall the others only when more than that much of them waits at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
+from collections.abc import Iterator
 
 
 class MemoryBudget:
     """A counting semaphore over bytes, served first come, first served."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, lend_limit: int | None = None) -> None:
         if capacity <= 0:
             raise ValueError("a memory budget needs a positive capacity")
         self.capacity = capacity
         self.used = 0
+        # Bytes of holds that wait for their message and gave their bytes to waiters meanwhile:
+        # at most half the capacity, so batches in flight stay under 1.5x the budget.
+        self.lend_limit = capacity // 2 if lend_limit is None else lend_limit
+        self.lent = 0
         self._waiters: collections.deque[tuple[int, asyncio.Future[None]]] = collections.deque()
+        self._lendable: dict[Hold, None] = {}  # insertion order: the longest waiting first
 
     @property
     def waiting(self) -> int:
@@ -39,6 +56,7 @@ class MemoryBudget:
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         entry = (amount, granted)
         self._waiters.append(entry)
+        self._wake()  # quiet streams' holds may lend it room
         try:
             await granted
         except asyncio.CancelledError:
@@ -66,11 +84,35 @@ class MemoryBudget:
             if granted.cancelled():
                 self._waiters.popleft()
                 continue
-            if self.used + amount > self.capacity:
+            if self.used + amount > self.capacity and not self._lend():
                 return
+            if self.used + amount > self.capacity:
+                continue  # lent some; see whether the head fits now
             self._waiters.popleft()
             self.used += amount
             granted.set_result(None)
+
+    def _lend(self) -> bool:
+        """Takes the bytes of the longest-waiting lendable hold that fits under the lend limit;
+        False if there is none."""
+        for hold in self._lendable:
+            if self.lent + hold.amount <= self.lend_limit:
+                del self._lendable[hold]
+                hold.lent = True
+                self.used -= hold.amount
+                self.lent += hold.amount
+                return True
+        return False
+
+    def _reclaim(self, hold: Hold) -> None:
+        """A hold's message arrived: lent bytes come back even past the capacity (they exist)."""
+        self._lendable.pop(hold, None)
+        if hold.lent:
+            hold.lent = False
+            self.lent -= hold.amount
+            self.used += hold.amount
+            if self._waiters:
+                self._wake()  # room to lend again, from another quiet stream
 
 
 class Hold:
@@ -79,6 +121,20 @@ class Hold:
     def __init__(self, budget: MemoryBudget, amount: int) -> None:
         self._budget = budget
         self.amount = amount
+        self.lent = False
+
+    @contextlib.contextmanager
+    def awaiting_message(self) -> Iterator[None]:
+        """While the holder waits for the message this hold is for, the budget may lend the
+        bytes to waiters; they come back when the wait ends, however it ends."""
+        budget = self._budget
+        budget._lendable[self] = None
+        try:
+            if budget._waiters:
+                budget._wake()
+            yield
+        finally:
+            budget._reclaim(self)
 
     def resize(self, amount: int) -> None:
         """Grows without waiting (the bytes exist already) or gives back what is no longer used."""

@@ -10,6 +10,8 @@ owns the rules:
 - the server's memory budget is taken before a message is read, for the bytes it will need
   while parsed and packed, then shrunk to the packed batch until the store has committed it;
   a stream that cannot get budget does not read, so HTTP/2 flow control holds its client back;
+  while a stream waits for its writer's next message its budget may be lent to streams that
+  have data (see core/memory.py), so quiet writers do not stall busy ones;
 - acks are cumulative and in order, sent once the store has committed;
 - while the server drains, the stream acks what it has received, once committed, then ends
   with SERVER_DRAINING so its client resumes elsewhere.
@@ -175,7 +177,8 @@ class StreamSession:
                     await window.acquire()
                     hold = await self._budget.hold(self._expected)
                     try:
-                        message = await self._next(incoming)
+                        with hold.awaiting_message():  # a quiet writer lends it to the others
+                            message = await self._next(incoming)
                         if message is None:
                             hold.release()
                             break
@@ -197,8 +200,11 @@ class StreamSession:
                     except BaseException:
                         hold.release()
                         raise
-                    # From here the ingest pipeline owns the hold and releases it after commit.
+                    # From here the ingest pipeline owns the hold and releases it after commit,
+                    # and the batch: a reference kept here while the next read waits for budget
+                    # would keep every waiting stream's last batch alive outside the budget.
                     outcomes.push(await self._runs.ingest.submit(write, hold))
+                    del write
                 outcomes.push(draining() if self._draining.is_set() else None)
             except Exception as error:  # reported after the acks of what came before it
                 outcomes.push(error)
