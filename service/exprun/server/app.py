@@ -53,6 +53,10 @@ SERVER_OPTIONS = [
     # default 30 s to be accepted, and core then fails them (the client sees INTERNAL or
     # CANCELLED, the server logs nothing). Measured with 256 streams opening together.
     ("grpc.server_max_unrequested_time_in_server", 300),
+    # A port another process already listens on is an error at start, not a port the two share:
+    # with SO_REUSEPORT (grpc's default) a second server on the same port quietly takes half of
+    # the connections, on whatever data it has.
+    ("grpc.so_reuseport", 0),
     # Detect dead peers on idle connections without tripping proxies' idle timeouts.
     ("grpc.keepalive_time_ms", 60_000),
     ("grpc.keepalive_timeout_ms", 20_000),
@@ -164,7 +168,7 @@ async def start(
         )
     port = guard.add_port(server, settings.listen)
     if port == 0:
-        raise OSError(f"cannot listen on {settings.listen}")
+        raise OSError(f"cannot listen on {settings.listen}: the address is in use or not local")
     health_server, health_port = None, None
     if settings.health_listen is not None:
         health_server, health_port = _health_only(settings.health_listen, health_servicer, admission)
@@ -208,11 +212,16 @@ def _health_only(
     """A plaintext server with only grpc.health.v1, for the kubelet's gRPC probes (plaintext
     only) when the API port serves TLS. It shares the HealthServicer, so it reports what the
     API port's health reports; health carries no data and needs no token."""
-    server = grpc.aio.server(interceptors=[ErrorInterceptor(), OverloadInterceptor(admission)])
+    server = grpc.aio.server(
+        interceptors=[ErrorInterceptor(), OverloadInterceptor(admission)], options=[("grpc.so_reuseport", 0)]
+    )
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    port: int = server.add_insecure_port(listen)
+    try:
+        port: int = server.add_insecure_port(listen)
+    except RuntimeError:  # grpc's "Failed to bind to address"
+        port = 0
     if port == 0:
-        raise OSError(f"cannot listen on {listen} (--health-listen)")
+        raise OSError(f"cannot listen on {listen} (--health-listen): the address is in use or not local")
     return server, port
 
 

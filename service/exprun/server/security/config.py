@@ -128,10 +128,14 @@ class Security:
     interceptors: list[grpc.aio.ServerInterceptor] = field(default_factory=list)
 
     def add_port(self, server: grpc.aio.Server, listen: str) -> int:
-        if self.credentials is None:
-            port: int = server.add_insecure_port(listen)
-        else:
-            port = server.add_secure_port(listen, self.credentials)
+        """The bound port, or 0 when `listen` cannot be bound (in use, not a local address)."""
+        try:
+            if self.credentials is None:
+                port: int = server.add_insecure_port(listen)
+            else:
+                port = server.add_secure_port(listen, self.credentials)
+        except RuntimeError:  # grpc's "Failed to bind to address"
+            return 0
         return port
 
 
