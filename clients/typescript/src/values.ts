@@ -1,7 +1,7 @@
 /**
  * JavaScript values ⇄ API messages for params and summary metrics.
  *
- * The API's `Value` is `oneof {double, int64, string}`, the SDK's `Union[float, int, str]`.
+ * The API's `Value` is `oneof {double, int64, string, bool}`, the SDK's `Union[float, int, str, bool]`.
  * JavaScript has one number type, so the int64 case is a `bigint`: `4n` logs an int64 and
  * reads back as `4n`, `0.5` (or `4`) logs a double and reads back as a number. What is
  * written is what is read, types included.
@@ -28,7 +28,7 @@ export function toValue(key: string, value: ParamValue): Value {
     case "boolean":
       return { kind: { $case: "boolValue", value } };
     default:
-      throw new TypeError(`Value for key ${key} is of type ${typeof value} but must be one of number, bigint, string`);
+      throw new TypeError(`Value for key ${key} is of type ${typeof value} but must be one of number, bigint, string, boolean`);
   }
 }
 
