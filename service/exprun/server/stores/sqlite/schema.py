@@ -189,12 +189,7 @@ _V4 = [
     "CREATE INDEX execution_events_by_artifact ON execution_events (artifact_pk)",
 ]
 
-# A covering index of the chunks' summaries: a downsampled read then lists them from the index
-# alone. From the table, reaching `summary` (the last column) walks each row's overflow pages
-# past its three blobs, which cost 4-6 ms of a 1,000,000-point read (measured).
-_V5 = ["CREATE INDEX chunk_summaries ON chunks (series_pk, last_step, first_step, count, summary)"]
-
-MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), list(_V5)]
+MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4)]
 
 
 class NewerSchema(RuntimeError):

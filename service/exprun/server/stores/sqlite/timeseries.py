@@ -28,12 +28,6 @@ from exprun.server.core.model import Series
 from exprun.server.stores.sqlite import chunks
 from exprun.server.stores.sqlite.chunks import Columns, Points
 
-# A series' chunks from a step on, without their blobs: served by the covering index
-# `chunk_summaries` alone (schema V5), so no row's overflow pages are read.
-SUMMARIES_SQL = (
-    "SELECT pk, first_step, last_step, count, summary FROM chunks WHERE series_pk = ? AND last_step >= ?"
-    " ORDER BY last_step"
-)
 # The largest chunk a write stores; larger writes are split.
 CHUNK_MAX_POINTS = 16384
 # Tail folding stops here: beyond it, rewriting costs more than another row saves.
@@ -257,7 +251,11 @@ def read_downsampled(
     adds its summary; only the others have their values read (8 bytes a point, never steps or
     wall times), and the kept points' steps and wall times are read from their blobs in place.
     One transaction, so the buckets are cut over one snapshot."""
-    rows = conn.execute(SUMMARIES_SQL, (series_pk, start_step)).fetchall()
+    rows = conn.execute(
+        "SELECT pk, first_step, last_step, count, summary FROM chunks WHERE series_pk = ? AND last_step >= ?"
+        " ORDER BY last_step",
+        (series_pk, start_step),
+    ).fetchall()
     pieces: list[_Piece] = []
     for pk, first_step, last_step, count, summary in rows:
         if end_step is not None and first_step >= end_step:
