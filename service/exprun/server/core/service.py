@@ -76,6 +76,17 @@ def _check_execution_fields(display_name: str, description: str, metadata: Mappi
         raise InvalidArgument.field("execution.metadata", "is over 200 KB serialized")
 
 
+def _new_execution(execution: Execution, execution_id: str) -> Execution:
+    """An execution as it is first stored: its ID (a new one if none was given), the SDK's
+    default schema and state."""
+    return replace(
+        execution,
+        execution_id=execution_id or uuid.uuid4().hex,
+        schema_title=execution.schema_title or "system.ContainerExecution",
+        state=execution.state or RunState.RUNNING,
+    )
+
+
 def _run_state(value: str) -> str:
     name = value.upper().removeprefix("RUN_STATE_")
     if name not in RunState.__members__:
@@ -361,19 +372,8 @@ class ExperimentRuns:
                 raise InvalidArgument.field("execution.name", f"must have the format {prefix}{{execution}}")
             execution_id = name[len(prefix) :]
             check_metadata_reference_id(execution_id.lower(), "execution.name")
-        violations = check_text(
-            execution.display_name, "execution.display_name", limits.DISPLAY_NAME_MAX_CHARS
-        ) + check_text(execution.description, "execution.description", limits.DESCRIPTION_MAX_CHARS)
-        collect(violations)
-        if metadata_size(execution.metadata) > limits.METADATA_MAX_BYTES:
-            raise InvalidArgument.field("execution.metadata", "is over 200 KB serialized")
-        execution = replace(
-            execution,
-            execution_id=execution_id or uuid.uuid4().hex,
-            schema_title=execution.schema_title or "system.ContainerExecution",
-            state=execution.state or RunState.RUNNING,
-        )
-        return await self.store.associate_execution(run_name, execution)
+        _check_execution_fields(execution.display_name, execution.description, execution.metadata)
+        return await self.store.associate_execution(run_name, _new_execution(execution, execution_id))
 
     async def create_execution(self, parent: str, execution_id: str, execution: Execution) -> Execution:
         """The SDK's `Execution.create`: in the location's metadata store, in no run yet."""
@@ -381,13 +381,7 @@ class ExperimentRuns:
         if execution_id:
             check_model_artifact_id(execution_id, "execution_id")
         _check_execution_fields(execution.display_name, execution.description, execution.metadata)
-        execution = replace(
-            execution,
-            execution_id=execution_id or uuid.uuid4().hex,
-            schema_title=execution.schema_title or "system.ContainerExecution",
-            state=execution.state or RunState.RUNNING,
-        )
-        return await self.store.create_execution(location, execution)
+        return await self.store.create_execution(location, _new_execution(execution, execution_id))
 
     async def get_execution(self, name: str) -> Execution:
         location, execution_id = parse_metadata_resource(name, "name", "executions")
