@@ -9,6 +9,7 @@ stored exactly once. Mounting needs root (CI runs as root); elsewhere the test i
 
 from __future__ import annotations
 
+import os
 import pathlib
 import subprocess
 import threading
@@ -34,6 +35,7 @@ METRICS = 10
 STEPS = 60_000  # 600,000 points, 14 MB as stored (24 bytes a point): well over what fits
 ROWS_PER_CALL = 5_000
 MAX_BUFFERED_POINTS = 200_000
+UNARY_POINTS = 5_000  # the most one WriteTimeSeries call takes
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
@@ -98,6 +100,29 @@ def status_details(error: grpc.RpcError) -> tuple[error_details_pb2.ErrorInfo, e
     return info, retry
 
 
+def room_bytes(volume: pathlib.Path) -> int:
+    """The space writes could still take: what the volume has free plus the WAL file, which
+    SQLite reuses from its start after a checkpoint."""
+    free = os.statvfs(volume)
+    wal = volume / "data" / "exprun.db-wal"
+    return free.f_bavail * free.f_frsize + (wal.stat().st_size if wal.exists() else 0)
+
+
+def until_refused(write: Callable[[str], None], prefix: str, room: int) -> tuple[Exception, list[str]]:
+    """Calls `write` with a new metric name until it raises; returns the error and the metrics
+    written before it. On a full disk a small write may still fit in the reused WAL, so the test
+    writes until the room is taken; more writes than the room holds would mean nothing refuses."""
+    taken: list[str] = []
+    for attempt in range(room // (UNARY_POINTS * 16) + 10):  # a point takes at least 16 bytes
+        metric = f"{prefix}-{attempt}"
+        try:
+            write(metric)
+        except Exception as error:
+            return error, taken
+        taken.append(metric)
+    raise AssertionError(f"{len(taken)} writes of {UNARY_POINTS} points all fit in {room} bytes of room")
+
+
 def stored_points(run: ExperimentRun) -> int:
     return sum(len(series.steps) for series in run.read_time_series().values())
 
@@ -137,22 +162,31 @@ def test_full_disk_refuses_writes_retryably_and_the_writer_finishes_once_space_i
     assert health_status(target, "exprun.v1.ExperimentRunService") == NOT_SERVING
     assert health_status(target, "") == SERVING  # liveness: restarting would not free space
 
-    # A unary write is refused retryably, with the reason and a retry delay in the status.
+    # A unary write that does not fit is refused retryably, with the reason and a retry delay in
+    # the status; one that fits is stored.
     with grpc.insecure_channel(target) as channel:
-        series = pb.TimeSeries(metric="unary", steps=range(5_000), values=[0.5] * 5_000)
-        request = api.WriteTimeSeriesRequest(run=run.exprun_name, batch=pb.TimeSeriesBatch(series=[series]))
-        with pytest.raises(grpc.RpcError) as refused:
-            api_grpc.ExperimentRunServiceStub(channel).WriteTimeSeries(request, timeout=30)
-    assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-    info, retry = status_details(refused.value)
+        stub = api_grpc.ExperimentRunServiceStub(channel)
+
+        def write_raw(metric: str) -> None:
+            series = pb.TimeSeries(metric=metric, steps=range(UNARY_POINTS), values=[0.5] * UNARY_POINTS)
+            batch = pb.TimeSeriesBatch(series=[series])
+            stub.WriteTimeSeries(api.WriteTimeSeriesRequest(run=run.exprun_name, batch=batch), timeout=30)
+
+        refused, taken = until_refused(write_raw, "raw", room_bytes(small_volume))
+    assert isinstance(refused, grpc.RpcError)
+    assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    info, retry = status_details(refused)
     assert info.reason == "STORAGE_FULL"
     assert retry.retry_delay.ToNanoseconds() > 0
     # The Python client's unary calls raise it typed.
-    with pytest.raises(ResourceExhausted) as typed:
-        run.log_time_series({"unary": [0.25] * 5_000})
-    assert typed.value.reason == "STORAGE_FULL"
-    assert typed.value.retry_delay is not None
-    assert typed.value.retry_delay > 0
+    typed, taken_typed = until_refused(
+        lambda metric: run.log_time_series({metric: [0.25] * UNARY_POINTS}), "typed", room_bytes(small_volume)
+    )
+    assert isinstance(typed, ResourceExhausted)
+    assert typed.reason == "STORAGE_FULL"
+    assert typed.retry_delay is not None
+    assert typed.retry_delay > 0
+    taken += taken_typed
 
     # The writer neither gave up nor grew: it holds at most its budget and keeps retrying.
     acked = writer.points_acked
@@ -167,8 +201,9 @@ def test_full_disk_refuses_writes_retryably_and_the_writer_finishes_once_space_i
     assert writer.points_acked == METRICS * STEPS
 
     stored = run.read_time_series()
-    assert sorted(stored) == [f"m{m}" for m in range(METRICS)]
+    assert sorted(stored) == sorted([f"m{m}" for m in range(METRICS)] + taken)  # refused writes left nothing
     for m in range(METRICS):
         assert stored[f"m{m}"].steps == list(range(STEPS))
         assert stored[f"m{m}"].values == [value(m, s) for s in range(STEPS)]
-    assert "unary" not in stored  # refused writes left nothing behind
+    for metric in taken:
+        assert stored[metric].steps == list(range(UNARY_POINTS))
