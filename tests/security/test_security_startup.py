@@ -8,7 +8,7 @@ import pathlib
 
 import pytest
 from exprun.server import settings
-from exprun.server.cli import build_parser
+from exprun.server.cli import build_parser, serve
 
 from tests.security.security_support import Authority, Certificate, new_token, serve_command, write_tokens
 from tests.support.server_process import ServerProcess, free_port
@@ -16,7 +16,7 @@ from tests.support.server_process import ServerProcess, free_port
 
 def parse(*args: str) -> settings.Settings:
     namespace: argparse.Namespace = build_parser().parse_args(["serve", *args])
-    return settings.from_arguments(namespace)
+    return serve.load_settings(namespace)
 
 
 def refusal(*args: str) -> str:

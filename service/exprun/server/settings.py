@@ -58,6 +58,12 @@ class SettingsError(ValueError):
     """A setting is invalid; the message names the flag and the variable."""
 
 
+def flag(name: str) -> str:
+    """How a message names a setting, e.g. `flag("tls_cert")` is `--tls-cert / EXPRUN_TLS_CERT`:
+    an operator may have set either, so both are named, spelled in this one place."""
+    return f"--{name.replace('_', '-')} / EXPRUN_{name.upper()}"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     env = os.environ.get
     defaults = Settings()
@@ -246,42 +252,36 @@ def _add_security_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def from_arguments(args: argparse.Namespace) -> Settings:
-    _address(args.listen, "--listen / EXPRUN_LISTEN")
+    _address(args.listen, flag("listen"))
     health_listen = args.health_listen or None
     if health_listen is not None:
-        _address(health_listen, "--health-listen / EXPRUN_HEALTH_LISTEN")
+        _address(health_listen, flag("health_listen"))
         if health_listen == args.listen:
             raise SettingsError(
-                f"--health-listen / EXPRUN_HEALTH_LISTEN: {health_listen!r} is also --listen; "
+                f"{flag('health_listen')}: {health_listen!r} is also --listen; "
                 "give the health listener its own port"
             )
     if args.store not in STORES:
-        raise SettingsError(f"--store / EXPRUN_STORE: {args.store!r} is not one of {', '.join(STORES)}")
-    grace = _seconds(args.shutdown_grace, "--shutdown-grace / EXPRUN_SHUTDOWN_GRACE")
+        raise SettingsError(f"{flag('store')}: {args.store!r} is not one of {', '.join(STORES)}")
+    grace = _seconds(args.shutdown_grace, flag("shutdown_grace"))
     plaintext = str(args.vertex_plaintext).lower()
     if plaintext not in TRUE + FALSE:
-        raise SettingsError(
-            f"--vertex-plaintext / EXPRUN_VERTEX_PLAINTEXT: {args.vertex_plaintext!r} is not a boolean"
-        )
-    inflight_writes = _count(
-        args.vertex_max_inflight_writes, "--vertex-max-inflight-writes / EXPRUN_VERTEX_MAX_INFLIGHT_WRITES"
-    )
+        raise SettingsError(f"{flag('vertex_plaintext')}: {args.vertex_plaintext!r} is not a boolean")
+    inflight_writes = _count(args.vertex_max_inflight_writes, flag("vertex_max_inflight_writes"))
     if inflight_writes < 1:
-        raise SettingsError("--vertex-max-inflight-writes / EXPRUN_VERTEX_MAX_INFLIGHT_WRITES: must be >= 1")
-    liveness = _seconds(args.run_liveness_timeout, "--run-liveness-timeout / EXPRUN_RUN_LIVENESS_TIMEOUT")
+        raise SettingsError(f"{flag('vertex_max_inflight_writes')}: must be >= 1")
+    liveness = _seconds(args.run_liveness_timeout, flag("run_liveness_timeout"))
     memory = str(args.ingest_memory_mb)
     if not memory.isdigit() or int(memory) < 1:
-        raise SettingsError(
-            f"--ingest-memory-mb / EXPRUN_INGEST_MEMORY_MB: {memory!r} is not a whole number >= 1"
-        )
-    open_timeout = _seconds(args.stream_open_timeout, "--stream-open-timeout / EXPRUN_STREAM_OPEN_TIMEOUT")
+        raise SettingsError(f"{flag('ingest_memory_mb')}: {memory!r} is not a whole number >= 1")
+    open_timeout = _seconds(args.stream_open_timeout, flag("stream_open_timeout"))
     level = str(args.log_level).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise SettingsError(f"--log-level / EXPRUN_LOG_LEVEL: {args.log_level!r} is not a log level")
+        raise SettingsError(f"{flag('log_level')}: {args.log_level!r} is not a log level")
     log_format = str(args.log_format).lower()
     if log_format not in LOG_FORMATS:
         raise SettingsError(
-            f"--log-format / EXPRUN_LOG_FORMAT: {args.log_format!r} is not one of {', '.join(LOG_FORMATS)}"
+            f"{flag('log_format')}: {args.log_format!r} is not one of {', '.join(LOG_FORMATS)}"
         )
     tensorboard_experiment = args.tensorboard_experiment or None
     if tensorboard_experiment is not None:
@@ -300,12 +300,8 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         log_level=level,
         log_format=log_format,
         run_liveness_timeout_seconds=liveness,
-        max_concurrent_rpcs=_count(
-            args.max_concurrent_rpcs, "--max-concurrent-rpcs / EXPRUN_MAX_CONCURRENT_RPCS"
-        ),
-        max_streams_per_principal=_count(
-            args.max_streams_per_principal, "--max-streams-per-principal / EXPRUN_MAX_STREAMS_PER_PRINCIPAL"
-        ),
+        max_concurrent_rpcs=_count(args.max_concurrent_rpcs, flag("max_concurrent_rpcs")),
+        max_streams_per_principal=_count(args.max_streams_per_principal, flag("max_streams_per_principal")),
         health_listen=health_listen,
         ingest_memory_mb=int(memory),
         stream_open_timeout_seconds=open_timeout,
@@ -315,7 +311,7 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         vertex_max_inflight_writes=inflight_writes,
         model_staging_uri=args.model_staging_uri or None,
         page_token_key_file=_path(args.page_token_key_file),
-        reflection=_boolean(args.reflection, "--reflection / EXPRUN_REFLECTION"),
+        reflection=_boolean(args.reflection, flag("reflection")),
         tls_cert=_path(args.tls_cert),
         tls_key=_path(args.tls_key),
         tls_client_ca=_path(args.tls_client_ca),
@@ -324,22 +320,10 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         auth_issuer=args.auth_issuer or None,
         auth_audience=args.auth_audience or None,
         auth_policy=_path(args.auth_policy),
-        insecure=_boolean(args.insecure, "--insecure / EXPRUN_INSECURE"),
-        tensorboard_data_provider=_boolean(
-            args.tensorboard_data_provider, "--tensorboard-data-provider / EXPRUN_TENSORBOARD_DATA_PROVIDER"
-        ),
+        insecure=_boolean(args.insecure, flag("insecure")),
+        tensorboard_data_provider=_boolean(args.tensorboard_data_provider, flag("tensorboard_data_provider")),
         tensorboard_experiment=tensorboard_experiment,
     )
-    from exprun.server.security import config as security  # it imports this module
-
-    security.check(settings)
-    if settings.page_token_key_file is not None:
-        from exprun.server.security.page_token_key import PageTokenKeyError, read_key
-
-        try:
-            read_key(settings.page_token_key_file)
-        except PageTokenKeyError as exc:
-            raise SettingsError(str(exc)) from None
     return settings
 
 

@@ -60,7 +60,6 @@ from exprun.client.values import to_micros
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 
 if TYPE_CHECKING:
-    from exprun.client.run import ExperimentRun
     from exprun.client.timeseries import WallTime
 
 logger = logging.getLogger("exprun.client.writer")
@@ -185,7 +184,7 @@ class TimeSeriesWriter:
 
     def __init__(
         self,
-        run: ExperimentRun | str,
+        run: _names.NamedResource | str,
         *,
         writer_id: str | None = None,
         max_batch_points: int = 50_000,

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from exprun.server import settings
+from exprun.server.security import config as security
 
 
 def register(commands: Any) -> None:
@@ -20,9 +21,17 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def load_settings(args: argparse.Namespace) -> settings.Settings:
+    """The settings `exprun serve` runs with: every flag checked, then the files that TLS,
+    authentication and page tokens name, so a bad one stops the start before anything binds."""
+    config = settings.from_arguments(args)
+    security.check(config)
+    return config
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        config = settings.from_arguments(args)
+        config = load_settings(args)
     except settings.SettingsError as exc:
         print(f"exprun serve: {exc}", file=sys.stderr)
         return 2

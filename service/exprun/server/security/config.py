@@ -12,26 +12,25 @@ import ipaddress
 import logging
 import pathlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import grpc
 from exprun.server.security.files import ConfigFileError
-
-if TYPE_CHECKING:
-    from exprun.server.settings import Settings
+from exprun.server.security.page_token_key import PageTokenKeyError, read_key
+from exprun.server.settings import Settings, SettingsError, flag
 
 log = logging.getLogger("exprun.server.security")
 
-TLS_CERT = "--tls-cert / EXPRUN_TLS_CERT"
-TLS_KEY = "--tls-key / EXPRUN_TLS_KEY"
-TLS_CLIENT_CA = "--tls-client-ca / EXPRUN_TLS_CLIENT_CA"
-TOKENS_FILE = "--auth-tokens-file / EXPRUN_AUTH_TOKENS_FILE"
-JWKS = "--auth-jwks / EXPRUN_AUTH_JWKS"
-ISSUER = "--auth-issuer / EXPRUN_AUTH_ISSUER"
-AUDIENCE = "--auth-audience / EXPRUN_AUTH_AUDIENCE"
-POLICY = "--auth-policy / EXPRUN_AUTH_POLICY"
-INSECURE = "--insecure / EXPRUN_INSECURE"
-LISTEN = "--listen / EXPRUN_LISTEN"
+TLS_CERT = flag("tls_cert")
+TLS_KEY = flag("tls_key")
+TLS_CLIENT_CA = flag("tls_client_ca")
+TOKENS_FILE = flag("auth_tokens_file")
+JWKS = flag("auth_jwks")
+ISSUER = flag("auth_issuer")
+AUDIENCE = flag("auth_audience")
+POLICY = flag("auth_policy")
+INSECURE = flag("insecure")
+LISTEN = flag("listen")
 
 
 def is_loopback(host: str) -> bool:
@@ -50,7 +49,6 @@ def token_auth(settings: Settings) -> bool:
 
 def check(settings: Settings) -> None:
     """Raises SettingsError naming the flag and variable at fault."""
-    from exprun.server.settings import SettingsError
 
     def fail(setting: str, message: str) -> SettingsError:
         return SettingsError(f"{setting}: {message}")
@@ -97,11 +95,14 @@ def check(settings: Settings) -> None:
             f"{TLS_CLIENT_CA}; or, to serve every caller unauthenticated (e.g. behind an "
             f"authenticating proxy), pass {INSECURE}=true",
         )
+    if settings.page_token_key_file is not None:
+        try:
+            read_key(settings.page_token_key_file)
+        except PageTokenKeyError as exc:
+            raise SettingsError(str(exc)) from None
 
 
 def _check_file(path: pathlib.Path | None, setting: str, load: Any) -> None:
-    from exprun.server.settings import SettingsError
-
     if path is None:
         return
     try:

@@ -13,16 +13,13 @@ import logging
 import os
 import pathlib
 import secrets
-from typing import TYPE_CHECKING
 
 from exprun.server.core.listing import KEY_MIN_BYTES, PageTokens
-
-if TYPE_CHECKING:
-    from exprun.server.settings import Settings
+from exprun.server.settings import Settings, flag
 
 log = logging.getLogger("exprun.server.security")
 
-KEY_FILE = "--page-token-key-file / EXPRUN_PAGE_TOKEN_KEY_FILE"
+KEY_FILE = flag("page_token_key_file")
 # In the embedded store's data directory, beside exprun.db.
 DATA_DIR_KEY = "page-token.key"
 
