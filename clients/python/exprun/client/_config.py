@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
+from exprun.client._limits import DEFAULT_TARGET
 
-DEFAULT_TARGET = "127.0.0.1:50051"
 DEFAULT_LOCATION = "us-central1"
 
 # ReadTimeSeries chunks and model metadata can exceed gRPC's 4 MiB default on receive.

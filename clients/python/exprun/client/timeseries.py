@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from exprun.client._limits import MAX_POINTS_PER_WRITE
 from exprun.client.values import from_micros, to_micros
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
@@ -21,8 +22,6 @@ from google.protobuf import timestamp_pb2
 if TYPE_CHECKING:
     import pandas as pd
 
-# Vertex accepts at most 5000 points per WriteTensorboardRunData; the unary RPC holds the same limit.
-MAX_POINTS_PER_WRITE = 5000
 
 WallTime = datetime.datetime | timestamp_pb2.Timestamp | int
 """A datetime (naive means UTC), a protobuf Timestamp, or microseconds since the epoch."""

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import grpc
 from exprun.client import _api, _config, _names
 from exprun.client import _batch_encoding as _encoding
+from exprun.client._limits import MAX_STREAM_BATCH_POINTS, STREAM_METHOD
 from exprun.client.errors import ExprunError, FailedPrecondition, ResourceExhausted, from_rpc_error
 from exprun.client.values import to_micros
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
@@ -64,12 +65,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("exprun.client.writer")
 
-# The server refuses streamed batches of more points than this.
-MAX_STREAM_BATCH_POINTS = 100_000
 # How long interpreter exit waits for each writer that was never closed.
 EXIT_FLUSH_TIMEOUT_SECONDS = 30.0
-
-_STREAM_METHOD = "/exprun.v1.ExperimentRunService/StreamTimeSeries"
 
 # Statuses after which the stream is reopened. UNAVAILABLE is what a refused or torn connection
 # and a draining server give; ABORTED and DEADLINE_EXCEEDED are transient by definition.
@@ -223,7 +220,7 @@ class TimeSeriesWriter:
         # The shared channel of the configured target, as run objects use; the stream gets its own
         # multi-callable because batches travel as pre-encoded bytes.
         self._method: Any = _config.channel().stream_stream(
-            _STREAM_METHOD,
+            STREAM_METHOD,
             request_serializer=bytes,
             response_deserializer=service_pb2.StreamTimeSeriesResponse.FromString,
         )

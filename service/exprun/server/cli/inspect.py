@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from exprun.client import Experiment, ExperimentRun, ExprunError, init
+from exprun.client._limits import DEFAULT_TARGET
 
-DEFAULT_TARGET = "127.0.0.1:50051"
 # The server's project-ID rule wants 6-30 characters, so the local default is not just "local".
 DEFAULT_PROJECT = "local-project"
 DEFAULT_LOCATION = "us-central1"

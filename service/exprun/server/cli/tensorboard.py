@@ -16,7 +16,8 @@ import sys
 import threading
 from typing import Any
 
-from exprun.server.cli.inspect import DEFAULT_LOCATION, DEFAULT_PROJECT, DEFAULT_TARGET
+from exprun.client._limits import DEFAULT_TARGET
+from exprun.server.cli.inspect import DEFAULT_LOCATION, DEFAULT_PROJECT
 
 INSTALL = "pip install 'exprun[tensorboard]'"
 DEFAULT_PORT = 6006
