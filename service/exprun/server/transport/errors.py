@@ -49,8 +49,15 @@ CODES: dict[type[errors.ExprunError], int] = {
 }
 
 
+def status_code(error: errors.ExprunError) -> int:
+    """The code of the nearest class in the error's hierarchy that has one, so a new subclass
+    answers as its parent does. An error class outside the table is a bug in the server, not a
+    client's fault: INTERNAL, never a code that would send the client looking at its request."""
+    return next((CODES[cls] for cls in type(error).__mro__ if cls in CODES), code_pb2.INTERNAL)
+
+
 def to_status(error: errors.ExprunError) -> grpc.Status:
-    code = next((c for cls, c in CODES.items() if isinstance(error, cls)), code_pb2.FAILED_PRECONDITION)
+    code = status_code(error)
     details = []
     metadata = {key: _clip(value, METADATA_VALUE_MAX_BYTES) for key, value in error.metadata.items()}
     violations: list[error_details_pb2.BadRequest.FieldViolation] = []
