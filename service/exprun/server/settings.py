@@ -15,43 +15,84 @@ TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 @dataclass(frozen=True)
 class Settings:
+    """What `exprun serve` runs with; each field is the flag of the same name (see `flag`)."""
+
     listen: str = "127.0.0.1:50051"
+    """host:port of the API. Loopback by default: anything wider needs authentication or
+    `insecure`, so a laptop server is never open to its network by accident."""
     data_dir: pathlib.Path = pathlib.Path(".exprun")
+    """The embedded store's directory (database, model files, page-token key); one server
+    process owns it at a time."""
     store: str = "embedded"
+    """`embedded` (SQLite, no cloud) or `vertex` (Vertex AI Metadata and Tensorboard)."""
     shutdown_grace_seconds: float = 10.0
+    """How long a stopping server lets calls finish before cancelling them; below the pod's
+    terminationGracePeriodSeconds so a rolling update drains instead of cutting streams."""
     log_level: str = "INFO"
+    """DEBUG, INFO, WARNING or ERROR."""
     log_format: str = "auto"
+    """`json` for log collectors, `console` for people, `auto` picks by whether stderr is a TTY."""
     run_liveness_timeout_seconds: float = 600.0
-    # Calls in flight (health checks excepted) and, per principal, open streams: 64
-    # writers with their readers fit well inside the first; the second leaves one user (or,
-    # without authentication, everyone) 4x the 64 concurrent writers of the design targets while
-    # a few greedy principals still cannot fill the first.
+    """How long a RUNNING run that sent a heartbeat or opened a stream may stay silent before it
+    is failed, so a killed trainer does not leave its run RUNNING forever; 0 turns it off."""
     max_concurrent_rpcs: int = 1000
+    """Calls in flight, health checks excepted. 64 writers with their readers fit well inside
+    it; past it a call is refused RESOURCE_EXHAUSTED rather than queued without bound."""
     max_streams_per_principal: int = 256
+    """Open streams per principal: one user (or, without authentication, everyone) gets 4x the
+    64 concurrent writers of the design targets, while a few greedy principals still cannot fill
+    `max_concurrent_rpcs`."""
     health_listen: str | None = None
+    """A second, plaintext host:port serving only gRPC health, for kubelet probes when the API
+    port requires TLS client certificates or tokens."""
     ingest_memory_mb: int = 64
+    """MiB that every time-series batch in flight may hold together, from its read to its
+    commit; a stream that finds it full stops reading, so memory does not grow with streams."""
     stream_open_timeout_seconds: float = 10.0
+    """How long a new stream may take to send its `open` message before it is closed, so idle
+    connections cannot hold the stream slots."""
     vertex_endpoint: str | None = None
+    """Vertex AI API host:port; by default the regional endpoint of each request's location."""
     vertex_plaintext: bool = False
+    """Talk to `vertex_endpoint` without TLS or credentials: for local emulators and tests only."""
     vertex_tensorboard: str | None = None
-    # 8 x 5000 points per round trip: 1.6 M points/s at 25 ms.
+    """The Vertex TensorBoard (full name, or an ID in each request's project and location) for
+    experiments that have none, as the SDK's `init(experiment_tensorboard=...)`."""
     vertex_max_inflight_writes: int = 8
+    """WriteTensorboardRunData calls in flight per server: 8 x 5000 points per round trip is
+    1.6 M points/s at 25 ms."""
     model_staging_uri: str | None = None
+    """Where the vertex store keeps uploaded model files (gs://bucket/prefix or a local
+    directory), as the SDK's `staging_bucket`."""
     page_token_key_file: pathlib.Path | None = None
+    """The key that signs page tokens; replicas behind one Service must share it, or a page
+    token from one is refused by the next."""
     reflection: bool = True
+    """gRPC server reflection, so grpcurl and other tools can discover the API."""
     tls_cert: pathlib.Path | None = None
+    """PEM certificate chain of the API port; with `tls_key`."""
     tls_key: pathlib.Path | None = None
+    """PEM private key of `tls_cert`."""
     tls_client_ca: pathlib.Path | None = None
+    """PEM CA bundle: when set, clients must present a certificate it signed (mutual TLS)."""
     auth_tokens_file: pathlib.Path | None = None
+    """JSON file of static bearer tokens, each with its principal and projects."""
     auth_jwks: str | None = None
+    """JWKS file or https URL to verify JWT bearer tokens with (an OIDC issuer's keys)."""
     auth_issuer: str | None = None
+    """The `iss` every JWT must carry; required with `auth_jwks`."""
     auth_audience: str | None = None
+    """The `aud` every JWT must be issued for; required with `auth_jwks`."""
     auth_policy: pathlib.Path | None = None
+    """JSON file mapping principals (or globs) to the projects they may act in."""
     insecure: bool = False
-    # TensorBoard's data-provider API on the same port, and the experiment (full resource name)
-    # its bare URL shows.
+    """Allow a non-loopback `listen` with authentication off, e.g. behind an authenticating
+    proxy; a deliberate opt-out, never a default."""
     tensorboard_data_provider: bool = True
+    """Serve TensorBoard's data-provider API on the same port, so `tensorboard
+    --grpc_data_provider` shows exprun's runs."""
     tensorboard_experiment: str | None = None
+    """The experiment (full resource name) TensorBoard's bare URL shows."""
 
 
 class SettingsError(ValueError):
