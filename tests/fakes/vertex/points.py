@@ -15,7 +15,7 @@ come from two parses with views of the same wire format:
   one entry per point, in point order.
 
 `step` is left out when it is 0 (proto3), so a column is only used when every point has a
-step; otherwise steps come from parsing the points one by one. `tests/fake_vertex` checks that
+step; otherwise steps come from parsing the points one by one. `tests/fakes/vertex/tests` checks that
 both agree with the message-by-message reading for arbitrary points.
 """
 

@@ -22,8 +22,8 @@ from google.cloud.aiplatform_v1.types import (
 )
 from google.protobuf import timestamp_pb2
 
-from tests.fake_vertex.conftest import LOCATION, NUMBER, PROJECT, finish, moment
 from tests.fakes.vertex import VertexFake
+from tests.fakes.vertex.tests.conftest import LOCATION, NUMBER, PROJECT, finish, moment
 
 SCALAR = TensorboardTimeSeries.ValueType.SCALAR
 

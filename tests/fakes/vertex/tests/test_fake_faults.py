@@ -17,11 +17,11 @@ from google.cloud.aiplatform_v1.services.tensorboard_service.transports.grpc imp
 )
 from google.cloud.aiplatform_v1.types import GetContextRequest
 
-from tests.fake_vertex.conftest import LOCATION, PROJECT, STORE
 from tests.fakes.vertex import Call, Fault, Faults, VertexFake
 from tests.fakes.vertex.__main__ import parse_args
+from tests.fakes.vertex.tests.conftest import LOCATION, PROJECT, STORE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def outcomes(client: MetadataServiceClient, name: str, count: int) -> list[bool]:

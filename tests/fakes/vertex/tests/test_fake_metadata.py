@@ -28,7 +28,8 @@ from google.cloud.aiplatform_v1.types import (
 from google.longrunning import operations_pb2  # type: ignore[import-untyped]
 from google.protobuf import field_mask_pb2
 
-from tests.fake_vertex.conftest import (
+from tests.fakes.vertex import VertexFake
+from tests.fakes.vertex.tests.conftest import (
     LOCATION,
     NUMBER,
     PROJECT,
@@ -39,7 +40,6 @@ from tests.fake_vertex.conftest import (
     metadata_of,
     moment,
 )
-from tests.fakes.vertex import VertexFake
 
 
 def make_context(client: MetadataServiceClient, context_id: str, **fields: object) -> Context:

@@ -13,8 +13,8 @@ from google.cloud.aiplatform_v1.types import (
     ListExecutionsRequest,
 )
 
-from tests.fake_vertex.conftest import STORE, STORE_BY_NUMBER, moment
 from tests.fakes.vertex import filters
+from tests.fakes.vertex.tests.conftest import STORE, STORE_BY_NUMBER, moment
 
 
 @pytest.fixture

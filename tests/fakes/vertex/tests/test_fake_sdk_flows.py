@@ -13,9 +13,9 @@ from google.cloud.aiplatform.metadata import metadata as sdk_metadata
 from google.cloud.aiplatform_v1 import Artifact, MetadataServiceClient
 from google.cloud.aiplatform_v1.types import AddContextArtifactsAndExecutionsRequest, Context
 
-from tests.fake_vertex.conftest import LOCATION, NUMBER, PROJECT, STORE_BY_NUMBER
 from tests.fakes.vertex import VertexFake
 from tests.fakes.vertex.sdk import sdk_against
+from tests.fakes.vertex.tests.conftest import LOCATION, NUMBER, PROJECT, STORE_BY_NUMBER
 
 State = aiplatform.gapic.Execution.State
 TB = f"projects/{NUMBER}/locations/{LOCATION}/tensorboards/tb1"
