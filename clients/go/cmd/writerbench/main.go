@@ -5,7 +5,7 @@
 //
 //	go run ./cmd/writerbench -points 2000000 -metrics 10
 //
-// Each mode writes to a new run of experiment "writerbench" in project "bench".
+// Each mode writes to a new run of experiment "writerbench" in project "writer-bench".
 package main
 
 import (
@@ -38,7 +38,7 @@ func main() {
 func run(points, metrics, rowsPerCall int, modes string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	client, err := exprun.NewClient(ctx, exprun.WithProject("bench"), exprun.WithExperiment("writerbench"))
+	client, err := exprun.NewClient(ctx, exprun.WithProject("writer-bench"), exprun.WithExperiment("writerbench"))
 	if err != nil {
 		return err
 	}
