@@ -42,4 +42,7 @@ step "vet and build" in_module bash -c 'go vet ./... && go build ./...'
 step "unit tests" in_module go test ./...
 step "scenario" in_module go run ./cmd/scenario
 step "consumer project" bash clients/go/consumer_test.sh
+# The writer benchmark at its smallest, so that it keeps building and running (the figures of
+# the README come from `go run ./cmd/writerbench` at its default 2,000,000 points).
+step "writer bench smoke" in_module go run ./cmd/writerbench -points 20000
 printf '\n==> go ci: all steps passed (%ss)\n' "$((SECONDS - started))"

@@ -1,14 +1,18 @@
 // Package exprun is the Go client of exprun: the Vertex AI Experiments ExperimentRun API served
 // over gRPC by an exprun server.
 //
+// It follows the Google Cloud Go clients: NewClient(ctx, ...Option); ctx first on every call,
+// its deadline and cancellation the call's; List calls return iter.Seq2 iterators that fetch
+// pages lazily; idempotent unary calls are retried with backoff and jitter on UNAVAILABLE (and
+// on RESOURCE_EXHAUSTED with a RetryInfo, whose delay is honoured); every error is an *Error
+// with the canonical code, the ErrorInfo reason and the BadRequest field violations.
+//
 // A Client holds the connection and the defaults (project, location, experiment), like the
 // SDK's aiplatform.init; a Run is a handle on one run, with the SDK's log_* and get_* calls; a
-// TimeSeriesWriter streams time series in acknowledged batches. Every failed call returns an
-// *Error with the canonical code, the ErrorInfo reason and the BadRequest field violations.
-//
-// The generated API (messages and the raw stub) is the package
-// github.com/exprun/exprun/clients/go/exprunv1; Client.Stub gives the stub for calls this layer
-// does not wrap.
+// TimeSeriesWriter streams time series in acknowledged batches. Every RPC of
+// exprun.v1.ExperimentRunService has a method; the generated API (messages and the raw stub) is
+// the package github.com/exprun/exprun/clients/go/exprunv1, and Client.Stub gives the stub on
+// the client's connection.
 package exprun
 
 import (
@@ -25,6 +29,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 )
 
 // Defaults used when neither Options nor the environment name a target or a location.
@@ -53,7 +58,7 @@ type Client struct {
 // EXPRUN_PROJECT; a project is required.
 func NewClient(ctx context.Context, opts ...Option) (*Client, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, FromError(err)
+		return nil, FromError(status.FromContextError(err).Err())
 	}
 	var s settings
 	for _, opt := range opts {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -35,6 +36,7 @@ type layerFake struct {
 	files      map[string][]byte  // LogModel's received files by path
 	chunkSizes []int
 	header     *exprunv1.LogModelHeader
+	breakRead  bool
 }
 
 func newLayerFake() *layerFake {
@@ -406,4 +408,92 @@ func TestTheLayerCallsEveryRPC(t *testing.T) {
 		t.Fatalf("%d of %d RPCs have no method in the layer: %v", len(missing), len(rpcs), missing)
 	}
 	t.Logf("the layer calls all %d RPCs", len(rpcs))
+}
+
+func TestNewClientRefusesMissingSettingsTyped(t *testing.T) {
+	t.Setenv("EXPRUN_PROJECT", "")
+	var e *Error
+	if _, err := NewClient(context.Background()); !errors.As(err, &e) || e.Code != codes.InvalidArgument || e.Metadata["option"] != "project" {
+		t.Fatalf("NewClient without a project gave %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := NewClient(ctx, WithProject("p")); status.Code(err) != codes.Canceled {
+		t.Fatalf("NewClient on a cancelled context gave %v", err)
+	}
+}
+
+func TestACallsDeadlineIsItsOwn(t *testing.T) {
+	f := newLayerFake()
+	run := start(t, f)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	var e *Error
+	if _, err := run.Get(ctx); !errors.As(err, &e) || e.Code != codes.DeadlineExceeded {
+		t.Fatalf("a call past its deadline gave %v", err)
+	}
+	if _, err := run.Get(context.Background()); err != nil {
+		t.Fatalf("the next call, with no deadline, gave %v", err)
+	}
+	if _, err := run.Client().Stub().GetRun(context.Background(), &exprunv1.GetRunRequest{Name: run.Name()}); err != nil {
+		t.Fatalf("the raw stub gave %v", err)
+	}
+}
+
+// ReadTimeSeries of the layer fake: two chunks of metric "loss" (steps 1-2, then 3), or the
+// first chunk then UNAVAILABLE when breakRead is set.
+func (f *layerFake) ReadTimeSeries(_ *exprunv1.ReadTimeSeriesRequest, stream exprunv1.ExperimentRunService_ReadTimeSeriesServer) error {
+	if err := f.enter("ReadTimeSeries"); err != nil {
+		return err
+	}
+	first := &exprunv1.ReadTimeSeriesResponse{Series: []*exprunv1.TimeSeries{{Metric: "loss", Steps: []int64{1, 2}, Values: []float64{1, 0.5}}}}
+	if err := stream.Send(first); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	breakRead := f.breakRead
+	f.mu.Unlock()
+	if breakRead {
+		return unavailable()
+	}
+	return stream.Send(&exprunv1.ReadTimeSeriesResponse{Series: []*exprunv1.TimeSeries{{Metric: "loss", Steps: []int64{3}, Values: []float64{0.25}}}})
+}
+
+func TestAReadThatFailsBeforeItsFirstPieceIsRetried(t *testing.T) {
+	f := newLayerFake()
+	f.failFirst["ReadTimeSeries"] = []error{unavailable(), overloaded(time.Millisecond)}
+	run := start(t, f, fastRetry)
+	all, err := run.ReadAllTimeSeries(context.Background(), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loss := all["loss"]; loss == nil || !reflect.DeepEqual(loss.Steps, []int64{1, 2, 3}) || !reflect.DeepEqual(loss.Values, []float64{1, 0.5, 0.25}) {
+		t.Fatalf("read %+v", all["loss"])
+	}
+	if got := f.count("ReadTimeSeries"); got != 3 {
+		t.Fatalf("ReadTimeSeries was called %d times, want 3", got)
+	}
+}
+
+func TestAReadThatFailsAfterAPieceYieldsTheErrorOnce(t *testing.T) {
+	f := newLayerFake()
+	f.breakRead = true
+	run := start(t, f, fastRetry)
+	var pieces, failures int
+	for piece, err := range run.ReadTimeSeries(context.Background(), ReadOptions{}) {
+		if err != nil {
+			failures++
+			if !errors.Is(err, ErrUnavailable) {
+				t.Fatalf("the broken read yielded %v", err)
+			}
+			continue
+		}
+		pieces++
+		if piece.Metric != "loss" || piece.Len() != 2 {
+			t.Fatalf("piece %+v", piece)
+		}
+	}
+	if pieces != 1 || failures != 1 || f.count("ReadTimeSeries") != 1 {
+		t.Fatalf("%d pieces, %d errors in %d calls: want the piece, the error, no retry", pieces, failures, f.count("ReadTimeSeries"))
+	}
 }

@@ -158,30 +158,30 @@ func (r *Run) ListExperimentModels(ctx context.Context, opts ...ListOption) iter
 // DownloadModel streams an uploaded model's files (server streaming): each file's bytes in
 // chunks of at most 1 MiB, files in the order of the model's Files. model is the artifact (an
 // ID in the client's project and location, or a full name). A model logged by reference is an
-// error matching ErrFailedPrecondition. DownloadModelTo writes the files to a directory.
+// error matching ErrFailedPrecondition. A download that fails before its first chunk is
+// retried as an idempotent call is. DownloadModelTo writes the files to a directory.
 func (c *Client) DownloadModel(ctx context.Context, model string) iter.Seq2[*exprunv1.ModelChunk, error] {
-	return func(yield func(*exprunv1.ModelChunk, error) bool) {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		stream, err := c.stub.DownloadModel(ctx, &exprunv1.DownloadModelRequest{Model: c.ArtifactName(model)})
+	request := &exprunv1.DownloadModelRequest{Model: c.ArtifactName(model)}
+	return retriedStream(ctx, c, func(ctx context.Context, yield func(*exprunv1.ModelChunk, error) bool) (bool, error) {
+		stream, err := c.stub.DownloadModel(ctx, request)
 		if err != nil {
-			yield(nil, FromError(err))
-			return
+			return false, FromError(err)
 		}
+		yielded := false
 		for {
 			chunk, err := stream.Recv()
 			if errors.Is(err, io.EOF) {
-				return
+				return yielded, nil
 			}
 			if err != nil {
-				yield(nil, fromCall(err, stream.Trailer()))
-				return
+				return yielded, fromCall(err, stream.Trailer())
 			}
+			yielded = true
 			if !yield(chunk, nil) {
-				return
+				return yielded, errStopped
 			}
 		}
-	}
+	})
 }
 
 // DownloadModelTo downloads an uploaded model's files into dir (created if needed), each at its

@@ -3,6 +3,7 @@ package exprun
 import (
 	"context"
 	"errors"
+	"iter"
 	mathrand "math/rand/v2"
 	"time"
 
@@ -32,14 +33,50 @@ func retried[Req, Resp any](ctx context.Context, c *Client, method func(context.
 		if !retry || attempt >= policy.MaxAttempts {
 			return response, err
 		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if !sleep(ctx, wait) {
 			return response, err
-		case <-timer.C:
 		}
 		backoff = min(time.Duration(float64(backoff)*policy.Multiplier), policy.MaxBackoff)
+	}
+}
+
+// errStopped is what a stream's reader returns when the consumer broke out of the loop.
+var errStopped = errors.New("exprun: the consumer stopped the iteration")
+
+// retriedStream is the iterator of a server-streaming read. read makes one call, yields its
+// items and returns whether it yielded any and how it ended. A call that fails before its first
+// item is retried with the client's policy, as retried does; after that the error is yielded.
+func retriedStream[T any](ctx context.Context, c *Client, read func(ctx context.Context, yield func(T, error) bool) (bool, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		policy := c.retry
+		backoff := policy.InitialBackoff
+		for attempt := 1; ; attempt++ {
+			yielded, err := read(ctx, yield)
+			if err == nil || errors.Is(err, errStopped) {
+				return
+			}
+			wait, retry := retryDelay(err, backoff)
+			if yielded || !retry || attempt >= policy.MaxAttempts || !sleep(ctx, wait) {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			backoff = min(time.Duration(float64(backoff)*policy.Multiplier), policy.MaxBackoff)
+		}
+	}
+}
+
+// sleep waits for d, or less if ctx ends first; it reports whether the whole wait passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
 	}
 }
 

@@ -38,31 +38,32 @@ type ReadOptions struct {
 // ReadTimeSeries reads the run's time series (server streaming) as they arrive: each item is a
 // piece of one metric's points in step order, and a metric may come in several pieces (the
 // server's chunks). Break out of the loop to stop the read. ReadAllTimeSeries joins them.
+// A read that fails before its first piece is retried as an idempotent call is; one that fails
+// later yields the error (the pieces before it were yielded).
 func (r *Run) ReadTimeSeries(ctx context.Context, opts ReadOptions) iter.Seq2[*Series, error] {
-	return func(yield func(*Series, error) bool) {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		stream, err := r.client.stub.ReadTimeSeries(ctx, &exprunv1.ReadTimeSeriesRequest{
-			Run:       r.name,
-			Metrics:   opts.Metrics,
-			StartStep: opts.StartStep,
-			EndStep:   opts.EndStep,
-			MaxPoints: opts.MaxPoints,
-		})
+	request := &exprunv1.ReadTimeSeriesRequest{
+		Run:       r.name,
+		Metrics:   opts.Metrics,
+		StartStep: opts.StartStep,
+		EndStep:   opts.EndStep,
+		MaxPoints: opts.MaxPoints,
+	}
+	return retriedStream(ctx, r.client, func(ctx context.Context, yield func(*Series, error) bool) (bool, error) {
+		stream, err := r.client.stub.ReadTimeSeries(ctx, request)
 		if err != nil {
-			yield(nil, FromError(err))
-			return
+			return false, FromError(err)
 		}
+		yielded := false
 		for {
 			chunk, err := stream.Recv()
 			if errors.Is(err, io.EOF) {
-				return
+				return yielded, nil
 			}
 			if err != nil {
-				yield(nil, fromCall(err, stream.Trailer()))
-				return
+				return yielded, fromCall(err, stream.Trailer())
 			}
 			for _, part := range chunk.GetSeries() {
+				yielded = true
 				piece := &Series{
 					Metric:         part.GetMetric(),
 					Steps:          part.GetSteps(),
@@ -70,11 +71,11 @@ func (r *Run) ReadTimeSeries(ctx context.Context, opts ReadOptions) iter.Seq2[*S
 					WallTimeMicros: part.GetWallTimeMicros(),
 				}
 				if !yield(piece, nil) {
-					return
+					return yielded, errStopped
 				}
 			}
 		}
-	}
+	})
 }
 
 // ReadAllTimeSeries reads the run's time series and joins the pieces per metric.
