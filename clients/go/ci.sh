@@ -3,7 +3,7 @@
 # serving at $EXPRUN_TARGET (default 127.0.0.1:50051): downloads the modules go.sum pins from the
 # Go module proxy, checks that generate.sh reproduces the committed exprunv1 code, builds and
 # vets, runs the unit tests (`go test ./...`), the interop scenario (clients/scenario/SCENARIO.md),
-# then the consumer-project test (consumer_test.sh: the README followed literally in a fresh
+# the API tour (every RPC through the layer), then the consumer-project test (consumer_test.sh: the README followed literally in a fresh
 # project outside the checkout, its example run twice).
 set -euo pipefail
 
@@ -41,6 +41,8 @@ step "generated code fresh" generated_code_is_fresh
 step "vet and build" in_module bash -c 'go vet ./... && go build ./...'
 step "unit tests" in_module go test ./...
 step "scenario" in_module go run ./cmd/scenario
+# Every RPC of the service through the layer, checked against the server (36/36 or it fails).
+step "api tour" in_module go run ./cmd/apitour
 step "consumer project" bash clients/go/consumer_test.sh
 # The writer benchmark at its smallest, so that it keeps building and running (the figures of
 # the README come from `go run ./cmd/writerbench` at its default 2,000,000 points).
