@@ -3,8 +3,9 @@
 # serving at $EXPRUN_TARGET (default 127.0.0.1:50051): downloads the modules go.sum pins from the
 # Go module proxy, checks that generate.sh reproduces the committed exprunv1 code, builds and
 # vets, runs the unit tests (`go test ./...`), the interop scenario (clients/scenario/SCENARIO.md),
-# the API tour (every RPC through the layer), then the consumer-project test (consumer_test.sh: the README followed literally in a fresh
-# project outside the checkout, its example run twice).
+# the API tour (every RPC through the layer), the consumer-project test (consumer_test.sh: the
+# README followed literally in a fresh project outside the checkout, its example run twice), and
+# the writer benchmark at its smallest.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
