@@ -497,3 +497,34 @@ func TestAReadThatFailsAfterAPieceYieldsTheErrorOnce(t *testing.T) {
 		t.Fatalf("%d pieces, %d errors in %d calls: want the piece, the error, no retry", pieces, failures, f.count("ReadTimeSeries"))
 	}
 }
+
+// The README's main.go is Example's body: go test compiles what the README shows.
+func TestTheReadmeExampleIsTheCompiledExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("example_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := string(readme)
+	marker := "<!-- consumer-test: main.go -->\n```go\n"
+	start := strings.Index(block, marker)
+	if start < 0 {
+		t.Fatal("README.md has no main.go block")
+	}
+	block = block[start+len(marker):]
+	block = block[:strings.Index(block, "\n```")]
+	body := func(source, opening string) string {
+		i := strings.Index(source, opening)
+		j := strings.LastIndex(source, "}")
+		if i < 0 || j < i {
+			t.Fatalf("no %q in %q", opening, source)
+		}
+		return strings.TrimSpace(source[i+len(opening) : j])
+	}
+	if got, want := body(block, "func main() {"), body(string(example), "func Example() {"); got != want {
+		t.Fatalf("README.md's main differs from Example:\n--- README\n%s\n--- Example\n%s", got, want)
+	}
+}
