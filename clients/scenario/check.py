@@ -33,6 +33,38 @@ def check(run: ExperimentRun) -> None:
             assert got.values[step - 1] == expected(metric, step), (metric, step)
 
 
+# Languages whose scenario does step 10 (executions, artifacts, a model by URI, job links):
+# one line per language, so that adding one merges cleanly.
+LINKED = {
+    "go",
+}
+
+
+def check_linked(run: ExperimentRun, lang: str) -> None:
+    """Step 10 of SCENARIO.md, read back through the Python client."""
+    (execution,) = run.get_executions()
+    assert execution.name == f"scenario-{lang}-train", execution.name
+    assert execution.display_name == "train", execution.display_name
+    assert execution.schema_title == "system.ContainerExecution", execution.schema_title
+    assert execution.state.name == "COMPLETE", execution.state
+    assert dict(execution.metadata) == {"lang": lang, "epochs": 3}, execution.metadata
+    (model,) = run.get_experiment_models()
+    assert (model.display_name, model.framework_name, model.framework_version, model.uri) == (
+        f"model-{lang}",
+        "custom",
+        "1.0",
+        f"gs://polyglot-ci/models/{lang}",
+    ), model
+    assert model.files == (), model.files
+    outputs = [a.resource_name for a in execution.get_output_artifacts()]
+    assert model.resource_name in outputs, (model.resource_name, outputs)
+    schemas = sorted(a.schema_title for a in run.get_artifacts())
+    assert schemas == ["google.ClassificationMetrics", "google.ExperimentModel"], schemas
+    location = "projects/polyglot-ci/locations/us-central1"
+    assert run.get_logged_pipeline_jobs() == [f"{location}/pipelineJobs/pipeline-{lang}"]
+    assert run.get_logged_custom_jobs() == [f"{location}/customJobs/custom-{lang}"]
+
+
 def expected(metric: str, step: int) -> float:
     return 1 / step if metric == "loss" else step / STEPS
 
@@ -44,7 +76,10 @@ def main(languages: list[str]) -> int:
         location="us-central1",
     )
     for lang in languages:
-        check(ExperimentRun(f"scenario-{lang}", experiment=f"polyglot-{lang}"))
+        run = ExperimentRun(f"scenario-{lang}", experiment=f"polyglot-{lang}")
+        check(run)
+        if lang in LINKED:
+            check_linked(run, lang)
         print(f"check {lang}: ok")
     return 0
 

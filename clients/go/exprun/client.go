@@ -1,29 +1,35 @@
 // Package exprun is the Go client of exprun: the Vertex AI Experiments ExperimentRun API served
 // over gRPC by an exprun server.
 //
+// It follows the Google Cloud Go clients: NewClient(ctx, ...Option); ctx first on every call,
+// its deadline and cancellation the call's; List calls return iter.Seq2 iterators that fetch
+// pages lazily; idempotent unary calls are retried with backoff and jitter on UNAVAILABLE (and
+// on RESOURCE_EXHAUSTED with a RetryInfo, whose delay is honoured); every error is an *Error
+// with the canonical code, the ErrorInfo reason and the BadRequest field violations.
+//
 // A Client holds the connection and the defaults (project, location, experiment), like the
 // SDK's aiplatform.init; a Run is a handle on one run, with the SDK's log_* and get_* calls; a
-// TimeSeriesWriter streams time series in acknowledged batches. Every failed call returns an
-// *Error with the canonical code, the ErrorInfo reason and the BadRequest field violations.
-//
-// The generated API (messages and the raw stub) is the package
-// github.com/exprun/exprun/clients/go/exprunv1; Client.Stub gives the stub for calls this layer
-// does not wrap.
+// TimeSeriesWriter streams time series in acknowledged batches. Every RPC of
+// exprun.v1.ExperimentRunService has a method; the generated API (messages and the raw stub) is
+// the package github.com/exprun/exprun/clients/go/exprunv1, and Client.Stub gives the stub on
+// the client's connection.
 package exprun
 
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"strings"
 
 	"github.com/exprun/exprun/clients/go/exprunv1"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 )
 
 // Defaults used when neither Options nor the environment name a target or a location.
@@ -35,28 +41,6 @@ const (
 // ReadTimeSeries chunks can exceed gRPC's 4 MiB default message size.
 const maxMessageBytes = 64 << 20
 
-// Options configure a Client. Empty fields fall back to the environment (EXPRUN_TARGET,
-// EXPRUN_PROJECT, EXPRUN_LOCATION, EXPRUN_EXPERIMENT), then to DefaultTarget and DefaultLocation.
-type Options struct {
-	// Target is the server's host:port.
-	Target string
-	// Project is the project of every name the client builds. Required (here or in EXPRUN_PROJECT).
-	Project string
-	// Location is the location of every name the client builds.
-	Location string
-	// Experiment is the default experiment of runs named by ID.
-	Experiment string
-	// Token, when set, is sent on every call as "authorization: Bearer <Token>".
-	Token string
-	// TLS turns on TLS with the system roots; TLSConfig, when set, implies TLS and replaces them.
-	TLS       bool
-	TLSConfig *tls.Config
-	// Metadata is sent on every call as extra headers.
-	Metadata map[string]string
-	// DialOptions are appended to the client's own (credentials, interceptors, message sizes).
-	DialOptions []grpc.DialOption
-}
-
 // Client is a connection to an exprun server with the defaults runs are named by.
 // It is safe for concurrent use; Close it when done.
 type Client struct {
@@ -65,30 +49,41 @@ type Client struct {
 	project    string
 	location   string
 	experiment string
+	retry      RetrySettings
 }
 
-// NewClient connects (lazily, as grpc.NewClient does) to the server of opts.
-func NewClient(opts Options) (*Client, error) {
-	target := firstNonEmpty(opts.Target, os.Getenv("EXPRUN_TARGET"), DefaultTarget)
-	project := firstNonEmpty(opts.Project, os.Getenv("EXPRUN_PROJECT"))
+// NewClient connects to an exprun server, as the Google Cloud Go clients' NewClient does: the
+// connection is made lazily (by the first call), so ctx only bounds the setup and is checked
+// for cancellation. With no options it serves EXPRUN_TARGET (or 127.0.0.1:50051) for
+// EXPRUN_PROJECT; a project is required.
+func NewClient(ctx context.Context, opts ...Option) (*Client, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, FromError(status.FromContextError(err).Err())
+	}
+	var s settings
+	for _, opt := range opts {
+		opt(&s)
+	}
+	target := firstNonEmpty(s.target, os.Getenv("EXPRUN_TARGET"), DefaultTarget)
+	project := firstNonEmpty(s.project, os.Getenv("EXPRUN_PROJECT"))
 	if project == "" {
-		return nil, errors.New("exprun: no project: set Options.Project or EXPRUN_PROJECT")
+		return nil, clientError(codes.InvalidArgument, ReasonInvalidValue, "no project: pass WithProject or set EXPRUN_PROJECT", map[string]string{"option": "project"})
 	}
 	var creds credentials.TransportCredentials
 	switch {
-	case opts.TLSConfig != nil:
-		creds = credentials.NewTLS(opts.TLSConfig)
-	case opts.TLS:
+	case s.tlsConfig != nil:
+		creds = credentials.NewTLS(s.tlsConfig)
+	case s.tls:
 		creds = credentials.NewTLS(&tls.Config{MinVersion: tls.VersionTLS12})
 	default:
 		creds = insecure.NewCredentials()
 	}
-	headers := make([]string, 0, 2*len(opts.Metadata)+2)
-	for k, v := range opts.Metadata {
+	headers := make([]string, 0, 2*len(s.metadata)+2)
+	for k, v := range s.metadata {
 		headers = append(headers, strings.ToLower(k), v)
 	}
-	if opts.Token != "" {
-		headers = append(headers, "authorization", "Bearer "+opts.Token)
+	if s.token != "" {
+		headers = append(headers, "authorization", "Bearer "+s.token)
 	}
 	dialOptions := []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
@@ -104,7 +99,7 @@ func NewClient(opts Options) (*Client, error) {
 			}),
 		)
 	}
-	conn, err := grpc.NewClient(target, append(dialOptions, opts.DialOptions...)...)
+	conn, err := grpc.NewClient(target, append(dialOptions, s.dialOptions...)...)
 	if err != nil {
 		return nil, fmt.Errorf("exprun: connecting to %s: %w", target, err)
 	}
@@ -112,8 +107,9 @@ func NewClient(opts Options) (*Client, error) {
 		conn:       conn,
 		stub:       exprunv1.NewExperimentRunServiceClient(conn),
 		project:    project,
-		location:   firstNonEmpty(opts.Location, os.Getenv("EXPRUN_LOCATION"), DefaultLocation),
-		experiment: firstNonEmpty(opts.Experiment, os.Getenv("EXPRUN_EXPERIMENT")),
+		location:   firstNonEmpty(s.location, os.Getenv("EXPRUN_LOCATION"), DefaultLocation),
+		experiment: firstNonEmpty(s.experiment, os.Getenv("EXPRUN_EXPERIMENT")),
+		retry:      s.retry.withDefaults(),
 	}, nil
 }
 
@@ -134,7 +130,7 @@ func (c *Client) Parent() string {
 func (c *Client) ExperimentName(experiment string) (string, error) {
 	chosen := firstNonEmpty(experiment, c.experiment)
 	if chosen == "" {
-		return "", errors.New("exprun: no experiment: pass one or set Options.Experiment or EXPRUN_EXPERIMENT")
+		return "", clientError(codes.InvalidArgument, ReasonInvalidValue, "no experiment: pass one, WithExperiment or EXPRUN_EXPERIMENT", map[string]string{"option": "experiment"})
 	}
 	if strings.HasPrefix(chosen, "projects/") {
 		return chosen, nil
@@ -160,17 +156,64 @@ func (c *Client) GetExperiment(ctx context.Context, experimentID string) (*expru
 	if err != nil {
 		return nil, err
 	}
-	return call(ctx, c.stub.GetExperiment, &exprunv1.GetExperimentRequest{Name: name})
+	return retried(ctx, c, c.stub.GetExperiment, &exprunv1.GetExperimentRequest{Name: name})
 }
 
-// DeleteExperiment deletes an experiment and all its runs.
-func (c *Client) DeleteExperiment(ctx context.Context, experimentID string) error {
+// ListExperiments lists the experiments of the client's project and location, page by page.
+// Options: WithFilter (`experiment_id = "x"`, `backing_tensorboard != ""`), WithOrderBy
+// ("create_time", "update_time", "experiment_id", each with an optional " desc"), WithPageSize.
+func (c *Client) ListExperiments(ctx context.Context, opts ...ListOption) iter.Seq2[*exprunv1.Experiment, error] {
+	s := listSettingsOf(opts)
+	return pages(ctx, func(ctx context.Context, token string) ([]*exprunv1.Experiment, string, error) {
+		page, err := retried(ctx, c, c.stub.ListExperiments, &exprunv1.ListExperimentsRequest{
+			Parent: c.Parent(), PageSize: s.pageSize, PageToken: token, Filter: s.filter, OrderBy: s.orderBy,
+		})
+		return page.GetExperiments(), page.GetNextPageToken(), err
+	})
+}
+
+// ListRuns lists the runs of an experiment (an ID, a full name, or "" for the default
+// experiment), page by page. Options: WithFilter (`state = RUNNING AND run_id != "baseline"`),
+// WithOrderBy ("create_time", "update_time", "run_id", each with an optional " desc"), WithPageSize.
+func (c *Client) ListRuns(ctx context.Context, experimentID string, opts ...ListOption) iter.Seq2[*exprunv1.Run, error] {
+	s := listSettingsOf(opts)
+	return func(yield func(*exprunv1.Run, error) bool) {
+		parent, err := c.ExperimentName(experimentID)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		pages(ctx, func(ctx context.Context, token string) ([]*exprunv1.Run, string, error) {
+			page, err := retried(ctx, c, c.stub.ListRuns, &exprunv1.ListRunsRequest{
+				Parent: parent, PageSize: s.pageSize, PageToken: token, Filter: s.filter, OrderBy: s.orderBy,
+			})
+			return page.GetRuns(), page.GetNextPageToken(), err
+		})(yield)
+	}
+}
+
+// DeleteExperiment deletes an experiment and all its runs. WithBackingTensorboardRuns also
+// deletes the runs' backing TensorBoard runs.
+func (c *Client) DeleteExperiment(ctx context.Context, experimentID string, opts ...DeleteOption) error {
 	name, err := c.ExperimentName(experimentID)
 	if err != nil {
 		return err
 	}
-	_, err = call(ctx, c.stub.DeleteExperiment, &exprunv1.DeleteExperimentRequest{Name: name})
+	request := &exprunv1.DeleteExperimentRequest{Name: name}
+	for _, opt := range opts {
+		opt(request)
+	}
+	_, err = call(ctx, c.stub.DeleteExperiment, request)
 	return err
+}
+
+// DeleteOption changes what DeleteExperiment deletes.
+type DeleteOption func(*exprunv1.DeleteExperimentRequest)
+
+// WithBackingTensorboardRuns also deletes the runs' backing TensorBoard runs (the SDK's
+// delete_backing_tensorboard_runs).
+func WithBackingTensorboardRuns() DeleteOption {
+	return func(r *exprunv1.DeleteExperimentRequest) { r.DeleteBackingTensorboardRuns = true }
 }
 
 // RunOption changes how a run is named or created.
@@ -179,7 +222,7 @@ type RunOption func(*runSettings)
 type runSettings struct {
 	experiment  string
 	tensorboard string
-	state       exprunv1.RunState
+	state       RunState
 }
 
 // InExperiment names the run's experiment (an ID or a full name) instead of the client's default.
@@ -193,7 +236,7 @@ func WithTensorboard(tensorboard string) RunOption {
 }
 
 // WithState sets a created run's initial state (RUNNING by default).
-func WithState(state exprunv1.RunState) RunOption {
+func WithState(state RunState) RunOption {
 	return func(s *runSettings) { s.state = state }
 }
 
@@ -227,7 +270,7 @@ func (c *Client) CreateRun(ctx context.Context, runID string, opts ...RunOption)
 	}
 	parent, id := splitLast(run.name, "/runs/")
 	request := &exprunv1.CreateRunRequest{Parent: parent, RunId: id, Tensorboard: settings.tensorboard}
-	if settings.state != exprunv1.RunState_RUN_STATE_UNSPECIFIED {
+	if settings.state != RunStateUnspecified {
 		request.Run = &exprunv1.Run{State: settings.state}
 	}
 	proto, err := call(ctx, c.stub.CreateRun, request)
@@ -278,4 +321,13 @@ func splitLast(name, sep string) (string, string) {
 		return "", name
 	}
 	return name[:i], name[i+len(sep):]
+}
+
+// inLocation is the full name of an ID in a collection of the client's project and location
+// ("projects/P/locations/L/{collection}/{id}"); a full name ("projects/...") is returned as is.
+func (c *Client) inLocation(id, collection string) string {
+	if strings.HasPrefix(id, "projects/") {
+		return id
+	}
+	return c.Parent() + "/" + collection + "/" + id
 }

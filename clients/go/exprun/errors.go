@@ -224,3 +224,17 @@ func FromStatus(st *spb.Status) *Error {
 func clientError(c codes.Code, reason, message string, meta map[string]string) *Error {
 	return &Error{Code: c, Message: message, Reason: reason, Domain: clientDomain, Metadata: meta}
 }
+
+// withField adds a field violation to a client-side error and returns it.
+func (e *Error) withField(field, description string) *Error {
+	e.FieldViolations = append(e.FieldViolations, FieldViolation{Field: field, Description: description})
+	return e
+}
+
+// nonFinite is the client-side refusal of a NaN or infinite point: INVALID_ARGUMENT naming the
+// metric in the message, the ErrorInfo metadata and a field violation, as the server would.
+func nonFinite(field, metric string, value float64) *Error {
+	return clientError(codes.InvalidArgument, ReasonInvalidValue,
+		fmt.Sprintf("value %v of metric %q is not finite (NaN and infinities cannot be stored)", value, metric),
+		map[string]string{"metric": metric}).withField(field, "must be finite (not NaN or infinity)")
+}

@@ -2,6 +2,7 @@ package exprun
 
 import (
 	"context"
+	"iter"
 	"strings"
 	"time"
 
@@ -29,11 +30,11 @@ func (r *Run) Client() *Client { return r.client }
 
 // Get reads the run: state, params, metrics, times and the names of its time series.
 func (r *Run) Get(ctx context.Context) (*exprunv1.Run, error) {
-	return call(ctx, r.client.stub.GetRun, &exprunv1.GetRunRequest{Name: r.name})
+	return retried(ctx, r.client, r.client.stub.GetRun, &exprunv1.GetRunRequest{Name: r.name})
 }
 
 // State reads the run's state.
-func (r *Run) State(ctx context.Context) (exprunv1.RunState, error) {
+func (r *Run) State(ctx context.Context) (RunState, error) {
 	run, err := r.Get(ctx)
 	return run.GetState(), err
 }
@@ -46,24 +47,24 @@ func (r *Run) Delete(ctx context.Context) error {
 
 // End ends the run as RUN_STATE_COMPLETE (the SDK's end_run).
 func (r *Run) End(ctx context.Context) error {
-	return r.EndWithState(ctx, exprunv1.RunState_RUN_STATE_COMPLETE)
+	return r.EndWithState(ctx, RunStateComplete)
 }
 
 // EndWithState ends the run in the given state, such as RUN_STATE_FAILED.
-func (r *Run) EndWithState(ctx context.Context, state exprunv1.RunState) error {
-	_, err := call(ctx, r.client.stub.EndRun, &exprunv1.EndRunRequest{Name: r.name, State: state})
+func (r *Run) EndWithState(ctx context.Context, state RunState) error {
+	_, err := retried(ctx, r.client, r.client.stub.EndRun, &exprunv1.EndRunRequest{Name: r.name, State: state})
 	return err
 }
 
 // UpdateState sets the run's state (the SDK's update_state).
-func (r *Run) UpdateState(ctx context.Context, state exprunv1.RunState) error {
-	_, err := call(ctx, r.client.stub.UpdateRunState, &exprunv1.UpdateRunStateRequest{Name: r.name, State: state})
+func (r *Run) UpdateState(ctx context.Context, state RunState) error {
+	_, err := retried(ctx, r.client, r.client.stub.UpdateRunState, &exprunv1.UpdateRunStateRequest{Name: r.name, State: state})
 	return err
 }
 
 // Heartbeat tells the server the run's producer is alive and returns the run's state.
-func (r *Run) Heartbeat(ctx context.Context) (exprunv1.RunState, error) {
-	response, err := call(ctx, r.client.stub.Heartbeat, &exprunv1.HeartbeatRequest{Run: r.name})
+func (r *Run) Heartbeat(ctx context.Context) (RunState, error) {
+	response, err := retried(ctx, r.client, r.client.stub.Heartbeat, &exprunv1.HeartbeatRequest{Run: r.name})
 	return response.GetState(), err
 }
 
@@ -74,13 +75,13 @@ func (r *Run) LogParams(ctx context.Context, params map[string]any) error {
 	if err != nil {
 		return err
 	}
-	_, err = call(ctx, r.client.stub.LogParams, &exprunv1.LogParamsRequest{Run: r.name, Params: values})
+	_, err = retried(ctx, r.client, r.client.stub.LogParams, &exprunv1.LogParamsRequest{Run: r.name, Params: values})
 	return err
 }
 
 // Params reads the run's params: float64, int64 or string values.
 func (r *Run) Params(ctx context.Context) (map[string]any, error) {
-	response, err := call(ctx, r.client.stub.GetParams, &exprunv1.GetParamsRequest{Run: r.name})
+	response, err := retried(ctx, r.client, r.client.stub.GetParams, &exprunv1.GetParamsRequest{Run: r.name})
 	if err != nil {
 		return nil, err
 	}
@@ -93,13 +94,13 @@ func (r *Run) LogMetrics(ctx context.Context, metrics map[string]any) error {
 	if err != nil {
 		return err
 	}
-	_, err = call(ctx, r.client.stub.LogMetrics, &exprunv1.LogMetricsRequest{Run: r.name, Metrics: values})
+	_, err = retried(ctx, r.client, r.client.stub.LogMetrics, &exprunv1.LogMetricsRequest{Run: r.name, Metrics: values})
 	return err
 }
 
 // Metrics reads the run's summary metrics: float64, int64 or string values.
 func (r *Run) Metrics(ctx context.Context) (map[string]any, error) {
-	response, err := call(ctx, r.client.stub.GetMetrics, &exprunv1.GetMetricsRequest{Run: r.name})
+	response, err := retried(ctx, r.client, r.client.stub.GetMetrics, &exprunv1.GetMetricsRequest{Run: r.name})
 	if err != nil {
 		return nil, err
 	}
@@ -170,27 +171,28 @@ func (r *Run) LogClassificationMetrics(ctx context.Context, metrics Classificati
 	return classificationMetricsFromProto(stored), nil
 }
 
-// ClassificationMetrics lists the run's classification metrics, oldest first, every page.
-func (r *Run) ClassificationMetrics(ctx context.Context) ([]ClassificationMetrics, error) {
-	var all []ClassificationMetrics
-	token := ""
-	for {
-		page, err := call(ctx, r.client.stub.ListClassificationMetrics, &exprunv1.ListClassificationMetricsRequest{
-			Parent:    r.name,
-			PageSize:  1000,
-			PageToken: token,
+// ListClassificationMetrics lists the run's classification metrics, oldest first, page by page.
+func (r *Run) ListClassificationMetrics(ctx context.Context, opts ...ListOption) iter.Seq2[ClassificationMetrics, error] {
+	s := listSettingsOf(opts)
+	return pages(ctx, func(ctx context.Context, token string) ([]ClassificationMetrics, string, error) {
+		page, err := retried(ctx, r.client, r.client.stub.ListClassificationMetrics, &exprunv1.ListClassificationMetricsRequest{
+			Parent: r.name, PageSize: s.pageSize, PageToken: token,
 		})
-		if err != nil {
-			return nil, err
+		items := make([]ClassificationMetrics, len(page.GetClassificationMetrics()))
+		for i, m := range page.GetClassificationMetrics() {
+			items[i] = classificationMetricsFromProto(m)
 		}
-		for _, m := range page.GetClassificationMetrics() {
-			all = append(all, classificationMetricsFromProto(m))
-		}
-		token = page.GetNextPageToken()
-		if token == "" {
-			return all, nil
-		}
-	}
+		return items, page.GetNextPageToken(), err
+	})
+}
+
+// AssignBackingTensorboard assigns the Vertex TensorBoard that backs the run's time series
+// ("projects/P/locations/L/tensorboards/T", or the ID T in the client's project and location).
+// An error matching ErrFailedPrecondition if another one is assigned.
+func (r *Run) AssignBackingTensorboard(ctx context.Context, tensorboard string) (*exprunv1.Run, error) {
+	return retried(ctx, r.client, r.client.stub.AssignBackingTensorboard, &exprunv1.AssignBackingTensorboardRequest{
+		Run: r.name, Tensorboard: r.client.inLocation(tensorboard, "tensorboards"),
+	})
 }
 
 // segment is the ID after collection in a resource name ("" if absent).

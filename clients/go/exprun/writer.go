@@ -67,6 +67,11 @@ type TimeSeriesWriter struct {
 	errReturned     bool
 	reconnects      int64
 	done            chan struct{} // closed when the stream goroutine ends
+	// nextStep is the step LogNext takes: the last logged step + 1. Until stepKnown, it is
+	// asked of the server once (the run's largest step + 1), under stepMu.
+	nextStep  int64
+	stepKnown bool
+	stepMu    sync.Mutex
 }
 
 // connection is the state of one StreamTimeSeries call.
@@ -264,18 +269,73 @@ func (w *TimeSeriesWriter) Stats() WriterStats {
 
 // Log buffers one point per metric at step, with the current wall time, and returns at once.
 // It blocks only when MaxBufferedPoints are pending and OnFull is OnFullBlock; then ctx bounds
-// the wait. Values must be finite; a row is all or nothing.
+// the wait. Values must be finite: a NaN or an infinity is refused (an error matching
+// ErrInvalidArgument naming the metric) and nothing of the row is kept or sent.
 func (w *TimeSeriesWriter) Log(ctx context.Context, step int64, metrics map[string]float64) error {
 	return w.LogAt(ctx, step, time.Now(), metrics)
+}
+
+// LogNext is Log at the default step, as the Python writer's log(metrics) without a step: this
+// writer's last logged step + 1 (Log, LogAt, LogColumns and LogNext all count); before the
+// writer has logged anything, the run's largest step + 1, asked of the server once (1 for an
+// empty run). That one read is the only call LogNext makes on the caller's goroutine.
+func (w *TimeSeriesWriter) LogNext(ctx context.Context, metrics map[string]float64) error {
+	for metric, value := range metrics {
+		if err := checkPoint(metric, value, rowField); err != nil {
+			return err
+		}
+	}
+	if err := w.startDefaultSteps(ctx); err != nil {
+		return err
+	}
+	w.stepMu.Lock()
+	defer w.stepMu.Unlock()
+	w.mu.Lock()
+	step := w.nextStep
+	w.mu.Unlock()
+	return w.LogAt(ctx, step, time.Now(), metrics)
+}
+
+// startDefaultSteps reads the run's largest step once, before the writer's first default step.
+func (w *TimeSeriesWriter) startDefaultSteps(ctx context.Context) error {
+	w.mu.Lock()
+	known := w.stepKnown
+	w.mu.Unlock()
+	if known {
+		return nil
+	}
+	w.stepMu.Lock()
+	defer w.stepMu.Unlock()
+	w.mu.Lock()
+	known = w.stepKnown
+	w.mu.Unlock()
+	if known {
+		return nil
+	}
+	largest := int64(0)
+	for piece, err := range w.run.ReadTimeSeries(ctx, ReadOptions{MaxPoints: 1}) {
+		if err != nil {
+			return err
+		}
+		for _, step := range piece.Steps {
+			largest = max(largest, step)
+		}
+	}
+	w.mu.Lock()
+	if !w.stepKnown {
+		w.nextStep, w.stepKnown = largest+1, true
+	}
+	w.mu.Unlock()
+	return nil
 }
 
 // LogAt is Log with the points' wall time.
 func (w *TimeSeriesWriter) LogAt(ctx context.Context, step int64, wallTime time.Time, metrics map[string]float64) error {
 	if step < 0 {
-		return invalidPoint(fmt.Sprintf("step must be >= 0, not %d", step))
+		return invalidPoint(fmt.Sprintf("step must be >= 0, not %d", step)).withField("step", "must be >= 0")
 	}
 	for metric, value := range metrics {
-		if err := checkPoint(metric, value); err != nil {
+		if err := checkPoint(metric, value, rowField); err != nil {
 			return err
 		}
 	}
@@ -295,6 +355,7 @@ func (w *TimeSeriesWriter) LogAt(ctx context.Context, step int64, wallTime time.
 	}
 	before := w.buf.points
 	w.buf.appendRow(step, wallTime.UnixMicro(), metrics)
+	w.nextStep, w.stepKnown = step+1, true
 	w.admitted(before, count)
 	return nil
 }
@@ -320,15 +381,18 @@ func (w *TimeSeriesWriter) LogColumns(ctx context.Context, columns Columns) erro
 		if len(data) != rows {
 			return invalidPoint(fmt.Sprintf("Values[%q] has %d values but Steps has %d", metric, len(data), rows))
 		}
+		if metric == "" {
+			return checkPoint(metric, 0, columnField)
+		}
 		for _, value := range data {
-			if err := checkPoint(metric, value); err != nil {
-				return err
+			if math.IsNaN(value) || math.IsInf(value, 0) {
+				return nonFinite(columnField(metric), metric, value)
 			}
 		}
 	}
-	for _, step := range columns.Steps {
+	for i, step := range columns.Steps {
 		if step < 0 {
-			return invalidPoint(fmt.Sprintf("step must be >= 0, not %d", step))
+			return invalidPoint(fmt.Sprintf("step must be >= 0, not %d", step)).withField(fmt.Sprintf("Steps[%d]", i), "must be >= 0")
 		}
 	}
 	walls := columns.WallTimeMicros
@@ -363,6 +427,7 @@ func (w *TimeSeriesWriter) LogColumns(ctx context.Context, columns Columns) erro
 		defer w.mu.Unlock()
 		before := w.buf.points
 		w.buf.appendRows(columns.Steps, walls, columns.Values, 0, rows)
+		w.nextStep, w.stepKnown = columns.Steps[rows-1]+1, true
 		w.admitted(before, total)
 		return nil
 	}
@@ -391,21 +456,28 @@ func (w *TimeSeriesWriter) admitRows(ctx context.Context, columns Columns, walls
 	}
 	before := w.buf.points
 	w.buf.appendRows(columns.Steps, walls, columns.Values, start, end)
+	w.nextStep, w.stepKnown = columns.Steps[end-1]+1, true
 	w.admitted(before, count)
 	return nil
 }
 
-func checkPoint(metric string, value float64) error {
+// checkPoint refuses an empty metric name and a value that is not finite; field names where
+// the metric sits in the caller's arguments.
+func checkPoint(metric string, value float64, field func(string) string) error {
 	if metric == "" {
-		return invalidPoint("metric names must not be empty")
+		return invalidPoint("metric names must not be empty").withField(field(metric), "must not be empty")
 	}
 	if math.IsNaN(value) || math.IsInf(value, 0) {
-		return invalidPoint(fmt.Sprintf("value %v of metric %q is not finite", value, metric))
+		return nonFinite(field(metric), metric, value)
 	}
 	return nil
 }
 
-func invalidPoint(message string) error {
+// rowField and columnField name a metric's value in Log's map and in LogColumns' Values.
+func rowField(metric string) string    { return "metrics['" + metric + "']" }
+func columnField(metric string) string { return "Values['" + metric + "']" }
+
+func invalidPoint(message string) *Error {
 	return clientError(codes.InvalidArgument, ReasonInvalidValue, message, nil)
 }
 

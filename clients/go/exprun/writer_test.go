@@ -188,6 +188,27 @@ func (f *fakeServer) LogMetrics(_ context.Context, request *exprunv1.LogMetricsR
 	return nil, st.Err()
 }
 
+// serve serves a fake on an in-memory listener and returns a client of it (project p,
+// experiment e).
+func serve(t *testing.T, f exprunv1.ExperimentRunServiceServer, opts ...Option) *Client {
+	t.Helper()
+	listener := bufconn.Listen(1 << 20)
+	server := grpc.NewServer()
+	exprunv1.RegisterExperimentRunServiceServer(server, f)
+	go func() { _ = server.Serve(listener) }()
+	t.Cleanup(server.Stop)
+	opts = append([]Option{WithTarget("passthrough:///fake"), WithProject("p"), WithExperiment("e")}, opts...)
+	opts = append(opts, WithDialOptions(
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return listener.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials())))
+	client, err := NewClient(context.Background(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close() })
+	return client
+}
+
 // snapshot reads the fake's state under its lock.
 func (f *fakeServer) snapshot(read func()) {
 	f.mu.Lock()
@@ -214,24 +235,9 @@ func (f *fakeServer) waitUntil(t *testing.T, what string, cond func() bool) {
 }
 
 // start serves the fake on an in-memory listener and returns a run handle on a client of it.
-func start(t *testing.T, f *fakeServer, opts Options) *Run {
+func start(t *testing.T, f exprunv1.ExperimentRunServiceServer, opts ...Option) *Run {
 	t.Helper()
-	listener := bufconn.Listen(1 << 20)
-	server := grpc.NewServer()
-	exprunv1.RegisterExperimentRunServiceServer(server, f)
-	go func() { _ = server.Serve(listener) }()
-	t.Cleanup(server.Stop)
-	opts.Target = "passthrough:///fake"
-	opts.Project = "p"
-	opts.Experiment = "e"
-	opts.DialOptions = append(opts.DialOptions,
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return listener.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	client, err := NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Close() })
+	client := serve(t, f, opts...)
 	run, err := client.Run("r")
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +293,7 @@ func checkAllPoints(t *testing.T, f *fakeServer, n int) {
 
 func TestWriterBatchesBySizeAndFlushWaitsForTheAck(t *testing.T) {
 	f := newFakeServer()
-	w := newWriter(t, start(t, f, Options{Token: "s3cret"}), WriterOptions{MaxBatchPoints: 1000, MaxBatchDelay: time.Hour})
+	w := newWriter(t, start(t, f, WithToken("s3cret")), WriterOptions{MaxBatchPoints: 1000, MaxBatchDelay: time.Hour})
 	ctx := context.Background()
 	if err := w.LogColumns(ctx, columnsOf(1, 2500)); err != nil {
 		t.Fatal(err)
@@ -320,7 +326,7 @@ func TestWriterBatchesBySizeAndFlushWaitsForTheAck(t *testing.T) {
 
 func TestWriterSendsAPartialBatchAfterTheDelay(t *testing.T) {
 	f := newFakeServer()
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{MaxBatchDelay: 20 * time.Millisecond})
+	w := newWriter(t, start(t, f), WriterOptions{MaxBatchDelay: 20 * time.Millisecond})
 	if err := w.Log(context.Background(), 3, map[string]float64{"loss": 0.5}); err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +336,7 @@ func TestWriterSendsAPartialBatchAfterTheDelay(t *testing.T) {
 func TestWriterKeepsAtMostTheWindowUnacknowledged(t *testing.T) {
 	f := newFakeServer()
 	f.holdAcks = true
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{MaxBatchPoints: 10, MaxUnackedBatches: 3, MaxBatchDelay: time.Millisecond})
+	w := newWriter(t, start(t, f), WriterOptions{MaxBatchPoints: 10, MaxUnackedBatches: 3, MaxBatchDelay: time.Millisecond})
 	ctx := context.Background()
 	if err := w.LogColumns(ctx, columnsOf(1, 50)); err != nil { // 100 points: 10 batches
 		t.Fatal(err)
@@ -355,7 +361,7 @@ func TestWriterKeepsAtMostTheWindowUnacknowledged(t *testing.T) {
 func TestWriterResendsAfterABrokenStreamAndLosesNothing(t *testing.T) {
 	f := newFakeServer()
 	f.breakAt = 4
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{MaxBatchPoints: 100, MaxUnackedBatches: 8})
+	w := newWriter(t, start(t, f), WriterOptions{MaxBatchPoints: 100, MaxUnackedBatches: 8})
 	ctx := context.Background()
 	for first := 1; first <= 5000; first += 500 {
 		if err := w.LogColumns(ctx, columnsOf(first, 500)); err != nil {
@@ -379,7 +385,7 @@ func TestWriterResendsAfterABrokenStreamAndLosesNothing(t *testing.T) {
 
 func TestReconnectResendsWhatIsUnacknowledged(t *testing.T) {
 	f := newFakeServer()
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{MaxBatchPoints: 10, MaxBatchDelay: time.Millisecond})
+	w := newWriter(t, start(t, f), WriterOptions{MaxBatchPoints: 10, MaxBatchDelay: time.Millisecond})
 	ctx := context.Background()
 	if err := w.LogColumns(ctx, columnsOf(1, 25)); err != nil {
 		t.Fatal(err)
@@ -415,7 +421,7 @@ func TestReconnectResendsWhatIsUnacknowledged(t *testing.T) {
 func TestWriterNumbersAfterWhatItsIDCommittedBefore(t *testing.T) {
 	f := newFakeServer()
 	f.committed["test-writer"] = 41
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{})
+	w := newWriter(t, start(t, f), WriterOptions{})
 	ctx := context.Background()
 	if err := w.Log(ctx, 1, map[string]float64{"loss": 1}); err != nil {
 		t.Fatal(err)
@@ -433,7 +439,7 @@ func TestWriterNumbersAfterWhatItsIDCommittedBefore(t *testing.T) {
 func TestFullBufferFailsWithOnFullErrorAndBlocksWithOnFullBlock(t *testing.T) {
 	f := newFakeServer()
 	f.holdAcks = true
-	run := start(t, f, Options{})
+	run := start(t, f)
 	ctx := context.Background()
 	w := newWriter(t, run, WriterOptions{WriterID: "raise", MaxBatchPoints: 10, MaxBufferedPoints: 20, OnFull: OnFullError})
 	if err := w.LogColumns(ctx, columnsOf(1, 10)); err != nil {
@@ -475,7 +481,7 @@ func TestAPermanentStreamErrorStopsTheWriterTyped(t *testing.T) {
 	f := newFakeServer()
 	st, _ := status.New(codes.NotFound, "run not found").WithDetails(&errdetails.ErrorInfo{Reason: "RUN_NOT_FOUND", Domain: "exprun.dev"})
 	f.reject = st.Err()
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{})
+	w := newWriter(t, start(t, f), WriterOptions{})
 	ctx := context.Background()
 	// The stream may already have failed: then Log says so.
 	if err := w.Log(ctx, 1, map[string]float64{"loss": 1}); err != nil && !errors.Is(err, ErrNotFound) {
@@ -499,7 +505,7 @@ func TestAPermanentStreamErrorStopsTheWriterTyped(t *testing.T) {
 
 func TestLogRefusesNonFinitePointsAtOnce(t *testing.T) {
 	f := newFakeServer()
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{})
+	w := newWriter(t, start(t, f), WriterOptions{})
 	ctx := context.Background()
 	var e *Error
 	if err := w.LogColumns(ctx, Columns{Steps: []int64{1}, Values: map[string][]float64{"loss": {posInf()}}}); !errors.As(err, &e) || e.Code != codes.InvalidArgument {
@@ -519,7 +525,7 @@ var zero = 0.0
 
 func TestUnaryErrorsCarryTheFieldViolations(t *testing.T) {
 	f := newFakeServer()
-	run := start(t, f, Options{})
+	run := start(t, f)
 	err := run.LogMetrics(context.Background(), map[string]any{"bad": 1.5})
 	var e *Error
 	if !errors.As(err, &e) || e.Code != codes.InvalidArgument || len(e.Fields()) != 1 || e.Fields()[0] != "metrics['bad']" || e.Domain != "exprun.dev" {
@@ -545,7 +551,7 @@ func storageFull(t *testing.T, delay time.Duration) error {
 
 func TestStorageFullIsRetriedPastTheLimitWithTheBufferBoundedAndNothingLost(t *testing.T) {
 	f := newFakeServer()
-	run := start(t, f, Options{})
+	run := start(t, f)
 	ctx := context.Background()
 	w := newWriter(t, run, WriterOptions{MaxBatchPoints: 10, MaxBufferedPoints: 20, OnFull: OnFullError, MaxBatchDelay: time.Millisecond})
 	if err := w.LogColumns(ctx, columnsOf(1, 5)); err != nil {
@@ -584,7 +590,7 @@ func TestStorageFullIsRetriedPastTheLimitWithTheBufferBoundedAndNothingLost(t *t
 func TestStorageFullBlocksLogUntilTheServerAcceptsAgain(t *testing.T) {
 	f := newFakeServer()
 	f.refuse = storageFull(t, 20*time.Millisecond)
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{MaxBatchPoints: 10, MaxBufferedPoints: 20, MaxBatchDelay: time.Millisecond})
+	w := newWriter(t, start(t, f), WriterOptions{MaxBatchPoints: 10, MaxBufferedPoints: 20, MaxBatchDelay: time.Millisecond})
 	ctx := context.Background()
 	if err := w.LogColumns(ctx, columnsOf(1, 10)); err != nil {
 		t.Fatal(err)
@@ -618,7 +624,7 @@ func TestStorageFullBlocksLogUntilTheServerAcceptsAgain(t *testing.T) {
 func TestCloseWithADeadlineReturnsWhileTheServerRefuses(t *testing.T) {
 	f := newFakeServer()
 	f.refuse = storageFull(t, 10*time.Millisecond)
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{})
+	w := newWriter(t, start(t, f), WriterOptions{})
 	ctx := context.Background()
 	if err := w.Log(ctx, 1, map[string]float64{"loss": 1}); err != nil {
 		t.Fatal(err)
@@ -634,7 +640,7 @@ func TestCloseWithADeadlineReturnsWhileTheServerRefuses(t *testing.T) {
 func TestResourceExhaustedWithoutRetryInfoStillStopsTheWriter(t *testing.T) {
 	f := newFakeServer()
 	f.refuse = status.Error(codes.ResourceExhausted, "message larger than max")
-	w := newWriter(t, start(t, f, Options{}), WriterOptions{})
+	w := newWriter(t, start(t, f), WriterOptions{})
 	ctx := context.Background()
 	if err := w.Log(ctx, 1, map[string]float64{"loss": 1}); err != nil {
 		t.Fatal(err)

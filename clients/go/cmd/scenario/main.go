@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/exprun/exprun/clients/go/exprun"
-	"github.com/exprun/exprun/clients/go/exprunv1"
 	"google.golang.org/grpc/codes"
 )
 
@@ -40,12 +39,12 @@ func run() error {
 	defer cancel()
 
 	// 1. Connect with defaults.
-	client, err := exprun.NewClient(exprun.Options{
-		Target:     os.Getenv("EXPRUN_TARGET"), // empty: the default 127.0.0.1:50051
-		Project:    "polyglot-ci",
-		Location:   "us-central1",
-		Experiment: "polyglot-" + lang,
-	})
+	// No WithTarget: the client reads EXPRUN_TARGET (default 127.0.0.1:50051).
+	client, err := exprun.NewClient(ctx,
+		exprun.WithProject("polyglot-ci"),
+		exprun.WithLocation("us-central1"),
+		exprun.WithExperiment("polyglot-"+lang),
+	)
 	if err != nil {
 		return err
 	}
@@ -65,7 +64,7 @@ func run() error {
 	case !errors.Is(err, exprun.ErrNotFound):
 		return fmt.Errorf("get run: %w", err)
 	}
-	run, err := client.CreateRun(ctx, runID, exprun.WithState(exprunv1.RunState_RUN_STATE_RUNNING))
+	run, err := client.CreateRun(ctx, runID, exprun.WithState(exprun.RunStateRunning))
 	if err != nil {
 		return fmt.Errorf("create run: %w", err)
 	}
@@ -111,7 +110,15 @@ func run() error {
 	}
 
 	// 9. Read everything back.
-	return check(ctx, run)
+	if err := check(ctx, run); err != nil {
+		return err
+	}
+
+	// 10. Executions, artifacts, a model by URI, pipeline and custom job links.
+	if err := linked(ctx, client, run); err != nil {
+		return err
+	}
+	return checkLinked(ctx, client, run)
 }
 
 func stream(ctx context.Context, run *exprun.Run) error {
@@ -186,10 +193,10 @@ func check(ctx context.Context, run *exprun.Run) error {
 	if err != nil {
 		return err
 	}
-	if state != exprunv1.RunState_RUN_STATE_COMPLETE {
+	if state != exprun.RunStateComplete {
 		return fmt.Errorf("state %s, want RUN_STATE_COMPLETE", state)
 	}
-	all, err := run.ClassificationMetrics(ctx)
+	all, err := exprun.Collect(run.ListClassificationMetrics(ctx))
 	if err != nil {
 		return err
 	}
@@ -204,7 +211,7 @@ func check(ctx context.Context, run *exprun.Run) error {
 		!reflect.DeepEqual(cm.Threshold, []float64{1.0, 0.5, 0.0}) {
 		return fmt.Errorf("classification metrics %+v", cm)
 	}
-	series, err := run.ReadTimeSeries(ctx, exprun.ReadOptions{})
+	series, err := run.ReadAllTimeSeries(ctx, exprun.ReadOptions{})
 	if err != nil {
 		return err
 	}
