@@ -37,7 +37,8 @@ def check(run: ExperimentRun) -> None:
 def check_executions_models_and_jobs(run: ExperimentRun, lang: str) -> None:
     """SCENARIO.md step 6: the execution, the model logged by URI and the two job links."""
     (execution,) = run.get_executions()
-    assert (execution.display_name, execution.schema_title) == ("train", "system.ContainerExecution"), execution
+    assert execution.display_name == "train", execution
+    assert execution.schema_title == "system.ContainerExecution", execution
     assert execution.state == RunState.COMPLETE, execution.state
     assert execution.metadata == {"lang": lang, "epochs": 3}, execution.metadata
     (model,) = run.get_experiment_models()
