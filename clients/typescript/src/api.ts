@@ -197,8 +197,13 @@ export class Api {
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      for await (const message of call) yield message as Res;
+      for await (const message of call) {
+        yield message as Res;
+        // Aborted while the caller held a message: stop here even if the rest already arrived.
+        if (signal?.aborted) throw abortError(signal);
+      }
     } catch (error) {
+      if (error instanceof CancelledError && error.reason === "CALL_ABORTED") throw error;
       if (aborted && signal !== undefined) throw abortError(signal);
       const typed = fromGrpcError(error as grpc.ServiceError);
       if (typed.code === Code.DEADLINE_EXCEEDED && deadline !== undefined && !typed.reason) throw deadlineError(deadline.timeoutMs);
