@@ -48,6 +48,16 @@ echo "--> install (README)"; cat install.sh
 npm_config_audit=false npm_config_fund=false npm_config_prefer_offline=true bash -euo pipefail install.sh
 grep -q '"@exprun/client"' package.json || { echo "@exprun/client is not a dependency after the install" >&2; exit 1; }
 
+# The generated code is reachable through the package's exports map, as the README says.
+node --input-type=module -e '
+  const gen = await import("@exprun/client/gen");
+  const { ExprunClient } = await import("@exprun/client");
+  const client = new ExprunClient({ project: "p" });
+  if (!(client.stub instanceof gen.ExperimentRunServiceClient)) throw new Error("client.stub is not the generated client");
+  if (typeof gen.GetRunRequest.encode !== "function") throw new Error("@exprun/client/gen has no GetRunRequest");
+  client.close();
+'
+
 for attempt in 1 2; do
   echo "--> build and run (README), run $attempt against $EXPRUN_TARGET"
   bash -euo pipefail .readme-run.sh | tee "run-$attempt.log"

@@ -234,9 +234,8 @@ export class TimeSeriesWriter {
     for (const metric in metrics) {
       const value = metrics[metric];
       if (typeof value !== "number" || !Number.isFinite(value)) {
-        throw invalidArgument(`metrics['${metric}']`, `value ${String(value)} must be a finite number`, "NON_FINITE_VALUE", {
-          metric,
-        });
+        const reason = typeof value === "number" ? "NON_FINITE_VALUE" : "INVALID_ARGUMENT";
+        throw invalidArgument(`metrics['${metric}']`, `value ${String(value)} must be a finite number`, reason, { metric });
       }
       count++;
     }
