@@ -60,6 +60,16 @@ export function retryBackoff(
   return Math.max(jittered, floor);
 }
 
+/**
+ * UNAVAILABLE (the server could not be reached, or is draining), or RESOURCE_EXHAUSTED with a
+ * `RetryInfo` (the server refused the call before running it: `SERVER_OVERLOADED`,
+ * `STORAGE_FULL`) and says when to come back. Without a `RetryInfo` RESOURCE_EXHAUSTED is final
+ * (a message too large, a quota).
+ */
+function retryable(error: ExprunError): boolean {
+  return error.code === Code.UNAVAILABLE || (error.code === Code.RESOURCE_EXHAUSTED && error.retryDelayMs !== null);
+}
+
 /** The error a call rejects with when its signal aborts. */
 function abortError(signal: AbortSignal): CancelledError {
   const reason: unknown = signal.reason;
@@ -134,8 +144,9 @@ export class Api {
 
   /**
    * A unary call: `invoke` calls one stub method with the metadata, options and callback.
-   * `idempotent` calls are retried on UNAVAILABLE with backoff and jitter (never sooner than a
-   * `RetryInfo` delay), within the call's deadline and until its signal aborts.
+   * `idempotent` calls are retried on UNAVAILABLE (and on RESOURCE_EXHAUSTED with a `RetryInfo`)
+   * with backoff and jitter, never sooner than a `RetryInfo` delay, within the call's deadline
+   * and until its signal aborts.
    */
   async unary<Res>(invoke: UnaryInvoker<Res>, options: CallOptions = {}, idempotent = false): Promise<Res> {
     const { signal } = options;
@@ -147,7 +158,7 @@ export class Api {
         return await this.attempt(invoke, signal, deadline);
       } catch (error) {
         const typed = error as ExprunError;
-        if (typed.code !== Code.UNAVAILABLE || attempt >= attempts) throw typed;
+        if (!retryable(typed) || attempt >= attempts) throw typed;
         const delay = retryBackoff(attempt, this.retry, typed.retryDelayMs);
         if (deadline !== undefined && Date.now() + delay >= deadline.at) throw typed;
         await sleep(delay, signal);

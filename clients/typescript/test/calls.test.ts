@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { retryBackoff } from "../src/api.js";
-import { CancelledError, ExprunClient, NotFoundError, Paged, RunState, UnavailableError } from "../src/index.js";
+import { CancelledError, ExprunClient, NotFoundError, Paged, ResourceExhaustedError, RunState, UnavailableError } from "../src/index.js";
 import { FakeServer, refusal } from "./fake-server.js";
 
 const unavailable = (retryDelayMs?: number) =>
@@ -30,6 +30,17 @@ describe("unary calls against a fake server", () => {
     const run = await client.getRun("r1");
     assert.equal(run.runId, "r1");
     assert.equal(fake.calls.get("getRun"), 3);
+  });
+
+  it("retries RESOURCE_EXHAUSTED only with a RetryInfo (the server refused before running the call)", async () => {
+    const overloaded = (retryDelayMs?: number) =>
+      refusal({ code: grpc.status.RESOURCE_EXHAUSTED, details: "busy", reason: "SERVER_OVERLOADED", retryDelayMs });
+    fake.unaryFailures.set("getRun", [overloaded(5)]);
+    assert.equal((await client.getRun("r1")).runId, "r1");
+    assert.equal(fake.calls.get("getRun"), 2);
+    fake.unaryFailures.set("getRun", [overloaded()]);
+    await assert.rejects(client.getRun("r1"), (error: ResourceExhaustedError) => error instanceof ResourceExhaustedError);
+    assert.equal(fake.calls.get("getRun"), 3, "no RetryInfo: final");
   });
 
   it("gives up after maxAttempts with the typed error", async () => {
