@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 from exprun import client
-from exprun.client import ExperimentRun
+from exprun.client import ExperimentRun, RunState
 
 STEPS = 50_000
 
@@ -33,36 +34,31 @@ def check(run: ExperimentRun) -> None:
             assert got.values[step - 1] == expected(metric, step), (metric, step)
 
 
-# Languages whose scenario does step 10 (executions, artifacts, a model by URI, job links):
-# one line per language, so that adding one merges cleanly.
-LINKED = {
-    "go",
-}
-
-
-def check_linked(run: ExperimentRun, lang: str) -> None:
-    """Step 10 of SCENARIO.md, read back through the Python client."""
+def check_executions_models_and_jobs(run: ExperimentRun, lang: str) -> None:
+    """SCENARIO.md step 6: the execution, the model logged by URI and the two job links."""
     (execution,) = run.get_executions()
-    assert execution.name == f"scenario-{lang}-train", execution.name
-    assert execution.display_name == "train", execution.display_name
-    assert execution.schema_title == "system.ContainerExecution", execution.schema_title
-    assert execution.state.name == "COMPLETE", execution.state
-    assert dict(execution.metadata) == {"lang": lang, "epochs": 3}, execution.metadata
+    assert execution.display_name == "train", execution
+    assert execution.schema_title == "system.ContainerExecution", execution
+    assert execution.state == RunState.COMPLETE, execution.state
+    assert execution.metadata == {"lang": lang, "epochs": 3}, execution.metadata
     (model,) = run.get_experiment_models()
-    assert (model.display_name, model.framework_name, model.framework_version, model.uri) == (
-        f"model-{lang}",
-        "custom",
-        "1.0",
-        f"gs://polyglot-ci/models/{lang}",
-    ), model
-    assert model.files == (), model.files
-    outputs = [a.resource_name for a in execution.get_output_artifacts()]
-    assert model.resource_name in outputs, (model.resource_name, outputs)
-    schemas = sorted(a.schema_title for a in run.get_artifacts())
-    assert schemas == ["google.ClassificationMetrics", "google.ExperimentModel"], schemas
+    assert model.uri == f"gs://polyglot-ci/models/{lang}", model.uri
+    assert (model.framework_name, model.framework_version) == ("sklearn", "1.5.2"), model
+    assert (model.display_name, model.model_file, model.files) == (f"model-{lang}", "model.pkl", ()), model
+    assert [a.resource_name for a in execution.get_output_artifacts()] == [model.resource_name]
+    assert execution.get_input_artifacts() == []
+    titles = {a.schema_title for a in run.get_artifacts()}
+    assert {"google.ClassificationMetrics", "google.ExperimentModel"} <= titles, titles
     location = "projects/polyglot-ci/locations/us-central1"
     assert run.get_logged_pipeline_jobs() == [f"{location}/pipelineJobs/pipeline-{lang}"]
     assert run.get_logged_custom_jobs() == [f"{location}/customJobs/custom-{lang}"]
+
+
+# The languages whose scenario runs SCENARIO.md step 6 (executions, models, job links), with its check.
+EXTENDED_CHECKS: dict[str, Callable[[ExperimentRun, str], None]] = {
+    "go": check_executions_models_and_jobs,
+    "typescript": check_executions_models_and_jobs,
+}
 
 
 def expected(metric: str, step: int) -> float:
@@ -78,8 +74,8 @@ def main(languages: list[str]) -> int:
     for lang in languages:
         run = ExperimentRun(f"scenario-{lang}", experiment=f"polyglot-{lang}")
         check(run)
-        if lang in LINKED:
-            check_linked(run, lang)
+        if lang in EXTENDED_CHECKS:
+            EXTENDED_CHECKS[lang](run, lang)
         print(f"check {lang}: ok")
     return 0
 

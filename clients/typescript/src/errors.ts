@@ -274,3 +274,21 @@ export function fromGrpcError(error: GrpcStatusLike | ExprunError): ExprunError 
 export function errorClass(code: Code): new (code: Code, details: string, extra?: ErrorDetails) => ExprunError {
   return BY_CODE[code] ?? ExprunError;
 }
+
+/**
+ * The `InvalidArgumentError` of a check made on the client, shaped as the server's: the
+ * offending field in `fieldViolations`, a reason, domain `exprun.client`. Nothing was sent.
+ */
+export function invalidArgument(
+  field: string,
+  description: string,
+  reason = "INVALID_ARGUMENT",
+  metadata: Record<string, string> = {},
+): InvalidArgumentError {
+  return new InvalidArgumentError(Code.INVALID_ARGUMENT, `${field}: ${description}`, {
+    reason,
+    domain: "exprun.client",
+    metadata,
+    fieldViolations: [{ field, description }],
+  });
+}

@@ -21,3 +21,11 @@ export function experimentName(experiment: string, project: string, location: st
   return experiment.startsWith("projects/") ? experiment : `${locationName(project, location)}/experiments/${experiment}`;
 }
 
+
+/**
+ * A full resource name from an ID or a name: `projects/...` stays as is, an ID becomes
+ * `projects/{project}/locations/{location}/{collection}/{id}`.
+ */
+export function inLocation(nameOrId: string, collection: string, project: string, location: string): string {
+  return nameOrId.startsWith("projects/") ? nameOrId : `${locationName(project, location)}/${collection}/${nameOrId}`;
+}

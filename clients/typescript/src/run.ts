@@ -1,20 +1,45 @@
 /**
  * `ExperimentRun`: one run and what can be done with it, as the Vertex SDK's `ExperimentRun`
- * (`log_params`, `log_metrics`, `log_classification_metrics`, time series, `end_run`, ...).
+ * (`log_params`, `log_metrics`, `log_classification_metrics`, time series, executions,
+ * artifacts, models, pipeline and custom jobs, `end_run`, ...).
+ *
+ * Every method takes `CallOptions` (`{ signal, timeoutMs }`) last. Idempotent calls (reads,
+ * merges, state changes, links) are retried on UNAVAILABLE; creations are not.
  */
-import type { Api } from "./api.js";
-import { type ClassificationMetrics, type Run, RunState, type Value } from "./gen/exprun/v1/resources.js";
-import { segment } from "./names.js";
-import { collectSeries, type ReadOptions, type SeriesData } from "./timeseries.js";
-import { fromValueMap, nowMicros, type ParamValue, toMicros, toValueMap, type WallTime } from "./values.js";
+import { type Api, type CallOptions, Paged } from "./api.js";
+import type { ModelChunk } from "./gen/exprun/v1/experiment_run_service.js";
+import type {
+  Artifact as ArtifactProto,
+  ExperimentModel as ExperimentModelProto,
+  ClassificationMetrics,
+  CustomJobLink,
+  Execution as ExecutionProto,
+  PipelineJobLink,
+  Run,
+  Value,
+} from "./gen/exprun/v1/resources.js";
+import { type LogModelInput, modelUpload } from "./models.js";
+import { inLocation, segment } from "./names.js";
+import {
+  type Artifact,
+  type CustomJob,
+  type Execution,
+  type ExecutionInput,
+  type ExperimentModel,
+  executionProto,
+  fromProtoState,
+  type PipelineJob,
+  RunState,
+  toArtifact,
+  toCustomJob,
+  toExecution,
+  toModel,
+  toPipelineJob,
+  toProtoState,
+} from "./resources.js";
+import { type ReadOptions, SeriesReader } from "./timeseries.js";
+import { fromValueMap, nowMicros, type ParamInput, type ParamValue, toInt64, toMicros, toValueMap, type WallTime } from "./values.js";
 import { TimeSeriesWriter, type WriterOptions } from "./writer.js";
-
-export { RunState };
-
-/** The state's short name, as the SDK shows it: `RUN_STATE_COMPLETE` → `COMPLETE`. */
-export function stateName(state: RunState): string {
-  return (RunState[state] ?? "UNRECOGNIZED").replace(/^RUN_STATE_/, "");
-}
 
 /** What `logClassificationMetrics` takes: a confusion matrix and/or a ROC curve. */
 export interface ClassificationMetricsInput {
@@ -41,6 +66,12 @@ export interface ClassificationMetricsData {
   createTime: Date | undefined;
 }
 
+/** One piece of a downloaded model file: files in the model's order, each in chunks of at most 1 MiB. */
+export interface ModelFileChunk {
+  path: string;
+  data: Uint8Array;
+}
+
 function toData(proto: ClassificationMetrics): ClassificationMetricsData {
   return {
     name: proto.name,
@@ -53,6 +84,9 @@ function toData(proto: ClassificationMetrics): ClassificationMetricsData {
     createTime: proto.createTime,
   };
 }
+
+/** The page size asked of List calls: the API's maximum, so a list takes as few calls as it can. */
+const PAGE_SIZE = 1000;
 
 /** A run. Its `proto` is the last `Run` the server returned; `refresh()` reads it again. */
 export class ExperimentRun {
@@ -89,78 +123,91 @@ export class ExperimentRun {
   }
 
   /** Reads the run again. */
-  async refresh(): Promise<Run> {
-    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.getRun({ name: this.name }, md, o, cb));
+  async refresh(options?: CallOptions): Promise<Run> {
+    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.getRun({ name: this.name }, md, o, cb), options, true);
     return this.current;
   }
 
-  /** The state's short name (`RUNNING`, `COMPLETE`, ...), read from the server. */
-  async getState(): Promise<string> {
-    return stateName((await this.refresh()).state);
+  /** The run's state, read from the server (`stateName(state)` gives `"COMPLETE"`, ...). */
+  async getState(options?: CallOptions): Promise<RunState> {
+    return fromProtoState((await this.refresh(options)).state);
   }
 
-  async updateState(state: RunState): Promise<void> {
-    this.current = await this.api.unary<Run>((md, o, cb) =>
-      this.api.stub.updateRunState({ name: this.name, state }, md, o, cb),
-    );
+  async updateState(state: RunState, options?: CallOptions): Promise<void> {
+    const request = { name: this.name, state: toProtoState(state) };
+    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.updateRunState(request, md, o, cb), options, true);
   }
 
-  /** Ends the run: `RUN_STATE_COMPLETE` by default (the SDK's `end_run`). */
-  async end(state: RunState = RunState.RUN_STATE_COMPLETE): Promise<void> {
-    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.endRun({ name: this.name, state }, md, o, cb));
+  /** Ends the run: `RunState.COMPLETE` by default (the SDK's `end_run`). */
+  async end(state: RunState = RunState.COMPLETE, options?: CallOptions): Promise<void> {
+    const request = { name: this.name, state: toProtoState(state) };
+    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.endRun(request, md, o, cb), options, true);
   }
 
   /** Deletes the run with its time series, artifacts and links. */
-  async delete(options: { deleteBackingTensorboardRun?: boolean } = {}): Promise<void> {
-    await this.api.unary((md, o, cb) =>
-      this.api.stub.deleteRun(
-        { name: this.name, deleteBackingTensorboardRun: options.deleteBackingTensorboardRun ?? false },
-        md,
-        o,
-        cb,
-      ),
-    );
+  async delete(options: CallOptions & { deleteBackingTensorboardRun?: boolean } = {}): Promise<void> {
+    const request = { name: this.name, deleteBackingTensorboardRun: options.deleteBackingTensorboardRun ?? false };
+    await this.api.unary((md, o, cb) => this.api.stub.deleteRun(request, md, o, cb), options);
   }
 
-  /** Tells the server the run's producer is alive (see the `Heartbeat` RPC). */
-  async heartbeat(): Promise<string> {
-    const response = await this.api.unary<{ state: RunState }>((md, o, cb) =>
-      this.api.stub.heartbeat({ run: this.name }, md, o, cb),
+  /** Tells the server the run's producer is alive (see the `Heartbeat` RPC); returns the run's state. */
+  async heartbeat(options?: CallOptions): Promise<RunState> {
+    const response = await this.api.unary<{ state: Run["state"] }>(
+      (md, o, cb) => this.api.stub.heartbeat({ run: this.name }, md, o, cb),
+      options,
+      true,
     );
-    return stateName(response.state);
+    return fromProtoState(response.state);
+  }
+
+  /** Assigns the Vertex TensorBoard (`projects/.../tensorboards/{id}` or an ID) that backs the run's time series. */
+  async assignBackingTensorboard(tensorboard: string, options?: CallOptions): Promise<void> {
+    const request = { run: this.name, tensorboard: inLocation(tensorboard, "tensorboards", this.project, this.location) };
+    this.current = await this.api.unary<Run>(
+      (md, o, cb) => this.api.stub.assignBackingTensorboard(request, md, o, cb),
+      options,
+      true,
+    );
   }
 
   // -- params and summary metrics --------------------------------------------------------------
-  /** Merges params key by key: a number logs a double, a bigint an int64, a string a string. */
-  async logParams(params: Record<string, ParamValue>): Promise<void> {
-    const request = { run: this.name, params: toValueMap(params) };
-    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.logParams(request, md, o, cb));
+  /**
+   * Merges params key by key. A safe-integer number or a bigint logs an int64, any other number
+   * a double (`double(x)` forces one), a string a string, a boolean a bool.
+   */
+  async logParams(params: Record<string, ParamInput>, options?: CallOptions): Promise<void> {
+    const request = { run: this.name, params: toValueMap(params, "params") };
+    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.logParams(request, md, o, cb), options, true);
   }
 
-  /** Params as logged: an int64 reads back as a bigint, a double as a number. */
-  async getParams(): Promise<Record<string, ParamValue>> {
+  /** Params as logged: an int64 reads back as a number (a bigint beyond 2^53), a double as a number. */
+  async getParams(options?: CallOptions): Promise<Record<string, ParamValue>> {
     const response = await this.api.unary<{ params: Record<string, Value> }>(
       (md, o, cb) => this.api.stub.getParams({ run: this.name }, md, o, cb),
+      options,
+      true,
     );
     return fromValueMap(response.params);
   }
 
   /** Merges summary metrics key by key, typed like params. */
-  async logMetrics(metrics: Record<string, ParamValue>): Promise<void> {
-    const request = { run: this.name, metrics: toValueMap(metrics) };
-    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.logMetrics(request, md, o, cb));
+  async logMetrics(metrics: Record<string, ParamInput>, options?: CallOptions): Promise<void> {
+    const request = { run: this.name, metrics: toValueMap(metrics, "metrics") };
+    this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.logMetrics(request, md, o, cb), options, true);
   }
 
-  async getMetrics(): Promise<Record<string, ParamValue>> {
+  async getMetrics(options?: CallOptions): Promise<Record<string, ParamValue>> {
     const response = await this.api.unary<{ metrics: Record<string, Value> }>(
       (md, o, cb) => this.api.stub.getMetrics({ run: this.name }, md, o, cb),
+      options,
+      true,
     );
     return fromValueMap(response.metrics);
   }
 
   // -- classification metrics ------------------------------------------------------------------
   /** Logs a confusion matrix and/or ROC curve; the server applies the SDK's checks. */
-  async logClassificationMetrics(input: ClassificationMetricsInput): Promise<ClassificationMetricsData> {
+  async logClassificationMetrics(input: ClassificationMetricsInput, options?: CallOptions): Promise<ClassificationMetricsData> {
     const body: ClassificationMetrics = {
       name: "",
       displayName: input.displayName ?? "",
@@ -171,25 +218,32 @@ export class ExperimentRun {
       threshold: input.threshold ?? [],
       createTime: undefined,
     };
-    const proto = await this.api.unary<ClassificationMetrics>((md, o, cb) =>
-      this.api.stub.logClassificationMetrics({ parent: this.name, classificationMetrics: body }, md, o, cb),
+    const proto = await this.api.unary<ClassificationMetrics>(
+      (md, o, cb) => this.api.stub.logClassificationMetrics({ parent: this.name, classificationMetrics: body }, md, o, cb),
+      options,
     );
     return toData(proto);
   }
 
-  /** Every classification metrics of the run, oldest first. */
-  async getClassificationMetrics(): Promise<ClassificationMetricsData[]> {
-    return this.api.listAll(
-      (pageToken) =>
-        this.api.unary<{ classificationMetrics: ClassificationMetrics[]; nextPageToken: string }>((md, o, cb) =>
-          this.api.stub.listClassificationMetrics({ parent: this.name, pageSize: 1000, pageToken }, md, o, cb),
-        ),
-      (page) => page.classificationMetrics.map(toData),
-    );
+  /** The run's classification metrics, oldest first, fetched page by page (`toArray()` for all). */
+  listClassificationMetrics(options?: CallOptions): Paged<ClassificationMetricsData> {
+    return new Paged(async (pageToken) => {
+      const page = await this.api.unary<{ classificationMetrics: ClassificationMetrics[]; nextPageToken: string }>(
+        (md, o, cb) => this.api.stub.listClassificationMetrics({ parent: this.name, pageSize: PAGE_SIZE, pageToken }, md, o, cb),
+        options,
+        true,
+      );
+      return { items: page.classificationMetrics.map(toData), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /** Every classification metrics of the run, oldest first (the SDK's `get_classification_metrics`). */
+  getClassificationMetrics(options?: CallOptions): Promise<ClassificationMetricsData[]> {
+    return this.listClassificationMetrics(options).toArray();
   }
 
   // -- time series -----------------------------------------------------------------------------
-  /** A new `TimeSeriesWriter` streaming to this run. The caller owns it: `await writer.close()`. */
+  /** A new `TimeSeriesWriter` streaming to this run. The caller owns it: `await writer.close()` or `await using`. */
   timeSeriesWriter(options: WriterOptions = {}): TimeSeriesWriter {
     return new TimeSeriesWriter(this.api, this.name, options);
   }
@@ -197,29 +251,155 @@ export class ExperimentRun {
   /**
    * One point per metric in one unary call (the SDK's `log_time_series_metrics`); with no
    * `step`, the run's largest step + 1, chosen by the server. Prefer a writer for many points.
+   * Retried on UNAVAILABLE only with an explicit `step` (a rewrite of a step overwrites it).
    */
-  async logTimeSeriesMetrics(metrics: Record<string, number>, step?: number, wallTime?: WallTime): Promise<void> {
+  async logTimeSeriesMetrics(
+    metrics: Record<string, number>,
+    step?: number | bigint,
+    wallTime?: WallTime,
+    options?: CallOptions,
+  ): Promise<void> {
     const micros = BigInt(wallTime === undefined ? nowMicros() : toMicros(wallTime));
-    const series = Object.entries(metrics).map(([metric, value]) => ({
-      metric,
-      steps: step === undefined ? [] : [BigInt(step)],
-      values: [value],
-      wallTimeMicros: [micros],
-    }));
-    await this.api.unary((md, o, cb) =>
-      this.api.stub.writeTimeSeries({ run: this.name, writerId: "", sequence: 0n, batch: { series } }, md, o, cb),
-    );
+    const steps = step === undefined ? [] : [toInt64(step, "step")];
+    const series = Object.entries(metrics).map(([metric, value]) => ({ metric, steps, values: [value], wallTimeMicros: [micros] }));
+    const request = { run: this.name, writerId: "", sequence: 0n, batch: { series } };
+    await this.api.unary((md, o, cb) => this.api.stub.writeTimeSeries(request, md, o, cb), options, step !== undefined);
   }
 
-  /** Points per metric in step order; `endStep` is exclusive; `maxPoints` > 0 downsamples. */
-  async readTimeSeries(options: ReadOptions = {}): Promise<Map<string, SeriesData>> {
+  /**
+   * The run's time series (`endStep` exclusive, `maxPoints` > 0 downsamples): an async iterable
+   * of parts as the server streams them, or `await run.readTimeSeries().toMap()` for one
+   * `SeriesData` per metric. `timeoutMs` and `signal` bound the whole read.
+   */
+  readTimeSeries(options: ReadOptions = {}): SeriesReader {
     const request = {
       run: this.name,
       metrics: options.metrics ?? [],
-      startStep: BigInt(options.startStep ?? 0),
-      endStep: BigInt(options.endStep ?? 0),
+      startStep: toInt64(options.startStep ?? 0, "startStep"),
+      endStep: toInt64(options.endStep ?? 0, "endStep"),
       maxPoints: options.maxPoints ?? 0,
     };
-    return collectSeries(this.api.serverStream((md) => this.api.stub.readTimeSeries(request, md)));
+    return new SeriesReader(() => this.api.serverStream((md, o) => this.api.stub.readTimeSeries(request, md, o), options));
+  }
+
+  // -- executions and artifacts ----------------------------------------------------------------
+  /**
+   * Associates an execution with the run (the SDK's `associate_execution`): an existing one by
+   * name or ID (a string), or a new one created from `ExecutionInput` (with `executionId`, or
+   * a generated ID).
+   */
+  async associateExecution(
+    execution: string | (ExecutionInput & { executionId?: string }),
+    options?: CallOptions,
+  ): Promise<Execution> {
+    const byName = typeof execution === "string";
+    const id = byName ? execution : execution.executionId;
+    const name = id === undefined || id === "" ? "" : inLocation(id, "metadataStores/default/executions", this.project, this.location);
+    const body: ExecutionProto = byName ? executionProto(name, {}) : executionProto(name, execution);
+    if (byName) body.state = toProtoState(RunState.STATE_UNSPECIFIED);
+    const proto = await this.api.unary<ExecutionProto>(
+      (md, o, cb) => this.api.stub.associateExecution({ run: this.name, execution: body }, md, o, cb),
+      options,
+      byName,
+    );
+    return toExecution(proto);
+  }
+
+  /** The run's executions, page by page (the SDK's `get_executions`). */
+  listExecutions(options?: CallOptions): Paged<Execution> {
+    return new Paged(async (pageToken) => {
+      const page = await this.api.unary<{ executions: ExecutionProto[]; nextPageToken: string }>(
+        (md, o, cb) => this.api.stub.listExecutions({ parent: this.name, pageSize: PAGE_SIZE, pageToken }, md, o, cb),
+        options,
+        true,
+      );
+      return { items: page.executions.map(toExecution), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /** The run's artifacts, page by page (the SDK's `get_artifacts`); `schemaTitle` keeps one kind. */
+  listArtifacts(options: CallOptions & { schemaTitle?: string } = {}): Paged<Artifact> {
+    const filter = options.schemaTitle === undefined ? "" : `schema_title = ${JSON.stringify(options.schemaTitle)}`;
+    return new Paged(async (pageToken) => {
+      const page = await this.api.unary<{ artifacts: ArtifactProto[]; nextPageToken: string }>(
+        (md, o, cb) => this.api.stub.listArtifacts({ parent: this.name, pageSize: PAGE_SIZE, pageToken, filter }, md, o, cb),
+        options,
+        true,
+      );
+      return { items: page.artifacts.map(toArtifact), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  // -- models ----------------------------------------------------------------------------------
+  /**
+   * Logs a model (the SDK's `log_model`): by reference (`{ uri }`, nothing uploaded) or by
+   * uploading `files` or every file under a local `path`, with sizes and SHA-256 checked by the server.
+   */
+  async logModel(input: LogModelInput, options?: CallOptions): Promise<ExperimentModel> {
+    const requests = await modelUpload(this.name, input);
+    const proto = await this.api.clientStream<(typeof requests)[number], ExperimentModelProto>(
+      (md, o, cb) => this.api.stub.logModel(md, o, cb),
+      requests,
+      options,
+    );
+    return toModel(proto);
+  }
+
+  /** The models logged to the run, page by page (the SDK's `get_experiment_models`). */
+  listExperimentModels(options?: CallOptions): Paged<ExperimentModel> {
+    return new Paged(async (pageToken) => {
+      const page = await this.api.unary<{ models: ExperimentModelProto[]; nextPageToken: string }>(
+        (md, o, cb) => this.api.stub.listExperimentModels({ parent: this.name, pageSize: PAGE_SIZE, pageToken }, md, o, cb),
+        options,
+        true,
+      );
+      return { items: page.models.map(toModel), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  // -- pipeline and custom jobs ----------------------------------------------------------------
+  /** Links a pipeline job (`projects/.../pipelineJobs/{id}` or an ID in the run's location). */
+  async logPipelineJob(pipelineJob: string, options?: CallOptions): Promise<PipelineJob> {
+    const request = { run: this.name, pipelineJob: inLocation(pipelineJob, "pipelineJobs", this.project, this.location) };
+    const proto = await this.api.unary<PipelineJobLink>((md, o, cb) => this.api.stub.logPipelineJob(request, md, o, cb), options, true);
+    return toPipelineJob(proto);
+  }
+
+  /** The pipeline jobs linked to the run, page by page (the SDK's `get_logged_pipeline_jobs`). */
+  listPipelineJobs(options?: CallOptions): Paged<PipelineJob> {
+    return new Paged(async (pageToken) => {
+      const page = await this.api.unary<{ pipelineJobs: PipelineJobLink[]; nextPageToken: string }>(
+        (md, o, cb) => this.api.stub.listPipelineJobs({ parent: this.name, pageSize: PAGE_SIZE, pageToken }, md, o, cb),
+        options,
+        true,
+      );
+      return { items: page.pipelineJobs.map(toPipelineJob), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /** Links a custom job (`projects/.../customJobs/{id}` or an ID in the run's location). */
+  async logCustomJob(customJob: string, options?: CallOptions): Promise<CustomJob> {
+    const request = { run: this.name, customJob: inLocation(customJob, "customJobs", this.project, this.location) };
+    const proto = await this.api.unary<CustomJobLink>((md, o, cb) => this.api.stub.logCustomJob(request, md, o, cb), options, true);
+    return toCustomJob(proto);
+  }
+
+  /** The custom jobs linked to the run, page by page (the SDK's `get_logged_custom_jobs`). */
+  listCustomJobs(options?: CallOptions): Paged<CustomJob> {
+    return new Paged(async (pageToken) => {
+      const page = await this.api.unary<{ customJobs: CustomJobLink[]; nextPageToken: string }>(
+        (md, o, cb) => this.api.stub.listCustomJobs({ parent: this.name, pageSize: PAGE_SIZE, pageToken }, md, o, cb),
+        options,
+        true,
+      );
+      return { items: page.customJobs.map(toCustomJob), nextPageToken: page.nextPageToken };
+    });
+  }
+}
+
+/** A model's files from the server (`DownloadModel`), chunk by chunk, files in the model's order. */
+export async function* downloadModel(api: Api, model: string, options?: CallOptions): AsyncGenerator<ModelFileChunk> {
+  for await (const chunk of api.serverStream<ModelChunk>((md, o) => api.stub.downloadModel({ model }, md, o), options)) {
+    yield { path: chunk.path, data: chunk.data };
   }
 }

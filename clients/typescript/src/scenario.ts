@@ -2,7 +2,16 @@
  * The interop scenario (clients/scenario/SCENARIO.md) through the TypeScript client.
  * `node dist/src/scenario.js` after `tsc`; EXPRUN_TARGET names the server.
  */
-import { AlreadyExistsError, ExprunClient, InvalidArgumentError, NotFoundError, type SeriesData } from "./index.js";
+import {
+  AlreadyExistsError,
+  type ExperimentRun,
+  ExprunClient,
+  InvalidArgumentError,
+  NotFoundError,
+  RunState,
+  type SeriesData,
+  stateName,
+} from "./index.js";
 
 const LANG = "typescript";
 const STEPS = 50_000;
@@ -56,7 +65,8 @@ async function main(): Promise<void> {
       if (!(error instanceof NotFoundError)) throw error;
     }
     const run = await client.createRun(runId, { experiment });
-    await run.logParams({ lr: 0.01, layers: 4n, optimizer: "adam" });
+    // A whole number is an int64, as Python's 4: the check below and check.py see int_value.
+    await run.logParams({ lr: 0.01, layers: 4, optimizer: "adam" });
     await run.logMetrics({ accuracy: 0.91, epochs: 3n });
     await run.logClassificationMetrics({
       displayName: "eval",
@@ -69,6 +79,8 @@ async function main(): Promise<void> {
       tpr: [0.0, 0.8, 1.0],
       threshold: [1.0, 0.5, 0.0],
     });
+
+    await executionsModelsAndJobs(client, run);
 
     const half = STEPS / 2;
     const first = columns(1, half);
@@ -108,11 +120,64 @@ async function main(): Promise<void> {
   }
 }
 
+const jobs = (lang: string) => ({
+  pipelineJob: `projects/polyglot-ci/locations/us-central1/pipelineJobs/pipeline-${lang}`,
+  customJob: `projects/polyglot-ci/locations/us-central1/customJobs/custom-${lang}`,
+});
+const MODEL_URI = `gs://polyglot-ci/models/${LANG}`;
+
+/**
+ * SCENARIO.md step 6: an execution (associated, updated, read back), a model logged by URI and
+ * recorded as the execution's output, and links to a pipeline job and a custom job.
+ */
+async function executionsModelsAndJobs(client: ExprunClient, run: ExperimentRun): Promise<void> {
+  const associated = await run.associateExecution({
+    displayName: "train",
+    schemaTitle: "system.ContainerExecution",
+    metadata: { lang: LANG },
+  });
+  await client.updateExecution(associated.name, { state: RunState.COMPLETE, metadata: { epochs: 3 } });
+  const execution = await client.getExecution(associated.executionId);
+  expectEqual("execution", [execution.name, execution.displayName, stateName(execution.state), execution.metadata], [
+    associated.name,
+    "train",
+    "COMPLETE",
+    { epochs: 3, lang: LANG },
+  ]);
+  const model = await run.logModel({
+    uri: MODEL_URI,
+    frameworkName: "sklearn",
+    frameworkVersion: "1.5.2",
+    displayName: `model-${LANG}`,
+    modelFile: "model.pkl",
+  });
+  expectEqual("model", [model.uri, model.frameworkName, model.files.length], [MODEL_URI, "sklearn", 0]);
+  await client.addExecutionEvents(execution.name, { outputs: [model.name] });
+  const io = await client.getExecutionInputsAndOutputs(execution.executionId);
+  expectEqual(
+    "execution inputs and outputs",
+    [io.inputs.map((a) => a.name), io.outputs.map((a) => a.name)],
+    [[], [model.name]],
+  );
+  await run.logPipelineJob(jobs(LANG).pipelineJob);
+  await run.logCustomJob(jobs(LANG).customJob);
+  console.log(`scenario ${LANG}: execution ${execution.executionId}, model ${model.artifactId} by URI, 2 job links`);
+}
+
 async function check(client: ExprunClient, runId: string, experiment: string): Promise<void> {
   const run = client.run(runId, { experiment });
-  expectEqual("params", await run.getParams(), { lr: 0.01, layers: 4n, optimizer: "adam" });
-  expectEqual("metrics", await run.getMetrics(), { accuracy: 0.91, epochs: 3n });
-  expectEqual("state", await run.getState(), "COMPLETE");
+  expectEqual("params", await run.getParams(), { lr: 0.01, layers: 4, optimizer: "adam" });
+  expectEqual("metrics", await run.getMetrics(), { accuracy: 0.91, epochs: 3 });
+  // The types on the wire, through the generated stub: `layers: 4` went as an int64.
+  const raw = await new Promise<Record<string, { kind?: { $case: string } }>>((resolve, reject) =>
+    client.stub.getParams({ run: run.name }, (error, response) => (error ? reject(error) : resolve(response.params))),
+  );
+  expectEqual("param kinds", Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, value.kind?.$case])), {
+    layers: "intValue",
+    lr: "doubleValue",
+    optimizer: "stringValue",
+  });
+  expectEqual("state", stateName(await run.getState()), "COMPLETE");
   const all = await run.getClassificationMetrics();
   expectEqual("classification metrics count", all.length, 1);
   const cm = all[0]!;
@@ -127,7 +192,7 @@ async function check(client: ExprunClient, runId: string, experiment: string): P
     [0.0, 0.8, 1.0],
     [1.0, 0.5, 0.0],
   ]);
-  const series = await run.readTimeSeries();
+  const series = await run.readTimeSeries().toMap();
   const expected: [string, (step: number) => number][] = [
     ["loss", (step) => 1 / step],
     ["acc", (step) => step / STEPS],
@@ -143,6 +208,22 @@ async function check(client: ExprunClient, runId: string, experiment: string): P
       expectEqual(`${metric} at step ${step}`, got.values[step - 1], value(step));
     }
   }
+
+  const executions = await run.listExecutions().toArray();
+  expectEqual("executions", executions.map((e) => [e.displayName, stateName(e.state), e.metadata]), [
+    ["train", "COMPLETE", { epochs: 3, lang: LANG }],
+  ]);
+  const models = [];
+  for await (const model of run.listExperimentModels()) models.push([model.uri, model.frameworkName, model.frameworkVersion]);
+  expectEqual("models", models, [[MODEL_URI, "sklearn", "1.5.2"]]);
+  const titles = (await run.listArtifacts().toArray()).map((a) => a.schemaTitle);
+  for (const title of ["google.ClassificationMetrics", "google.ExperimentModel"]) {
+    if (!titles.includes(title)) fail(`no ${title} among the run's artifacts ${JSON.stringify(titles)}`);
+  }
+  const modelArtifacts = await run.listArtifacts({ schemaTitle: "google.ExperimentModel" }).toArray();
+  expectEqual("model artifacts", modelArtifacts.map((a) => a.uri), [MODEL_URI]);
+  expectEqual("pipeline jobs", (await run.listPipelineJobs().toArray()).map((j) => j.pipelineJob), [jobs(LANG).pipelineJob]);
+  expectEqual("custom jobs", (await run.listCustomJobs().toArray()).map((j) => j.customJob), [jobs(LANG).customJob]);
 }
 
 main().catch((error: unknown) => {

@@ -38,6 +38,7 @@ import {
   FailedPreconditionError,
   fromGrpcError,
   InternalError,
+  invalidArgument,
   ResourceExhaustedError,
 } from "./errors.js";
 import { StreamTimeSeriesRequest, StreamTimeSeriesResponse } from "./gen/exprun/v1/experiment_run_service.js";
@@ -233,13 +234,16 @@ export class TimeSeriesWriter {
     for (const metric in metrics) {
       const value = metrics[metric];
       if (typeof value !== "number" || !Number.isFinite(value)) {
-        throw new TypeError(`Value for metric ${metric} is ${String(value)} but must be a finite number`);
+        const reason = typeof value === "number" ? "NON_FINITE_VALUE" : "INVALID_ARGUMENT";
+        throw invalidArgument(`metrics['${metric}']`, `value ${String(value)} must be a finite number`, reason, { metric });
       }
       count++;
     }
-    if (step !== undefined) checkStep(step);
+    if (step !== undefined) checkStep(step, "step");
     if (count === 0) return;
-    if (count > this.state.limits.maxBufferedPoints) throw new RangeError(`${count} metrics in one row exceed maxBufferedPoints`);
+    if (count > this.state.limits.maxBufferedPoints) {
+      throw invalidArgument("metrics", `${count} metrics in one row exceed maxBufferedPoints`);
+    }
     if (this.stepGate !== null || (step === undefined && this.nextStep === null)) {
       await this.startDefaultSteps();
     }
@@ -267,17 +271,23 @@ export class TimeSeriesWriter {
   ): Promise<void> {
     this.checkUsable();
     const metrics = Object.keys(columns);
-    if (metrics.length === 0) throw new RangeError("columns must hold at least one metric");
+    if (metrics.length === 0) throw invalidArgument("columns", "must hold at least one metric");
     const rows = steps.length;
     const stepColumn = Float64Array.from(steps);
-    for (let i = 0; i < rows; i++) checkStep(stepColumn[i]!);
+    for (let i = 0; i < rows; i++) checkStep(stepColumn[i]!, `steps[${i}]`);
     const values = new Map<string, Float64Array>();
     for (const metric of metrics) {
       const data = columns[metric]!;
-      if (data.length !== rows) throw new RangeError(`columns[${metric}] has ${data.length} values but steps has ${rows}`);
+      if (data.length !== rows) {
+        throw invalidArgument(`columns['${metric}']`, `has ${data.length} values but steps has ${rows}`, "INVALID_ARGUMENT", { metric });
+      }
       const column = Float64Array.from(data);
       for (let i = 0; i < rows; i++) {
-        if (!Number.isFinite(column[i]!)) throw new TypeError(`columns[${metric}][${i}] is ${column[i]} but must be finite`);
+        if (!Number.isFinite(column[i]!)) {
+          throw invalidArgument(`columns['${metric}'][${i}]`, `value ${column[i]} must be a finite number`, "NON_FINITE_VALUE", {
+            metric,
+          });
+        }
       }
       values.set(metric, column);
     }
@@ -286,13 +296,15 @@ export class TimeSeriesWriter {
     else if (typeof wallTimeMicros === "number" || wallTimeMicros instanceof Date) walls = toMicros(wallTimeMicros);
     else {
       if (wallTimeMicros.length !== rows) {
-        throw new RangeError(`wallTimeMicros has ${wallTimeMicros.length} entries but steps has ${rows}`);
+        throw invalidArgument("wallTimeMicros", `has ${wallTimeMicros.length} entries but steps has ${rows}`);
       }
       walls = Float64Array.from(wallTimeMicros);
-      for (let i = 0; i < rows; i++) toMicros(walls[i]!);
+      for (let i = 0; i < rows; i++) toMicros(walls[i]!, `wallTimeMicros[${i}]`);
     }
     const width = metrics.length;
-    if (width > this.state.limits.maxBufferedPoints) throw new RangeError(`${width} metrics in one row exceed maxBufferedPoints`);
+    if (width > this.state.limits.maxBufferedPoints) {
+      throw invalidArgument("columns", `${width} metrics in one row exceed maxBufferedPoints`);
+    }
     if (rows === 0) return;
     if (this.stepGate !== null) await this.stepGate;
     const total = rows * width;
@@ -483,6 +495,11 @@ export class TimeSeriesWriter {
     if (this.stepGate !== null) void this.stepGate.catch(() => undefined).then(begin);
     else begin();
     return this.closePromise;
+  }
+
+  /** `await using writer = run.timeSeriesWriter()`: closes (flushes) the writer when the scope ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   private withTimeout(done: Promise<void>, timeoutMs: number | undefined, onTimeout: () => Error): Promise<void> {
@@ -748,6 +765,6 @@ function encoded(batch: Batch): Uint8Array {
   return batch.payload;
 }
 
-function checkStep(step: number): void {
-  if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`step must be a non-negative integer, not ${step}`);
+function checkStep(step: number, field: string): void {
+  if (!Number.isSafeInteger(step) || step < 0) throw invalidArgument(field, `must be a non-negative safe integer, not ${step}`);
 }

@@ -13,6 +13,7 @@ import {
   type StreamTimeSeriesRequest,
   type StreamTimeSeriesResponse,
 } from "../src/gen/exprun/v1/experiment_run_service.js";
+import { Run } from "../src/gen/exprun/v1/resources.js";
 import { encodeStatus } from "./status-fixture.js";
 
 export interface StreamPlan {
@@ -72,8 +73,30 @@ export class FakeServer {
   /** Batches refused so far per writer ID (a stream of an earlier test may still arrive). */
   refusalsOf = new Map<string, number>();
 
+  /** Unary calls answered so far, by method name (`getRun`, `createRun`). */
+  calls = new Map<string, number>();
+  /** Errors the next unary calls of a method fail with, in order; then it answers. */
+  unaryFailures = new Map<string, grpc.ServiceError[]>();
+
+  /** A unary handler: fails with the method's queued errors first, then answers a `Run` named in the request. */
+  private unary(method: string) {
+    return (call: grpc.ServerUnaryCall<{ name?: string; parent?: string; runId?: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+      const failure = this.unaryFailures.get(method)?.shift();
+      if (failure !== undefined) {
+        callback(failure);
+        return;
+      }
+      const request = call.request;
+      const name = request.name ?? `${request.parent}/runs/${request.runId}`;
+      callback(null, Run.fromPartial({ name, runId: name.slice(name.lastIndexOf("/") + 1), state: 2 }));
+    };
+  }
+
   async start(): Promise<string> {
     this.server.addService(ExperimentRunServiceService, {
+      getRun: this.unary("getRun"),
+      createRun: this.unary("createRun"),
       streamTimeSeries: (call: grpc.ServerDuplexStream<StreamTimeSeriesRequest, StreamTimeSeriesResponse>) =>
         this.stream(call),
       readTimeSeries: (call: grpc.ServerWritableStream<ReadTimeSeriesRequest, ReadTimeSeriesResponse>) => {

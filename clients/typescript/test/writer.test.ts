@@ -280,13 +280,42 @@ describe("TimeSeriesWriter against a fake server", () => {
     await assert.rejects(w.close(), (error: FailedPreconditionError) => error.reason === "WRITER_ID_IN_USE");
   });
 
-  it("refuses values that are not finite numbers before buffering them", async () => {
+  it("refuses a non-finite value locally with an InvalidArgumentError naming the metric, sending nothing", async () => {
     const w = writer();
-    await assert.rejects(w.log({ a: Number.NaN }, 1), TypeError);
-    await assert.rejects(w.logColumns([1], { a: [Infinity] }), TypeError);
-    await assert.rejects(w.log({ a: 1 }, -1), RangeError);
+    const namesMetric = (field: string) => (error: InvalidArgumentError) => {
+      assert.ok(error instanceof InvalidArgumentError);
+      assert.equal(error.codeName, "INVALID_ARGUMENT");
+      assert.equal(error.reason, "NON_FINITE_VALUE");
+      assert.equal(error.metadata.metric, "loss");
+      assert.deepEqual(
+        error.fieldViolations.map((violation) => violation.field),
+        [field],
+      );
+      return true;
+    };
+    await assert.rejects(w.log({ acc: 0.5, loss: Number.NaN }, 1), namesMetric("metrics['loss']"));
+    await assert.rejects(w.logColumns([1, 2], { loss: [1, Infinity] }), namesMetric("columns['loss'][1]"));
+    await assert.rejects(w.log({ a: 1 }, -1), (error: InvalidArgumentError) => error.fieldViolations[0]?.field === "step");
     assert.equal(w.pointsLogged, 0);
     await w.close();
+    assert.deepEqual(fake.received, [], "no batch was sent");
+    assert.equal(fake.written, 0);
+  });
+
+  it("closes, flushing everything, when an `await using` scope ends", async () => {
+    let id = "";
+    {
+      await using w = writer();
+      id = w.writerId;
+      await w.log({ a: 1, b: 2 }, 1);
+      await w.log({ a: 3, b: 4 }, 2);
+    }
+    assert.equal(fake.written, 4);
+    assert.deepEqual(stored("a"), [
+      [1, 1],
+      [2, 3],
+    ]);
+    assert.ok(fake.committed.get(id)! >= 1);
   });
 });
 

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// Step 10 of SCENARIO.md: the resources linked to a run.
+// Step 6 of SCENARIO.md: the resources linked to a run.
 var (
 	executionID = "scenario-" + lang + "-train"
 	modelURI    = "gs://polyglot-ci/models/" + lang
@@ -42,8 +42,9 @@ func linked(ctx context.Context, client *exprun.Client, run *exprun.Run) error {
 	}
 	model, err := run.LogModel(ctx, &exprunv1.ExperimentModel{
 		DisplayName:      "model-" + lang,
-		FrameworkName:    "custom",
-		FrameworkVersion: "1.0",
+		FrameworkName:    "sklearn",
+		FrameworkVersion: "1.5.2",
+		ModelFile:        "model.pkl",
 		Uri:              modelURI,
 	}, "")
 	if err != nil {
@@ -81,7 +82,7 @@ func checkLinked(ctx context.Context, client *exprun.Client, run *exprun.Run) er
 	if err != nil {
 		return err
 	}
-	if len(models) != 1 || models[0].GetUri() != modelURI || models[0].GetFrameworkName() != "custom" || len(models[0].GetFiles()) != 0 {
+	if len(models) != 1 || models[0].GetUri() != modelURI || models[0].GetFrameworkName() != "sklearn" || len(models[0].GetFiles()) != 0 {
 		return fmt.Errorf("models %v, want one by reference to %s", models, modelURI)
 	}
 	_, outputs, err := client.QueryExecutionInputsAndOutputs(ctx, executionID)
