@@ -9,9 +9,10 @@ import os
 import sys
 
 from exprun import client
-from exprun.client import ExperimentRun
+from exprun.client import ExperimentRun, RunState
 
 STEPS = 50_000
+LOCATION = "projects/polyglot-ci/locations/us-central1"
 
 
 def check(run: ExperimentRun) -> None:
@@ -33,6 +34,34 @@ def check(run: ExperimentRun) -> None:
             assert got.values[step - 1] == expected(metric, step), (metric, step)
 
 
+def check_extended(run: ExperimentRun, lang: str) -> None:
+    """The extended steps (SCENARIO.md): executions, artifacts, a model logged by URI, job links."""
+    (execution,) = run.get_executions()
+    assert execution.resource_name == f"{LOCATION}/metadataStores/default/executions/scenario-{lang}-train", (
+        execution.resource_name
+    )
+    assert execution.display_name == "train", execution.display_name
+    assert execution.state == RunState.COMPLETE, execution.state
+    assert dict(execution.metadata) == {"epochs": 3, "loss": 0.25}, execution.metadata
+    (model,) = run.get_experiment_models()
+    assert model.display_name == f"model-{lang}", model
+    assert (model.framework_name, model.framework_version) == ("sklearn", "1.5.2"), model
+    assert model.uri == f"gs://polyglot-ci/models/{lang}", model.uri
+    assert not model.files, model.files
+    outputs = {a.resource_name for a in execution.get_output_artifacts()}
+    assert model.resource_name in outputs, (model.resource_name, outputs)
+    schemas = {a.schema_title for a in run.get_artifacts()}
+    assert {"google.ExperimentModel", "google.ClassificationMetrics"} <= schemas, schemas
+    pipeline_jobs = run.get_logged_pipeline_jobs()
+    assert pipeline_jobs == [f"{LOCATION}/pipelineJobs/pipeline-{lang}"], pipeline_jobs
+    custom_jobs = run.get_logged_custom_jobs()
+    assert custom_jobs == [f"{LOCATION}/customJobs/custom-{lang}"], custom_jobs
+
+
+# The languages whose scenario runs the extended steps; each adds itself when it does.
+EXTENDED = {"java"}
+
+
 def expected(metric: str, step: int) -> float:
     return 1 / step if metric == "loss" else step / STEPS
 
@@ -44,8 +73,11 @@ def main(languages: list[str]) -> int:
         location="us-central1",
     )
     for lang in languages:
-        check(ExperimentRun(f"scenario-{lang}", experiment=f"polyglot-{lang}"))
-        print(f"check {lang}: ok")
+        run = ExperimentRun(f"scenario-{lang}", experiment=f"polyglot-{lang}")
+        check(run)
+        if lang in EXTENDED:
+            check_extended(run, lang)
+        print(f"check {lang}: ok{' (extended)' if lang in EXTENDED else ''}")
     return 0
 
 

@@ -312,6 +312,24 @@ public class ExprunException extends RuntimeException {
   /** The domain of errors raised by this client itself (not by the server). */
   public static final String CLIENT_DOMAIN = "exprun.client";
 
+  /** The reason of this client's own INVALID_ARGUMENT errors (a value it refuses to send). */
+  public static final String REASON_INVALID_VALUE = "INVALID_VALUE";
+
+  /**
+   * Client-side validation: the same {@link InvalidArgument} a server would raise, with one field
+   * violation naming {@code field}, raised before anything is sent.
+   */
+  static InvalidArgument invalid(String field, String message) {
+    return new InvalidArgument(
+        Status.Code.INVALID_ARGUMENT,
+        message,
+        REASON_INVALID_VALUE,
+        CLIENT_DOMAIN,
+        Map.of("field", field),
+        List.of(new FieldViolation(field, message)),
+        null);
+  }
+
   static ExprunException client(Status.Code code, String message, String reason,
       Map<String, String> metadata) {
     return BY_CODE

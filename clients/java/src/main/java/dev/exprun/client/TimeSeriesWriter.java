@@ -405,7 +405,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
    */
   public void log(Map<String, ? extends Number> metrics, long step, long wallTimeMicros) {
     if (step < 0) {
-      throw new IllegalArgumentException("step must be >= 0, not " + step);
+      throw ExprunException.invalid("step", "step must be >= 0, not " + step);
     }
     appendRow(metrics, step, wallTimeMicros);
   }
@@ -416,10 +416,19 @@ public final class TimeSeriesWriter implements AutoCloseable {
       return;
     }
     checkFits(count);
-    // Validated before anything is appended: a row is all or nothing.
+    // Validated before anything is appended: a row is all or nothing, and a refused row sends
+    // nothing (the server would refuse the whole batch, and the writer would stop).
     for (Map.Entry<String, ? extends Number> entry : metrics.entrySet()) {
-      if (entry.getKey() == null || entry.getValue() == null) {
-        throw new IllegalArgumentException("metric names and values must not be null: " + metrics);
+      String metric = entry.getKey();
+      Number value = entry.getValue();
+      if (metric == null || value == null) {
+        throw ExprunException.invalid(
+            metric == null ? "metrics" : "metrics['" + metric + "']",
+            "metric names and values must not be null: " + metrics);
+      }
+      double number = value.doubleValue();
+      if (!Double.isFinite(number)) {
+        throw nonFinite(metric, number, step);
       }
     }
     lock.lock();
@@ -455,26 +464,37 @@ public final class TimeSeriesWriter implements AutoCloseable {
    * with {@link OnFull#ERROR}).
    */
   public void logColumns(long[] steps, Map<String, double[]> columns, long[] wallTimeMicros) {
-    Objects.requireNonNull(steps, "steps");
+    if (steps == null) {
+      throw ExprunException.invalid("steps", "steps must not be null");
+    }
     if (columns.isEmpty()) {
-      throw new IllegalArgumentException("columns must hold at least one metric");
+      throw ExprunException.invalid("columns", "columns must hold at least one metric");
     }
     int rows = steps.length;
     for (Map.Entry<String, double[]> entry : columns.entrySet()) {
-      Objects.requireNonNull(entry.getKey(), "metric name");
-      if (entry.getValue().length != rows) {
-        throw new IllegalArgumentException(
-            "columns[" + entry.getKey() + "] has " + entry.getValue().length
-                + " values but steps has " + rows);
+      String metric = entry.getKey();
+      if (metric == null || entry.getValue() == null) {
+        throw ExprunException.invalid("columns", "metric names and columns must not be null");
+      }
+      double[] values = entry.getValue();
+      if (values.length != rows) {
+        throw ExprunException.invalid(
+            "metrics['" + metric + "']",
+            "column of metric '" + metric + "' has " + values.length + " values but steps has " + rows);
+      }
+      for (int i = 0; i < rows; i++) {
+        if (!Double.isFinite(values[i])) {
+          throw nonFinite(metric, values[i], steps[i]);
+        }
       }
     }
     if (wallTimeMicros != null && wallTimeMicros.length != rows) {
-      throw new IllegalArgumentException(
-          "wallTimeMicros has " + wallTimeMicros.length + " values but steps has " + rows);
+      throw ExprunException.invalid(
+          "wallTimeMicros", "wallTimeMicros has " + wallTimeMicros.length + " values but steps has " + rows);
     }
     for (long step : steps) {
       if (step < 0) {
-        throw new IllegalArgumentException("steps must be >= 0, not " + step);
+        throw ExprunException.invalid("steps", "steps must be >= 0, not " + step);
       }
     }
     if (rows == 0) {
@@ -550,6 +570,17 @@ public final class TimeSeriesWriter implements AutoCloseable {
     } else if (before < options.maxBatchPoints() && options.maxBatchPoints() <= buffered) {
       changed.signalAll();
     }
+  }
+
+  /**
+   * The error for a NaN or infinite value: refused here, before it is buffered, because the
+   * server refuses a batch holding one, which would stop the writer with every later point.
+   */
+  static ExprunException.InvalidArgument nonFinite(String metric, double value, long step) {
+    return ExprunException.invalid(
+        "metrics['" + metric + "']",
+        "value " + value + " of metric '" + metric + "'" + (step >= 0 ? " at step " + step : "")
+            + " is not finite; nothing of this call was logged");
   }
 
   private void checkFits(long count) {
@@ -1200,7 +1231,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
     return timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
   }
 
-  private static long nowMicros() {
+  static long nowMicros() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }

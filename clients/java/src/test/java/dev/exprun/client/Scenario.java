@@ -1,6 +1,13 @@
 package dev.exprun.client;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.exprun.v1.Artifact;
 import dev.exprun.v1.ClassificationMetrics;
+import dev.exprun.v1.CustomJobLink;
+import dev.exprun.v1.Execution;
+import dev.exprun.v1.ExperimentModel;
+import dev.exprun.v1.PipelineJobLink;
 import dev.exprun.v1.MatrixRow;
 import dev.exprun.v1.RunState;
 import io.grpc.Status;
@@ -77,8 +84,83 @@ public final class Scenario {
       expect(problems, "violated fields", List.of("metrics['bad']"), error.violatedFields());
     }
 
+    extended(client, run, problems);
+
     run.end();
     check(client.getRun(experiment, runId), problems);
+  }
+
+  /** The extended steps E1-E6 (SCENARIO.md): executions, artifacts, a model by URI, job links. */
+  private static void extended(ExprunClient client, ExperimentRun run, List<String> problems) {
+    String loc = client.parent();
+    String executionName = loc + "/metadataStores/default/executions/scenario-" + LANG + "-train";
+    Execution associated =
+        run.associateExecution(
+            Execution.newBuilder()
+                .setName("scenario-" + LANG + "-train")
+                .setDisplayName("train")
+                .setState(RunState.RUN_STATE_RUNNING)
+                .setMetadata(struct(Map.of("epochs", 3.0)))
+                .build());
+    expect(problems, "associated execution", executionName, associated.getName());
+    Execution updated =
+        client.updateExecution(
+            Execution.newBuilder()
+                .setName(associated.getName())
+                .setState(RunState.RUN_STATE_COMPLETE)
+                .setMetadata(struct(Map.of("loss", 0.25)))
+                .build(),
+            "state",
+            "metadata");
+    expect(problems, "updated execution state", RunState.RUN_STATE_COMPLETE, updated.getState());
+
+    ExperimentModel model =
+        run.logModel(
+            ExperimentModel.newBuilder()
+                .setDisplayName("model-" + LANG)
+                .setFrameworkName("sklearn")
+                .setFrameworkVersion("1.5.2")
+                .setUri("gs://polyglot-ci/models/" + LANG)
+                .build());
+    client.addExecutionEvents(executionName, List.of(), List.of(model.getName()));
+    List<String> outputs =
+        client.queryExecutionInputsAndOutputs(executionName).getOutputsList().stream().map(Artifact::getName).toList();
+    expect(problems, "execution outputs hold the model", true, outputs.contains(model.getName()));
+
+    run.logPipelineJob("pipeline-" + LANG);
+    run.logCustomJob(loc + "/customJobs/custom-" + LANG);
+
+    // E6: read back.
+    List<Execution> executions = run.listExecutions().streamAll().toList();
+    expect(problems, "executions", List.of(executionName), executions.stream().map(Execution::getName).toList());
+    Execution fetched = client.getExecution("scenario-" + LANG + "-train");
+    expect(problems, "execution state", RunState.RUN_STATE_COMPLETE, fetched.getState());
+    expect(problems, "execution display name", "train", fetched.getDisplayName());
+    expect(problems, "execution metadata", struct(Map.of("epochs", 3.0, "loss", 0.25)), fetched.getMetadata());
+    List<ExperimentModel> models = run.listExperimentModels().streamAll().toList();
+    expect(problems, "models", List.of(model.getName()), models.stream().map(ExperimentModel::getName).toList());
+    if (models.size() == 1) {
+      expect(problems, "model uri", "gs://polyglot-ci/models/" + LANG, models.get(0).getUri());
+      expect(problems, "model framework", "sklearn 1.5.2",
+          models.get(0).getFrameworkName() + " " + models.get(0).getFrameworkVersion());
+    }
+    java.util.Set<String> schemas = new java.util.HashSet<>();
+    run.listArtifacts().iterateAll().forEach(artifact -> schemas.add(artifact.getSchemaTitle()));
+    expect(problems, "artifact schemas hold the model and the classification metrics", true,
+        schemas.containsAll(List.of("google.ExperimentModel", "google.ClassificationMetrics")));
+    expect(problems, "pipeline jobs", List.of(loc + "/pipelineJobs/pipeline-" + LANG),
+        run.listPipelineJobs().streamAll().map(PipelineJobLink::getPipelineJob).toList());
+    expect(problems, "custom jobs", List.of(loc + "/customJobs/custom-" + LANG),
+        run.listCustomJobs().streamAll().map(CustomJobLink::getCustomJob).toList());
+    System.out.println(
+        "scenario " + LANG + ": extended steps: execution " + fetched.getState() + ", " + models.size()
+            + " model, " + schemas.size() + " artifact kinds, job links logged");
+  }
+
+  private static Struct struct(Map<String, Double> fields) {
+    Struct.Builder struct = Struct.newBuilder();
+    new java.util.TreeMap<>(fields).forEach((k, v) -> struct.putFields(k, Value.newBuilder().setNumberValue(v).build()));
+    return struct.build();
   }
 
   /** Step 6: 100,000 points through the writer, with one forced reconnect half way. */
