@@ -49,7 +49,7 @@ mode=(-o)
 for attempt in 1 2; do
   log="$project/run-$attempt.log"
   if ! "${words[0]}" -B "${mode[@]}" "${words[@]:1}" >"$log" 2>&1; then
-    if [[ $attempt -eq 1 && ${#mode[@]} -gt 0 ]] && grep -qiE "offline|Cannot access|could not resolve|Could not find artifact|resolve plugin" "$log"; then
+    if [[ $attempt -eq 1 && ${#mode[@]} -gt 0 ]] && grep -qiE "offline|Cannot access|could not resolve|Could not find artifact|resolve plugin|No plugin found" "$log"; then
       echo "offline build could not resolve everything; resolving online once"
       mode=()
       "${words[0]}" -B "${words[@]:1}" >"$log" 2>&1 || { sed 's/\x1b\[[0-9;]*m//g' "$log" >&2; exit 1; }
