@@ -10,6 +10,8 @@ import dev.exprun.v1.TimeSeries;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -20,6 +22,7 @@ import io.grpc.stub.ClientResponseObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -274,6 +277,9 @@ public final class TimeSeriesWriter implements AutoCloseable {
 
   // Producer side.
   private LinkedHashMap<String, MetricColumn> columns = new LinkedHashMap<>();
+  /** The keys of the last logged row and their columns in {@link #columns} (see appendRow). */
+  private String[] rowKeys = new String[0];
+  private MetricColumn[] rowColumns = new MetricColumn[0];
   private boolean accepting = true; // false once closing or failed
   private long free; // maxBufferedPoints - buffered - unacknowledged
   private long buffered;
@@ -439,11 +445,27 @@ public final class TimeSeriesWriter implements AutoCloseable {
       if (step < 0) {
         step = nextStep;
       }
+      // A training loop logs the same metrics every step, usually from one map: the columns of
+      // the last row are remembered by key identity, so a step costs no hash lookups.
+      if (rowKeys.length != count) {
+        rowKeys = new String[count];
+        rowColumns = new MetricColumn[count];
+      }
+      String[] keys = rowKeys;
+      MetricColumn[] remembered = rowColumns;
+      int i = 0;
       for (Map.Entry<String, ? extends Number> entry : metrics.entrySet()) {
-        MetricColumn column = column(entry.getKey(), 16);
+        String metric = entry.getKey();
+        MetricColumn column = remembered[i];
+        if (keys[i] != metric || column == null) {
+          column = column(metric, 16);
+          keys[i] = metric;
+          remembered[i] = column;
+        }
         column.values.add(entry.getValue().doubleValue());
         column.steps.add(step);
         column.walls.add(micros);
+        i++;
       }
       nextStep = step + 1;
       admitted(count);
@@ -1005,7 +1027,19 @@ public final class TimeSeriesWriter implements AutoCloseable {
   /** Moves the whole buffer into numbered batches (lock held); encoding happens when sent. */
   private void cut() {
     List<MetricColumn> swappedColumns = new ArrayList<>(columns.values());
-    columns = new LinkedHashMap<>();
+    // The next buffer starts with the metrics of this one, sized as they were: no regrowing from
+    // 16 points, and the remembered row's columns stay valid. A metric not logged since the last
+    // cut is dropped here.
+    LinkedHashMap<String, MetricColumn> next = new LinkedHashMap<>();
+    for (MetricColumn column : swappedColumns) {
+      if (column.size() > 0) {
+        next.put(column.metric, new MetricColumn(column.metric, column.size()));
+      }
+    }
+    columns = next;
+    for (int i = 0; i < rowKeys.length; i++) {
+      rowColumns[i] = rowKeys[i] == null ? null : next.get(rowKeys[i]);
+    }
     long points = buffered;
     buffered = 0;
     cutNow = false;
@@ -1260,7 +1294,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
   private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     @Override
     public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
+      return new BytesStream(value);
     }
 
     @Override
@@ -1270,6 +1304,24 @@ public final class TimeSeriesWriter implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  /**
+   * The batch bytes as gRPC reads a message best: of known length (one frame, no buffer chain)
+   * and drained in one write, as protobuf's own message streams are.
+   */
+  private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
+    BytesStream(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public int drainTo(OutputStream target) throws IOException {
+      int length = count - pos;
+      target.write(buf, pos, length);
+      pos = count;
+      return length;
     }
   }
 

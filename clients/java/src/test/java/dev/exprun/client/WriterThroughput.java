@@ -57,6 +57,16 @@ public final class WriterThroughput {
         .getProcessCpuTime();
   }
 
+  /** The writer's defaults, or {@code -Dbuffer=N} points of buffer. */
+  static TimeSeriesWriter.Options options() {
+    TimeSeriesWriter.Options.Builder options = TimeSeriesWriter.Options.builder();
+    String buffer = System.getProperty("buffer");
+    if (buffer != null) {
+      options.maxBufferedPoints(Long.parseLong(buffer));
+    }
+    return options.build();
+  }
+
   /** The CPU time of the thread that logs (the training loop's). */
   static long callerNanos() {
     return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -70,7 +80,7 @@ public final class WriterThroughput {
       columns.put("m" + m, new double[chunk]);
     }
     long rows = points / width;
-    try (TimeSeriesWriter writer = run.timeSeriesWriter()) {
+    try (TimeSeriesWriter writer = run.timeSeriesWriter(options())) {
       for (long row = 0; row < rows; row += chunk) {
         int n = (int) Math.min(chunk, rows - row);
         for (int i = 0; i < n; i++) {
@@ -96,7 +106,7 @@ public final class WriterThroughput {
       names[m] = "m" + m;
     }
     Map<String, Double> row = new LinkedHashMap<>();
-    try (TimeSeriesWriter writer = run.timeSeriesWriter()) {
+    try (TimeSeriesWriter writer = run.timeSeriesWriter(options())) {
       for (long step = 1; step <= rows; step++) {
         for (int m = 0; m < width; m++) {
           row.put(names[m], 1.0 / step);
