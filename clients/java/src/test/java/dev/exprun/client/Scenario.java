@@ -194,6 +194,33 @@ public final class Scenario {
     } catch (java.io.IOException io) {
       throw new java.io.UncheckedIOException(io);
     }
+
+    // The writer refuses a NaN itself, names the metric, sends nothing and goes on: close() is quiet.
+    try (TimeSeriesWriter writer = run.timeSeriesWriter()) {
+      writer.log(Map.of("loss", 0.5), 1);
+      try {
+        writer.log(Map.of("loss", Double.NaN), 2);
+        problems.add("the writer took a NaN");
+      } catch (ExprunException.InvalidArgument refused) {
+        expect(problems, "writer NaN field", List.of("metrics['loss']"), refused.violatedFields());
+      }
+      writer.log(Map.of("loss", 0.25), 3);
+    }
+    // One unary write, sequenced (so retried if need be): a resend of the same sequence is a no-op.
+    long[] steps = {4, 5};
+    Map<String, double[]> columns = Map.of("loss", new double[] {0.125, 0.0625});
+    expect(problems, "unary write", 2L, run.writeTimeSeries("unary-" + LANG, 1, steps, columns).getPointsWritten());
+    expect(problems, "unary resend", 0L, run.writeTimeSeries("unary-" + LANG, 1, steps, columns).getPointsWritten());
+    SeriesData loss = run.readTimeSeries(List.of("loss")).get("loss");
+    expect(problems, "loss steps", List.of(1L, 3L, 4L, 5L), java.util.Arrays.stream(loss.steps()).boxed().toList());
+
+    expect(problems, "heartbeat", RunState.RUN_STATE_RUNNING, run.heartbeat());
+    expect(problems, "update state", RunState.RUN_STATE_CANCELLED, run.updateState(RunState.RUN_STATE_CANCELLED).state());
+    expect(problems, "experiment listed", true,
+        client.listExperiments().streamAll().anyMatch(e -> e.getName().equals(client.experimentName(experiment))));
+    expect(problems, "runs listed", true,
+        client.listRuns(experiment).streamAll().anyMatch(r -> r.runId().equals(runId)));
+    expect(problems, "models by schema", 1L, run.listArtifacts("google.ExperimentModel").streamAll().count());
     run.end();
   }
 
