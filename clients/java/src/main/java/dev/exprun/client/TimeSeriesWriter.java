@@ -862,7 +862,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
         // A bug here must not vanish inside the writer's thread: it stops the writer, typed.
         lock.lock();
         try {
-          fail(new ExprunException(Status.Code.INTERNAL, "time-series stream failed: " + bug));
+          fail(ExprunException.client(Status.Code.INTERNAL, "time-series stream failed: " + bug, "WRITER_FAILED", Map.of()));
         } finally {
           lock.unlock();
         }
@@ -1000,7 +1000,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
     } catch (InterruptedException interrupted) {
       // awaitNanos re-acquired the lock before throwing.
       aborted = true;
-      fail(new ExprunException(Status.Code.CANCELLED, "writer thread interrupted"));
+      fail(ExprunException.client(Status.Code.CANCELLED, "writer thread interrupted", "WRITER_INTERRUPTED", Map.of()));
       conn.requests.cancel("writer thread interrupted", interrupted);
     } finally {
       lock.unlock();
@@ -1084,7 +1084,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
       }
     } catch (InterruptedException interrupted) {
       aborted = true;
-      fail(new ExprunException(Status.Code.CANCELLED, "writer thread interrupted"));
+      fail(ExprunException.client(Status.Code.CANCELLED, "writer thread interrupted", "WRITER_INTERRUPTED", Map.of()));
     } finally {
       lock.unlock();
     }

@@ -297,6 +297,30 @@ class ClientCallsTest {
   }
 
   @Test
+  void anAsyncListFetchesItsFirstPageThenIteratesAll() throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      client.createRun("r" + i);
+    }
+    PagedResponse<ExperimentRun> runs = client.listRunsAsync(null).get();
+    assertEquals("2", runs.getNextPageToken());
+    List<String> ids = new ArrayList<>();
+    runs.iterateAll().forEach(run -> ids.add(run.runId()));
+    assertEquals(List.of("r1", "r2", "r3"), ids);
+  }
+
+  @Test
+  void everyNonOkCodeHasItsType() {
+    for (Status.Code code : Status.Code.values()) {
+      if (code == Status.Code.OK) {
+        continue;
+      }
+      ExprunException error = ExprunException.from(Status.fromCode(code).asRuntimeException());
+      assertEquals(code, error.code());
+      assertTrue(error.getClass() != ExprunException.class, code + " has no type of its own");
+    }
+  }
+
+  @Test
   void updateStateUsesTheOneRunStateAndRefusesUnspecifiedLocally() {
     ExperimentRun run = client.createRun("r1");
     assertEquals(RunState.RUN_STATE_CANCELLED, run.updateState(RunState.RUN_STATE_CANCELLED).state());
