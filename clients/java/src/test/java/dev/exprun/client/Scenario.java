@@ -221,6 +221,24 @@ public final class Scenario {
     expect(problems, "runs listed", true,
         client.listRuns(experiment).streamAll().anyMatch(r -> r.runId().equals(runId)));
     expect(problems, "models by schema", 1L, run.listArtifacts("google.ExperimentModel").streamAll().count());
+    String tensorboard = client.parent() + "/tensorboards/tb-" + LANG;
+    expect(problems, "backing tensorboard run", true,
+        run.assignBackingTensorboard("tb-" + LANG).proto().getBackingTensorboardRun().startsWith(tensorboard + "/"));
+    String suffix = Long.toString(System.nanoTime(), 36);
+    Execution created =
+        client.createExecution("extra-" + LANG + "-" + suffix, Execution.newBuilder().setDisplayName("extra").build());
+    expect(problems, "created execution", "extra", client.getExecution(created.getName()).getDisplayName());
+    expect(problems, "created execution state", RunState.RUN_STATE_RUNNING,
+        client.updateExecutionState(created.getName(), RunState.RUN_STATE_RUNNING).getState());
+    String scratch = "scratch-" + LANG + "-" + suffix;
+    client.createExperiment(scratch);
+    client.deleteExperiment(scratch);
+    try {
+      client.getExperiment(scratch);
+      problems.add("a deleted experiment is still there");
+    } catch (ExprunException.NotFound gone) {
+      // deleted
+    }
     run.end();
   }
 
