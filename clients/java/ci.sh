@@ -2,9 +2,12 @@
 # CI for the Java client, runnable from anywhere (`bash clients/java/ci.sh` from the repo root):
 #   1. generate: regenerate src/generated/java with the pinned protoc (generate.sh) and fail if
 #      that changed anything, i.e. the committed code is stale;
-#   2. test: compile and run the unit tests (JUnit 5 via Surefire), print the counts;
-#   3. scenario: the interop scenario (clients/scenario/SCENARIO.md) against $EXPRUN_TARGET
-#      (default 127.0.0.1:50051; the server is started by the caller).
+#   2. test: compile and run the unit tests (JUnit 5 via Surefire), print the counts, and install
+#      the jar into ~/.m2 (one Maven start for both: `mvn install`);
+#   3. scenario: the interop scenario (clients/scenario/SCENARIO.md, extended steps included)
+#      against $EXPRUN_TARGET (default 127.0.0.1:50051; the server is started by the caller);
+#   4. consumer: a fresh project outside the repository, made from README.md's "first project",
+#      built against the installed jar and run twice against the same server (consumer_test.sh).
 # Dependencies come from Maven Central into ~/.m2 as Maven resolves them (the first run on a
 # fresh machine downloads them; later runs are offline in effect).
 set -euo pipefail
@@ -41,8 +44,9 @@ step "test"
 cd "$here"
 rm -rf target/surefire-reports
 test_rc=0
-# Debian's Maven 3.8 prints stray colour resets even in batch mode; they are stripped.
-mvn "${mvn_flags[@]}" test 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || test_rc=$?
+# Debian's Maven 3.8 prints stray colour resets even in batch mode; they are stripped. `install`
+# runs the tests first, then puts the jar where the consumer project (step 4) finds it.
+mvn "${mvn_flags[@]}" install 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || test_rc=$?
 # -q hides Surefire's own summary: count the reports' test cases instead.
 shopt -s nullglob
 reports=(target/surefire-reports/TEST-*.xml)
@@ -62,5 +66,9 @@ step "scenario against $EXPRUN_TARGET"
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
   dev.exprun.client.Scenario
 done_step "scenario"
+
+step "consumer project (README) against $EXPRUN_TARGET"
+bash "$here/consumer_test.sh"
+done_step "consumer project (README)"
 
 echo "java client CI passed in $((SECONDS - start))s"

@@ -13,6 +13,7 @@ from exprun import client
 from exprun.client import ExperimentRun, RunState
 
 STEPS = 50_000
+LOCATION = "projects/polyglot-ci/locations/us-central1"
 
 
 def check(run: ExperimentRun) -> None:
@@ -35,7 +36,7 @@ def check(run: ExperimentRun) -> None:
 
 
 def check_executions_models_and_jobs(run: ExperimentRun, lang: str) -> None:
-    """SCENARIO.md step 6: the execution, the model logged by URI and the two job links."""
+    """SCENARIO.md step 5a: the execution, the model logged by URI and the two job links."""
     (execution,) = run.get_executions()
     assert execution.display_name == "train", execution
     assert execution.schema_title == "system.ContainerExecution", execution
@@ -49,14 +50,14 @@ def check_executions_models_and_jobs(run: ExperimentRun, lang: str) -> None:
     assert execution.get_input_artifacts() == []
     titles = {a.schema_title for a in run.get_artifacts()}
     assert {"google.ClassificationMetrics", "google.ExperimentModel"} <= titles, titles
-    location = "projects/polyglot-ci/locations/us-central1"
-    assert run.get_logged_pipeline_jobs() == [f"{location}/pipelineJobs/pipeline-{lang}"]
-    assert run.get_logged_custom_jobs() == [f"{location}/customJobs/custom-{lang}"]
+    assert run.get_logged_pipeline_jobs() == [f"{LOCATION}/pipelineJobs/pipeline-{lang}"]
+    assert run.get_logged_custom_jobs() == [f"{LOCATION}/customJobs/custom-{lang}"]
 
 
-# The languages whose scenario runs SCENARIO.md step 6 (executions, models, job links), with its check.
+# The languages whose scenario runs SCENARIO.md step 5a (executions, models, job links), with its check.
 EXTENDED_CHECKS: dict[str, Callable[[ExperimentRun, str], None]] = {
     "go": check_executions_models_and_jobs,
+    "java": check_executions_models_and_jobs,
     "typescript": check_executions_models_and_jobs,
 }
 

@@ -127,7 +127,7 @@ const jobs = (lang: string) => ({
 const MODEL_URI = `gs://polyglot-ci/models/${LANG}`;
 
 /**
- * SCENARIO.md step 6: an execution (associated, updated, read back), a model logged by URI and
+ * SCENARIO.md step 5a: an execution (associated, updated, read back), a model logged by URI and
  * recorded as the execution's output, and links to a pipeline job and a custom job.
  */
 async function executionsModelsAndJobs(client: ExprunClient, run: ExperimentRun): Promise<void> {

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// Step 6 of SCENARIO.md: the resources linked to a run.
+// Step 5a of SCENARIO.md: the resources linked to a run.
 var (
 	executionID = "scenario-" + lang + "-train"
 	modelURI    = "gs://polyglot-ci/models/" + lang

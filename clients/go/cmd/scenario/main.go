@@ -114,7 +114,7 @@ func run() error {
 		return err
 	}
 
-	// 10. Executions, artifacts, a model by URI, pipeline and custom job links.
+	// 5a. Executions, artifacts, a model by URI, pipeline and custom job links.
 	if err := linked(ctx, client, run); err != nil {
 		return err
 	}

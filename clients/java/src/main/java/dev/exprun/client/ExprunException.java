@@ -309,8 +309,76 @@ public class ExprunException extends RuntimeException {
     }
   }
 
+  /** CANCELLED: the call was cancelled (by the caller, or an interrupted wait). */
+  public static class Cancelled extends ExprunException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled(Status.Code c, String m, String r, String d, Map<String, String> md,
+        List<FieldViolation> v, Throwable cause) {
+      super(c, m, r, d, md, v, cause);
+    }
+  }
+
+  /** UNKNOWN: an error without a known status (often a proxy's). */
+  public static class Unknown extends ExprunException {
+    private static final long serialVersionUID = 1L;
+
+    Unknown(Status.Code c, String m, String r, String d, Map<String, String> md,
+        List<FieldViolation> v, Throwable cause) {
+      super(c, m, r, d, md, v, cause);
+    }
+  }
+
+  /** UNIMPLEMENTED: the server does not serve this RPC (an older server). */
+  public static class Unimplemented extends ExprunException {
+    private static final long serialVersionUID = 1L;
+
+    Unimplemented(Status.Code c, String m, String r, String d, Map<String, String> md,
+        List<FieldViolation> v, Throwable cause) {
+      super(c, m, r, d, md, v, cause);
+    }
+  }
+
+  /** OUT_OF_RANGE. */
+  public static class OutOfRange extends ExprunException {
+    private static final long serialVersionUID = 1L;
+
+    OutOfRange(Status.Code c, String m, String r, String d, Map<String, String> md,
+        List<FieldViolation> v, Throwable cause) {
+      super(c, m, r, d, md, v, cause);
+    }
+  }
+
+  /** DATA_LOSS. */
+  public static class DataLoss extends ExprunException {
+    private static final long serialVersionUID = 1L;
+
+    DataLoss(Status.Code c, String m, String r, String d, Map<String, String> md,
+        List<FieldViolation> v, Throwable cause) {
+      super(c, m, r, d, md, v, cause);
+    }
+  }
+
   /** The domain of errors raised by this client itself (not by the server). */
   public static final String CLIENT_DOMAIN = "exprun.client";
+
+  /** The reason of this client's own INVALID_ARGUMENT errors (a value it refuses to send). */
+  public static final String REASON_INVALID_VALUE = "INVALID_VALUE";
+
+  /**
+   * Client-side validation: the same {@link InvalidArgument} a server would raise, with one field
+   * violation naming {@code field}, raised before anything is sent.
+   */
+  static InvalidArgument invalid(String field, String message) {
+    return new InvalidArgument(
+        Status.Code.INVALID_ARGUMENT,
+        message,
+        REASON_INVALID_VALUE,
+        CLIENT_DOMAIN,
+        Map.of("field", field),
+        List.of(new FieldViolation(field, message)),
+        null);
+  }
 
   static ExprunException client(Status.Code code, String message, String reason,
       Map<String, String> metadata) {
@@ -341,5 +409,10 @@ public class ExprunException extends RuntimeException {
     BY_CODE.put(Status.Code.ABORTED, Aborted::new);
     BY_CODE.put(Status.Code.DEADLINE_EXCEEDED, DeadlineExceeded::new);
     BY_CODE.put(Status.Code.INTERNAL, Internal::new);
+    BY_CODE.put(Status.Code.CANCELLED, Cancelled::new);
+    BY_CODE.put(Status.Code.UNKNOWN, Unknown::new);
+    BY_CODE.put(Status.Code.UNIMPLEMENTED, Unimplemented::new);
+    BY_CODE.put(Status.Code.OUT_OF_RANGE, OutOfRange::new);
+    BY_CODE.put(Status.Code.DATA_LOSS, DataLoss::new);
   }
 }

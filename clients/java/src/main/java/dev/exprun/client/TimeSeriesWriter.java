@@ -10,6 +10,8 @@ import dev.exprun.v1.TimeSeries;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -20,6 +22,7 @@ import io.grpc.stub.ClientResponseObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -274,6 +277,9 @@ public final class TimeSeriesWriter implements AutoCloseable {
 
   // Producer side.
   private LinkedHashMap<String, MetricColumn> columns = new LinkedHashMap<>();
+  /** The keys of the last logged row and their columns in {@link #columns} (see appendRow). */
+  private String[] rowKeys = new String[0];
+  private MetricColumn[] rowColumns = new MetricColumn[0];
   private boolean accepting = true; // false once closing or failed
   private long free; // maxBufferedPoints - buffered - unacknowledged
   private long buffered;
@@ -405,7 +411,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
    */
   public void log(Map<String, ? extends Number> metrics, long step, long wallTimeMicros) {
     if (step < 0) {
-      throw new IllegalArgumentException("step must be >= 0, not " + step);
+      throw ExprunException.invalid("step", "step must be >= 0, not " + step);
     }
     appendRow(metrics, step, wallTimeMicros);
   }
@@ -416,10 +422,19 @@ public final class TimeSeriesWriter implements AutoCloseable {
       return;
     }
     checkFits(count);
-    // Validated before anything is appended: a row is all or nothing.
+    // Validated before anything is appended: a row is all or nothing, and a refused row sends
+    // nothing (the server would refuse the whole batch, and the writer would stop).
     for (Map.Entry<String, ? extends Number> entry : metrics.entrySet()) {
-      if (entry.getKey() == null || entry.getValue() == null) {
-        throw new IllegalArgumentException("metric names and values must not be null: " + metrics);
+      String metric = entry.getKey();
+      Number value = entry.getValue();
+      if (metric == null || value == null) {
+        throw ExprunException.invalid(
+            metric == null ? "metrics" : "metrics['" + metric + "']",
+            "metric names and values must not be null: " + metrics);
+      }
+      double number = value.doubleValue();
+      if (!Double.isFinite(number)) {
+        throw nonFinite(metric, number, step);
       }
     }
     lock.lock();
@@ -430,11 +445,27 @@ public final class TimeSeriesWriter implements AutoCloseable {
       if (step < 0) {
         step = nextStep;
       }
+      // A training loop logs the same metrics every step, usually from one map: the columns of
+      // the last row are remembered by key identity, so a step costs no hash lookups.
+      if (rowKeys.length != count) {
+        rowKeys = new String[count];
+        rowColumns = new MetricColumn[count];
+      }
+      String[] keys = rowKeys;
+      MetricColumn[] remembered = rowColumns;
+      int i = 0;
       for (Map.Entry<String, ? extends Number> entry : metrics.entrySet()) {
-        MetricColumn column = column(entry.getKey(), 16);
+        String metric = entry.getKey();
+        MetricColumn column = remembered[i];
+        if (keys[i] != metric || column == null) {
+          column = column(metric, 16);
+          keys[i] = metric;
+          remembered[i] = column;
+        }
         column.values.add(entry.getValue().doubleValue());
         column.steps.add(step);
         column.walls.add(micros);
+        i++;
       }
       nextStep = step + 1;
       admitted(count);
@@ -455,26 +486,37 @@ public final class TimeSeriesWriter implements AutoCloseable {
    * with {@link OnFull#ERROR}).
    */
   public void logColumns(long[] steps, Map<String, double[]> columns, long[] wallTimeMicros) {
-    Objects.requireNonNull(steps, "steps");
+    if (steps == null) {
+      throw ExprunException.invalid("steps", "steps must not be null");
+    }
     if (columns.isEmpty()) {
-      throw new IllegalArgumentException("columns must hold at least one metric");
+      throw ExprunException.invalid("columns", "columns must hold at least one metric");
     }
     int rows = steps.length;
     for (Map.Entry<String, double[]> entry : columns.entrySet()) {
-      Objects.requireNonNull(entry.getKey(), "metric name");
-      if (entry.getValue().length != rows) {
-        throw new IllegalArgumentException(
-            "columns[" + entry.getKey() + "] has " + entry.getValue().length
-                + " values but steps has " + rows);
+      String metric = entry.getKey();
+      if (metric == null || entry.getValue() == null) {
+        throw ExprunException.invalid("columns", "metric names and columns must not be null");
+      }
+      double[] values = entry.getValue();
+      if (values.length != rows) {
+        throw ExprunException.invalid(
+            "metrics['" + metric + "']",
+            "column of metric '" + metric + "' has " + values.length + " values but steps has " + rows);
+      }
+      for (int i = 0; i < rows; i++) {
+        if (!Double.isFinite(values[i])) {
+          throw nonFinite(metric, values[i], steps[i]);
+        }
       }
     }
     if (wallTimeMicros != null && wallTimeMicros.length != rows) {
-      throw new IllegalArgumentException(
-          "wallTimeMicros has " + wallTimeMicros.length + " values but steps has " + rows);
+      throw ExprunException.invalid(
+          "wallTimeMicros", "wallTimeMicros has " + wallTimeMicros.length + " values but steps has " + rows);
     }
     for (long step : steps) {
       if (step < 0) {
-        throw new IllegalArgumentException("steps must be >= 0, not " + step);
+        throw ExprunException.invalid("steps", "steps must be >= 0, not " + step);
       }
     }
     if (rows == 0) {
@@ -550,6 +592,17 @@ public final class TimeSeriesWriter implements AutoCloseable {
     } else if (before < options.maxBatchPoints() && options.maxBatchPoints() <= buffered) {
       changed.signalAll();
     }
+  }
+
+  /**
+   * The error for a NaN or infinite value: refused here, before it is buffered, because the
+   * server refuses a batch holding one, which would stop the writer with every later point.
+   */
+  static ExprunException.InvalidArgument nonFinite(String metric, double value, long step) {
+    return ExprunException.invalid(
+        "metrics['" + metric + "']",
+        "value " + value + " of metric '" + metric + "'" + (step >= 0 ? " at step " + step : "")
+            + " is not finite; nothing of this call was logged");
   }
 
   private void checkFits(long count) {
@@ -809,7 +862,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
         // A bug here must not vanish inside the writer's thread: it stops the writer, typed.
         lock.lock();
         try {
-          fail(new ExprunException(Status.Code.INTERNAL, "time-series stream failed: " + bug));
+          fail(ExprunException.client(Status.Code.INTERNAL, "time-series stream failed: " + bug, "WRITER_FAILED", Map.of()));
         } finally {
           lock.unlock();
         }
@@ -947,7 +1000,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
     } catch (InterruptedException interrupted) {
       // awaitNanos re-acquired the lock before throwing.
       aborted = true;
-      fail(new ExprunException(Status.Code.CANCELLED, "writer thread interrupted"));
+      fail(ExprunException.client(Status.Code.CANCELLED, "writer thread interrupted", "WRITER_INTERRUPTED", Map.of()));
       conn.requests.cancel("writer thread interrupted", interrupted);
     } finally {
       lock.unlock();
@@ -974,7 +1027,19 @@ public final class TimeSeriesWriter implements AutoCloseable {
   /** Moves the whole buffer into numbered batches (lock held); encoding happens when sent. */
   private void cut() {
     List<MetricColumn> swappedColumns = new ArrayList<>(columns.values());
-    columns = new LinkedHashMap<>();
+    // The next buffer starts with the metrics of this one, sized as they were: no regrowing from
+    // 16 points, and the remembered row's columns stay valid. A metric not logged since the last
+    // cut is dropped here.
+    LinkedHashMap<String, MetricColumn> next = new LinkedHashMap<>();
+    for (MetricColumn column : swappedColumns) {
+      if (column.size() > 0) {
+        next.put(column.metric, new MetricColumn(column.metric, column.size()));
+      }
+    }
+    columns = next;
+    for (int i = 0; i < rowKeys.length; i++) {
+      rowColumns[i] = rowKeys[i] == null ? null : next.get(rowKeys[i]);
+    }
     long points = buffered;
     buffered = 0;
     cutNow = false;
@@ -1019,7 +1084,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
       }
     } catch (InterruptedException interrupted) {
       aborted = true;
-      fail(new ExprunException(Status.Code.CANCELLED, "writer thread interrupted"));
+      fail(ExprunException.client(Status.Code.CANCELLED, "writer thread interrupted", "WRITER_INTERRUPTED", Map.of()));
     } finally {
       lock.unlock();
     }
@@ -1200,7 +1265,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
     return timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
   }
 
-  private static long nowMicros() {
+  static long nowMicros() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
@@ -1229,7 +1294,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
   private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     @Override
     public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
+      return new BytesStream(value);
     }
 
     @Override
@@ -1239,6 +1304,24 @@ public final class TimeSeriesWriter implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  /**
+   * The batch bytes as gRPC reads a message best: of known length (one frame, no buffer chain)
+   * and drained in one write, as protobuf's own message streams are.
+   */
+  private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
+    BytesStream(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public int drainTo(OutputStream target) throws IOException {
+      int length = count - pos;
+      target.write(buf, pos, length);
+      pos = count;
+      return length;
     }
   }
 

@@ -9,15 +9,16 @@ import java.util.TreeMap;
  * Param and summary-metric values: the SDK's {@code Union[float, int, str]} as Java types.
  *
  * <p>{@link Double} and {@link Float} travel as doubles; {@link Long}, {@link Integer}, {@link
- * Short} and {@link Byte} as int64; {@link String} as a string. Anything else (a {@link Boolean}
- * too: the API has no bool) is refused before a call is made. Read back, values are {@code
- * Double}, {@code Long} or {@code String}.
+ * Short} and {@link Byte} as int64; {@link String} as a string; {@link Boolean} as a bool. Anything
+ * else is refused before a call is made, with {@link ExprunException.InvalidArgument} naming the
+ * entry ({@code params['k']}). Read back, values are {@code Double}, {@code Long}, {@code String}
+ * or {@code Boolean}.
  */
 public final class Values {
   private Values() {}
 
-  /** The wire value of {@code value}; {@code key} names it in the error. */
-  public static Value toProto(String key, Object value) {
+  /** The wire value of {@code value}; {@code field} names it in the error. */
+  public static Value toProto(String field, Object value) {
     if (value instanceof Double || value instanceof Float) {
       return Value.newBuilder().setDoubleValue(((Number) value).doubleValue()).build();
     }
@@ -30,9 +31,12 @@ public final class Values {
     if (value instanceof String text) {
       return Value.newBuilder().setStringValue(text).build();
     }
+    if (value instanceof Boolean flag) {
+      return Value.newBuilder().setBoolValue(flag).build();
+    }
     String kind = value == null ? "null" : value.getClass().getSimpleName();
-    throw new IllegalArgumentException(
-        "Value for " + key + " is " + kind + " but must be a Double, Long, Integer or String");
+    throw ExprunException.invalid(
+        field, "value of " + field + " is " + kind + " but must be a Double, Long, Integer, String or Boolean");
   }
 
   /** {@code Double}, {@code Long}, {@code String} or {@code Boolean}; null for an unset value. */
@@ -46,9 +50,10 @@ public final class Values {
     };
   }
 
-  static Map<String, Value> toProto(Map<String, ?> values) {
+  /** {@code field} is the request's map ({@code params}, {@code metrics}), for error field paths. */
+  static Map<String, Value> toProto(Map<String, ?> values, String field) {
     Map<String, Value> out = new TreeMap<>();
-    values.forEach((key, value) -> out.put(key, toProto(key, value)));
+    values.forEach((key, value) -> out.put(key, toProto(field + "['" + key + "']", value)));
     return out;
   }
 

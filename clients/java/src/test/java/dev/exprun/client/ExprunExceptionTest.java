@@ -111,7 +111,7 @@ class ExprunExceptionTest {
     classes.forEach(
         (status, type) -> assertSame(type, ExprunException.from(status.asRuntimeException()).getClass()));
     ExprunException other = ExprunException.from(Status.DATA_LOSS.asRuntimeException());
-    assertSame(ExprunException.class, other.getClass());
+    assertSame(ExprunException.DataLoss.class, other.getClass());
     assertEquals(Status.Code.DATA_LOSS, other.code());
   }
 

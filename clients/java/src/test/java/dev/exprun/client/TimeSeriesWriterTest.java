@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -385,7 +386,7 @@ class TimeSeriesWriterTest {
           return null;
         };
     TimeSeriesWriter writer = writer(options());
-    writer.log(Map.of("x", Double.NaN), 1);
+    writer.log(Map.of("x", 1.0), 1); // the fake refuses any batch, as the server a bad one
     ExprunException.InvalidArgument error =
         assertThrows(ExprunException.InvalidArgument.class, writer::flush);
     assertEquals("INVALID_TIME_SERIES", error.reason());
@@ -488,16 +489,50 @@ class TimeSeriesWriterTest {
   @Test
   void badRowsAreRefusedBeforeAnythingIsBuffered() {
     try (TimeSeriesWriter writer = writer(options())) {
-      assertThrows(IllegalArgumentException.class, () -> writer.log(Map.of("x", 1.0), -1));
+      assertThrows(ExprunException.InvalidArgument.class, () -> writer.log(Map.of("x", 1.0), -1));
       Map<String, Double> withNull = new LinkedHashMap<>();
       withNull.put("x", 1.0);
       withNull.put("y", null);
-      assertThrows(IllegalArgumentException.class, () -> writer.log(withNull, 1));
+      assertThrows(ExprunException.InvalidArgument.class, () -> writer.log(withNull, 1));
       assertThrows(
-          IllegalArgumentException.class,
+          ExprunException.InvalidArgument.class,
           () -> writer.logColumns(new long[] {1, 2}, Map.of("x", new double[] {1.0})));
       assertEquals(0, writer.pointsLogged());
     }
+  }
+
+  @Test
+  void aNonFiniteValueIsRefusedLocallyNamingTheMetricAndNothingIsSent() {
+    TimeSeriesWriter writer = writer(options());
+    writer.log(Map.of("loss", 0.5), 1);
+    writer.flush();
+    Map<String, Double> row = new LinkedHashMap<>();
+    row.put("acc", 0.9);
+    row.put("loss", Double.NaN);
+    ExprunException.InvalidArgument perStep =
+        assertThrows(ExprunException.InvalidArgument.class, () -> writer.log(row, 2));
+    assertEquals(Status.Code.INVALID_ARGUMENT, perStep.code());
+    assertEquals(List.of("metrics['loss']"), perStep.violatedFields());
+    assertEquals(ExprunException.REASON_INVALID_VALUE, perStep.reason());
+    assertTrue(perStep.getMessage().contains("'loss'"), perStep.getMessage());
+    ExprunException.InvalidArgument columnar =
+        assertThrows(
+            ExprunException.InvalidArgument.class,
+            () ->
+                writer.logColumns(
+                    new long[] {3, 4},
+                    Map.of("acc", new double[] {0.1, Double.POSITIVE_INFINITY})));
+    assertEquals(List.of("metrics['acc']"), columnar.violatedFields());
+    assertThrows(
+        ExprunException.InvalidArgument.class, () -> writer.log("acc", Double.NEGATIVE_INFINITY, 5));
+    // The writer goes on: later points are written and close() does not throw.
+    writer.log(Map.of("loss", 0.25), 6);
+    writer.close();
+    assertEquals(2, writer.pointsLogged());
+    assertEquals(2, writer.pointsAcked());
+    assertEquals(
+        Set.of(new FakeStreamServer.Point("loss", 1), new FakeStreamServer.Point("loss", 6)),
+        fake.storedPoints().keySet());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.exprun.v1.Value;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +22,16 @@ class ValuesTest {
 
   @Test
   void otherTypesAreRefusedNamingTheKey() {
-    IllegalArgumentException error =
-        assertThrows(IllegalArgumentException.class, () -> Values.toProto("flag", true));
-    assertEquals(
-        "Value for flag is Boolean but must be a Double, Long, Integer or String", error.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Values.toProto("k", null));
-    assertThrows(IllegalArgumentException.class, () -> Values.toProto("k", new Object()));
+    ExprunException.InvalidArgument error =
+        assertThrows(ExprunException.InvalidArgument.class, () -> Values.toProto("flag", new StringBuilder()));
+    assertEquals(List.of("flag"), error.violatedFields());
+    assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, error.code());
+    assertThrows(ExprunException.InvalidArgument.class, () -> Values.toProto("k", null));
+    assertThrows(ExprunException.InvalidArgument.class, () -> Values.toProto("k", new Object()));
+    assertEquals(true, Values.toProto("flag", true).getBoolValue());
+    ExprunException.InvalidArgument named =
+        assertThrows(ExprunException.InvalidArgument.class, () -> Values.toProto(Map.of("bad", List.of()), "params"));
+    assertEquals(List.of("params['bad']"), named.violatedFields());
   }
 
   @Test
@@ -35,7 +40,7 @@ class ValuesTest {
     params.put("lr", 0.01);
     params.put("layers", 4);
     params.put("optimizer", "adam");
-    Map<String, Object> back = Values.fromProto(Values.toProto(params));
+    Map<String, Object> back = Values.fromProto(Values.toProto(params, "params"));
     assertEquals(Map.of("lr", 0.01, "layers", 4L, "optimizer", "adam"), back);
     assertEquals(Long.class, back.get("layers").getClass());
   }
