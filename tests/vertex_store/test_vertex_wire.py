@@ -51,7 +51,7 @@ def encoded(steps: list[int], values: list[float], walls: list[int]) -> wire.Poi
 
 def test_edge_values_parse_to_the_points_built_field_by_field() -> None:
     points = encoded(STEPS, VALUES, WALLS)
-    mine = wire.run_request("projects/p/runs/r", [wire.series_data("42", points.span(0, len(points)))])
+    mine = wire.run_request_of("projects/p/runs/r", {"42": [points.span(0, len(points))]})
     # NaN != NaN as a float, so the messages are compared in their canonical encoding.
     expected = built("projects/p/runs/r", "42", STEPS, VALUES, WALLS)
     assert _Request.FromString(mine).SerializeToString(deterministic=True) == expected
@@ -64,17 +64,28 @@ def test_spans_cut_the_column_at_point_boundaries() -> None:
     walls = rng.integers(0, 2**52, len(steps)).tolist()
     points = encoded(steps, values, walls)
     first, second = points.span(0, 100), points.span(100, len(steps))
-    request = _Request.FromString(
-        wire.run_request("r", [wire.series_data("1", first), wire.series_data("2", second)])
-    )
+    request = _Request.FromString(wire.run_request_of("r", {"1": [first], "2": [second]}))
     assert [p.step for p in request.time_series_data[0].values] == steps[:100]
     assert [p.scalar.value for p in request.time_series_data[1].values] == values[100:]
-    assert points.span(5, 5) == b""
+    assert bytes(points.span(5, 5)) == b""
+
+
+def test_a_training_runs_columns_parse_to_the_points_built_field_by_field() -> None:
+    """Steps, seconds and nanos that fit 32 bits, as a run's nearly always do, take the narrow
+    path; a long column, as coalesced batches make it."""
+    rng = np.random.default_rng(5)
+    steps = list(range(1, 30_001))
+    values = rng.random(len(steps)).tolist()
+    walls = (1_764_000_000_000_000 + np.cumsum(rng.integers(0, 5_000, len(steps)))).tolist()
+    points = encoded(steps, values, walls)
+    mine = wire.run_request_of("r", {"3": [points.span(0, 12_345), points.span(12_345, len(steps))]})
+    expected = built("r", "3", steps, values, walls)
+    assert _Request.FromString(mine).SerializeToString(deterministic=True) == expected
 
 
 def test_an_experiment_request_carries_each_runs_request() -> None:
     points = encoded([1, 2], [0.5, 0.25], [10, 20])
-    runs = [wire.run_request(f"e/runs/{r}", [wire.series_data("7", points.span(0, 2))]) for r in ("a", "b")]
+    runs = [wire.run_request_of(f"e/runs/{r}", {"7": [points.span(0, 2)]}) for r in ("a", "b")]
     request = _Experiment.FromString(wire.experiment_request("e", runs))
     assert request.tensorboard_experiment == "e"
     assert [r.tensorboard_run for r in request.write_run_data_requests] == ["e/runs/a", "e/runs/b"]
@@ -98,7 +109,7 @@ def test_any_points_parse_to_the_protobuf_librarys_encoding(
     encoded_points = encoded(steps, values, walls)
     cut = min(cut, len(points))
     # Two parts of one series, as requests join them, parse as the one series built field by field.
-    body = wire.series_data("9", encoded_points.span(0, cut) + encoded_points.span(cut, len(points)))
-    mine = wire.run_request("projects/p/locations/l/tensorboards/1/experiments/e/runs/r", [body])
+    parts = [encoded_points.span(0, cut), encoded_points.span(cut, len(points))]
+    mine = wire.run_request_of("projects/p/locations/l/tensorboards/1/experiments/e/runs/r", {"9": parts})
     expected = built("projects/p/locations/l/tensorboards/1/experiments/e/runs/r", "9", steps, values, walls)
     assert _Request.FromString(mine).SerializeToString(deterministic=True) == expected

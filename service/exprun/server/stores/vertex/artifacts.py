@@ -24,7 +24,7 @@ from exprun.server.core.errors import AlreadyExists, NotFound
 from exprun.server.core.model import Artifact, Execution, ListQuery, Page, RunState
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, finish, quote
+from exprun.server.stores.vertex.backend import Backend, quote
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.names import last_segment
 from exprun.server.stores.vertex.retry import Attempt
@@ -199,21 +199,7 @@ class Artifacts:
                 return found
 
     async def delete(self, name: RunName, artifact_name: str) -> None:
-        client = self._backend.at(name.location).metadata
-
-        async def delete(attempt: Attempt) -> None:
-            try:
-                operation = await client.delete_artifact(
-                    name=artifact_name, retry=None, timeout=attempt.timeout
-                )
-                await finish(operation, attempt)
-            except exceptions.NotFound:
-                pass
-
-        try:
-            await self._backend.call(delete, "DeleteArtifact")
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc) from exc
+        await self._backend.delete(self._backend.at(name.location).metadata.delete_artifact, artifact_name)
 
     # -- executions ---------------------------------------------------------------------------
     async def associate_execution(self, name: RunName, execution: Execution) -> Execution:

@@ -69,6 +69,35 @@ class Backend:
         except exceptions.GoogleAPICallError as exc:
             raise translate(exc, field=field) from exc
 
+    async def delete(
+        self,
+        method: Callable[..., Awaitable[Any]],
+        name: str,
+        *,
+        field: str = "request",
+        missing: ExprunError | None = None,
+    ) -> None:
+        """Deletes `name` by a long-running `method` (Vertex's deletes are operations), waiting
+        for the operation within each attempt. A resource already gone counts as deleted when it
+        is a retry that finds it gone (the first attempt deleted it and its answer was lost);
+        on the first attempt `missing` is raised when given."""
+
+        async def attempt(attempt: Attempt) -> None:
+            try:
+                operation = await method(name=name, retry=None, timeout=attempt.timeout)
+                await finish(operation, attempt)
+            except exceptions.NotFound:
+                if missing is not None and not attempt.is_retry:
+                    raise
+
+        try:
+            await self.retrier.call(attempt, rpc_name(method))
+        except exceptions.NotFound:
+            assert missing is not None  # a NotFound is only raised when there is one to give
+            raise missing from None
+        except exceptions.GoogleAPICallError as exc:
+            raise translate(exc, field=field) from exc
+
     async def pages(
         self, method: Callable[..., Awaitable[Any]], request: Any, *, field: str = "request"
     ) -> AsyncGenerator[Any, None]:

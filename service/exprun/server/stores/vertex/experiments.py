@@ -13,7 +13,7 @@ from exprun.server.core.errors import AlreadyExists, FailedPrecondition, Invalid
 from exprun.server.core.model import Experiment, FilterTerm, ListQuery, Page
 from exprun.server.core.names import ExperimentName, LocationName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, finish, quote
+from exprun.server.stores.vertex.backend import Backend, quote
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.metadata_store import MetadataStores
 from exprun.server.stores.vertex.names import last_segment
@@ -177,23 +177,9 @@ class Experiments:
         return f"NOT ({text})" if term.negate else f"({text})"
 
     async def delete_context(self, name: ExperimentName) -> None:
-        client = self._backend.at(name.location).metadata
-        context_name = self._backend.numbers.experiment_context(name)
-
-        async def delete(attempt: Attempt) -> None:
-            try:
-                operation = await client.delete_context(
-                    name=context_name, retry=None, timeout=attempt.timeout
-                )
-                await finish(operation, attempt)
-            except exceptions.NotFound:
-                if not attempt.is_retry:
-                    raise
-                # The first attempt deleted it before its answer was lost.
-
-        try:
-            await self._backend.call(delete, "DeleteContext")
-        except exceptions.NotFound:
-            raise NotFound(name.path, kind="Experiment") from None
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="name") from exc
+        await self._backend.delete(
+            self._backend.at(name.location).metadata.delete_context,
+            self._backend.numbers.experiment_context(name),
+            field="name",
+            missing=NotFound(name.path, kind="Experiment"),
+        )

@@ -15,7 +15,7 @@ from exprun.server.core.errors import AlreadyExists, InvalidArgument, NotFound
 from exprun.server.core.model import FilterTerm, ListQuery, Page, Run
 from exprun.server.core.names import ExperimentName, RunName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, finish, quote
+from exprun.server.stores.vertex.backend import Backend, quote
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.experiments import Experiments, order_by
 from exprun.server.stores.vertex.names import last_segment
@@ -172,25 +172,13 @@ class Runs:
 
     # -- delete -------------------------------------------------------------------------------
     async def delete_context(self, name: RunName, context_name: str, *, missing_ok: bool = False) -> None:
-        client = self._backend.at(name.location).metadata
-
-        async def delete(attempt: Attempt) -> None:
-            try:
-                operation = await client.delete_context(
-                    name=context_name, retry=None, timeout=attempt.timeout
-                )
-                await finish(operation, attempt)
-            except exceptions.NotFound:
-                if not (missing_ok or attempt.is_retry):
-                    raise
-
         self._contexts.forget(name)
-        try:
-            await self._backend.call(delete, "DeleteContext")
-        except exceptions.NotFound:
-            raise NotFound(name.path, kind="Run") from None
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc, field="name") from exc
+        await self._backend.delete(
+            self._backend.at(name.location).metadata.delete_context,
+            context_name,
+            field="name",
+            missing=None if missing_ok else NotFound(name.path, kind="Run"),
+        )
 
 
 def _term(term: FilterTerm) -> str:

@@ -23,7 +23,7 @@ from exprun.server.core import layouts
 from exprun.server.core.errors import FailedPrecondition, NotFound
 from exprun.server.core.names import LocationName, RunName
 from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.backend import Backend, finish
+from exprun.server.stores.vertex.backend import Backend
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.experiments import Experiments
 from exprun.server.stores.vertex.names import same_resource, tb_run_artifact_id, tensorboard_of
@@ -241,21 +241,7 @@ class Tensorboards:
 
     async def delete_run(self, name: RunName, tb_run: str) -> None:
         """DeleteTensorboardRun (an LRO); a TensorBoard run already gone is fine."""
-        client = self._backend.at(name.location).tensorboard
-
-        async def delete(attempt: Attempt) -> None:
-            try:
-                operation = await client.delete_tensorboard_run(
-                    name=tb_run, retry=None, timeout=attempt.timeout
-                )
-                await finish(operation, attempt)
-            except exceptions.NotFound:
-                pass
-
-        try:
-            await self._backend.call(delete, "DeleteTensorboardRun")
-        except exceptions.GoogleAPICallError as exc:
-            raise translate(exc) from exc
+        await self._backend.delete(self._backend.at(name.location).tensorboard.delete_tensorboard_run, tb_run)
 
 
 def _artifact_tb_run(artifact: Any) -> str:

@@ -85,8 +85,8 @@ class _Piece:
 class _Request:
     location: str
     experiment: str
-    # tb_run -> series_id -> encoded value entries, in arrival order
-    runs: dict[str, dict[str, list[bytes]]] = field(default_factory=dict)
+    # tb_run -> series_id -> views of encoded value entries, in arrival order
+    runs: dict[str, dict[str, list[wire.Buffer]]] = field(default_factory=dict)
     writes: dict[str, list[_Write]] = field(default_factory=dict)  # tb_run -> a write per part
 
     def add(self, piece: _Piece, start: int, stop: int) -> None:
@@ -103,10 +103,9 @@ class _Request:
                     write.settle(error)
 
     @staticmethod
-    def run_body(tb_run: str, series: dict[str, list[bytes]]) -> bytes:
+    def run_body(tb_run: str, series: dict[str, list[wire.Buffer]]) -> bytes:
         # Two parts of one series join into one TimeSeriesData: its values are a repeated field.
-        data = [wire.series_data(sid, b"".join(parts)) for sid, parts in series.items()]
-        return wire.run_request(tb_run, data)
+        return wire.run_request_of(tb_run, series)
 
 
 class PointWrites:
