@@ -127,35 +127,38 @@ func stream(ctx context.Context, run *exprun.Run) error {
 		return err
 	}
 	started := time.Now()
-	reconnected := false
-	reconnect := func() {
-		stats := writer.Stats()
-		writer.Reconnect()
-		reconnected = true
-		fmt.Printf("scenario %s: forced a reconnect with %d points acked (sequence %d), %d pending\n",
-			lang, stats.PointsAcked, stats.CommittedSequence, stats.PointsPending)
+	logRows := func(first, last int) error {
+		for start := first; start <= last; start += rowsPerCall {
+			columns := exprun.Columns{Values: map[string][]float64{"loss": nil, "acc": nil}}
+			for step := start; step < start+rowsPerCall && step <= last; step++ {
+				columns.Steps = append(columns.Steps, int64(step))
+				columns.Values["loss"] = append(columns.Values["loss"], 1/float64(step))
+				columns.Values["acc"] = append(columns.Values["acc"], float64(step)/steps)
+			}
+			if err := writer.LogColumns(ctx, columns); err != nil {
+				return fmt.Errorf("log columns: %w", err)
+			}
+		}
+		return nil
 	}
-	for start := 1; start <= steps; start += rowsPerCall {
-		columns := exprun.Columns{Values: map[string][]float64{"loss": nil, "acc": nil}}
-		for step := start; step < start+rowsPerCall && step <= steps; step++ {
-			columns.Steps = append(columns.Steps, int64(step))
-			columns.Values["loss"] = append(columns.Values["loss"], 1/float64(step))
-			columns.Values["acc"] = append(columns.Values["acc"], float64(step)/steps)
-		}
-		if err := writer.LogColumns(ctx, columns); err != nil {
-			_ = writer.Close(ctx)
-			return fmt.Errorf("log columns: %w", err)
-		}
-		if !reconnected && writer.Stats().PointsAcked >= steps {
-			reconnect()
-		}
+	// The first half (50,000 points over the two metrics) acknowledged, then the forced
+	// reconnect, so the writer must reopen the stream for the second half whatever the load.
+	half := steps / 2
+	if err := logRows(1, half); err != nil {
+		_ = writer.Close(ctx)
+		return err
 	}
-	for !reconnected {
-		if writer.Stats().PointsAcked >= steps {
-			reconnect()
-			break
-		}
-		time.Sleep(time.Millisecond)
+	if err := writer.Flush(ctx); err != nil {
+		_ = writer.Close(ctx)
+		return fmt.Errorf("flush: %w", err)
+	}
+	stats := writer.Stats()
+	writer.Reconnect()
+	fmt.Printf("scenario %s: forced a reconnect with %d points acked (sequence %d), %d pending\n",
+		lang, stats.PointsAcked, stats.CommittedSequence, stats.PointsPending)
+	if err := logRows(half+1, steps); err != nil {
+		_ = writer.Close(ctx)
+		return err
 	}
 	if err := writer.Flush(ctx); err != nil {
 		_ = writer.Close(ctx)
@@ -165,7 +168,7 @@ func stream(ctx context.Context, run *exprun.Run) error {
 		return fmt.Errorf("close: %w", err)
 	}
 	elapsed := time.Since(started)
-	stats := writer.Stats()
+	stats = writer.Stats()
 	fmt.Printf("scenario %s: writer %.0f points/s (%d points acked, %d reconnects, %d batches resent)\n",
 		lang, float64(stats.PointsAcked)/elapsed.Seconds(), stats.PointsAcked, stats.Reconnects, stats.BatchesResent)
 	if stats.PointsAcked != 2*steps || stats.Reconnects < 1 {
