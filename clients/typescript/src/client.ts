@@ -182,12 +182,22 @@ export class ExprunClient {
     );
   }
 
-  /** Deletes an experiment and all its runs. */
-  async deleteExperiment(experiment?: string, options: { deleteBackingTensorboardRuns?: boolean } = {}): Promise<void> {
+  /**
+   * Deletes an experiment and all its runs. Their artifacts and model files stay, as in the SDK,
+   * unless `deleteArtifacts`.
+   */
+  async deleteExperiment(
+    experiment?: string,
+    options: { deleteBackingTensorboardRuns?: boolean; deleteArtifacts?: boolean } = {},
+  ): Promise<void> {
     const name = this.experimentName(experiment);
     await this.api.unary((md, o, cb) =>
       this.stub.deleteExperiment(
-        { name, deleteBackingTensorboardRuns: options.deleteBackingTensorboardRuns ?? false },
+        {
+          name,
+          deleteBackingTensorboardRuns: options.deleteBackingTensorboardRuns ?? false,
+          deleteArtifacts: options.deleteArtifacts ?? false,
+        },
         md,
         o,
         cb,

@@ -110,11 +110,18 @@ export class ExperimentRun {
     this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.endRun({ name: this.name, state }, md, o, cb));
   }
 
-  /** Deletes the run with its time series, artifacts and links. */
-  async delete(options: { deleteBackingTensorboardRun?: boolean } = {}): Promise<void> {
+  /**
+   * Deletes the run with its time series and links. Its artifacts and model files stay, as in the
+   * SDK, unless `deleteArtifacts`.
+   */
+  async delete(options: { deleteBackingTensorboardRun?: boolean; deleteArtifacts?: boolean } = {}): Promise<void> {
     await this.api.unary((md, o, cb) =>
       this.api.stub.deleteRun(
-        { name: this.name, deleteBackingTensorboardRun: options.deleteBackingTensorboardRun ?? false },
+        {
+          name: this.name,
+          deleteBackingTensorboardRun: options.deleteBackingTensorboardRun ?? false,
+          deleteArtifacts: options.deleteArtifacts ?? false,
+        },
         md,
         o,
         cb,
