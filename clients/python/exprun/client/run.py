@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from exprun.client import _api, _config, _names, models, timeseries, writer
 from exprun.client.errors import NotFound
 from exprun.client.experiment import Experiment, tensorboard_name
+from exprun.client.pipeline_jobs import PipelineJob
 from exprun.client.resources import (
     Artifact,
     ClassificationMetrics,
@@ -163,12 +164,16 @@ class ExperimentRun(_names.NamedResource):
         """The state's name from the server, as the SDK's `get_state()` returns it."""
         return self.refresh().state.name
 
-    def delete(self, delete_backing_tensorboard_run: bool = False) -> None:
-        """Deletes the run with its time series, artifacts and links."""
+    def delete(self, delete_backing_tensorboard_run: bool = False, *, delete_artifacts: bool = False) -> None:
+        """Deletes the run with its time series and links. Its artifacts and model files stay
+        unless `delete_artifacts` (an exprun keyword), as in the SDK, which never deletes them:
+        `get_experiment_model(artifact_id)` still loads a model of the deleted run."""
         self._call(
             self._api.stub.DeleteRun,
             service_pb2.DeleteRunRequest(
-                name=self.exprun_name, delete_backing_tensorboard_run=delete_backing_tensorboard_run
+                name=self.exprun_name,
+                delete_backing_tensorboard_run=delete_backing_tensorboard_run,
+                delete_artifacts=delete_artifacts,
             ),
         )
 
@@ -478,12 +483,13 @@ class ExperimentRun(_names.NamedResource):
             ),
         )
 
-    def get_logged_pipeline_jobs(self) -> builtins.list[str]:
-        """Pipeline job resource names (the SDK returns `PipelineJob` objects; fetch them with it)."""
+    def get_logged_pipeline_jobs(self) -> builtins.list[PipelineJob]:
+        """The linked jobs as `PipelineJob` handles (`resource_name`, `name`); the SDK fetches
+        each job from the Pipelines API, exprun does not (see `pipeline_jobs`)."""
         return self._api.list_all(
             self._api.stub.ListPipelineJobs,
             service_pb2.ListPipelineJobsRequest(parent=self.exprun_name),
-            lambda response: [j.pipeline_job for j in response.pipeline_jobs],
+            lambda response: [PipelineJob._of(j.pipeline_job) for j in response.pipeline_jobs],
         )
 
     def log_custom_job(self, custom_job: Any) -> None:
