@@ -288,3 +288,19 @@ def test_get_experiment_model_refuses_other_artifacts_and_bad_names(experiment_r
     assert caught.value.field_violations[0][0] == "name"
     with pytest.raises(ValueError, match="metadata_store_id"):
         aiplatform.ExperimentModel.get("x", metadata_store_id="other")
+
+
+def test_run_log_model_takes_the_sdks_keywords(experiment_run: ExperimentRun, model_dir: pathlib.Path) -> None:
+    with pytest.warns(UserWarning, match="staging_bucket=.* is ignored"):
+        model = experiment_run.log_model(
+            model_dir,
+            staging_bucket="gs://bucket",
+            project=experiment_run.project,
+            location=experiment_run.location,
+            metadata_store_id="default",
+        )
+
+    assert (_stored(model.uri) / "saved_model.pb").read_bytes() == b"graph" * 1000
+    with pytest.raises(ValueError, match="own project and location"):
+        experiment_run.log_model(model_dir, location="europe-west4")
+    assert experiment_run.get_experiment_models() == [model]

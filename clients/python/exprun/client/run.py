@@ -406,6 +406,11 @@ class ExperimentRun(_names.NamedResource):
         uri: str | None = None,
         input_example: Any = None,
         display_name: str | None = None,
+        metadata_store_id: str | None = "default",
+        staging_bucket: str | None = None,
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
         framework_name: str | None = None,
         framework_version: str | None = None,
     ) -> models.ExperimentModel:
@@ -415,8 +420,31 @@ class ExperimentRun(_names.NamedResource):
         PyTorch object (saved like the SDK does, then uploaded). With only `uri=`, the model is
         logged by reference and nothing is uploaded. Other objects raise `ValueError`.
         With both, `uri` (the SDK's "GCS directory to save the model in") is ignored with a
-        warning: the server stages uploads at its `--model-staging-uri`.
+        warning, as is `staging_bucket`: the server stages uploads at its `--model-staging-uri`.
+        `project` and `location` are the run's own, as in the SDK; `credentials` are used for
+        this call.
         """
+        if metadata_store_id not in (None, "default"):
+            raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
+        if project not in (None, self.project) or location not in (None, self.location):
+            raise ValueError("a run logs models in its own project and location")
+        if staging_bucket is not None:
+            warnings.warn(
+                "log_model(staging_bucket=...) is ignored: the exprun server stages model files "
+                "at its --model-staging-uri",
+                stacklevel=2,
+            )
+        if credentials is not None:
+            with _config.call_credentials(credentials):
+                return self.log_model(
+                    model,
+                    artifact_id,
+                    uri=uri,
+                    input_example=input_example,
+                    display_name=display_name,
+                    framework_name=framework_name,
+                    framework_version=framework_version,
+                )
         if model is not None and uri is not None:
             warnings.warn(
                 "log_model(uri=...) with a model is ignored: the exprun server stages model files "
