@@ -290,7 +290,9 @@ def test_get_experiment_model_refuses_other_artifacts_and_bad_names(experiment_r
         aiplatform.ExperimentModel.get("x", metadata_store_id="other")
 
 
-def test_run_log_model_takes_the_sdks_keywords(experiment_run: ExperimentRun, model_dir: pathlib.Path) -> None:
+def test_run_log_model_takes_the_sdks_keywords(
+    experiment_run: ExperimentRun, model_dir: pathlib.Path
+) -> None:
     with pytest.warns(UserWarning, match="staging_bucket=.* is ignored"):
         model = experiment_run.log_model(
             model_dir,
