@@ -216,7 +216,9 @@ async def test_v5_migration_keeps_artifacts_and_events_and_lets_them_outlive_the
         await store.close()
     with sqlite3.connect(tmp_path / "exprun.db") as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("SELECT count(*) FROM model_dirs").fetchone() == (0,)
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert {"artifacts", "execution_events", "model_dirs"} <= tables
-        assert not any(name.endswith("_v5") for name in tables)
+        (artifacts_sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'artifacts'").fetchone()
+        assert "run_pk INTEGER REFERENCES runs (pk) ON DELETE SET NULL" in artifacts_sql

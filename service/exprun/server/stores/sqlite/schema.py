@@ -191,68 +191,45 @@ _V4 = [
 
 # Artifacts and model directories outlive their run, as in the SDK, which never deletes them with
 # a run: `run_pk` becomes NULL when the run goes, `experiment_pk` (new) when the experiment goes,
-# and a delete that asks for it removes them by either key. SQLite cannot change a foreign key
-# in place, so both tables are rebuilt; execution_events, which references artifacts, is rebuilt
-# first so that dropping the old artifacts table cascades into nothing (foreign keys stay on
-# inside the migration's transaction).
-_V5 = [
-    """
-    CREATE TABLE artifacts_v5 (
-        pk INTEGER PRIMARY KEY,
-        project TEXT NOT NULL,
-        location TEXT NOT NULL,
-        artifact_id TEXT NOT NULL,
-        run_pk INTEGER REFERENCES runs (pk) ON DELETE SET NULL,
-        experiment_pk INTEGER REFERENCES experiments (pk) ON DELETE SET NULL,
-        schema_title TEXT NOT NULL,
-        display_name TEXT NOT NULL,
-        uri TEXT NOT NULL,
-        metadata TEXT NOT NULL,
-        create_time INTEGER NOT NULL,
-        UNIQUE (project, location, artifact_id)
-    )
-    """,
-    """
-    INSERT INTO artifacts_v5 (pk, project, location, artifact_id, run_pk, experiment_pk, schema_title,
-        display_name, uri, metadata, create_time)
-    SELECT a.pk, a.project, a.location, a.artifact_id, a.run_pk, r.experiment_pk, a.schema_title,
-        a.display_name, a.uri, a.metadata, a.create_time
-    FROM artifacts AS a JOIN runs AS r ON r.pk = a.run_pk
-    """,
-    """
-    CREATE TABLE execution_events_v5 (
-        pk INTEGER PRIMARY KEY,
-        execution_pk INTEGER NOT NULL REFERENCES executions (pk) ON DELETE CASCADE,
-        artifact_pk INTEGER NOT NULL REFERENCES artifacts_v5 (pk) ON DELETE CASCADE,
-        kind TEXT NOT NULL CHECK (kind IN ('INPUT', 'OUTPUT')),
-        UNIQUE (execution_pk, artifact_pk, kind)
-    )
-    """,
-    "INSERT INTO execution_events_v5 SELECT pk, execution_pk, artifact_pk, kind FROM execution_events",
-    "DROP TABLE execution_events",
-    "DROP TABLE artifacts",
-    # Renaming also rewrites execution_events_v5's reference to the new name.
-    "ALTER TABLE artifacts_v5 RENAME TO artifacts",
-    "ALTER TABLE execution_events_v5 RENAME TO execution_events",
-    "CREATE INDEX artifacts_by_run ON artifacts (run_pk, schema_title)",
-    "CREATE INDEX artifacts_by_experiment ON artifacts (experiment_pk)",
-    "CREATE INDEX execution_events_by_artifact ON execution_events (artifact_pk)",
-    """
-    CREATE TABLE model_dirs_v5 (
-        project TEXT NOT NULL,
-        location TEXT NOT NULL,
-        artifact_id TEXT NOT NULL,
-        run_pk INTEGER REFERENCES runs (pk) ON DELETE SET NULL,
-        PRIMARY KEY (project, location, artifact_id)
-    )
-    """,
-    "INSERT INTO model_dirs_v5 SELECT project, location, artifact_id, run_pk FROM model_dirs",
-    "DROP TABLE model_dirs",
-    "ALTER TABLE model_dirs_v5 RENAME TO model_dirs",
-    "CREATE INDEX model_dirs_by_run ON model_dirs (run_pk)",
+# and a delete that asks for it removes them by either key. `experiment_pk` has no index: an
+# experiment's delete scans the artifacts (few: models and metrics, not points), and an index
+# page would grow every new database's first WAL past what tests/robustness budget.
+_RUN_OWNED = "run_pk INTEGER NOT NULL REFERENCES runs (pk) ON DELETE CASCADE"
+_RUN_DETACHED = "run_pk INTEGER REFERENCES runs (pk) ON DELETE SET NULL"
+
+
+def _detach_from_runs(conn: sqlite3.Connection) -> None:
+    """Turns the two tables' `run_pk` from NOT NULL / CASCADE into nullable / SET NULL by editing
+    their CREATE TABLE text, SQLite's documented procedure for dropping a NOT NULL or changing
+    a foreign key (https://sqlite.org/lang_altertable.html#otheralter): the stored rows do not
+    change, so there is no table rebuild, whose page churn would also grow the WAL of every new
+    database. Runs in the migration's transaction, so a failure leaves the old schema."""
+    (version,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema=ON")
+    try:
+        for table in ("artifacts", "model_dirs"):
+            (sql,) = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+            if _RUN_OWNED not in sql:
+                raise RuntimeError(f"unexpected schema of {table}: {sql}")
+            conn.execute(
+                "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                (sql.replace(_RUN_OWNED, _RUN_DETACHED), table),
+            )
+        conn.execute(f"PRAGMA schema_version={int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema=RESET")
+
+
+_V5: list[Step] = [
+    _detach_from_runs,
+    "ALTER TABLE artifacts ADD COLUMN experiment_pk INTEGER REFERENCES experiments (pk) ON DELETE SET NULL",
+    "UPDATE artifacts SET experiment_pk ="
+    " (SELECT r.experiment_pk FROM runs AS r WHERE r.pk = artifacts.run_pk)",
 ]
 
-MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), list(_V5)]
+MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), _V5]
 
 
 class NewerSchema(RuntimeError):
