@@ -135,3 +135,53 @@ def test_bad_update_masks_and_foreign_artifacts_are_invalid_and_named(
     with pytest.raises(InvalidArgument) as typed:
         execution.assign_output_artifacts([foreign])
     assert typed.value.field_violations[0][0] == "output_artifacts[0]"
+
+
+def test_the_constructor_fetches_a_stored_execution_like_the_sdk(artifact_id: str) -> None:
+    created = Execution.create("system.ContainerExecution", resource_id=artifact_id, display_name="train")
+    created.update(state=RunState.COMPLETE)
+
+    by_id = Execution(artifact_id)
+    by_name = Execution(created.resource_name, project="ignored-for-a-full-name")
+
+    assert by_id == by_name
+    assert (by_id.name, by_id.display_name, by_id.state) == (artifact_id, "train", RunState.COMPLETE)
+    by_id.update(metadata={"note": "seen"})
+    assert Execution(artifact_id).metadata == {"note": "seen"}
+    with pytest.raises(NotFound):
+        Execution(f"{artifact_id}-missing")
+    with pytest.raises(ValueError, match="no value fields"):
+        Execution(artifact_id, display_name="other")
+
+
+def test_execution_list_filters_and_orders_the_location_like_the_sdk(
+    unique_name: Callable[[str], str],
+) -> None:
+    # Executions of other tests share the location: each of these has a display name of its own.
+    names = [unique_name("x") for _ in range(3)]
+    first = Execution.create("system.ContainerExecution", display_name=names[0])
+    second = Execution.create("system.CustomJobExecution", display_name=names[1], state=RunState.COMPLETE)
+    third = Execution.create("system.ContainerExecution", display_name=names[2], state=RunState.COMPLETE)
+
+    listed = [e for e in Execution.list() if e.display_name in names]
+    assert [e.name for e in listed] == [first.name, second.name, third.name]
+    newest_first = [e for e in Execution.list(order_by="create_time desc") if e.display_name in names]
+    assert [e.name for e in newest_first] == [third.name, second.name, first.name]
+    assert [e.name for e in Execution.list(filter=f'display_name="{names[1]}"')] == [second.name]
+    done = Execution.list(filter='schema_title="system.ContainerExecution" AND state=COMPLETE')
+    assert third.name in {e.name for e in done}
+    assert {first.name, second.name}.isdisjoint(e.name for e in done)
+    # What the SDK's filter language has beyond these terms is refused, the field named.
+    with pytest.raises(InvalidArgument) as caught:
+        Execution.list(filter='in_context("projects/p/locations/l/metadataStores/default/contexts/c")')
+    assert caught.value.field_violations[0][0] == "filter"
+
+
+def test_a_run_listing_takes_no_filter(server: ServerProcess, experiment_run: ExperimentRun) -> None:
+    with grpc.insecure_channel(server.target) as channel:
+        stub = api_grpc.ExperimentRunServiceStub(channel)
+        request = api.ListExecutionsRequest(parent=experiment_run.exprun_name, filter="state = COMPLETE")
+        with pytest.raises(grpc.RpcError) as caught:
+            stub.ListExecutions(request)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "filter" in (caught.value.details() or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from exprun.client import ExperimentRun, InvalidArgument
+from exprun.client import ExperimentRun, InvalidArgument, PipelineJob
 
 from tests.api.conftest import LOCATION, PROJECT
 
@@ -23,13 +23,20 @@ def test_pipeline_jobs_are_linked_by_name_object_or_id(experiment_run: Experimen
     experiment_run.log(pipeline_job=f"{JOBS}/pipelineJobs/p1")
     experiment_run.log(pipeline_job=SdkLikePipelineJob(f"{JOBS}/pipelineJobs/p2"))
     experiment_run.log(pipeline_job="p3")
+    experiment_run.log(pipeline_job=PipelineJob.get("p4"))
     experiment_run.log()
 
-    assert experiment_run.get_logged_pipeline_jobs() == [
-        f"{JOBS}/pipelineJobs/p1",
-        f"{JOBS}/pipelineJobs/p2",
-        f"{JOBS}/pipelineJobs/p3",
-    ]
+    logged = experiment_run.get_logged_pipeline_jobs()
+    assert [job.resource_name for job in logged] == [f"{JOBS}/pipelineJobs/p{i}" for i in range(1, 5)]
+    assert [job.name for job in logged] == ["p1", "p2", "p3", "p4"]
+    assert logged[3] == PipelineJob.get(f"{JOBS}/pipelineJobs/p4")
+
+
+def test_a_pipeline_job_is_a_handle_exprun_cannot_build_or_run() -> None:
+    with pytest.raises(NotImplementedError, match="does not run pipelines"):
+        PipelineJob(display_name="train", template_path="pipeline.yaml")
+    with pytest.raises(ValueError, match="resource_name"):
+        PipelineJob.get("")
 
 
 def test_custom_jobs_are_linked(experiment_run: ExperimentRun) -> None:

@@ -13,7 +13,8 @@ from urllib.request import url2pathname
 
 import grpc
 import pytest
-from exprun.client import ExperimentRun, FailedPrecondition, InvalidArgument, errors
+from exprun import client as aiplatform
+from exprun.client import Experiment, ExperimentRun, FailedPrecondition, InvalidArgument, errors
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import experiment_run_service_pb2_grpc as service_grpc
 from exprun.v1 import resources_pb2
@@ -230,3 +231,78 @@ def test_a_model_whose_files_are_not_on_this_machine_is_downloaded_to_load(
         loaded = elsewhere.load_model()
 
     assert loaded.fitted_on == "pets-v2"
+
+
+def test_a_deleted_runs_model_stays_and_loads_by_its_artifact_id_like_the_sdk(
+    experiment_run: ExperimentRun, artifact_id: str
+) -> None:
+    with fake_frameworks.installed():
+        estimator = fake_frameworks.LINEAR_REGRESSION()
+        estimator.fitted_on = "pets-v3"
+        logged = experiment_run.log_model(estimator, artifact_id)
+        experiment_run.delete()
+        found = aiplatform.get_experiment_model(artifact_id)
+        loaded = found.load_model()
+
+    assert found == logged
+    assert loaded.fitted_on == "pets-v3"
+    assert aiplatform.ExperimentModel.get(logged.resource_name) == logged
+
+
+def test_a_run_deleted_with_its_artifacts_takes_its_models_and_their_files(
+    experiment_run: ExperimentRun, model_dir: pathlib.Path, artifact_id: str
+) -> None:
+    logged = experiment_run.log_model(model_dir, artifact_id)
+
+    experiment_run.delete(delete_artifacts=True)
+
+    with pytest.raises(errors.NotFound):
+        aiplatform.get_experiment_model(artifact_id)
+    assert not _stored(logged.uri).exists()
+
+
+def test_an_experiment_deleted_with_its_artifacts_takes_the_models_its_deleted_runs_left(
+    experiment: Experiment, model_dir: pathlib.Path, artifact_id: str
+) -> None:
+    run = ExperimentRun.create("run-1", experiment=experiment)
+    logged = run.log_model(model_dir, artifact_id)
+    run.delete()
+    assert _stored(logged.uri).is_dir()
+
+    experiment.delete(delete_artifacts=True)
+
+    with pytest.raises(errors.NotFound):
+        aiplatform.get_experiment_model(artifact_id)
+    assert not _stored(logged.uri).exists()
+
+
+def test_get_experiment_model_refuses_other_artifacts_and_bad_names(experiment_run: ExperimentRun) -> None:
+    experiment_run.log_classification_metrics(labels=["a", "b"], matrix=[[1, 0], [0, 1]], display_name="cm")
+    (metrics,) = experiment_run.get_classification_metrics()
+
+    with pytest.raises(InvalidArgument) as caught:
+        aiplatform.get_experiment_model(metrics["id"])
+    assert caught.value.field_violations[0][0] == "name"
+    with pytest.raises(InvalidArgument) as caught:
+        aiplatform.get_experiment_model("projects/p/locations/l/artifacts/x")
+    assert caught.value.field_violations[0][0] == "name"
+    with pytest.raises(ValueError, match="metadata_store_id"):
+        aiplatform.ExperimentModel.get("x", metadata_store_id="other")
+
+
+def test_run_log_model_takes_the_sdks_keywords(
+    experiment_run: ExperimentRun, model_dir: pathlib.Path
+) -> None:
+    with pytest.warns(UserWarning, match="staging_bucket=.* is ignored"):
+        model = experiment_run.log_model(
+            model_dir,
+            staging_bucket="gs://bucket",
+            project=experiment_run.project,
+            location=experiment_run.location,
+            metadata_store_id="default",
+        )
+
+    assert (_stored(model.uri) / "saved_model.pb").read_bytes() == b"graph" * 1000
+    with pytest.raises(ValueError, match="own project and location"):
+        experiment_run.log_model(model_dir, location="europe-west4")
+    assert experiment_run.get_experiment_models() == [model]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from exprun import client as exprun_client
 
 from tests.api.conftest import PROJECT
 from tests.support.sdk_scripts import (
@@ -147,3 +148,25 @@ def test_executions_record_model_lineage_and_the_tuned_model_loads_back(
         "framework_version": "1.5.2",
         "input_example": {"type": "list", "data": [[1.0], [2.0], [3.0], [4.0], [5.0]]},
     }
+
+
+def test_pipeline_jobs_logged_to_runs_lead_back_from_the_best_run(
+    client: ServerProcess, porting_experiment: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The embedded store runs no pipelines and links any job name: the jobs need not exist.
+    jobs = ["train-lr-001", "train-lr-005", "train-lr-010"]
+    monkeypatch.setenv("PORTING_PIPELINE_JOBS", ",".join(jobs))
+    result = run_ported("pipeline_job_logging.py", client, tmp_path)
+
+    assert result["logged"] == {f"pipeline-{job}": [job] for job in jobs}
+    assert result["best_jobs"] == ["train-lr-010"]
+    df = result["experiment_df"]
+    rows = {row["run_name"]: row for row in df.to_dict("records")}
+    assert rows["pipeline-train-lr-001"]["param.pipeline_job_id"] == "train-lr-001"
+    assert rows["pipeline-train-lr-005"]["param.learning_rate"] == pytest.approx(0.05)
+    assert {row["state"] for row in rows.values()} == {"COMPLETE"}
+    linked = exprun_client.ExperimentRun("pipeline-train-lr-005", experiment=porting_experiment)
+    linked_jobs = linked.get_logged_pipeline_jobs()
+    assert [job.resource_name for job in linked_jobs] == [
+        f"projects/{PROJECT}/locations/us-central1/pipelineJobs/train-lr-005"
+    ]

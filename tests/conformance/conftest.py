@@ -46,6 +46,9 @@ REQUIRES = {
     "test_executions_list_in_association_order_and_page": "executions_in_association_order",
     "test_tensorboard_assignment_records_the_tb_run_and_its_artifact": "request_form_names_in_artifacts",
     "test_metadata_of_exactly_the_limit_is_accepted_and_one_byte_more_is_not": "exact_json_metadata_limit",
+    "test_experiment_deleted_with_its_artifacts_takes_those_its_deleted_runs_left": (
+        "artifacts_of_deleted_runs_by_experiment"
+    ),
 }
 
 

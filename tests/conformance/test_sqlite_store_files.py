@@ -167,3 +167,58 @@ async def test_a_new_database_has_large_pages_and_an_old_one_keeps_its_own_and_i
     assert _page_size(old) == 4096
     expected = {s: s / 4 for s in steps} | {2: -1.0, 30_001: 7.0}
     assert found == sorted(expected.items())
+
+
+async def test_v5_migration_keeps_artifacts_and_events_and_lets_them_outlive_their_run(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A data directory written by the previous schema (V4), with an artifact, an execution that
+    # produced it, and a model directory row.
+    with monkeypatch.context() as old_schema:
+        old_schema.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:4])
+        await (await open_with_run(tmp_path)).close()
+    with sqlite3.connect(tmp_path / "exprun.db") as conn:
+        (run_pk,) = conn.execute("SELECT pk FROM runs").fetchone()
+        (artifact_pk,) = conn.execute(
+            "INSERT INTO artifacts (project, location, artifact_id, run_pk, schema_title, display_name, uri,"
+            " metadata, create_time) VALUES ('test-project', 'us-central1', 'm-1', ?,"
+            " 'google.ExperimentModel', '', 'file:///nowhere', '{}', 1) RETURNING pk",
+            (run_pk,),
+        ).fetchone()
+        (execution_pk,) = conn.execute(
+            "INSERT INTO executions (project, location, execution_id, display_name, schema_title, state,"
+            " metadata, description, create_time) VALUES ('test-project', 'us-central1', 'ex-1', 'train',"
+            " 'system.ContainerExecution', 'COMPLETE', '{}', '', 1) RETURNING pk"
+        ).fetchone()
+        conn.execute(
+            "INSERT INTO execution_events (execution_pk, artifact_pk, kind) VALUES (?, ?, 'OUTPUT')",
+            (execution_pk, artifact_pk),
+        )
+        conn.execute(
+            "INSERT INTO model_dirs (project, location, artifact_id, run_pk)"
+            " VALUES ('test-project', 'us-central1', 'm-1', ?)",
+            (run_pk,),
+        )
+
+    store = await SqliteRunStore.open(tmp_path)
+    try:
+        await store.delete_run(RUN, delete_backing_tensorboard_run=False)
+        location = EXPERIMENT.parent
+        assert (await store.get_artifact(location, "m-1")).uri == "file:///nowhere"
+        inputs, outputs = await store.execution_artifacts(location, "ex-1")
+        assert (inputs, [a.artifact_id for a in outputs]) == ([], ["m-1"])
+        await store.delete_experiment(
+            EXPERIMENT, delete_backing_tensorboard_runs=False, delete_artifacts=True
+        )
+        inputs, outputs = await store.execution_artifacts(location, "ex-1")
+        assert (inputs, outputs) == ([], [])
+    finally:
+        await store.close()
+    with sqlite3.connect(tmp_path / "exprun.db") as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT count(*) FROM model_dirs").fetchone() == (0,)
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"artifacts", "execution_events", "model_dirs"} <= tables
+        (artifacts_sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'artifacts'").fetchone()
+        assert "run_pk INTEGER REFERENCES runs (pk) ON DELETE SET NULL" in artifacts_sql

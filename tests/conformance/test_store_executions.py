@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from exprun.server.core.errors import AlreadyExists, NotFound
-from exprun.server.core.model import Artifact, Execution, ExecutionChange, Run, RunState
+from exprun.server.core.model import (
+    Artifact,
+    Execution,
+    ExecutionChange,
+    FilterTerm,
+    ListQuery,
+    Run,
+    RunState,
+)
+from exprun.server.core.names import LocationName
 from exprun.server.core.store import RunStore
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
@@ -78,3 +89,42 @@ async def test_an_event_for_a_missing_execution_or_artifact_is_not_found(store: 
         await store.add_execution_events(location, "ex-1", ["data-1", "data-missing"], [])
 
     assert await store.execution_artifacts(location, "ex-1") == ([], [])
+
+
+async def test_executions_of_a_location_list_in_pages_filtered_and_ordered(store: RunStore, run: Run) -> None:
+    location = run.name.parent.parent
+    specs = [
+        ("ex-a", "system.ContainerExecution", "prep", RunState.COMPLETE),
+        ("ex-b", "system.CustomJobExecution", "train", RunState.RUNNING),
+        ("ex-c", "system.ContainerExecution", "train", RunState.COMPLETE),
+    ]
+    for execution_id, schema_title, display_name, state in specs:
+        await store.create_execution(
+            location,
+            Execution(
+                execution_id=execution_id, schema_title=schema_title, display_name=display_name, state=state
+            ),
+        )
+
+    async def ids(query: ListQuery) -> list[str]:
+        found: list[str] = []
+        while True:
+            page = await store.list_location_executions(location, query)
+            found += [e.execution_id for e in page.items]
+            if not page.next_cursor:
+                return found
+            query = replace(query, cursor=page.next_cursor)
+
+    assert await ids(ListQuery(page_size=2)) == ["ex-a", "ex-b", "ex-c"]
+    assert await ids(ListQuery(page_size=2, descending=True)) == ["ex-c", "ex-b", "ex-a"]
+    train = (FilterTerm("display_name", "train"),)
+    assert await ids(ListQuery(page_size=10, filters=train)) == ["ex-b", "ex-c"]
+    done_containers = (
+        FilterTerm("state", "COMPLETE"),
+        FilterTerm("schema_title", "system.ContainerExecution"),
+    )
+    assert await ids(ListQuery(page_size=10, filters=done_containers)) == ["ex-a", "ex-c"]
+    not_container = (FilterTerm("schema_title", "system.ContainerExecution", negate=True),)
+    assert await ids(ListQuery(page_size=10, filters=not_container)) == ["ex-b"]
+    elsewhere = LocationName(location.project, "europe-west4")
+    assert (await store.list_location_executions(elsewhere, ListQuery(page_size=10))).items == []

@@ -14,7 +14,7 @@ import pytest
 from google.cloud import aiplatform
 
 from tests.fakes.vertex import VertexFake
-from tests.interop.interop_support import PROJECT, TENSORBOARD
+from tests.interop.interop_support import LOCATION, PROJECT, TENSORBOARD
 from tests.support.sdk_scripts import run_script
 from tests.support.server_process import ServerProcess
 from tests.unit.client import fake_frameworks
@@ -192,3 +192,43 @@ def test_execution_lineage_written_through_exprun_reads_the_same_in_the_sdk(
     with fake_frameworks.installed():
         remote = dataclasses.replace(tuned, uri="file:///nonexistent/elsewhere").load_model()
     assert remote.predict([[6.0]]) == pytest.approx([ported["prediction"]])
+
+
+def test_pipeline_jobs_linked_through_exprun_are_found_by_the_sdk(
+    sdk: VertexFake,
+    names: tuple[str, str],
+    vertex_server: ServerProcess,
+    tmp_path: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    results = []
+    for experiment, where in zip(names, ("ported", "original"), strict=True):
+        jobs = [f"{experiment}-p{i}" for i in range(3)]
+        for job in jobs:
+            sdk.add_pipeline_job(PROJECT, LOCATION, job)
+        directory = tmp_path / where
+        directory.mkdir()
+        monkeypatch.setenv("PORTING_EXPERIMENT", experiment)
+        monkeypatch.setenv("PORTING_PIPELINE_JOBS", ",".join(jobs))
+        target = vertex_server.target if where == "ported" else None
+        results.append((jobs, run_script("pipeline_job_logging.py", directory, target=target)))
+    (ported_jobs, ported), (original_jobs, original) = results
+
+    def by_position(logged: dict[str, list[str]], jobs: list[str]) -> list[list[int]]:
+        return [[jobs.index(job) for job in logged[f"pipeline-{j}"]] for j in jobs]
+
+    assert by_position(ported["logged"], ported_jobs) == by_position(original["logged"], original_jobs)
+    assert by_position(ported["logged"], ported_jobs) == [[0], [1], [2]]
+    assert ported["best_jobs"] == [ported_jobs[2]]
+    assert original["best_jobs"] == [original_jobs[2]]
+    # The real SDK follows the links exprun wrote to the jobs in the Pipelines API.
+    for job in ported_jobs:
+        sdk_run = aiplatform.ExperimentRun(f"pipeline-{job}", experiment=names[0])
+        [found] = sdk_run.get_logged_pipeline_jobs()
+        assert (found.name, found.state.name) == (job, "PIPELINE_STATE_SUCCEEDED")
+        assert sdk_run.get_params()["pipeline_job_id"] == job
+    read_by_sdk = aiplatform.Experiment(names[0]).get_data_frame()
+    assert set(read_by_sdk.columns) == set(original["experiment_df"].columns)
+    assert sorted(read_by_sdk["metric.accuracy"]) == pytest.approx(
+        sorted(original["experiment_df"]["metric.accuracy"])
+    )

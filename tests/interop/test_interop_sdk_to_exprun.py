@@ -241,7 +241,8 @@ def test_exprun_reads_the_model_the_sdk_recorded(written: Written) -> None:
 def test_exprun_finds_the_pipeline_job_the_sdk_logged(written: Written) -> None:
     [job] = exprun_run(written).get_logged_pipeline_jobs()
     # Known difference: exprun names the job with the project ID, Vertex with the number.
-    assert job == f"{PARENT}/pipelineJobs/{written.experiment}-pipe"
+    assert job.resource_name == f"{PARENT}/pipelineJobs/{written.experiment}-pipe"
+    assert job.name == f"{written.experiment}-pipe"
     assert (
         written.pipeline_job
         == f"projects/{NUMBER}/locations/{LOCATION}/pipelineJobs/{written.experiment}-pipe"

@@ -118,6 +118,7 @@ SEEDS: dict[str, list[Message]] = {
         api.AddExecutionEventsRequest(execution=EXECUTION, input_artifacts=[f"{STORE}/artifacts/wire-art"])
     ],
     "DownloadModel": [api.DownloadModelRequest(model=f"{STORE}/artifacts/wire-art")],
+    "GetExperimentModel": [api.GetExperimentModelRequest(name=f"{STORE}/artifacts/wire-art")],
     "QueryExecutionInputsAndOutputs": [api.QueryExecutionInputsAndOutputsRequest(execution=EXECUTION)],
     "LogModel": [
         api.LogModelRequest(

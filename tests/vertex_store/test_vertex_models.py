@@ -1,5 +1,5 @@
-"""Model files under the staging URI: published whole, removed with their run, and the
-settings' absence reported by name."""
+"""Model files under the staging URI: published whole, kept when their run is deleted (as the
+SDK keeps them) unless the delete asks for them, and the settings' absence reported by name."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ async def test_without_a_staging_uri_uploads_are_refused_naming_the_setting(
     assert "model_staging_uri" in caught.value.message
 
 
-async def test_models_land_per_project_location_and_id_and_go_with_their_run(
+async def test_models_land_per_project_location_and_id_and_go_with_their_run_only_when_asked(
     store: VertexRunStore, run: Run, tmp_path: pathlib.Path
 ) -> None:
     upload = await store.begin_model_upload(run.name, "model-1")
@@ -38,6 +38,10 @@ async def test_models_land_per_project_location_and_id_and_go_with_their_run(
     with pytest.raises(AlreadyExists):
         await store.begin_model_upload(run.name, "model-1")
     await store.delete_run(run.name, delete_backing_tensorboard_run=False)
+    assert (target / "model.pkl").read_bytes() == b"weights"
+    again = await store.create_run(Run(run.name))
+    await store.add_artifact(again.name, Artifact("model-2", "google.ExperimentModel", uri=uri))
+    await store.delete_run(again.name, delete_backing_tensorboard_run=False, delete_artifacts=True)
     assert not target.exists()
 
 

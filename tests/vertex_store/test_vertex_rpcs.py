@@ -271,7 +271,7 @@ async def test_listing_runs_sends_one_request_for_a_page(store: VertexRunStore, 
     assert (request.page_size, request.order_by) == (3, "display_name desc")
 
 
-async def test_deleting_a_run_takes_its_owned_artifacts_and_tensorboard_run(
+async def test_deleting_a_run_with_its_artifacts_takes_them_and_its_tensorboard_run(
     store: VertexRunStore, fake: VertexFake, run: Run
 ) -> None:
     await store.set_backing_tensorboard_run(run.name, TENSORBOARD)
@@ -282,7 +282,7 @@ async def test_deleting_a_run_takes_its_owned_artifacts_and_tensorboard_run(
         ),
     )
     fake.clear_calls()
-    await store.delete_run(run.name, delete_backing_tensorboard_run=True)
+    await store.delete_run(run.name, delete_backing_tensorboard_run=True, delete_artifacts=True)
     assert fake.call_names() == [
         "GetContext",
         "DeleteTensorboardRun",
@@ -294,6 +294,24 @@ async def test_deleting_a_run_takes_its_owned_artifacts_and_tensorboard_run(
     (tb_run,) = requests(fake, "DeleteTensorboardRun")
     assert tb_run.name == f"{TB_BY_NUMBER}/experiments/exp-1/runs/run-1"
     assert requests(fake, "DeleteContext")[0].name == f"{STORE}/contexts/exp-1-run-1"
+
+
+async def test_deleting_a_run_keeps_its_artifacts_but_not_its_tensorboard_reference(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    await store.set_backing_tensorboard_run(run.name, TENSORBOARD)
+    cm = await store.add_artifact(
+        run.name,
+        layouts.classification_metrics_artifact(
+            ClassificationMetrics("cm", ("a", "b"), ((1.0, 0.0), (0.0, 1.0)), (), (), ())
+        ),
+    )
+    fake.clear_calls()
+    await store.delete_run(run.name, delete_backing_tensorboard_run=False)
+    assert fake.call_names() == ["GetContext", "ListArtifacts", "DeleteArtifact", "DeleteContext"]
+    (deleted,) = requests(fake, "DeleteArtifact")
+    assert deleted.name == f"{STORE}/artifacts/exp-1-run-1-tb-run"
+    assert (await store.get_artifact(run.name.parent.parent, cm.artifact_id)).schema_title == cm.schema_title
 
 
 async def test_rpc_count_of_a_typical_run_lifecycle(store: VertexRunStore, fake: VertexFake) -> None:

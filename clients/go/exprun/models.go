@@ -155,6 +155,13 @@ func (r *Run) ListExperimentModels(ctx context.Context, opts ...ListOption) iter
 	})
 }
 
+// GetExperimentModel reads a model by its artifact (an ID in the client's project and location,
+// or a full name), also after the run that logged it was deleted: models stay unless a delete
+// asks for their artifacts too, as in the SDK's get_experiment_model.
+func (c *Client) GetExperimentModel(ctx context.Context, model string) (*exprunv1.ExperimentModel, error) {
+	return retried(ctx, c, c.stub.GetExperimentModel, &exprunv1.GetExperimentModelRequest{Name: c.ArtifactName(model)})
+}
+
 // DownloadModel streams an uploaded model's files (server streaming): each file's bytes in
 // chunks of at most 1 MiB, files in the order of the model's Files. model is the artifact (an
 // ID in the client's project and location, or a full name). A model logged by reference is an

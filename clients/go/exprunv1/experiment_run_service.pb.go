@@ -284,8 +284,14 @@ type DeleteExperimentRequest struct {
 	// Optional. Also delete the runs' backing TensorBoard runs (the SDK's
 	// `delete_backing_tensorboard_runs`).
 	DeleteBackingTensorboardRuns bool `protobuf:"varint,2,opt,name=delete_backing_tensorboard_runs,json=deleteBackingTensorboardRuns,proto3" json:"delete_backing_tensorboard_runs,omitempty"`
-	unknownFields                protoimpl.UnknownFields
-	sizeCache                    protoimpl.SizeCache
+	// Optional. Also delete the artifacts the runs logged (classification metrics, models, with
+	// the files of uploaded models). The embedded store also deletes those that runs deleted
+	// before left behind; on Vertex they are in no context any more and stay. By default they
+	// all stay, as in the SDK: a model stays readable with `GetExperimentModel` and
+	// `DownloadModel`, and its artifact ID stays taken.
+	DeleteArtifacts bool `protobuf:"varint,3,opt,name=delete_artifacts,json=deleteArtifacts,proto3" json:"delete_artifacts,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *DeleteExperimentRequest) Reset() {
@@ -328,6 +334,13 @@ func (x *DeleteExperimentRequest) GetName() string {
 func (x *DeleteExperimentRequest) GetDeleteBackingTensorboardRuns() bool {
 	if x != nil {
 		return x.DeleteBackingTensorboardRuns
+	}
+	return false
+}
+
+func (x *DeleteExperimentRequest) GetDeleteArtifacts() bool {
+	if x != nil {
+		return x.DeleteArtifacts
 	}
 	return false
 }
@@ -603,8 +616,13 @@ type DeleteRunRequest struct {
 	// Optional. Also delete the backing TensorBoard run (the SDK's `delete_backing_tensorboard_run`).
 	// The embedded store always deletes the run's time series.
 	DeleteBackingTensorboardRun bool `protobuf:"varint,2,opt,name=delete_backing_tensorboard_run,json=deleteBackingTensorboardRun,proto3" json:"delete_backing_tensorboard_run,omitempty"`
-	unknownFields               protoimpl.UnknownFields
-	sizeCache                   protoimpl.SizeCache
+	// Optional. Also delete the artifacts the run logged (classification metrics, models, with
+	// the files of uploaded models). By default they stay, as in the SDK, which never deletes
+	// them: a model stays readable with `GetExperimentModel` and `DownloadModel`, and its
+	// artifact ID stays taken.
+	DeleteArtifacts bool `protobuf:"varint,3,opt,name=delete_artifacts,json=deleteArtifacts,proto3" json:"delete_artifacts,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *DeleteRunRequest) Reset() {
@@ -647,6 +665,13 @@ func (x *DeleteRunRequest) GetName() string {
 func (x *DeleteRunRequest) GetDeleteBackingTensorboardRun() bool {
 	if x != nil {
 		return x.DeleteBackingTensorboardRun
+	}
+	return false
+}
+
+func (x *DeleteRunRequest) GetDeleteArtifacts() bool {
+	if x != nil {
+		return x.DeleteArtifacts
 	}
 	return false
 }
@@ -2086,14 +2111,24 @@ func (x *AssociateExecutionRequest) GetExecution() *Execution {
 // Request for `ListExecutions`.
 type ListExecutionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Required. The run.
-	// Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+	// Required. The run, for its associated executions in association order (the SDK's
+	// `get_executions`), or the metadata store, for every execution of the project and location
+	// (the SDK's `Execution.list`).
+	// Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+	// `projects/{project}/locations/{location}/metadataStores/default`.
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Optional. 0 means 100; values above 1000 are coerced to 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Optional. The `next_page_token` of a previous call. Tokens are signed by the server and at
 	// most 2048 characters; any other value is INVALID_ARGUMENT.
-	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+	// joined by AND, on `schema_title`, `display_name` and `state` (for example
+	// `state = COMPLETE`).
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Optional. Only with a metadata store parent: `create_time` (the default), optionally
+	// followed by `asc` or `desc`.
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2145,6 +2180,20 @@ func (x *ListExecutionsRequest) GetPageSize() int32 {
 func (x *ListExecutionsRequest) GetPageToken() string {
 	if x != nil {
 		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListExecutionsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ListExecutionsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
 	}
 	return ""
 }
@@ -2958,6 +3007,53 @@ func (x *ModelChunk) GetData() []byte {
 	return nil
 }
 
+// Request for `GetExperimentModel`.
+type GetExperimentModelRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Required. The model's artifact.
+	// Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetExperimentModelRequest) Reset() {
+	*x = GetExperimentModelRequest{}
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetExperimentModelRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetExperimentModelRequest) ProtoMessage() {}
+
+func (x *GetExperimentModelRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetExperimentModelRequest.ProtoReflect.Descriptor instead.
+func (*GetExperimentModelRequest) Descriptor() ([]byte, []int) {
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *GetExperimentModelRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 // Request for `ListExperimentModels`.
 type ListExperimentModelsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2975,7 +3071,7 @@ type ListExperimentModelsRequest struct {
 
 func (x *ListExperimentModelsRequest) Reset() {
 	*x = ListExperimentModelsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2987,7 +3083,7 @@ func (x *ListExperimentModelsRequest) String() string {
 func (*ListExperimentModelsRequest) ProtoMessage() {}
 
 func (x *ListExperimentModelsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[50]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3000,7 +3096,7 @@ func (x *ListExperimentModelsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExperimentModelsRequest.ProtoReflect.Descriptor instead.
 func (*ListExperimentModelsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{50}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ListExperimentModelsRequest) GetParent() string {
@@ -3037,7 +3133,7 @@ type ListExperimentModelsResponse struct {
 
 func (x *ListExperimentModelsResponse) Reset() {
 	*x = ListExperimentModelsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3049,7 +3145,7 @@ func (x *ListExperimentModelsResponse) String() string {
 func (*ListExperimentModelsResponse) ProtoMessage() {}
 
 func (x *ListExperimentModelsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[51]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3062,7 +3158,7 @@ func (x *ListExperimentModelsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExperimentModelsResponse.ProtoReflect.Descriptor instead.
 func (*ListExperimentModelsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{51}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ListExperimentModelsResponse) GetModels() []*ExperimentModel {
@@ -3092,7 +3188,7 @@ type LogPipelineJobRequest struct {
 
 func (x *LogPipelineJobRequest) Reset() {
 	*x = LogPipelineJobRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3104,7 +3200,7 @@ func (x *LogPipelineJobRequest) String() string {
 func (*LogPipelineJobRequest) ProtoMessage() {}
 
 func (x *LogPipelineJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[52]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3117,7 +3213,7 @@ func (x *LogPipelineJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogPipelineJobRequest.ProtoReflect.Descriptor instead.
 func (*LogPipelineJobRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{52}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *LogPipelineJobRequest) GetRun() string {
@@ -3151,7 +3247,7 @@ type ListPipelineJobsRequest struct {
 
 func (x *ListPipelineJobsRequest) Reset() {
 	*x = ListPipelineJobsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3163,7 +3259,7 @@ func (x *ListPipelineJobsRequest) String() string {
 func (*ListPipelineJobsRequest) ProtoMessage() {}
 
 func (x *ListPipelineJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[53]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3176,7 +3272,7 @@ func (x *ListPipelineJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPipelineJobsRequest.ProtoReflect.Descriptor instead.
 func (*ListPipelineJobsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{53}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListPipelineJobsRequest) GetParent() string {
@@ -3213,7 +3309,7 @@ type ListPipelineJobsResponse struct {
 
 func (x *ListPipelineJobsResponse) Reset() {
 	*x = ListPipelineJobsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3225,7 +3321,7 @@ func (x *ListPipelineJobsResponse) String() string {
 func (*ListPipelineJobsResponse) ProtoMessage() {}
 
 func (x *ListPipelineJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[54]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3238,7 +3334,7 @@ func (x *ListPipelineJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPipelineJobsResponse.ProtoReflect.Descriptor instead.
 func (*ListPipelineJobsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{54}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ListPipelineJobsResponse) GetPipelineJobs() []*PipelineJobLink {
@@ -3268,7 +3364,7 @@ type LogCustomJobRequest struct {
 
 func (x *LogCustomJobRequest) Reset() {
 	*x = LogCustomJobRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3280,7 +3376,7 @@ func (x *LogCustomJobRequest) String() string {
 func (*LogCustomJobRequest) ProtoMessage() {}
 
 func (x *LogCustomJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[55]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3293,7 +3389,7 @@ func (x *LogCustomJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogCustomJobRequest.ProtoReflect.Descriptor instead.
 func (*LogCustomJobRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{55}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *LogCustomJobRequest) GetRun() string {
@@ -3327,7 +3423,7 @@ type ListCustomJobsRequest struct {
 
 func (x *ListCustomJobsRequest) Reset() {
 	*x = ListCustomJobsRequest{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3339,7 +3435,7 @@ func (x *ListCustomJobsRequest) String() string {
 func (*ListCustomJobsRequest) ProtoMessage() {}
 
 func (x *ListCustomJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[56]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3352,7 +3448,7 @@ func (x *ListCustomJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCustomJobsRequest.ProtoReflect.Descriptor instead.
 func (*ListCustomJobsRequest) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{56}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ListCustomJobsRequest) GetParent() string {
@@ -3389,7 +3485,7 @@ type ListCustomJobsResponse struct {
 
 func (x *ListCustomJobsResponse) Reset() {
 	*x = ListCustomJobsResponse{}
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[57]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3401,7 +3497,7 @@ func (x *ListCustomJobsResponse) String() string {
 func (*ListCustomJobsResponse) ProtoMessage() {}
 
 func (x *ListCustomJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[57]
+	mi := &file_exprun_v1_experiment_run_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3414,7 +3510,7 @@ func (x *ListCustomJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCustomJobsResponse.ProtoReflect.Descriptor instead.
 func (*ListCustomJobsResponse) Descriptor() ([]byte, []int) {
-	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{57}
+	return file_exprun_v1_experiment_run_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ListCustomJobsResponse) GetCustomJobs() []*CustomJobLink {
@@ -3454,11 +3550,12 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\border_by\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\aorderBy\"z\n" +
 	"\x17ListExperimentsResponse\x127\n" +
 	"\vexperiments\x18\x01 \x03(\v2\x15.exprun.v1.ExperimentR\vexperiments\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9a\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xcb\x01\n" +
 	"\x17DeleteExperimentRequest\x122\n" +
 	"\x04name\x18\x01 \x01(\tB\x1e\xe2A\x01\x02\xfaA\x17\n" +
 	"\x15exprun.dev/ExperimentR\x04name\x12K\n" +
-	"\x1fdelete_backing_tensorboard_runs\x18\x02 \x01(\bB\x04\xe2A\x01\x01R\x1cdeleteBackingTensorboardRuns\"\xb7\x01\n" +
+	"\x1fdelete_backing_tensorboard_runs\x18\x02 \x01(\bB\x04\xe2A\x01\x01R\x1cdeleteBackingTensorboardRuns\x12/\n" +
+	"\x10delete_artifacts\x18\x03 \x01(\bB\x04\xe2A\x01\x01R\x0fdeleteArtifacts\"\xb7\x01\n" +
 	"\x10CreateRunRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe2A\x01\x02\xfaA\x17\n" +
 	"\x15exprun.dev/ExperimentR\x06parent\x12\x1b\n" +
@@ -3478,11 +3575,12 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\border_by\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\aorderBy\"^\n" +
 	"\x10ListRunsResponse\x12\"\n" +
 	"\x04runs\x18\x01 \x03(\v2\x0e.exprun.v1.RunR\x04runs\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8a\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbb\x01\n" +
 	"\x10DeleteRunRequest\x12+\n" +
 	"\x04name\x18\x01 \x01(\tB\x17\xe2A\x01\x02\xfaA\x10\n" +
 	"\x0eexprun.dev/RunR\x04name\x12I\n" +
-	"\x1edelete_backing_tensorboard_run\x18\x02 \x01(\bB\x04\xe2A\x01\x01R\x1bdeleteBackingTensorboardRun\"u\n" +
+	"\x1edelete_backing_tensorboard_run\x18\x02 \x01(\bB\x04\xe2A\x01\x01R\x1bdeleteBackingTensorboardRun\x12/\n" +
+	"\x10delete_artifacts\x18\x03 \x01(\bB\x04\xe2A\x01\x01R\x0fdeleteArtifacts\"u\n" +
 	"\x15UpdateRunStateRequest\x12+\n" +
 	"\x04name\x18\x01 \x01(\tB\x17\xe2A\x01\x02\xfaA\x10\n" +
 	"\x0eexprun.dev/RunR\x04name\x12/\n" +
@@ -3587,13 +3685,15 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\x19AssociateExecutionRequest\x12)\n" +
 	"\x03run\x18\x01 \x01(\tB\x17\xe2A\x01\x02\xfaA\x10\n" +
 	"\x0eexprun.dev/RunR\x03run\x128\n" +
-	"\texecution\x18\x02 \x01(\v2\x14.exprun.v1.ExecutionB\x04\xe2A\x01\x02R\texecution\"\x90\x01\n" +
+	"\texecution\x18\x02 \x01(\v2\x14.exprun.v1.ExecutionB\x04\xe2A\x01\x02R\texecution\"\xcf\x01\n" +
 	"\x15ListExecutionsRequest\x12/\n" +
 	"\x06parent\x18\x01 \x01(\tB\x17\xe2A\x01\x02\xfaA\x10\n" +
 	"\x0eexprun.dev/RunR\x06parent\x12!\n" +
 	"\tpage_size\x18\x02 \x01(\x05B\x04\xe2A\x01\x01R\bpageSize\x12#\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\tpageToken\"v\n" +
+	"page_token\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\tpageToken\x12\x1c\n" +
+	"\x06filter\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x06filter\x12\x1f\n" +
+	"\border_by\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\aorderBy\"v\n" +
 	"\x16ListExecutionsResponse\x124\n" +
 	"\n" +
 	"executions\x18\x01 \x03(\v2\x14.exprun.v1.ExecutionR\n" +
@@ -3643,7 +3743,9 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\n" +
 	"ModelChunk\x12\x18\n" +
 	"\x04path\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x04path\x12\x18\n" +
-	"\x04data\x18\x02 \x01(\fB\x04\xe2A\x01\x02R\x04data\"\x96\x01\n" +
+	"\x04data\x18\x02 \x01(\fB\x04\xe2A\x01\x02R\x04data\"5\n" +
+	"\x19GetExperimentModelRequest\x12\x18\n" +
+	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x04name\"\x96\x01\n" +
 	"\x1bListExperimentModelsRequest\x12/\n" +
 	"\x06parent\x18\x01 \x01(\tB\x17\xe2A\x01\x02\xfaA\x10\n" +
 	"\x0eexprun.dev/RunR\x06parent\x12!\n" +
@@ -3680,7 +3782,7 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\x16ListCustomJobsResponse\x129\n" +
 	"\vcustom_jobs\x18\x01 \x03(\v2\x18.exprun.v1.CustomJobLinkR\n" +
 	"customJobs\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xcc\x1a\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xad\x1b\n" +
 	"\x14ExperimentRunService\x12q\n" +
 	"\x10CreateExperiment\x12\".exprun.v1.CreateExperimentRequest\x1a\x15.exprun.v1.Experiment\"\"\xdaA\x1fparent,experiment,experiment_id\x12P\n" +
 	"\rGetExperiment\x12\x1f.exprun.v1.GetExperimentRequest\x1a\x15.exprun.v1.Experiment\"\a\xdaA\x04name\x12c\n" +
@@ -3716,7 +3818,8 @@ const file_exprun_v1_experiment_run_service_proto_rawDesc = "" +
 	"\x12AddExecutionEvents\x12$.exprun.v1.AddExecutionEventsRequest\x1a%.exprun.v1.AddExecutionEventsResponse\"\f\xdaA\texecution\x12\x86\x01\n" +
 	"\x1eQueryExecutionInputsAndOutputs\x120.exprun.v1.QueryExecutionInputsAndOutputsRequest\x1a$.exprun.v1.ExecutionInputsAndOutputs\"\f\xdaA\texecution\x12D\n" +
 	"\bLogModel\x12\x1a.exprun.v1.LogModelRequest\x1a\x1a.exprun.v1.ExperimentModel(\x01\x12I\n" +
-	"\rDownloadModel\x12\x1f.exprun.v1.DownloadModelRequest\x1a\x15.exprun.v1.ModelChunk0\x01\x12r\n" +
+	"\rDownloadModel\x12\x1f.exprun.v1.DownloadModelRequest\x1a\x15.exprun.v1.ModelChunk0\x01\x12_\n" +
+	"\x12GetExperimentModel\x12$.exprun.v1.GetExperimentModelRequest\x1a\x1a.exprun.v1.ExperimentModel\"\a\xdaA\x04name\x12r\n" +
 	"\x14ListExperimentModels\x12&.exprun.v1.ListExperimentModelsRequest\x1a'.exprun.v1.ListExperimentModelsResponse\"\t\xdaA\x06parent\x12c\n" +
 	"\x0eLogPipelineJob\x12 .exprun.v1.LogPipelineJobRequest\x1a\x1a.exprun.v1.PipelineJobLink\"\x13\xdaA\x10run,pipeline_job\x12f\n" +
 	"\x10ListPipelineJobs\x12\".exprun.v1.ListPipelineJobsRequest\x1a#.exprun.v1.ListPipelineJobsResponse\"\t\xdaA\x06parent\x12[\n" +
@@ -3737,7 +3840,7 @@ func file_exprun_v1_experiment_run_service_proto_rawDescGZIP() []byte {
 	return file_exprun_v1_experiment_run_service_proto_rawDescData
 }
 
-var file_exprun_v1_experiment_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
+var file_exprun_v1_experiment_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
 var file_exprun_v1_experiment_run_service_proto_goTypes = []any{
 	(*CreateExperimentRequest)(nil),               // 0: exprun.v1.CreateExperimentRequest
 	(*GetExperimentRequest)(nil),                  // 1: exprun.v1.GetExperimentRequest
@@ -3789,76 +3892,77 @@ var file_exprun_v1_experiment_run_service_proto_goTypes = []any{
 	(*LogModelRequest)(nil),                       // 47: exprun.v1.LogModelRequest
 	(*LogModelHeader)(nil),                        // 48: exprun.v1.LogModelHeader
 	(*ModelChunk)(nil),                            // 49: exprun.v1.ModelChunk
-	(*ListExperimentModelsRequest)(nil),           // 50: exprun.v1.ListExperimentModelsRequest
-	(*ListExperimentModelsResponse)(nil),          // 51: exprun.v1.ListExperimentModelsResponse
-	(*LogPipelineJobRequest)(nil),                 // 52: exprun.v1.LogPipelineJobRequest
-	(*ListPipelineJobsRequest)(nil),               // 53: exprun.v1.ListPipelineJobsRequest
-	(*ListPipelineJobsResponse)(nil),              // 54: exprun.v1.ListPipelineJobsResponse
-	(*LogCustomJobRequest)(nil),                   // 55: exprun.v1.LogCustomJobRequest
-	(*ListCustomJobsRequest)(nil),                 // 56: exprun.v1.ListCustomJobsRequest
-	(*ListCustomJobsResponse)(nil),                // 57: exprun.v1.ListCustomJobsResponse
-	nil,                                           // 58: exprun.v1.LogParamsRequest.ParamsEntry
-	nil,                                           // 59: exprun.v1.GetParamsResponse.ParamsEntry
-	nil,                                           // 60: exprun.v1.LogMetricsRequest.MetricsEntry
-	nil,                                           // 61: exprun.v1.GetMetricsResponse.MetricsEntry
-	(*Experiment)(nil),                            // 62: exprun.v1.Experiment
-	(*Run)(nil),                                   // 63: exprun.v1.Run
-	(RunState)(0),                                 // 64: exprun.v1.RunState
-	(*ClassificationMetrics)(nil),                 // 65: exprun.v1.ClassificationMetrics
-	(*TimeSeriesBatch)(nil),                       // 66: exprun.v1.TimeSeriesBatch
-	(*timestamppb.Timestamp)(nil),                 // 67: google.protobuf.Timestamp
-	(*TimeSeries)(nil),                            // 68: exprun.v1.TimeSeries
-	(*Execution)(nil),                             // 69: exprun.v1.Execution
-	(*Artifact)(nil),                              // 70: exprun.v1.Artifact
-	(*fieldmaskpb.FieldMask)(nil),                 // 71: google.protobuf.FieldMask
-	(*ExperimentModel)(nil),                       // 72: exprun.v1.ExperimentModel
-	(*ModelFile)(nil),                             // 73: exprun.v1.ModelFile
-	(*PipelineJobLink)(nil),                       // 74: exprun.v1.PipelineJobLink
-	(*CustomJobLink)(nil),                         // 75: exprun.v1.CustomJobLink
-	(*Value)(nil),                                 // 76: exprun.v1.Value
-	(*emptypb.Empty)(nil),                         // 77: google.protobuf.Empty
+	(*GetExperimentModelRequest)(nil),             // 50: exprun.v1.GetExperimentModelRequest
+	(*ListExperimentModelsRequest)(nil),           // 51: exprun.v1.ListExperimentModelsRequest
+	(*ListExperimentModelsResponse)(nil),          // 52: exprun.v1.ListExperimentModelsResponse
+	(*LogPipelineJobRequest)(nil),                 // 53: exprun.v1.LogPipelineJobRequest
+	(*ListPipelineJobsRequest)(nil),               // 54: exprun.v1.ListPipelineJobsRequest
+	(*ListPipelineJobsResponse)(nil),              // 55: exprun.v1.ListPipelineJobsResponse
+	(*LogCustomJobRequest)(nil),                   // 56: exprun.v1.LogCustomJobRequest
+	(*ListCustomJobsRequest)(nil),                 // 57: exprun.v1.ListCustomJobsRequest
+	(*ListCustomJobsResponse)(nil),                // 58: exprun.v1.ListCustomJobsResponse
+	nil,                                           // 59: exprun.v1.LogParamsRequest.ParamsEntry
+	nil,                                           // 60: exprun.v1.GetParamsResponse.ParamsEntry
+	nil,                                           // 61: exprun.v1.LogMetricsRequest.MetricsEntry
+	nil,                                           // 62: exprun.v1.GetMetricsResponse.MetricsEntry
+	(*Experiment)(nil),                            // 63: exprun.v1.Experiment
+	(*Run)(nil),                                   // 64: exprun.v1.Run
+	(RunState)(0),                                 // 65: exprun.v1.RunState
+	(*ClassificationMetrics)(nil),                 // 66: exprun.v1.ClassificationMetrics
+	(*TimeSeriesBatch)(nil),                       // 67: exprun.v1.TimeSeriesBatch
+	(*timestamppb.Timestamp)(nil),                 // 68: google.protobuf.Timestamp
+	(*TimeSeries)(nil),                            // 69: exprun.v1.TimeSeries
+	(*Execution)(nil),                             // 70: exprun.v1.Execution
+	(*Artifact)(nil),                              // 71: exprun.v1.Artifact
+	(*fieldmaskpb.FieldMask)(nil),                 // 72: google.protobuf.FieldMask
+	(*ExperimentModel)(nil),                       // 73: exprun.v1.ExperimentModel
+	(*ModelFile)(nil),                             // 74: exprun.v1.ModelFile
+	(*PipelineJobLink)(nil),                       // 75: exprun.v1.PipelineJobLink
+	(*CustomJobLink)(nil),                         // 76: exprun.v1.CustomJobLink
+	(*Value)(nil),                                 // 77: exprun.v1.Value
+	(*emptypb.Empty)(nil),                         // 78: google.protobuf.Empty
 }
 var file_exprun_v1_experiment_run_service_proto_depIdxs = []int32{
-	62, // 0: exprun.v1.CreateExperimentRequest.experiment:type_name -> exprun.v1.Experiment
-	62, // 1: exprun.v1.ListExperimentsResponse.experiments:type_name -> exprun.v1.Experiment
-	63, // 2: exprun.v1.CreateRunRequest.run:type_name -> exprun.v1.Run
-	63, // 3: exprun.v1.ListRunsResponse.runs:type_name -> exprun.v1.Run
-	64, // 4: exprun.v1.UpdateRunStateRequest.state:type_name -> exprun.v1.RunState
-	64, // 5: exprun.v1.EndRunRequest.state:type_name -> exprun.v1.RunState
-	58, // 6: exprun.v1.LogParamsRequest.params:type_name -> exprun.v1.LogParamsRequest.ParamsEntry
-	59, // 7: exprun.v1.GetParamsResponse.params:type_name -> exprun.v1.GetParamsResponse.ParamsEntry
-	60, // 8: exprun.v1.LogMetricsRequest.metrics:type_name -> exprun.v1.LogMetricsRequest.MetricsEntry
-	61, // 9: exprun.v1.GetMetricsResponse.metrics:type_name -> exprun.v1.GetMetricsResponse.MetricsEntry
-	65, // 10: exprun.v1.LogClassificationMetricsRequest.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
-	65, // 11: exprun.v1.ListClassificationMetricsResponse.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
-	66, // 12: exprun.v1.WriteTimeSeriesRequest.batch:type_name -> exprun.v1.TimeSeriesBatch
+	63, // 0: exprun.v1.CreateExperimentRequest.experiment:type_name -> exprun.v1.Experiment
+	63, // 1: exprun.v1.ListExperimentsResponse.experiments:type_name -> exprun.v1.Experiment
+	64, // 2: exprun.v1.CreateRunRequest.run:type_name -> exprun.v1.Run
+	64, // 3: exprun.v1.ListRunsResponse.runs:type_name -> exprun.v1.Run
+	65, // 4: exprun.v1.UpdateRunStateRequest.state:type_name -> exprun.v1.RunState
+	65, // 5: exprun.v1.EndRunRequest.state:type_name -> exprun.v1.RunState
+	59, // 6: exprun.v1.LogParamsRequest.params:type_name -> exprun.v1.LogParamsRequest.ParamsEntry
+	60, // 7: exprun.v1.GetParamsResponse.params:type_name -> exprun.v1.GetParamsResponse.ParamsEntry
+	61, // 8: exprun.v1.LogMetricsRequest.metrics:type_name -> exprun.v1.LogMetricsRequest.MetricsEntry
+	62, // 9: exprun.v1.GetMetricsResponse.metrics:type_name -> exprun.v1.GetMetricsResponse.MetricsEntry
+	66, // 10: exprun.v1.LogClassificationMetricsRequest.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
+	66, // 11: exprun.v1.ListClassificationMetricsResponse.classification_metrics:type_name -> exprun.v1.ClassificationMetrics
+	67, // 12: exprun.v1.WriteTimeSeriesRequest.batch:type_name -> exprun.v1.TimeSeriesBatch
 	24, // 13: exprun.v1.StreamTimeSeriesRequest.open:type_name -> exprun.v1.StreamOpen
 	25, // 14: exprun.v1.StreamTimeSeriesRequest.batch:type_name -> exprun.v1.SequencedBatch
-	66, // 15: exprun.v1.SequencedBatch.batch:type_name -> exprun.v1.TimeSeriesBatch
+	67, // 15: exprun.v1.SequencedBatch.batch:type_name -> exprun.v1.TimeSeriesBatch
 	27, // 16: exprun.v1.StreamTimeSeriesResponse.opened:type_name -> exprun.v1.StreamOpened
 	28, // 17: exprun.v1.StreamTimeSeriesResponse.ack:type_name -> exprun.v1.StreamAck
-	64, // 18: exprun.v1.HeartbeatResponse.state:type_name -> exprun.v1.RunState
-	67, // 19: exprun.v1.HeartbeatResponse.liveness_deadline:type_name -> google.protobuf.Timestamp
-	68, // 20: exprun.v1.ReadTimeSeriesResponse.series:type_name -> exprun.v1.TimeSeries
-	69, // 21: exprun.v1.AssociateExecutionRequest.execution:type_name -> exprun.v1.Execution
-	69, // 22: exprun.v1.ListExecutionsResponse.executions:type_name -> exprun.v1.Execution
-	70, // 23: exprun.v1.ListArtifactsResponse.artifacts:type_name -> exprun.v1.Artifact
-	69, // 24: exprun.v1.CreateExecutionRequest.execution:type_name -> exprun.v1.Execution
-	69, // 25: exprun.v1.UpdateExecutionRequest.execution:type_name -> exprun.v1.Execution
-	71, // 26: exprun.v1.UpdateExecutionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	70, // 27: exprun.v1.ExecutionInputsAndOutputs.inputs:type_name -> exprun.v1.Artifact
-	70, // 28: exprun.v1.ExecutionInputsAndOutputs.outputs:type_name -> exprun.v1.Artifact
+	65, // 18: exprun.v1.HeartbeatResponse.state:type_name -> exprun.v1.RunState
+	68, // 19: exprun.v1.HeartbeatResponse.liveness_deadline:type_name -> google.protobuf.Timestamp
+	69, // 20: exprun.v1.ReadTimeSeriesResponse.series:type_name -> exprun.v1.TimeSeries
+	70, // 21: exprun.v1.AssociateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	70, // 22: exprun.v1.ListExecutionsResponse.executions:type_name -> exprun.v1.Execution
+	71, // 23: exprun.v1.ListArtifactsResponse.artifacts:type_name -> exprun.v1.Artifact
+	70, // 24: exprun.v1.CreateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	70, // 25: exprun.v1.UpdateExecutionRequest.execution:type_name -> exprun.v1.Execution
+	72, // 26: exprun.v1.UpdateExecutionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	71, // 27: exprun.v1.ExecutionInputsAndOutputs.inputs:type_name -> exprun.v1.Artifact
+	71, // 28: exprun.v1.ExecutionInputsAndOutputs.outputs:type_name -> exprun.v1.Artifact
 	48, // 29: exprun.v1.LogModelRequest.header:type_name -> exprun.v1.LogModelHeader
 	49, // 30: exprun.v1.LogModelRequest.chunk:type_name -> exprun.v1.ModelChunk
-	72, // 31: exprun.v1.LogModelHeader.model:type_name -> exprun.v1.ExperimentModel
-	73, // 32: exprun.v1.LogModelHeader.files:type_name -> exprun.v1.ModelFile
-	72, // 33: exprun.v1.ListExperimentModelsResponse.models:type_name -> exprun.v1.ExperimentModel
-	74, // 34: exprun.v1.ListPipelineJobsResponse.pipeline_jobs:type_name -> exprun.v1.PipelineJobLink
-	75, // 35: exprun.v1.ListCustomJobsResponse.custom_jobs:type_name -> exprun.v1.CustomJobLink
-	76, // 36: exprun.v1.LogParamsRequest.ParamsEntry.value:type_name -> exprun.v1.Value
-	76, // 37: exprun.v1.GetParamsResponse.ParamsEntry.value:type_name -> exprun.v1.Value
-	76, // 38: exprun.v1.LogMetricsRequest.MetricsEntry.value:type_name -> exprun.v1.Value
-	76, // 39: exprun.v1.GetMetricsResponse.MetricsEntry.value:type_name -> exprun.v1.Value
+	73, // 31: exprun.v1.LogModelHeader.model:type_name -> exprun.v1.ExperimentModel
+	74, // 32: exprun.v1.LogModelHeader.files:type_name -> exprun.v1.ModelFile
+	73, // 33: exprun.v1.ListExperimentModelsResponse.models:type_name -> exprun.v1.ExperimentModel
+	75, // 34: exprun.v1.ListPipelineJobsResponse.pipeline_jobs:type_name -> exprun.v1.PipelineJobLink
+	76, // 35: exprun.v1.ListCustomJobsResponse.custom_jobs:type_name -> exprun.v1.CustomJobLink
+	77, // 36: exprun.v1.LogParamsRequest.ParamsEntry.value:type_name -> exprun.v1.Value
+	77, // 37: exprun.v1.GetParamsResponse.ParamsEntry.value:type_name -> exprun.v1.Value
+	77, // 38: exprun.v1.LogMetricsRequest.MetricsEntry.value:type_name -> exprun.v1.Value
+	77, // 39: exprun.v1.GetMetricsResponse.MetricsEntry.value:type_name -> exprun.v1.Value
 	0,  // 40: exprun.v1.ExperimentRunService.CreateExperiment:input_type -> exprun.v1.CreateExperimentRequest
 	1,  // 41: exprun.v1.ExperimentRunService.GetExperiment:input_type -> exprun.v1.GetExperimentRequest
 	2,  // 42: exprun.v1.ExperimentRunService.ListExperiments:input_type -> exprun.v1.ListExperimentsRequest
@@ -3890,49 +3994,51 @@ var file_exprun_v1_experiment_run_service_proto_depIdxs = []int32{
 	44, // 68: exprun.v1.ExperimentRunService.QueryExecutionInputsAndOutputs:input_type -> exprun.v1.QueryExecutionInputsAndOutputsRequest
 	47, // 69: exprun.v1.ExperimentRunService.LogModel:input_type -> exprun.v1.LogModelRequest
 	46, // 70: exprun.v1.ExperimentRunService.DownloadModel:input_type -> exprun.v1.DownloadModelRequest
-	50, // 71: exprun.v1.ExperimentRunService.ListExperimentModels:input_type -> exprun.v1.ListExperimentModelsRequest
-	52, // 72: exprun.v1.ExperimentRunService.LogPipelineJob:input_type -> exprun.v1.LogPipelineJobRequest
-	53, // 73: exprun.v1.ExperimentRunService.ListPipelineJobs:input_type -> exprun.v1.ListPipelineJobsRequest
-	55, // 74: exprun.v1.ExperimentRunService.LogCustomJob:input_type -> exprun.v1.LogCustomJobRequest
-	56, // 75: exprun.v1.ExperimentRunService.ListCustomJobs:input_type -> exprun.v1.ListCustomJobsRequest
-	62, // 76: exprun.v1.ExperimentRunService.CreateExperiment:output_type -> exprun.v1.Experiment
-	62, // 77: exprun.v1.ExperimentRunService.GetExperiment:output_type -> exprun.v1.Experiment
-	3,  // 78: exprun.v1.ExperimentRunService.ListExperiments:output_type -> exprun.v1.ListExperimentsResponse
-	77, // 79: exprun.v1.ExperimentRunService.DeleteExperiment:output_type -> google.protobuf.Empty
-	63, // 80: exprun.v1.ExperimentRunService.CreateRun:output_type -> exprun.v1.Run
-	63, // 81: exprun.v1.ExperimentRunService.GetRun:output_type -> exprun.v1.Run
-	8,  // 82: exprun.v1.ExperimentRunService.ListRuns:output_type -> exprun.v1.ListRunsResponse
-	77, // 83: exprun.v1.ExperimentRunService.DeleteRun:output_type -> google.protobuf.Empty
-	63, // 84: exprun.v1.ExperimentRunService.UpdateRunState:output_type -> exprun.v1.Run
-	63, // 85: exprun.v1.ExperimentRunService.EndRun:output_type -> exprun.v1.Run
-	63, // 86: exprun.v1.ExperimentRunService.LogParams:output_type -> exprun.v1.Run
-	14, // 87: exprun.v1.ExperimentRunService.GetParams:output_type -> exprun.v1.GetParamsResponse
-	63, // 88: exprun.v1.ExperimentRunService.LogMetrics:output_type -> exprun.v1.Run
-	17, // 89: exprun.v1.ExperimentRunService.GetMetrics:output_type -> exprun.v1.GetMetricsResponse
-	65, // 90: exprun.v1.ExperimentRunService.LogClassificationMetrics:output_type -> exprun.v1.ClassificationMetrics
-	20, // 91: exprun.v1.ExperimentRunService.ListClassificationMetrics:output_type -> exprun.v1.ListClassificationMetricsResponse
-	22, // 92: exprun.v1.ExperimentRunService.WriteTimeSeries:output_type -> exprun.v1.WriteTimeSeriesResponse
-	26, // 93: exprun.v1.ExperimentRunService.StreamTimeSeries:output_type -> exprun.v1.StreamTimeSeriesResponse
-	30, // 94: exprun.v1.ExperimentRunService.Heartbeat:output_type -> exprun.v1.HeartbeatResponse
-	32, // 95: exprun.v1.ExperimentRunService.ReadTimeSeries:output_type -> exprun.v1.ReadTimeSeriesResponse
-	63, // 96: exprun.v1.ExperimentRunService.AssignBackingTensorboard:output_type -> exprun.v1.Run
-	69, // 97: exprun.v1.ExperimentRunService.AssociateExecution:output_type -> exprun.v1.Execution
-	36, // 98: exprun.v1.ExperimentRunService.ListExecutions:output_type -> exprun.v1.ListExecutionsResponse
-	38, // 99: exprun.v1.ExperimentRunService.ListArtifacts:output_type -> exprun.v1.ListArtifactsResponse
-	69, // 100: exprun.v1.ExperimentRunService.CreateExecution:output_type -> exprun.v1.Execution
-	69, // 101: exprun.v1.ExperimentRunService.GetExecution:output_type -> exprun.v1.Execution
-	69, // 102: exprun.v1.ExperimentRunService.UpdateExecution:output_type -> exprun.v1.Execution
-	43, // 103: exprun.v1.ExperimentRunService.AddExecutionEvents:output_type -> exprun.v1.AddExecutionEventsResponse
-	45, // 104: exprun.v1.ExperimentRunService.QueryExecutionInputsAndOutputs:output_type -> exprun.v1.ExecutionInputsAndOutputs
-	72, // 105: exprun.v1.ExperimentRunService.LogModel:output_type -> exprun.v1.ExperimentModel
-	49, // 106: exprun.v1.ExperimentRunService.DownloadModel:output_type -> exprun.v1.ModelChunk
-	51, // 107: exprun.v1.ExperimentRunService.ListExperimentModels:output_type -> exprun.v1.ListExperimentModelsResponse
-	74, // 108: exprun.v1.ExperimentRunService.LogPipelineJob:output_type -> exprun.v1.PipelineJobLink
-	54, // 109: exprun.v1.ExperimentRunService.ListPipelineJobs:output_type -> exprun.v1.ListPipelineJobsResponse
-	75, // 110: exprun.v1.ExperimentRunService.LogCustomJob:output_type -> exprun.v1.CustomJobLink
-	57, // 111: exprun.v1.ExperimentRunService.ListCustomJobs:output_type -> exprun.v1.ListCustomJobsResponse
-	76, // [76:112] is the sub-list for method output_type
-	40, // [40:76] is the sub-list for method input_type
+	50, // 71: exprun.v1.ExperimentRunService.GetExperimentModel:input_type -> exprun.v1.GetExperimentModelRequest
+	51, // 72: exprun.v1.ExperimentRunService.ListExperimentModels:input_type -> exprun.v1.ListExperimentModelsRequest
+	53, // 73: exprun.v1.ExperimentRunService.LogPipelineJob:input_type -> exprun.v1.LogPipelineJobRequest
+	54, // 74: exprun.v1.ExperimentRunService.ListPipelineJobs:input_type -> exprun.v1.ListPipelineJobsRequest
+	56, // 75: exprun.v1.ExperimentRunService.LogCustomJob:input_type -> exprun.v1.LogCustomJobRequest
+	57, // 76: exprun.v1.ExperimentRunService.ListCustomJobs:input_type -> exprun.v1.ListCustomJobsRequest
+	63, // 77: exprun.v1.ExperimentRunService.CreateExperiment:output_type -> exprun.v1.Experiment
+	63, // 78: exprun.v1.ExperimentRunService.GetExperiment:output_type -> exprun.v1.Experiment
+	3,  // 79: exprun.v1.ExperimentRunService.ListExperiments:output_type -> exprun.v1.ListExperimentsResponse
+	78, // 80: exprun.v1.ExperimentRunService.DeleteExperiment:output_type -> google.protobuf.Empty
+	64, // 81: exprun.v1.ExperimentRunService.CreateRun:output_type -> exprun.v1.Run
+	64, // 82: exprun.v1.ExperimentRunService.GetRun:output_type -> exprun.v1.Run
+	8,  // 83: exprun.v1.ExperimentRunService.ListRuns:output_type -> exprun.v1.ListRunsResponse
+	78, // 84: exprun.v1.ExperimentRunService.DeleteRun:output_type -> google.protobuf.Empty
+	64, // 85: exprun.v1.ExperimentRunService.UpdateRunState:output_type -> exprun.v1.Run
+	64, // 86: exprun.v1.ExperimentRunService.EndRun:output_type -> exprun.v1.Run
+	64, // 87: exprun.v1.ExperimentRunService.LogParams:output_type -> exprun.v1.Run
+	14, // 88: exprun.v1.ExperimentRunService.GetParams:output_type -> exprun.v1.GetParamsResponse
+	64, // 89: exprun.v1.ExperimentRunService.LogMetrics:output_type -> exprun.v1.Run
+	17, // 90: exprun.v1.ExperimentRunService.GetMetrics:output_type -> exprun.v1.GetMetricsResponse
+	66, // 91: exprun.v1.ExperimentRunService.LogClassificationMetrics:output_type -> exprun.v1.ClassificationMetrics
+	20, // 92: exprun.v1.ExperimentRunService.ListClassificationMetrics:output_type -> exprun.v1.ListClassificationMetricsResponse
+	22, // 93: exprun.v1.ExperimentRunService.WriteTimeSeries:output_type -> exprun.v1.WriteTimeSeriesResponse
+	26, // 94: exprun.v1.ExperimentRunService.StreamTimeSeries:output_type -> exprun.v1.StreamTimeSeriesResponse
+	30, // 95: exprun.v1.ExperimentRunService.Heartbeat:output_type -> exprun.v1.HeartbeatResponse
+	32, // 96: exprun.v1.ExperimentRunService.ReadTimeSeries:output_type -> exprun.v1.ReadTimeSeriesResponse
+	64, // 97: exprun.v1.ExperimentRunService.AssignBackingTensorboard:output_type -> exprun.v1.Run
+	70, // 98: exprun.v1.ExperimentRunService.AssociateExecution:output_type -> exprun.v1.Execution
+	36, // 99: exprun.v1.ExperimentRunService.ListExecutions:output_type -> exprun.v1.ListExecutionsResponse
+	38, // 100: exprun.v1.ExperimentRunService.ListArtifacts:output_type -> exprun.v1.ListArtifactsResponse
+	70, // 101: exprun.v1.ExperimentRunService.CreateExecution:output_type -> exprun.v1.Execution
+	70, // 102: exprun.v1.ExperimentRunService.GetExecution:output_type -> exprun.v1.Execution
+	70, // 103: exprun.v1.ExperimentRunService.UpdateExecution:output_type -> exprun.v1.Execution
+	43, // 104: exprun.v1.ExperimentRunService.AddExecutionEvents:output_type -> exprun.v1.AddExecutionEventsResponse
+	45, // 105: exprun.v1.ExperimentRunService.QueryExecutionInputsAndOutputs:output_type -> exprun.v1.ExecutionInputsAndOutputs
+	73, // 106: exprun.v1.ExperimentRunService.LogModel:output_type -> exprun.v1.ExperimentModel
+	49, // 107: exprun.v1.ExperimentRunService.DownloadModel:output_type -> exprun.v1.ModelChunk
+	73, // 108: exprun.v1.ExperimentRunService.GetExperimentModel:output_type -> exprun.v1.ExperimentModel
+	52, // 109: exprun.v1.ExperimentRunService.ListExperimentModels:output_type -> exprun.v1.ListExperimentModelsResponse
+	75, // 110: exprun.v1.ExperimentRunService.LogPipelineJob:output_type -> exprun.v1.PipelineJobLink
+	55, // 111: exprun.v1.ExperimentRunService.ListPipelineJobs:output_type -> exprun.v1.ListPipelineJobsResponse
+	76, // 112: exprun.v1.ExperimentRunService.LogCustomJob:output_type -> exprun.v1.CustomJobLink
+	58, // 113: exprun.v1.ExperimentRunService.ListCustomJobs:output_type -> exprun.v1.ListCustomJobsResponse
+	77, // [77:114] is the sub-list for method output_type
+	40, // [40:77] is the sub-list for method input_type
 	40, // [40:40] is the sub-list for extension type_name
 	40, // [40:40] is the sub-list for extension extendee
 	0,  // [0:40] is the sub-list for field type_name
@@ -3962,7 +4068,7 @@ func file_exprun_v1_experiment_run_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_exprun_v1_experiment_run_service_proto_rawDesc), len(file_exprun_v1_experiment_run_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   62,
+			NumMessages:   63,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -51,6 +51,7 @@ const (
 	ExperimentRunService_QueryExecutionInputsAndOutputs_FullMethodName = "/exprun.v1.ExperimentRunService/QueryExecutionInputsAndOutputs"
 	ExperimentRunService_LogModel_FullMethodName                       = "/exprun.v1.ExperimentRunService/LogModel"
 	ExperimentRunService_DownloadModel_FullMethodName                  = "/exprun.v1.ExperimentRunService/DownloadModel"
+	ExperimentRunService_GetExperimentModel_FullMethodName             = "/exprun.v1.ExperimentRunService/GetExperimentModel"
 	ExperimentRunService_ListExperimentModels_FullMethodName           = "/exprun.v1.ExperimentRunService/ListExperimentModels"
 	ExperimentRunService_LogPipelineJob_FullMethodName                 = "/exprun.v1.ExperimentRunService/LogPipelineJob"
 	ExperimentRunService_ListPipelineJobs_FullMethodName               = "/exprun.v1.ExperimentRunService/ListPipelineJobs"
@@ -132,7 +133,8 @@ type ExperimentRunServiceClient interface {
 	// Associates an execution with a run, creating it if it does not exist (the SDK's
 	// `associate_execution`).
 	AssociateExecution(ctx context.Context, in *AssociateExecutionRequest, opts ...grpc.CallOption) (*Execution, error)
-	// Lists the executions of a run (the SDK's `get_executions`).
+	// Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+	// SDK's `Execution.list`).
 	ListExecutions(ctx context.Context, in *ListExecutionsRequest, opts ...grpc.CallOption) (*ListExecutionsResponse, error)
 	// Lists the artifacts of a run (the SDK's `get_artifacts`).
 	ListArtifacts(ctx context.Context, in *ListArtifactsRequest, opts ...grpc.CallOption) (*ListArtifactsResponse, error)
@@ -158,6 +160,9 @@ type ExperimentRunServiceClient interface {
 	// in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
 	// empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
 	DownloadModel(ctx context.Context, in *DownloadModelRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ModelChunk], error)
+	// Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+	// was deleted.
+	GetExperimentModel(ctx context.Context, in *GetExperimentModelRequest, opts ...grpc.CallOption) (*ExperimentModel, error)
 	// Lists the models logged to a run (the SDK's `get_experiment_models`).
 	ListExperimentModels(ctx context.Context, in *ListExperimentModelsRequest, opts ...grpc.CallOption) (*ListExperimentModelsResponse, error)
 	// Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`).
@@ -512,6 +517,16 @@ func (c *experimentRunServiceClient) DownloadModel(ctx context.Context, in *Down
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ExperimentRunService_DownloadModelClient = grpc.ServerStreamingClient[ModelChunk]
 
+func (c *experimentRunServiceClient) GetExperimentModel(ctx context.Context, in *GetExperimentModelRequest, opts ...grpc.CallOption) (*ExperimentModel, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExperimentModel)
+	err := c.cc.Invoke(ctx, ExperimentRunService_GetExperimentModel_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *experimentRunServiceClient) ListExperimentModels(ctx context.Context, in *ListExperimentModelsRequest, opts ...grpc.CallOption) (*ListExperimentModelsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListExperimentModelsResponse)
@@ -636,7 +651,8 @@ type ExperimentRunServiceServer interface {
 	// Associates an execution with a run, creating it if it does not exist (the SDK's
 	// `associate_execution`).
 	AssociateExecution(context.Context, *AssociateExecutionRequest) (*Execution, error)
-	// Lists the executions of a run (the SDK's `get_executions`).
+	// Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+	// SDK's `Execution.list`).
 	ListExecutions(context.Context, *ListExecutionsRequest) (*ListExecutionsResponse, error)
 	// Lists the artifacts of a run (the SDK's `get_artifacts`).
 	ListArtifacts(context.Context, *ListArtifactsRequest) (*ListArtifactsResponse, error)
@@ -662,6 +678,9 @@ type ExperimentRunServiceServer interface {
 	// in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
 	// empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
 	DownloadModel(*DownloadModelRequest, grpc.ServerStreamingServer[ModelChunk]) error
+	// Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+	// was deleted.
+	GetExperimentModel(context.Context, *GetExperimentModelRequest) (*ExperimentModel, error)
 	// Lists the models logged to a run (the SDK's `get_experiment_models`).
 	ListExperimentModels(context.Context, *ListExperimentModelsRequest) (*ListExperimentModelsResponse, error)
 	// Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`).
@@ -774,6 +793,9 @@ func (UnimplementedExperimentRunServiceServer) LogModel(grpc.ClientStreamingServ
 }
 func (UnimplementedExperimentRunServiceServer) DownloadModel(*DownloadModelRequest, grpc.ServerStreamingServer[ModelChunk]) error {
 	return status.Error(codes.Unimplemented, "method DownloadModel not implemented")
+}
+func (UnimplementedExperimentRunServiceServer) GetExperimentModel(context.Context, *GetExperimentModelRequest) (*ExperimentModel, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetExperimentModel not implemented")
 }
 func (UnimplementedExperimentRunServiceServer) ListExperimentModels(context.Context, *ListExperimentModelsRequest) (*ListExperimentModelsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListExperimentModels not implemented")
@@ -1333,6 +1355,24 @@ func _ExperimentRunService_DownloadModel_Handler(srv interface{}, stream grpc.Se
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ExperimentRunService_DownloadModelServer = grpc.ServerStreamingServer[ModelChunk]
 
+func _ExperimentRunService_GetExperimentModel_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetExperimentModelRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExperimentRunServiceServer).GetExperimentModel(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ExperimentRunService_GetExperimentModel_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExperimentRunServiceServer).GetExperimentModel(ctx, req.(*GetExperimentModelRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ExperimentRunService_ListExperimentModels_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListExperimentModelsRequest)
 	if err := dec(in); err != nil {
@@ -1537,6 +1577,10 @@ var ExperimentRunService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "QueryExecutionInputsAndOutputs",
 			Handler:    _ExperimentRunService_QueryExecutionInputsAndOutputs_Handler,
+		},
+		{
+			MethodName: "GetExperimentModel",
+			Handler:    _ExperimentRunService_GetExperimentModel_Handler,
 		},
 		{
 			MethodName: "ListExperimentModels",

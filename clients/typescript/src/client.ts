@@ -6,16 +6,23 @@ import * as grpc from "@grpc/grpc-js";
 import { Api, type CallOptions, Paged, type RetryOptions } from "./api.js";
 import { AlreadyExistsError } from "./errors.js";
 import { type ExecutionInputsAndOutputs as ExecutionInputsAndOutputsProto, ExperimentRunServiceClient } from "./gen/exprun/v1/experiment_run_service.js";
-import { type Execution as ExecutionProto, type Experiment as ExperimentProto, Run } from "./gen/exprun/v1/resources.js";
+import {
+  type Execution as ExecutionProto,
+  type Experiment as ExperimentProto,
+  type ExperimentModel as ExperimentModelProto,
+  Run,
+} from "./gen/exprun/v1/resources.js";
 import * as names from "./names.js";
 import {
   type Execution,
   type ExecutionInput,
   type ExecutionInputsAndOutputs,
   executionProto,
+  type ExperimentModel,
   RunState,
   toArtifact,
   toExecution,
+  toModel,
   toProtoState,
 } from "./resources.js";
 import { downloadModel, ExperimentRun, type ModelFileChunk } from "./run.js";
@@ -211,9 +218,19 @@ export class ExprunClient {
     });
   }
 
-  /** Deletes an experiment and all its runs. */
-  async deleteExperiment(experiment?: string, options: CallOptions & { deleteBackingTensorboardRuns?: boolean } = {}): Promise<void> {
-    const request = { name: this.experimentName(experiment), deleteBackingTensorboardRuns: options.deleteBackingTensorboardRuns ?? false };
+  /**
+   * Deletes an experiment and all its runs. Their artifacts and model files stay, as in the SDK,
+   * unless `deleteArtifacts`.
+   */
+  async deleteExperiment(
+    experiment?: string,
+    options: CallOptions & { deleteBackingTensorboardRuns?: boolean; deleteArtifacts?: boolean } = {},
+  ): Promise<void> {
+    const request = {
+      name: this.experimentName(experiment),
+      deleteBackingTensorboardRuns: options.deleteBackingTensorboardRuns ?? false,
+      deleteArtifacts: options.deleteArtifacts ?? false,
+    };
     await this.api.unary((md, o, cb) => this.raw.deleteExperiment(request, md, o, cb), options);
   }
 
@@ -330,6 +347,15 @@ export class ExprunClient {
   }
 
   // -- models ----------------------------------------------------------------------------------
+  /**
+   * A model by its artifact (an `ExperimentModel`'s `name` or an artifact ID), also after the run
+   * that logged it was deleted: models stay unless a delete asks for artifacts too, as in the SDK.
+   */
+  async getExperimentModel(model: string, options?: CallOptions): Promise<ExperimentModel> {
+    const name = names.inLocation(model, ARTIFACTS, this.project, this.location);
+    return toModel(await this.api.unary<ExperimentModelProto>((md, o, cb) => this.raw.getExperimentModel({ name }, md, o, cb), options, true));
+  }
+
   /**
    * An uploaded model's files (`DownloadModel`), chunk by chunk: files in the order of the
    * model's `files`, each in chunks of at most 1 MiB. `FailedPreconditionError` for a model

@@ -144,9 +144,18 @@ export class ExperimentRun {
     this.current = await this.api.unary<Run>((md, o, cb) => this.api.stub.endRun(request, md, o, cb), options, true);
   }
 
-  /** Deletes the run with its time series, artifacts and links. */
-  async delete(options: CallOptions & { deleteBackingTensorboardRun?: boolean } = {}): Promise<void> {
-    const request = { name: this.name, deleteBackingTensorboardRun: options.deleteBackingTensorboardRun ?? false };
+  /**
+   * Deletes the run with its time series and links. Its artifacts and model files stay, as in the
+   * SDK, unless `deleteArtifacts`.
+   */
+  async delete(
+    options: CallOptions & { deleteBackingTensorboardRun?: boolean; deleteArtifacts?: boolean } = {},
+  ): Promise<void> {
+    const request = {
+      name: this.name,
+      deleteBackingTensorboardRun: options.deleteBackingTensorboardRun ?? false,
+      deleteArtifacts: options.deleteArtifacts ?? false,
+    };
     await this.api.unary((md, o, cb) => this.api.stub.deleteRun(request, md, o, cb), options);
   }
 
@@ -305,11 +314,15 @@ export class ExperimentRun {
     return toExecution(proto);
   }
 
-  /** The run's executions, page by page (the SDK's `get_executions`). */
-  listExecutions(options?: CallOptions): Paged<Execution> {
+  /**
+   * The run's executions, page by page (the SDK's `get_executions`); `filter` takes
+   * `schema_title`, `display_name` and `state` terms with `=`/`!=` joined by AND.
+   */
+  listExecutions(options: CallOptions & { filter?: string; orderBy?: string } = {}): Paged<Execution> {
     return new Paged(async (pageToken) => {
+      const request = { parent: this.name, pageSize: PAGE_SIZE, pageToken, filter: options.filter ?? "", orderBy: options.orderBy ?? "" };
       const page = await this.api.unary<{ executions: ExecutionProto[]; nextPageToken: string }>(
-        (md, o, cb) => this.api.stub.listExecutions({ parent: this.name, pageSize: PAGE_SIZE, pageToken }, md, o, cb),
+        (md, o, cb) => this.api.stub.listExecutions(request, md, o, cb),
         options,
         true,
       );

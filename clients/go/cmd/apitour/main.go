@@ -263,6 +263,10 @@ func executionsModelsArtifacts(ctx context.Context, client *exprun.Client, tag s
 	if err != nil || len(models) != 1 || models[0].GetName() != model.GetName() {
 		return fmt.Errorf("ListExperimentModels gave %v, %v", models, err)
 	}
+	got, err := client.GetExperimentModel(ctx, model.GetName())
+	if err != nil || got.GetName() != model.GetName() || got.GetModelFile() != "model.txt" {
+		return fmt.Errorf("GetExperimentModel gave %v, %v", got, err)
+	}
 	out := filepath.Join(dir, "download")
 	if err := client.DownloadModelTo(ctx, model.GetName(), out); err != nil {
 		return err

@@ -2,10 +2,11 @@
 
 Mirrors `google.cloud.aiplatform` so SDK code ports by changing the import
 (`from exprun import client as aiplatform`) and adding `target=` to `init`: `init`,
-`start_run`, `Experiment`, `ExperimentRun`, the module-level `log_*` helpers,
-`get_experiment_df`, `gapic.Execution.State`, plus `TimeSeriesWriter` for streamed,
-acknowledged time series. Every failed call raises a typed error from `exprun.client.errors`,
-each a subclass of the matching `google.api_core.exceptions` class.
+`start_run`, `Experiment`, `ExperimentRun`, `Execution`, the module-level `log_*` helpers,
+`get_experiment_df`, `get_experiment_model`, `PipelineJob.get`, `gapic.Execution.State`, plus
+`TimeSeriesWriter` for streamed, acknowledged time series. Every failed call raises a typed
+error from `exprun.client.errors`, each a subclass of the matching `google.api_core.exceptions`
+class.
 """
 
 from exprun.client import errors, gapic
@@ -24,6 +25,7 @@ from exprun.client.errors import (
 )
 from exprun.client.experiment import Experiment
 from exprun.client.models import ExperimentModel, ModelFile
+from exprun.client.pipeline_jobs import PipelineJob
 from exprun.client.resources import Artifact, ClassificationMetrics, Execution, RunState
 from exprun.client.run import ExperimentRun, close_channels, end_run, get_active_run, start_run
 from exprun.client.timeseries import SeriesData
@@ -40,6 +42,9 @@ from exprun.client.tracking import (
     update_state,
 )
 from exprun.client.writer import BufferFull, TimeSeriesWriter
+
+# As the SDK exposes it: `aiplatform.get_experiment_model(artifact_id)`.
+get_experiment_model = ExperimentModel.get
 
 __all__ = [
     "Aborted",
@@ -58,6 +63,7 @@ __all__ = [
     "ModelFile",
     "NotFound",
     "PermissionDenied",
+    "PipelineJob",
     "ResourceExhausted",
     "RunState",
     "SeriesData",
@@ -70,6 +76,7 @@ __all__ = [
     "gapic",
     "get_active_run",
     "get_experiment_df",
+    "get_experiment_model",
     "init",
     "log",
     "log_classification_metrics",

@@ -130,12 +130,17 @@ class Experiment(_names.NamedResource):
         )
 
     # -- actions ----------------------------------------------------------------------------------
-    def delete(self, *, delete_backing_tensorboard_runs: bool = False) -> None:
-        """Deletes the experiment and all its runs."""
+    def delete(
+        self, *, delete_backing_tensorboard_runs: bool = False, delete_artifacts: bool = False
+    ) -> None:
+        """Deletes the experiment and all its runs. Their artifacts and model files stay unless
+        `delete_artifacts` (an exprun keyword), as `ExperimentRun.delete` leaves them."""
         self._api.call(
             self._api.stub.DeleteExperiment,
             service_pb2.DeleteExperimentRequest(
-                name=self.exprun_name, delete_backing_tensorboard_runs=delete_backing_tensorboard_runs
+                name=self.exprun_name,
+                delete_backing_tensorboard_runs=delete_backing_tensorboard_runs,
+                delete_artifacts=delete_artifacts,
             ),
         )
 

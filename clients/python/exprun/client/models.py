@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 import grpc
-from exprun.client import _api, errors
+from exprun.client import _api, _config, _names, errors
 from exprun.client.values import from_json_value, from_timestamp, to_json_value
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
@@ -80,6 +80,34 @@ class ExperimentModel:
             input_example=from_json_value(proto.input_example) if proto.HasField("input_example") else None,
             files=tuple(ModelFile(f.path, f.size_bytes, f.sha256) for f in proto.files),
             create_time=from_timestamp(proto.create_time),
+        )
+
+    @classmethod
+    def get(
+        cls,
+        artifact_id: str,
+        *,
+        metadata_store_id: str = "default",
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
+    ) -> ExperimentModel:
+        """A logged model by artifact ID or full name, as the SDK's `ExperimentModel.get` (and
+        `aiplatform.get_experiment_model`): also a model of a run deleted since, whose artifact
+        and files stay. Raises `NotFound`, and `InvalidArgument` for another kind of artifact
+        (the SDK raises ValueError there)."""
+        if metadata_store_id not in (None, "default"):
+            raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
+        with _config.call_credentials(credentials):
+            api = _api.current()
+        name = _names.in_location(
+            artifact_id,
+            "metadataStores/default/artifacts",
+            _config.project(project),
+            _config.location(location),
+        )
+        return cls.from_proto(
+            api.call(api.stub.GetExperimentModel, service_pb2.GetExperimentModelRequest(name=name))
         )
 
     def get_model_info(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Dataclasses rather than protobuf messages, so user code never depends on generat
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import enum
 import types
@@ -49,26 +50,67 @@ def to_proto_state(value: RunState | int | str) -> resources_pb2.RunState:
     return cast("resources_pb2.RunState", int(run_state(value)))
 
 
-@dataclass
+@dataclass(init=False)
 class Execution:
     """A Vertex Metadata execution, with the SDK's `aiplatform.Execution` members.
 
-    As a value it is what `associate_execution` accepts and `get_executions` returns: to
-    associate an existing execution give its `resource_name` (or pass the name as a string),
-    otherwise the server creates one from these fields. `Execution.create/get`, `update`,
+    `Execution("id-or-name")` fetches a stored execution, as the SDK's constructor does (NotFound
+    when there is none). Built from keyword fields instead it is a value, what
+    `associate_execution` accepts and `get_executions` returns: to associate an existing
+    execution give its `resource_name` (or pass the name as a string), otherwise the server
+    creates one from these fields. `Execution.create/get/list`, `update`,
     `assign_input_artifacts`/`assign_output_artifacts` and `get_input_artifacts`/
     `get_output_artifacts` call the server; used as a context manager (as `start_execution`
     returns it) it ends COMPLETE, or FAILED if the block raises.
     """
 
-    display_name: str = ""
-    schema_title: str = "system.ContainerExecution"
-    metadata: Mapping[str, Any] = field(default_factory=dict)
-    description: str = ""
-    state: RunState = RunState.RUNNING
-    resource_name: str = ""
-    create_time: datetime.datetime | None = None
-    _client: Any = field(default=None, repr=False, compare=False)
+    display_name: str
+    schema_title: str
+    metadata: Mapping[str, Any]
+    description: str
+    state: RunState
+    resource_name: str
+    create_time: datetime.datetime | None
+    _client: Any = field(repr=False, compare=False)
+
+    def __init__(
+        self,
+        execution_name: str | None = None,
+        *,
+        metadata_store_id: str | None = "default",
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
+        display_name: str = "",
+        schema_title: str = "system.ContainerExecution",
+        metadata: Mapping[str, Any] | None = None,
+        description: str = "",
+        state: RunState = RunState.RUNNING,
+        resource_name: str = "",
+        create_time: datetime.datetime | None = None,
+        _client: Any = None,
+    ) -> None:
+        self.display_name, self.schema_title = display_name, schema_title
+        self.metadata, self.description = dict(metadata or {}), description
+        self.state, self.resource_name, self.create_time = state, resource_name, create_time
+        self._client = _client
+        if execution_name is None:
+            return
+        if display_name or metadata or description or resource_name or create_time:
+            raise ValueError("Execution(execution_name) fetches a stored execution: give no value fields")
+        _check_store(metadata_store_id)
+        with _config.call_credentials(credentials):
+            api = _api.current()
+        name = _names.in_location(
+            execution_name,
+            "metadataStores/default/executions",
+            _config.project(project),
+            _config.location(location),
+        )
+        proto = api.call(api.stub.GetExecution, service_pb2.GetExecutionRequest(name=name))
+        self._client = api
+        self.resource_name, self.create_time = proto.name, from_timestamp(proto.create_time)
+        self._refresh_from(proto)
 
     @property
     def name(self) -> str:
@@ -153,6 +195,35 @@ class Execution:
             return None
         return cls.from_proto(proto, api)
 
+    @classmethod
+    def list(
+        cls,
+        filter: str | None = None,
+        metadata_store_id: str | None = "default",
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
+        order_by: str | None = None,
+    ) -> builtins.list[Execution]:
+        """Every execution of the project and location, oldest first, like the SDK's
+        `Execution.list`. `filter` takes `schema_title`, `display_name` and `state` terms
+        (`field="value"` or `!=`, joined by AND); `order_by` takes `create_time [asc|desc]`.
+        Other filter terms of the SDK (`in_context(...)`, `create_time>...`, `metadata.*`)
+        raise `InvalidArgument`."""
+        _check_store(metadata_store_id)
+        with _config.call_credentials(credentials):
+            api = _api.current()
+        found: builtins.list[Execution] = api.list_all(
+            api.stub.ListExecutions,
+            service_pb2.ListExecutionsRequest(
+                parent=f"{_names.location_name(project, location)}/metadataStores/default",
+                filter=filter or "",
+                order_by=order_by or "",
+            ),
+            lambda response: [cls.from_proto(e, api) for e in response.executions],
+        )
+        return found
+
     # -- the SDK's instance methods -------------------------------------------------------------
     def _bound(self) -> Any:
         if not self.resource_name:
@@ -197,7 +268,7 @@ class Execution:
         self.display_name, self.schema_title = fresh.display_name, fresh.schema_title
         self.metadata, self.description, self.state = fresh.metadata, fresh.description, fresh.state
 
-    def _artifact_names(self, artifacts: Sequence[Any]) -> list[str]:
+    def _artifact_names(self, artifacts: Sequence[Any]) -> builtins.list[str]:
         project, location = (
             _names.segment(self.resource_name, "projects"),
             _names.segment(self.resource_name, "locations"),
@@ -238,10 +309,10 @@ class Execution:
         )
         return result
 
-    def get_input_artifacts(self) -> list[Artifact]:
+    def get_input_artifacts(self) -> builtins.list[Artifact]:
         return [Artifact.from_proto(a) for a in self._inputs_and_outputs().inputs]
 
-    def get_output_artifacts(self) -> list[Artifact]:
+    def get_output_artifacts(self) -> builtins.list[Artifact]:
         return [Artifact.from_proto(a) for a in self._inputs_and_outputs().outputs]
 
     def __enter__(self) -> Execution:

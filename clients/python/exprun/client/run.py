@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from exprun.client import _api, _config, _names, models, timeseries, writer
 from exprun.client.errors import NotFound
 from exprun.client.experiment import Experiment, tensorboard_name
+from exprun.client.pipeline_jobs import PipelineJob
 from exprun.client.resources import (
     Artifact,
     ClassificationMetrics,
@@ -163,12 +164,16 @@ class ExperimentRun(_names.NamedResource):
         """The state's name from the server, as the SDK's `get_state()` returns it."""
         return self.refresh().state.name
 
-    def delete(self, delete_backing_tensorboard_run: bool = False) -> None:
-        """Deletes the run with its time series, artifacts and links."""
+    def delete(self, delete_backing_tensorboard_run: bool = False, *, delete_artifacts: bool = False) -> None:
+        """Deletes the run with its time series and links. Its artifacts and model files stay
+        unless `delete_artifacts` (an exprun keyword), as in the SDK, which never deletes them:
+        `get_experiment_model(artifact_id)` still loads a model of the deleted run."""
         self._call(
             self._api.stub.DeleteRun,
             service_pb2.DeleteRunRequest(
-                name=self.exprun_name, delete_backing_tensorboard_run=delete_backing_tensorboard_run
+                name=self.exprun_name,
+                delete_backing_tensorboard_run=delete_backing_tensorboard_run,
+                delete_artifacts=delete_artifacts,
             ),
         )
 
@@ -401,6 +406,11 @@ class ExperimentRun(_names.NamedResource):
         uri: str | None = None,
         input_example: Any = None,
         display_name: str | None = None,
+        metadata_store_id: str | None = "default",
+        staging_bucket: str | None = None,
+        project: str | None = None,
+        location: str | None = None,
+        credentials: Any = None,
         framework_name: str | None = None,
         framework_version: str | None = None,
     ) -> models.ExperimentModel:
@@ -410,8 +420,31 @@ class ExperimentRun(_names.NamedResource):
         PyTorch object (saved like the SDK does, then uploaded). With only `uri=`, the model is
         logged by reference and nothing is uploaded. Other objects raise `ValueError`.
         With both, `uri` (the SDK's "GCS directory to save the model in") is ignored with a
-        warning: the server stages uploads at its `--model-staging-uri`.
+        warning, as is `staging_bucket`: the server stages uploads at its `--model-staging-uri`.
+        `project` and `location` are the run's own, as in the SDK; `credentials` are used for
+        this call.
         """
+        if metadata_store_id not in (None, "default"):
+            raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
+        if project not in (None, self.project) or location not in (None, self.location):
+            raise ValueError("a run logs models in its own project and location")
+        if staging_bucket is not None:
+            warnings.warn(
+                "log_model(staging_bucket=...) is ignored: the exprun server stages model files "
+                "at its --model-staging-uri",
+                stacklevel=2,
+            )
+        if credentials is not None:
+            with _config.call_credentials(credentials):
+                return self.log_model(
+                    model,
+                    artifact_id,
+                    uri=uri,
+                    input_example=input_example,
+                    display_name=display_name,
+                    framework_name=framework_name,
+                    framework_version=framework_version,
+                )
         if model is not None and uri is not None:
             warnings.warn(
                 "log_model(uri=...) with a model is ignored: the exprun server stages model files "
@@ -478,12 +511,13 @@ class ExperimentRun(_names.NamedResource):
             ),
         )
 
-    def get_logged_pipeline_jobs(self) -> builtins.list[str]:
-        """Pipeline job resource names (the SDK returns `PipelineJob` objects; fetch them with it)."""
+    def get_logged_pipeline_jobs(self) -> builtins.list[PipelineJob]:
+        """The linked jobs as `PipelineJob` handles (`resource_name`, `name`); the SDK fetches
+        each job from the Pipelines API, exprun does not (see `pipeline_jobs`)."""
         return self._api.list_all(
             self._api.stub.ListPipelineJobs,
             service_pb2.ListPipelineJobsRequest(parent=self.exprun_name),
-            lambda response: [j.pipeline_job for j in response.pipeline_jobs],
+            lambda response: [PipelineJob._of(j.pipeline_job) for j in response.pipeline_jobs],
         )
 
     def log_custom_job(self, custom_job: Any) -> None:

@@ -54,12 +54,14 @@ class ListExperimentsResponse(_message.Message):
     def __init__(self, experiments: _Optional[_Iterable[_Union[_resources_pb2.Experiment, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class DeleteExperimentRequest(_message.Message):
-    __slots__ = ("name", "delete_backing_tensorboard_runs")
+    __slots__ = ("name", "delete_backing_tensorboard_runs", "delete_artifacts")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DELETE_BACKING_TENSORBOARD_RUNS_FIELD_NUMBER: _ClassVar[int]
+    DELETE_ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
     name: str
     delete_backing_tensorboard_runs: bool
-    def __init__(self, name: _Optional[str] = ..., delete_backing_tensorboard_runs: _Optional[bool] = ...) -> None: ...
+    delete_artifacts: bool
+    def __init__(self, name: _Optional[str] = ..., delete_backing_tensorboard_runs: _Optional[bool] = ..., delete_artifacts: _Optional[bool] = ...) -> None: ...
 
 class CreateRunRequest(_message.Message):
     __slots__ = ("parent", "run_id", "run", "tensorboard")
@@ -102,12 +104,14 @@ class ListRunsResponse(_message.Message):
     def __init__(self, runs: _Optional[_Iterable[_Union[_resources_pb2.Run, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class DeleteRunRequest(_message.Message):
-    __slots__ = ("name", "delete_backing_tensorboard_run")
+    __slots__ = ("name", "delete_backing_tensorboard_run", "delete_artifacts")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DELETE_BACKING_TENSORBOARD_RUN_FIELD_NUMBER: _ClassVar[int]
+    DELETE_ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
     name: str
     delete_backing_tensorboard_run: bool
-    def __init__(self, name: _Optional[str] = ..., delete_backing_tensorboard_run: _Optional[bool] = ...) -> None: ...
+    delete_artifacts: bool
+    def __init__(self, name: _Optional[str] = ..., delete_backing_tensorboard_run: _Optional[bool] = ..., delete_artifacts: _Optional[bool] = ...) -> None: ...
 
 class UpdateRunStateRequest(_message.Message):
     __slots__ = ("name", "state")
@@ -334,14 +338,18 @@ class AssociateExecutionRequest(_message.Message):
     def __init__(self, run: _Optional[str] = ..., execution: _Optional[_Union[_resources_pb2.Execution, _Mapping]] = ...) -> None: ...
 
 class ListExecutionsRequest(_message.Message):
-    __slots__ = ("parent", "page_size", "page_token")
+    __slots__ = ("parent", "page_size", "page_token", "filter", "order_by")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
     parent: str
     page_size: int
     page_token: str
-    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    filter: str
+    order_by: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ...) -> None: ...
 
 class ListExecutionsResponse(_message.Message):
     __slots__ = ("executions", "next_page_token")
@@ -454,6 +462,12 @@ class ModelChunk(_message.Message):
     path: str
     data: bytes
     def __init__(self, path: _Optional[str] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class GetExperimentModelRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ListExperimentModelsRequest(_message.Message):
     __slots__ = ("parent", "page_size", "page_token")

@@ -201,6 +201,11 @@ class ExperimentRunServiceStub:
                 request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.SerializeToString,
                 response_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.FromString,
                 _registered_method=True)
+        self.GetExperimentModel = channel.unary_unary(
+                '/exprun.v1.ExperimentRunService/GetExperimentModel',
+                request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.GetExperimentModelRequest.SerializeToString,
+                response_deserializer=exprun_dot_v1_dot_resources__pb2.ExperimentModel.FromString,
+                _registered_method=True)
         self.ListExperimentModels = channel.unary_unary(
                 '/exprun.v1.ExperimentRunService/ListExperimentModels',
                 request_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ListExperimentModelsRequest.SerializeToString,
@@ -411,7 +416,8 @@ class ExperimentRunServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListExecutions(self, request, context):
-        """Lists the executions of a run (the SDK's `get_executions`).
+        """Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+        SDK's `Execution.list`).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -476,6 +482,14 @@ class ExperimentRunServiceServicer:
         """Streams an uploaded model's files (the SDK's `load_model` reads them): each file's bytes
         in chunks of at most 1 MiB, files in the order of the model's `files`, an empty file as one
         empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetExperimentModel(self, request, context):
+        """Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+        was deleted.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -673,6 +687,11 @@ def add_ExperimentRunServiceServicer_to_server(servicer, server):
                     servicer.DownloadModel,
                     request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.FromString,
                     response_serializer=exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.SerializeToString,
+            ),
+            'GetExperimentModel': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetExperimentModel,
+                    request_deserializer=exprun_dot_v1_dot_experiment__run__service__pb2.GetExperimentModelRequest.FromString,
+                    response_serializer=exprun_dot_v1_dot_resources__pb2.ExperimentModel.SerializeToString,
             ),
             'ListExperimentModels': grpc.unary_unary_rpc_method_handler(
                     servicer.ListExperimentModels,
@@ -1547,6 +1566,33 @@ class ExperimentRunService:
             '/exprun.v1.ExperimentRunService/DownloadModel',
             exprun_dot_v1_dot_experiment__run__service__pb2.DownloadModelRequest.SerializeToString,
             exprun_dot_v1_dot_experiment__run__service__pb2.ModelChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetExperimentModel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/exprun.v1.ExperimentRunService/GetExperimentModel',
+            exprun_dot_v1_dot_experiment__run__service__pb2.GetExperimentModelRequest.SerializeToString,
+            exprun_dot_v1_dot_resources__pb2.ExperimentModel.FromString,
             options,
             channel_credentials,
             insecure,

@@ -193,6 +193,8 @@ describe("the client against a live server", () => {
     );
     await assert.rejects(run.logModel({ uri: "gs://x", files: [] }), InvalidArgumentError);
     assert.deepEqual((await run.listExperimentModels().toArray()).map((m) => m.uri).slice(1), ["gs://bucket/by-ref"]);
+    const fetched = await client.getExperimentModel(byUri.name);
+    assert.deepEqual([fetched.name, fetched.uri, fetched.frameworkName], [byUri.name, "gs://bucket/by-ref", "sklearn"]);
     const models = await run.listArtifacts({ schemaTitle: "google.ExperimentModel" }).toArray();
     assert.equal(models.length, 2);
   });

@@ -116,6 +116,18 @@ def parse_location(value: str, field: str) -> LocationName:
     return LocationName(parts[1], parts[3])
 
 
+def parse_metadata_store(value: str, field: str) -> LocationName | None:
+    """`projects/P/locations/L/metadataStores/default` as its location; None for a name of
+    another shape (the caller tries the other names the field takes)."""
+    parts = value.split("/")
+    if len(parts) != 6 or parts[0] != "projects" or parts[2] != "locations" or parts[4] != "metadataStores":
+        return None
+    if parts[5] != "default":
+        raise InvalidArgument.field(field, "the only metadata store is `default`", reason="BAD_NAME")
+    _check_project_location(parts[1], parts[3], field)
+    return LocationName(parts[1], parts[3])
+
+
 def check_experiment_id(experiment: str, field: str) -> None:
     if not _EXPERIMENT_ID.match(experiment):
         raise InvalidArgument.field(

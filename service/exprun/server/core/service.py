@@ -47,6 +47,7 @@ from exprun.server.core.names import (
     parse_job,
     parse_location,
     parse_metadata_resource,
+    parse_metadata_store,
     parse_run,
     parse_tensorboard,
 )
@@ -117,6 +118,11 @@ _EXPERIMENT_FILTERS: dict[str, listing.Normaliser] = {
 }
 _EXPERIMENT_ORDER = ("create_time", "update_time", "experiment_id")
 _ARTIFACT_FILTERS: dict[str, listing.Normaliser] = {"schema_title": str}
+_EXECUTION_FILTERS: dict[str, listing.Normaliser] = {
+    "schema_title": str,
+    "display_name": str,
+    "state": _run_state,
+}
 
 
 def now_micros() -> int:
@@ -175,10 +181,13 @@ class ExperimentRuns:
         page = await self.store.list_experiments(location, query)
         return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
 
-    async def delete_experiment(self, name: str, delete_backing_tensorboard_runs: bool) -> None:
+    async def delete_experiment(
+        self, name: str, delete_backing_tensorboard_runs: bool, delete_artifacts: bool = False
+    ) -> None:
         await self.store.delete_experiment(
             parse_experiment(name, "name"),
             delete_backing_tensorboard_runs=delete_backing_tensorboard_runs,
+            delete_artifacts=delete_artifacts,
         )
 
     # -- runs ---------------------------------------------------------------------------------
@@ -196,7 +205,9 @@ class ExperimentRuns:
                 created = await self.store.set_backing_tensorboard_run(created.name, tensorboard)
         except BaseException:
             # As the SDK does: a run whose TensorBoard could not be set up is not left half-made.
-            await self.store.delete_run(created.name, delete_backing_tensorboard_run=True)
+            await self.store.delete_run(
+                created.name, delete_backing_tensorboard_run=True, delete_artifacts=True
+            )
             raise
         return created
 
@@ -225,9 +236,13 @@ class ExperimentRuns:
         page = await self.store.list_runs(experiment, query)
         return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
 
-    async def delete_run(self, name: str, delete_backing_tensorboard_run: bool) -> None:
+    async def delete_run(
+        self, name: str, delete_backing_tensorboard_run: bool, delete_artifacts: bool = False
+    ) -> None:
         await self.store.delete_run(
-            parse_run(name, "name"), delete_backing_tensorboard_run=delete_backing_tensorboard_run
+            parse_run(name, "name"),
+            delete_backing_tensorboard_run=delete_backing_tensorboard_run,
+            delete_artifacts=delete_artifacts,
         )
 
     async def update_run_state(self, name: str, state: RunState) -> Run:
@@ -432,14 +447,19 @@ class ExperimentRuns:
         location, execution_id = parse_metadata_resource(execution, "execution", "executions")
         return await self.store.execution_artifacts(location, execution_id)
 
+    async def get_model(self, name: str, field: str = "name") -> ExperimentModel:
+        """By artifact name, so a model stays reachable after its run is deleted."""
+        location, artifact_id = parse_metadata_resource(name, field, "artifacts")
+        artifact = await self.store.get_artifact(location, artifact_id)
+        if artifact.schema_title != layouts.EXPERIMENT_MODEL:
+            raise InvalidArgument.field(field, f"is a {artifact.schema_title} artifact, not a model")
+        return layouts.model_from(artifact)
+
     async def download_model(self, name: str) -> AsyncIterator[tuple[str, bytes]]:
         """(path, bytes) chunks of each uploaded file, files in the model's order, at most
         MODEL_CHUNK_MAX_BYTES each; an empty file is one empty chunk."""
-        location, artifact_id = parse_metadata_resource(name, "model", "artifacts")
-        artifact = await self.store.get_artifact(location, artifact_id)
-        if artifact.schema_title != layouts.EXPERIMENT_MODEL:
-            raise InvalidArgument.field("model", f"is a {artifact.schema_title} artifact, not a model")
-        model = layouts.model_from(artifact)
+        model = await self.get_model(name, "model")
+        _, artifact_id = parse_metadata_resource(name, "model", "artifacts")
         if not model.files:
             raise FailedPrecondition(
                 f"model {artifact_id} was logged by reference; its files are at {model.uri}",
@@ -463,12 +483,29 @@ class ExperimentRuns:
                     break
 
     async def list_executions(
-        self, parent: str, page_size: int, page_token: str
+        self, parent: str, page_size: int, page_token: str, filter_text: str = "", order_by: str = ""
     ) -> tuple[list[Execution], str]:
+        """A run's executions, or with a metadata store parent every execution of the location
+        (the SDK's `Execution.list`), which alone takes a filter and an order."""
+        location = parse_metadata_store(parent, "parent")
+        if location is not None:
+            query = self.page_tokens.list_query(
+                scope=parent,
+                page_size=page_size,
+                page_token=page_token,
+                filter_text=filter_text,
+                order_by=order_by,
+                filter_fields=_EXECUTION_FILTERS,
+            )
+            page = await self.store.list_location_executions(location, query)
+            return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
         name = parse_run(parent, "parent")
+        for field, text in (("filter", filter_text), ("order_by", order_by)):
+            if text:
+                raise InvalidArgument.field(field, "is only taken with a metadataStores/default parent")
         query = self.page_tokens.list_query(scope=parent, page_size=page_size, page_token=page_token)
-        page = await self.store.list_executions(name, query)
-        return page.items, self.page_tokens.next_token(page, parent, "", "")
+        run_page = await self.store.list_executions(name, query)
+        return run_page.items, self.page_tokens.next_token(run_page, parent, "", "")
 
     async def list_artifacts(
         self, parent: str, page_size: int, page_token: str, filter_text: str

@@ -85,8 +85,12 @@ class RunStore(abc.ABC):
         experiment_id."""
 
     @abc.abstractmethod
-    async def delete_experiment(self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool) -> None:
-        """Deletes the experiment and its runs. Raises NotFound."""
+    async def delete_experiment(
+        self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool, delete_artifacts: bool = False
+    ) -> None:
+        """Deletes the experiment and its runs, as `delete_run` does; with `delete_artifacts`
+        also every artifact logged to its runs, those of runs deleted before included.
+        Raises NotFound."""
 
     # -- runs ---------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -104,8 +108,11 @@ class RunStore(abc.ABC):
         Raises NotFound (experiment)."""
 
     @abc.abstractmethod
-    async def delete_run(self, name: RunName, *, delete_backing_tensorboard_run: bool) -> None:
-        """Raises NotFound."""
+    async def delete_run(
+        self, name: RunName, *, delete_backing_tensorboard_run: bool, delete_artifacts: bool = False
+    ) -> None:
+        """The run's artifacts (classification metrics, models and their files) stay, readable
+        by name, unless `delete_artifacts`, as in the SDK. Raises NotFound."""
 
     @abc.abstractmethod
     async def update_run_state(self, name: RunName, state: RunState) -> Run:
@@ -213,6 +220,11 @@ class RunStore(abc.ABC):
     @abc.abstractmethod
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
         """Oldest first. Raises NotFound."""
+
+    @abc.abstractmethod
+    async def list_location_executions(self, location: LocationName, query: ListQuery) -> Page[Execution]:
+        """Every execution of the location's metadata store. Filter fields: schema_title,
+        display_name, state. Order: create_time."""
 
     @abc.abstractmethod
     async def create_execution(self, location: LocationName, execution: Execution) -> Execution:

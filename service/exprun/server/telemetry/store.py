@@ -145,10 +145,14 @@ class TracingStore(RunStore):
         with self._timed.call("list_experiments"):
             return await self.inner.list_experiments(parent, query)
 
-    async def delete_experiment(self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool) -> None:
+    async def delete_experiment(
+        self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool, delete_artifacts: bool = False
+    ) -> None:
         with self._timed.call("delete_experiment"):
             await self.inner.delete_experiment(
-                name, delete_backing_tensorboard_runs=delete_backing_tensorboard_runs
+                name,
+                delete_backing_tensorboard_runs=delete_backing_tensorboard_runs,
+                delete_artifacts=delete_artifacts,
             )
 
     # -- runs ---------------------------------------------------------------------------------
@@ -164,9 +168,15 @@ class TracingStore(RunStore):
         with self._timed.call("list_runs"):
             return await self.inner.list_runs(parent, query)
 
-    async def delete_run(self, name: RunName, *, delete_backing_tensorboard_run: bool) -> None:
+    async def delete_run(
+        self, name: RunName, *, delete_backing_tensorboard_run: bool, delete_artifacts: bool = False
+    ) -> None:
         with self._timed.call("delete_run"):
-            await self.inner.delete_run(name, delete_backing_tensorboard_run=delete_backing_tensorboard_run)
+            await self.inner.delete_run(
+                name,
+                delete_backing_tensorboard_run=delete_backing_tensorboard_run,
+                delete_artifacts=delete_artifacts,
+            )
 
     async def update_run_state(self, name: RunName, state: RunState) -> Run:
         with self._timed.call("update_run_state"):
@@ -258,6 +268,10 @@ class TracingStore(RunStore):
     async def associate_execution(self, name: RunName, execution: Execution) -> Execution:
         with self._timed.call("associate_execution"):
             return await self.inner.associate_execution(name, execution)
+
+    async def list_location_executions(self, location: LocationName, query: ListQuery) -> Page[Execution]:
+        with self._timed.call("list_location_executions"):
+            return await self.inner.list_location_executions(location, query)
 
     async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
         with self._timed.call("create_execution"):

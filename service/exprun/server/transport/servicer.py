@@ -79,7 +79,9 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
     async def DeleteExperiment(
         self, request: api.DeleteExperimentRequest, context: Context
     ) -> empty_pb2.Empty:
-        await self.runs.delete_experiment(request.name, request.delete_backing_tensorboard_runs)
+        await self.runs.delete_experiment(
+            request.name, request.delete_backing_tensorboard_runs, request.delete_artifacts
+        )
         return empty_pb2.Empty()
 
     # -- runs ---------------------------------------------------------------------------------
@@ -98,7 +100,9 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
         return api.ListRunsResponse(runs=[mappers.run_to_proto(r) for r in items], next_page_token=token)
 
     async def DeleteRun(self, request: api.DeleteRunRequest, context: Context) -> empty_pb2.Empty:
-        await self.runs.delete_run(request.name, request.delete_backing_tensorboard_run)
+        await self.runs.delete_run(
+            request.name, request.delete_backing_tensorboard_run, request.delete_artifacts
+        )
         return empty_pb2.Empty()
 
     async def UpdateRunState(self, request: api.UpdateRunStateRequest, context: Context) -> pb.Run:
@@ -253,8 +257,11 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
     async def ListExecutions(
         self, request: api.ListExecutionsRequest, context: Context
     ) -> api.ListExecutionsResponse:
-        items, token = await self.runs.list_executions(request.parent, request.page_size, request.page_token)
-        store = _metadata_store(request.parent)
+        items, token = await self.runs.list_executions(
+            request.parent, request.page_size, request.page_token, request.filter, request.order_by
+        )
+        # The core accepted the parent: a metadata store, or a run.
+        store = request.parent if "/metadataStores/" in request.parent else _metadata_store(request.parent)
         return api.ListExecutionsResponse(
             executions=[mappers.execution_to_proto(store, e) for e in items], next_page_token=token
         )
@@ -296,6 +303,12 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
     ) -> AsyncIterator[api.ModelChunk]:
         async for path, data in self.runs.download_model(request.model):
             yield api.ModelChunk(path=path, data=data)
+
+    async def GetExperimentModel(
+        self, request: api.GetExperimentModelRequest, context: Context
+    ) -> pb.ExperimentModel:
+        found = await self.runs.get_model(request.name)
+        return mappers.model_to_proto(request.name.rsplit("/artifacts/", 1)[0], found)
 
     async def ListExperimentModels(
         self, request: api.ListExperimentModelsRequest, context: Context

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
+from exprun.server.core import layouts
 from exprun.server.core.errors import AlreadyExists, NotFound
 from exprun.server.core.model import Artifact, Execution, Link, LinkKind, ListQuery, Page, RunState
 from exprun.server.core.names import LocationName
@@ -57,12 +58,15 @@ def add_artifact(
     if artifact_exists(conn, location, artifact_id):
         raise AlreadyExists(artifact_name(location, artifact_id), kind="Artifact")
     row: ArtifactRow = conn.execute(
-        "INSERT INTO artifacts (project, location, artifact_id, run_pk, schema_title, display_name, uri,"
-        f" metadata, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_ARTIFACT_COLUMNS}",
+        "INSERT INTO artifacts (project, location, artifact_id, run_pk, experiment_pk, schema_title,"
+        " display_name, uri, metadata, create_time)"
+        " VALUES (?, ?, ?, ?, (SELECT experiment_pk FROM runs WHERE pk = ?), ?, ?, ?, ?, ?)"
+        f" RETURNING {_ARTIFACT_COLUMNS}",
         (
             location.project,
             location.location,
             artifact_id,
+            run_pk,
             run_pk,
             artifact.schema_title,
             artifact.display_name,
@@ -94,6 +98,27 @@ def list_artifacts(
         [run_pk, *params, *order_params],
     ).fetchall()
     return paging.page(rows, query, _artifact)
+
+
+def delete_run_artifacts(conn: sqlite3.Connection, run_pk: int, *, all_kinds: bool) -> None:
+    """The `-tb-run` reference always (it is the run's own bookkeeping, and a run created again
+    under the name must not find it), every other artifact with `all_kinds`. Their execution
+    events go by ON DELETE CASCADE."""
+    only = "" if all_kinds else " AND schema_title = ?"
+    conn.execute(
+        f"DELETE FROM artifacts WHERE run_pk = ?{only}",
+        (run_pk,) if all_kinds else (run_pk, layouts.TENSORBOARD_RUN),
+    )
+
+
+def delete_experiment_artifacts(conn: sqlite3.Connection, experiment_pk: int, *, all_kinds: bool) -> None:
+    """As `delete_run_artifacts` for each run; with `all_kinds` also the artifacts that runs
+    deleted earlier left behind."""
+    only = "" if all_kinds else " AND schema_title = ?"
+    conn.execute(
+        f"DELETE FROM artifacts WHERE experiment_pk = ?{only}",
+        (experiment_pk,) if all_kinds else (experiment_pk, layouts.TENSORBOARD_RUN),
+    )
 
 
 def _execution(row: ExecutionRow) -> Execution:

@@ -10,9 +10,9 @@ import sqlite3
 from collections.abc import Sequence
 
 from exprun.server.core.errors import AlreadyExists, NotFound
-from exprun.server.core.model import Artifact, Execution, ExecutionChange
+from exprun.server.core.model import Artifact, Execution, ExecutionChange, ListQuery, Page
 from exprun.server.core.names import LocationName
-from exprun.server.stores.sqlite import codec
+from exprun.server.stores.sqlite import codec, paging
 from exprun.server.stores.sqlite.artifacts import (
     _ARTIFACT_COLUMNS,
     _EXECUTION_COLUMNS,
@@ -46,6 +46,24 @@ def _read(conn: sqlite3.Connection, pk: int) -> Execution:
         f"SELECT {_EXECUTION_COLUMNS} FROM executions AS e WHERE e.pk = ?", (pk,)
     ).fetchone()
     return _execution(row)
+
+
+_LISTING = paging.Listing(
+    filters={"schema_title": "e.schema_title", "display_name": "e.display_name", "state": "e.state"},
+    orders={"create_time": "e.create_time"},
+    insertion="e.pk",
+)
+
+
+def list_page(conn: sqlite3.Connection, location: LocationName, query: ListQuery) -> Page[Execution]:
+    where, where_params = paging.where(query, _LISTING)
+    order, order_params = paging.order_and_limit(query, _LISTING)
+    rows: list[ExecutionRow] = conn.execute(
+        f"SELECT {_EXECUTION_COLUMNS} FROM executions AS e"
+        f" WHERE e.project = ? AND e.location = ?{where}{order}",
+        [location.project, location.location, *where_params, *order_params],
+    ).fetchall()
+    return paging.page(rows, query, _execution)
 
 
 def create(conn: sqlite3.Connection, location: LocationName, execution: Execution) -> Execution:

@@ -96,5 +96,5 @@ def list_page(conn: sqlite3.Connection, parent: LocationName, query: ListQuery) 
 
 
 def delete(conn: sqlite3.Connection, pk: int) -> None:
-    """Runs and everything hanging off them go by ON DELETE CASCADE."""
+    """Runs and what hangs off them go by ON DELETE CASCADE, except artifacts (see `runs.delete`)."""
     conn.execute("DELETE FROM experiments WHERE pk = ?", (pk,))

@@ -61,18 +61,24 @@ def _release(conn: sqlite3.Connection, location: LocationName, artifact_id: str,
     return True
 
 
-def owned_by_run(conn: sqlite3.Connection, run_pk: int) -> list[ModelKey]:
+def release_run(conn: sqlite3.Connection, run_pk: int) -> list[ModelKey]:
+    """Forgets the run's model directories (recorded models and uploads under way) and returns
+    them, for the caller to remove after the commit."""
     rows: list[ModelKey] = conn.execute(
-        "SELECT project, location, artifact_id FROM model_dirs WHERE run_pk = ?", (run_pk,)
+        "DELETE FROM model_dirs WHERE run_pk = ? RETURNING project, location, artifact_id", (run_pk,)
     ).fetchall()
     return rows
 
 
-def owned_by_experiment(conn: sqlite3.Connection, experiment_pk: int) -> list[ModelKey]:
+def release_experiment(conn: sqlite3.Connection, experiment_pk: int) -> list[ModelKey]:
+    """Like `release_run` for every run of the experiment, and for the models that runs deleted
+    earlier left to it. Call it before the artifacts go: it finds those through them."""
     rows: list[ModelKey] = conn.execute(
-        "SELECT m.project, m.location, m.artifact_id FROM model_dirs AS m JOIN runs AS r ON r.pk = m.run_pk"
-        " WHERE r.experiment_pk = ?",
-        (experiment_pk,),
+        "DELETE FROM model_dirs WHERE run_pk IN (SELECT pk FROM runs WHERE experiment_pk = ?)"
+        " OR EXISTS (SELECT 1 FROM artifacts AS a WHERE a.experiment_pk = ? AND a.project ="
+        " model_dirs.project AND a.location = model_dirs.location AND a.artifact_id = model_dirs.artifact_id)"
+        " RETURNING project, location, artifact_id",
+        (experiment_pk, experiment_pk),
     ).fetchall()
     return rows
 

@@ -146,8 +146,8 @@ def list_page(conn: sqlite3.Connection, parent: ExperimentName, query: ListQuery
 
 
 def delete(conn: sqlite3.Connection, pk: int) -> None:
-    """Series, chunks, writers, artifacts, execution associations, links and model rows go by
-    ON DELETE CASCADE."""
+    """Series, chunks, writers, execution associations and links go by ON DELETE CASCADE;
+    artifacts and model rows stay, detached (ON DELETE SET NULL)."""
     conn.execute("DELETE FROM runs WHERE pk = ?", (pk,))
 
 

@@ -189,7 +189,47 @@ _V4 = [
     "CREATE INDEX execution_events_by_artifact ON execution_events (artifact_pk)",
 ]
 
-MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4)]
+# Artifacts and model directories outlive their run, as in the SDK, which never deletes them with
+# a run: `run_pk` becomes NULL when the run goes, `experiment_pk` (new) when the experiment goes,
+# and a delete that asks for it removes them by either key. `experiment_pk` has no index: an
+# experiment's delete scans the artifacts (few: models and metrics, not points), and an index
+# page would grow every new database's first WAL past what tests/robustness budget.
+_RUN_OWNED = "run_pk INTEGER NOT NULL REFERENCES runs (pk) ON DELETE CASCADE"
+_RUN_DETACHED = "run_pk INTEGER REFERENCES runs (pk) ON DELETE SET NULL"
+
+
+def _detach_from_runs(conn: sqlite3.Connection) -> None:
+    """Turns the two tables' `run_pk` from NOT NULL / CASCADE into nullable / SET NULL by editing
+    their CREATE TABLE text, SQLite's documented procedure for dropping a NOT NULL or changing
+    a foreign key (https://sqlite.org/lang_altertable.html#otheralter): the stored rows do not
+    change, so there is no table rebuild, whose page churn would also grow the WAL of every new
+    database. Runs in the migration's transaction, so a failure leaves the old schema."""
+    (version,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema=ON")
+    try:
+        for table in ("artifacts", "model_dirs"):
+            (sql,) = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+            if _RUN_OWNED not in sql:
+                raise RuntimeError(f"unexpected schema of {table}: {sql}")
+            conn.execute(
+                "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                (sql.replace(_RUN_OWNED, _RUN_DETACHED), table),
+            )
+        conn.execute(f"PRAGMA schema_version={int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema=RESET")
+
+
+_V5: list[Step] = [
+    _detach_from_runs,
+    "ALTER TABLE artifacts ADD COLUMN experiment_pk INTEGER REFERENCES experiments (pk) ON DELETE SET NULL",
+    "UPDATE artifacts SET experiment_pk ="
+    " (SELECT r.experiment_pk FROM runs AS r WHERE r.pk = artifacts.run_pk)",
+]
+
+MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), _V5]
 
 
 class NewerSchema(RuntimeError):

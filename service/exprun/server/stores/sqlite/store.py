@@ -114,16 +114,24 @@ class SqliteRunStore(RunStore):
     async def list_experiments(self, parent: LocationName, query: ListQuery) -> Page[Experiment]:
         return await self._db.read(lambda conn: experiments.list_page(conn, parent, query))
 
-    async def delete_experiment(self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool) -> None:
-        """Deletes the experiment, its runs and all they hold, like `delete_run` for each run."""
+    async def delete_experiment(
+        self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool, delete_artifacts: bool = False
+    ) -> None:
+        """Deletes the experiment and its runs, like `delete_run` for each run. With
+        `delete_artifacts`, also the artifacts (and model files) its runs logged, including those
+        that runs deleted earlier left behind."""
 
         def work(conn: sqlite3.Connection) -> list[models.ModelKey]:
             pk = experiments.require_pk(conn, name)
-            owned = models.owned_by_experiment(conn, pk)
+            released: list[models.ModelKey] = []
+            if delete_artifacts:
+                released = models.release_experiment(conn, pk)
+                artifacts.delete_experiment_artifacts(conn, pk, all_kinds=True)
+            artifacts.delete_experiment_artifacts(conn, pk, all_kinds=False)
             experiments.delete(conn, pk)
-            return owned
+            return released
 
-        await self._db.write(work, after_commit=lambda owned: models.remove(self._data_dir, owned))
+        await self._db.write(work, after_commit=lambda released: models.remove(self._data_dir, released))
 
     # -- runs ---------------------------------------------------------------------------------
     async def create_run(self, run: Run) -> Run:
@@ -135,23 +143,29 @@ class SqliteRunStore(RunStore):
     async def list_runs(self, parent: ExperimentName, query: ListQuery) -> Page[Run]:
         return await self._db.read(lambda conn: runs.list_page(conn, parent, query))
 
-    async def delete_run(self, name: RunName, *, delete_backing_tensorboard_run: bool) -> None:
-        """Deletes the run with its time series, writer checkpoints, artifacts, execution
-        associations, job links and uploaded model files.
+    async def delete_run(
+        self, name: RunName, *, delete_backing_tensorboard_run: bool, delete_artifacts: bool = False
+    ) -> None:
+        """Deletes the run with its time series, writer checkpoints, execution associations and
+        job links. Executions stay, since other runs may share them.
 
-        Unlike the SDK, which deletes only the run context (and the `-tb-run` artifact when asked)
-        and leaves other artifacts behind in the metadata store, this removes the run's artifacts:
-        in an embedded store nothing else can reach them once the run is gone. Executions stay,
-        since other runs may share them; only this run's association goes.
+        Its artifacts (classification metrics, models with their uploaded files) stay unless
+        `delete_artifacts`, as in the SDK, which never deletes them with a run: a model stays
+        readable by its artifact name (`get_artifact`, `read_model_bytes`), an execution keeps
+        its events, and the artifact ID stays taken. They stay tied to the experiment, so
+        deleting it with `delete_artifacts` removes them then.
         """
 
         def work(conn: sqlite3.Connection) -> list[models.ModelKey]:
             pk = runs.require_pk(conn, name)
-            owned = models.owned_by_run(conn, pk)
+            released: list[models.ModelKey] = []
+            if delete_artifacts:
+                released = models.release_run(conn, pk)
+            artifacts.delete_run_artifacts(conn, pk, all_kinds=delete_artifacts)
             runs.delete(conn, pk)
-            return owned
+            return released
 
-        await self._db.write(work, after_commit=lambda owned: models.remove(self._data_dir, owned))
+        await self._db.write(work, after_commit=lambda released: models.remove(self._data_dir, released))
 
     async def update_run_state(self, name: RunName, state: RunState) -> Run:
         return await self._write_run(name, lambda conn: runs.set_state(conn, name, state))
@@ -304,6 +318,9 @@ class SqliteRunStore(RunStore):
         return await self._db.read(
             lambda conn: artifacts.list_executions(conn, runs.require_pk(conn, name), query)
         )
+
+    async def list_location_executions(self, location: LocationName, query: ListQuery) -> Page[Execution]:
+        return await self._db.read(lambda conn: executions.list_page(conn, location, query))
 
     async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
         return await self._db.write(lambda conn: executions.create(conn, location, execution))

@@ -83,6 +83,10 @@ class VertexRunStore(RunStore):
             "the -tb-run artifact holds the TensorBoard run's name as Vertex returns it (project "
             "number) and the configured endpoint's host, as the SDK writes it"
         ),
+        "artifacts_of_deleted_runs_by_experiment": (
+            "a deleted run's context is gone, and with it the only way to find the artifacts it "
+            "left, so deleting the experiment with its artifacts cannot reach them"
+        ),
         "exact_json_metadata_limit": (
             "Vertex measures the 200 KB metadata limit on the serialized Struct, slightly larger "
             "than the JSON the core measures"
@@ -130,9 +134,12 @@ class VertexRunStore(RunStore):
         with _boundary():
             return await self._experiments.list_page(parent, query)
 
-    async def delete_experiment(self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool) -> None:
-        """Runs first, then the experiment, as `Experiment.delete` does. Each run goes with what
-        it owns (see `delete_run`)."""
+    async def delete_experiment(
+        self, name: ExperimentName, *, delete_backing_tensorboard_runs: bool, delete_artifacts: bool = False
+    ) -> None:
+        """Runs first, then the experiment, as `Experiment.delete` does, each as `delete_run`
+        deletes it. Artifacts of runs deleted earlier are in no context any more, so even
+        `delete_artifacts` cannot find them (the embedded store can)."""
         with _boundary():
             await self._experiments.fetch(name)
             gate = asyncio.Semaphore(_PARALLEL_DELETES)
@@ -140,7 +147,9 @@ class VertexRunStore(RunStore):
             async def delete(run: Run) -> None:
                 async with gate:
                     await self.delete_run(
-                        run.name, delete_backing_tensorboard_run=delete_backing_tensorboard_runs
+                        run.name,
+                        delete_backing_tensorboard_run=delete_backing_tensorboard_runs,
+                        delete_artifacts=delete_artifacts,
                     )
 
             # Always the first page: the runs of the previous one are gone.
@@ -166,18 +175,23 @@ class VertexRunStore(RunStore):
         with _boundary():
             return await self._runs.list_page(parent, query)
 
-    async def delete_run(self, name: RunName, *, delete_backing_tensorboard_run: bool) -> None:
-        """The TensorBoard run (when asked), then the artifacts the run owns (the `-tb-run`
-        reference, classification metrics and models, with uploaded model files), then the
-        run's context. The SDK leaves those artifacts behind; nothing could reach them once the
-        run is gone, and a run created again under the name would find the old `-tb-run`.
-        Executions and pipeline contexts stay: other runs may share them."""
+    async def delete_run(
+        self, name: RunName, *, delete_backing_tensorboard_run: bool, delete_artifacts: bool = False
+    ) -> None:
+        """The TensorBoard run (when asked), the `-tb-run` reference (a run created again under
+        the name would otherwise find it), with `delete_artifacts` the other artifacts the run
+        owns (classification metrics and models, with model files exprun staged), then the
+        run's context. Without it those artifacts stay, as the SDK leaves them: a model is
+        still read by its artifact name. Executions and pipeline contexts stay: other runs may
+        share them."""
         with _boundary():
             ctx = await self._contexts.get(name, fresh=True)
             tb_run = await self._tensorboards.backing_run(name, ctx)
             if delete_backing_tensorboard_run and tb_run:
                 await self._tensorboards.delete_run(name, tb_run)
             for artifact in await self._artifacts.owned(name, ctx.name):
+                if artifact.schema_title != layouts.TENSORBOARD_RUN and not delete_artifacts:
+                    continue
                 await self._artifacts.delete(name, artifact.name)
                 if artifact.schema_title == layouts.EXPERIMENT_MODEL and self._staging is not None:
                     await self._staging.remove(artifact.uri)
@@ -285,6 +299,10 @@ class VertexRunStore(RunStore):
     async def list_executions(self, name: RunName, query: ListQuery) -> Page[Execution]:
         with _boundary():
             return await self._artifacts.list_executions(name, query)
+
+    async def list_location_executions(self, location: LocationName, query: ListQuery) -> Page[Execution]:
+        with _boundary():
+            return await self._executions.list_page(location, query)
 
     async def create_execution(self, location: LocationName, execution: Execution) -> Execution:
         with _boundary():

@@ -106,6 +106,14 @@ export interface DeleteExperimentRequest {
    * `delete_backing_tensorboard_runs`).
    */
   deleteBackingTensorboardRuns: boolean;
+  /**
+   * Optional. Also delete the artifacts the runs logged (classification metrics, models, with
+   * the files of uploaded models). The embedded store also deletes those that runs deleted
+   * before left behind; on Vertex they are in no context any more and stay. By default they
+   * all stay, as in the SDK: a model stays readable with `GetExperimentModel` and
+   * `DownloadModel`, and its artifact ID stays taken.
+   */
+  deleteArtifacts: boolean;
 }
 
 /** Request for `CreateRun`. */
@@ -176,6 +184,13 @@ export interface DeleteRunRequest {
    * The embedded store always deletes the run's time series.
    */
   deleteBackingTensorboardRun: boolean;
+  /**
+   * Optional. Also delete the artifacts the run logged (classification metrics, models, with
+   * the files of uploaded models). By default they stay, as in the SDK, which never deletes
+   * them: a model stays readable with `GetExperimentModel` and `DownloadModel`, and its
+   * artifact ID stays taken.
+   */
+  deleteArtifacts: boolean;
 }
 
 /** Request for `UpdateRunState`. */
@@ -440,8 +455,11 @@ export interface AssociateExecutionRequest {
 /** Request for `ListExecutions`. */
 export interface ListExecutionsRequest {
   /**
-   * Required. The run.
-   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+   * Required. The run, for its associated executions in association order (the SDK's
+   * `get_executions`), or the metadata store, for every execution of the project and location
+   * (the SDK's `Execution.list`).
+   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+   * `projects/{project}/locations/{location}/metadataStores/default`.
    */
   parent: string;
   /** Optional. 0 means 100; values above 1000 are coerced to 1000. */
@@ -451,6 +469,17 @@ export interface ListExecutionsRequest {
    * most 2048 characters; any other value is INVALID_ARGUMENT.
    */
   pageToken: string;
+  /**
+   * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+   * joined by AND, on `schema_title`, `display_name` and `state` (for example
+   * `state = COMPLETE`).
+   */
+  filter: string;
+  /**
+   * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+   * followed by `asc` or `desc`.
+   */
+  orderBy: string;
 }
 
 /** Response of `ListExecutions`. */
@@ -593,6 +622,15 @@ export interface ModelChunk {
   path: string;
   /** Required. The bytes: at most 1 MiB per chunk. */
   data: Buffer;
+}
+
+/** Request for `GetExperimentModel`. */
+export interface GetExperimentModelRequest {
+  /**
+   * Required. The model's artifact.
+   * Format: `projects/{project}/locations/{location}/metadataStores/default/artifacts/{artifact}`.
+   */
+  name: string;
 }
 
 /** Request for `ListExperimentModels`. */
@@ -990,7 +1028,7 @@ export const ListExperimentsResponse: MessageFns<ListExperimentsResponse> = {
 };
 
 function createBaseDeleteExperimentRequest(): DeleteExperimentRequest {
-  return { name: "", deleteBackingTensorboardRuns: false };
+  return { name: "", deleteBackingTensorboardRuns: false, deleteArtifacts: false };
 }
 
 export const DeleteExperimentRequest: MessageFns<DeleteExperimentRequest> = {
@@ -1000,6 +1038,9 @@ export const DeleteExperimentRequest: MessageFns<DeleteExperimentRequest> = {
     }
     if (message.deleteBackingTensorboardRuns !== false) {
       writer.uint32(16).bool(message.deleteBackingTensorboardRuns);
+    }
+    if (message.deleteArtifacts !== false) {
+      writer.uint32(24).bool(message.deleteArtifacts);
     }
     return writer;
   },
@@ -1033,6 +1074,14 @@ export const DeleteExperimentRequest: MessageFns<DeleteExperimentRequest> = {
             message.deleteBackingTensorboardRuns = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deleteArtifacts = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1052,6 +1101,7 @@ export const DeleteExperimentRequest: MessageFns<DeleteExperimentRequest> = {
     const message = createBaseDeleteExperimentRequest();
     message.name = object.name ?? "";
     message.deleteBackingTensorboardRuns = object.deleteBackingTensorboardRuns ?? false;
+    message.deleteArtifacts = object.deleteArtifacts ?? false;
     return message;
   },
 };
@@ -1373,7 +1423,7 @@ export const ListRunsResponse: MessageFns<ListRunsResponse> = {
 };
 
 function createBaseDeleteRunRequest(): DeleteRunRequest {
-  return { name: "", deleteBackingTensorboardRun: false };
+  return { name: "", deleteBackingTensorboardRun: false, deleteArtifacts: false };
 }
 
 export const DeleteRunRequest: MessageFns<DeleteRunRequest> = {
@@ -1383,6 +1433,9 @@ export const DeleteRunRequest: MessageFns<DeleteRunRequest> = {
     }
     if (message.deleteBackingTensorboardRun !== false) {
       writer.uint32(16).bool(message.deleteBackingTensorboardRun);
+    }
+    if (message.deleteArtifacts !== false) {
+      writer.uint32(24).bool(message.deleteArtifacts);
     }
     return writer;
   },
@@ -1416,6 +1469,14 @@ export const DeleteRunRequest: MessageFns<DeleteRunRequest> = {
             message.deleteBackingTensorboardRun = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deleteArtifacts = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1435,6 +1496,7 @@ export const DeleteRunRequest: MessageFns<DeleteRunRequest> = {
     const message = createBaseDeleteRunRequest();
     message.name = object.name ?? "";
     message.deleteBackingTensorboardRun = object.deleteBackingTensorboardRun ?? false;
+    message.deleteArtifacts = object.deleteArtifacts ?? false;
     return message;
   },
 };
@@ -3491,7 +3553,7 @@ export const AssociateExecutionRequest: MessageFns<AssociateExecutionRequest> = 
 };
 
 function createBaseListExecutionsRequest(): ListExecutionsRequest {
-  return { parent: "", pageSize: 0, pageToken: "" };
+  return { parent: "", pageSize: 0, pageToken: "", filter: "", orderBy: "" };
 }
 
 export const ListExecutionsRequest: MessageFns<ListExecutionsRequest> = {
@@ -3504,6 +3566,12 @@ export const ListExecutionsRequest: MessageFns<ListExecutionsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.filter !== "") {
+      writer.uint32(34).string(message.filter);
+    }
+    if (message.orderBy !== "") {
+      writer.uint32(42).string(message.orderBy);
     }
     return writer;
   },
@@ -3545,6 +3613,22 @@ export const ListExecutionsRequest: MessageFns<ListExecutionsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.filter = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.orderBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3565,6 +3649,8 @@ export const ListExecutionsRequest: MessageFns<ListExecutionsRequest> = {
     message.parent = object.parent ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.filter = object.filter ?? "";
+    message.orderBy = object.orderBy ?? "";
     return message;
   },
 };
@@ -4531,6 +4617,61 @@ export const ModelChunk: MessageFns<ModelChunk> = {
   },
 };
 
+function createBaseGetExperimentModelRequest(): GetExperimentModelRequest {
+  return { name: "" };
+}
+
+export const GetExperimentModelRequest: MessageFns<GetExperimentModelRequest> = {
+  encode(message: GetExperimentModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetExperimentModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetExperimentModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetExperimentModelRequest>, I>>(base?: I): GetExperimentModelRequest {
+    return GetExperimentModelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetExperimentModelRequest>, I>>(object: I): GetExperimentModelRequest {
+    const message = createBaseGetExperimentModelRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
 function createBaseListExperimentModelsRequest(): ListExperimentModelsRequest {
   return { parent: "", pageSize: 0, pageToken: "" };
 }
@@ -5385,7 +5526,10 @@ export const ExperimentRunServiceService = {
     responseSerialize: (value: Execution): Buffer => Buffer.from(Execution.encode(value).finish()),
     responseDeserialize: (value: Buffer): Execution => Execution.decode(value),
   },
-  /** Lists the executions of a run (the SDK's `get_executions`). */
+  /**
+   * Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+   * SDK's `Execution.list`).
+   */
   listExecutions: {
     path: "/exprun.v1.ExperimentRunService/ListExecutions" as const,
     requestStream: false as const,
@@ -5504,6 +5648,20 @@ export const ExperimentRunServiceService = {
     requestDeserialize: (value: Buffer): DownloadModelRequest => DownloadModelRequest.decode(value),
     responseSerialize: (value: ModelChunk): Buffer => Buffer.from(ModelChunk.encode(value).finish()),
     responseDeserialize: (value: Buffer): ModelChunk => ModelChunk.decode(value),
+  },
+  /**
+   * Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+   * was deleted.
+   */
+  getExperimentModel: {
+    path: "/exprun.v1.ExperimentRunService/GetExperimentModel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetExperimentModelRequest): Buffer =>
+      Buffer.from(GetExperimentModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetExperimentModelRequest => GetExperimentModelRequest.decode(value),
+    responseSerialize: (value: ExperimentModel): Buffer => Buffer.from(ExperimentModel.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExperimentModel => ExperimentModel.decode(value),
   },
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels: {
@@ -5636,7 +5794,10 @@ export interface ExperimentRunServiceServer extends UntypedServiceImplementation
    * `associate_execution`).
    */
   associateExecution: handleUnaryCall<AssociateExecutionRequest, Execution>;
-  /** Lists the executions of a run (the SDK's `get_executions`). */
+  /**
+   * Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+   * SDK's `Execution.list`).
+   */
   listExecutions: handleUnaryCall<ListExecutionsRequest, ListExecutionsResponse>;
   /** Lists the artifacts of a run (the SDK's `get_artifacts`). */
   listArtifacts: handleUnaryCall<ListArtifactsRequest, ListArtifactsResponse>;
@@ -5674,6 +5835,11 @@ export interface ExperimentRunServiceServer extends UntypedServiceImplementation
    * empty chunk. FAILED_PRECONDITION for a model logged by reference (nothing was uploaded).
    */
   downloadModel: handleServerStreamingCall<DownloadModelRequest, ModelChunk>;
+  /**
+   * Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+   * was deleted.
+   */
+  getExperimentModel: handleUnaryCall<GetExperimentModelRequest, ExperimentModel>;
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels: handleUnaryCall<ListExperimentModelsRequest, ListExperimentModelsResponse>;
   /** Links a Vertex pipeline job to a run (the SDK's `log(pipeline_job=...)`). */
@@ -6041,7 +6207,10 @@ export interface ExperimentRunServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Execution) => void,
   ): ClientUnaryCall;
-  /** Lists the executions of a run (the SDK's `get_executions`). */
+  /**
+   * Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+   * SDK's `Execution.list`).
+   */
   listExecutions(
     request: ListExecutionsRequest,
     callback: (error: ServiceError | null, response: ListExecutionsResponse) => void,
@@ -6197,6 +6366,25 @@ export interface ExperimentRunServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<ModelChunk>;
+  /**
+   * Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+   * was deleted.
+   */
+  getExperimentModel(
+    request: GetExperimentModelRequest,
+    callback: (error: ServiceError | null, response: ExperimentModel) => void,
+  ): ClientUnaryCall;
+  getExperimentModel(
+    request: GetExperimentModelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ExperimentModel) => void,
+  ): ClientUnaryCall;
+  getExperimentModel(
+    request: GetExperimentModelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ExperimentModel) => void,
+  ): ClientUnaryCall;
   /** Lists the models logged to a run (the SDK's `get_experiment_models`). */
   listExperimentModels(
     request: ListExperimentModelsRequest,

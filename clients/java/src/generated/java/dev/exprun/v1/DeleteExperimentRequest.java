@@ -107,6 +107,25 @@ private static final long serialVersionUID = 0L;
     return deleteBackingTensorboardRuns_;
   }
 
+  public static final int DELETE_ARTIFACTS_FIELD_NUMBER = 3;
+  private boolean deleteArtifacts_ = false;
+  /**
+   * <pre>
+   * Optional. Also delete the artifacts the runs logged (classification metrics, models, with
+   * the files of uploaded models). The embedded store also deletes those that runs deleted
+   * before left behind; on Vertex they are in no context any more and stay. By default they
+   * all stay, as in the SDK: a model stays readable with `GetExperimentModel` and
+   * `DownloadModel`, and its artifact ID stays taken.
+   * </pre>
+   *
+   * <code>bool delete_artifacts = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The deleteArtifacts.
+   */
+  @java.lang.Override
+  public boolean getDeleteArtifacts() {
+    return deleteArtifacts_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -127,6 +146,9 @@ private static final long serialVersionUID = 0L;
     if (deleteBackingTensorboardRuns_ != false) {
       output.writeBool(2, deleteBackingTensorboardRuns_);
     }
+    if (deleteArtifacts_ != false) {
+      output.writeBool(3, deleteArtifacts_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -142,6 +164,10 @@ private static final long serialVersionUID = 0L;
     if (deleteBackingTensorboardRuns_ != false) {
       size += com.google.protobuf.CodedOutputStream
         .computeBoolSize(2, deleteBackingTensorboardRuns_);
+    }
+    if (deleteArtifacts_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(3, deleteArtifacts_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -162,6 +188,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getName())) return false;
     if (getDeleteBackingTensorboardRuns()
         != other.getDeleteBackingTensorboardRuns()) return false;
+    if (getDeleteArtifacts()
+        != other.getDeleteArtifacts()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -178,6 +206,9 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + DELETE_BACKING_TENSORBOARD_RUNS_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
         getDeleteBackingTensorboardRuns());
+    hash = (37 * hash) + DELETE_ARTIFACTS_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getDeleteArtifacts());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -315,6 +346,7 @@ private static final long serialVersionUID = 0L;
       bitField0_ = 0;
       name_ = "";
       deleteBackingTensorboardRuns_ = false;
+      deleteArtifacts_ = false;
       return this;
     }
 
@@ -353,6 +385,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000002) != 0)) {
         result.deleteBackingTensorboardRuns_ = deleteBackingTensorboardRuns_;
+      }
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        result.deleteArtifacts_ = deleteArtifacts_;
       }
     }
 
@@ -408,6 +443,9 @@ private static final long serialVersionUID = 0L;
       if (other.getDeleteBackingTensorboardRuns() != false) {
         setDeleteBackingTensorboardRuns(other.getDeleteBackingTensorboardRuns());
       }
+      if (other.getDeleteArtifacts() != false) {
+        setDeleteArtifacts(other.getDeleteArtifacts());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -444,6 +482,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000002;
               break;
             } // case 16
+            case 24: {
+              deleteArtifacts_ = input.readBool();
+              bitField0_ |= 0x00000004;
+              break;
+            } // case 24
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -596,6 +639,62 @@ private static final long serialVersionUID = 0L;
     public Builder clearDeleteBackingTensorboardRuns() {
       bitField0_ = (bitField0_ & ~0x00000002);
       deleteBackingTensorboardRuns_ = false;
+      onChanged();
+      return this;
+    }
+
+    private boolean deleteArtifacts_ ;
+    /**
+     * <pre>
+     * Optional. Also delete the artifacts the runs logged (classification metrics, models, with
+     * the files of uploaded models). The embedded store also deletes those that runs deleted
+     * before left behind; on Vertex they are in no context any more and stay. By default they
+     * all stay, as in the SDK: a model stays readable with `GetExperimentModel` and
+     * `DownloadModel`, and its artifact ID stays taken.
+     * </pre>
+     *
+     * <code>bool delete_artifacts = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @return The deleteArtifacts.
+     */
+    @java.lang.Override
+    public boolean getDeleteArtifacts() {
+      return deleteArtifacts_;
+    }
+    /**
+     * <pre>
+     * Optional. Also delete the artifacts the runs logged (classification metrics, models, with
+     * the files of uploaded models). The embedded store also deletes those that runs deleted
+     * before left behind; on Vertex they are in no context any more and stay. By default they
+     * all stay, as in the SDK: a model stays readable with `GetExperimentModel` and
+     * `DownloadModel`, and its artifact ID stays taken.
+     * </pre>
+     *
+     * <code>bool delete_artifacts = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @param value The deleteArtifacts to set.
+     * @return This builder for chaining.
+     */
+    public Builder setDeleteArtifacts(boolean value) {
+
+      deleteArtifacts_ = value;
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Optional. Also delete the artifacts the runs logged (classification metrics, models, with
+     * the files of uploaded models). The embedded store also deletes those that runs deleted
+     * before left behind; on Vertex they are in no context any more and stay. By default they
+     * all stay, as in the SDK: a model stays readable with `GetExperimentModel` and
+     * `DownloadModel`, and its artifact ID stays taken.
+     * </pre>
+     *
+     * <code>bool delete_artifacts = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearDeleteArtifacts() {
+      bitField0_ = (bitField0_ & ~0x00000004);
+      deleteArtifacts_ = false;
       onChanged();
       return this;
     }

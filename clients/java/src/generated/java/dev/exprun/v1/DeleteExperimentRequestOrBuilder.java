@@ -38,4 +38,18 @@ public interface DeleteExperimentRequestOrBuilder extends
    * @return The deleteBackingTensorboardRuns.
    */
   boolean getDeleteBackingTensorboardRuns();
+
+  /**
+   * <pre>
+   * Optional. Also delete the artifacts the runs logged (classification metrics, models, with
+   * the files of uploaded models). The embedded store also deletes those that runs deleted
+   * before left behind; on Vertex they are in no context any more and stay. By default they
+   * all stay, as in the SDK: a model stays readable with `GetExperimentModel` and
+   * `DownloadModel`, and its artifact ID stays taken.
+   * </pre>
+   *
+   * <code>bool delete_artifacts = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The deleteArtifacts.
+   */
+  boolean getDeleteArtifacts();
 }

@@ -38,4 +38,17 @@ public interface DeleteRunRequestOrBuilder extends
    * @return The deleteBackingTensorboardRun.
    */
   boolean getDeleteBackingTensorboardRun();
+
+  /**
+   * <pre>
+   * Optional. Also delete the artifacts the run logged (classification metrics, models, with
+   * the files of uploaded models). By default they stay, as in the SDK, which never deletes
+   * them: a model stays readable with `GetExperimentModel` and `DownloadModel`, and its
+   * artifact ID stays taken.
+   * </pre>
+   *
+   * <code>bool delete_artifacts = 3 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The deleteArtifacts.
+   */
+  boolean getDeleteArtifacts();
 }

@@ -983,6 +983,37 @@ public final class ExperimentRunServiceGrpc {
     return getDownloadModelMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.GetExperimentModelRequest,
+      dev.exprun.v1.ExperimentModel> getGetExperimentModelMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetExperimentModel",
+      requestType = dev.exprun.v1.GetExperimentModelRequest.class,
+      responseType = dev.exprun.v1.ExperimentModel.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.exprun.v1.GetExperimentModelRequest,
+      dev.exprun.v1.ExperimentModel> getGetExperimentModelMethod() {
+    io.grpc.MethodDescriptor<dev.exprun.v1.GetExperimentModelRequest, dev.exprun.v1.ExperimentModel> getGetExperimentModelMethod;
+    if ((getGetExperimentModelMethod = ExperimentRunServiceGrpc.getGetExperimentModelMethod) == null) {
+      synchronized (ExperimentRunServiceGrpc.class) {
+        if ((getGetExperimentModelMethod = ExperimentRunServiceGrpc.getGetExperimentModelMethod) == null) {
+          ExperimentRunServiceGrpc.getGetExperimentModelMethod = getGetExperimentModelMethod =
+              io.grpc.MethodDescriptor.<dev.exprun.v1.GetExperimentModelRequest, dev.exprun.v1.ExperimentModel>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetExperimentModel"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.GetExperimentModelRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.exprun.v1.ExperimentModel.getDefaultInstance()))
+              .setSchemaDescriptor(new ExperimentRunServiceMethodDescriptorSupplier("GetExperimentModel"))
+              .build();
+        }
+      }
+    }
+    return getGetExperimentModelMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.exprun.v1.ListExperimentModelsRequest,
       dev.exprun.v1.ListExperimentModelsResponse> getListExperimentModelsMethod;
 
@@ -1447,7 +1478,8 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
-     * Lists the executions of a run (the SDK's `get_executions`).
+     * Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+     * SDK's `Execution.list`).
      * </pre>
      */
     default void listExecutions(dev.exprun.v1.ListExecutionsRequest request,
@@ -1541,6 +1573,17 @@ public final class ExperimentRunServiceGrpc {
     default void downloadModel(dev.exprun.v1.DownloadModelRequest request,
         io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDownloadModelMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+     * was deleted.
+     * </pre>
+     */
+    default void getExperimentModel(dev.exprun.v1.GetExperimentModelRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.ExperimentModel> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetExperimentModelMethod(), responseObserver);
     }
 
     /**
@@ -1899,7 +1942,8 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
-     * Lists the executions of a run (the SDK's `get_executions`).
+     * Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+     * SDK's `Execution.list`).
      * </pre>
      */
     public void listExecutions(dev.exprun.v1.ListExecutionsRequest request,
@@ -2002,6 +2046,18 @@ public final class ExperimentRunServiceGrpc {
         io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk> responseObserver) {
       io.grpc.stub.ClientCalls.asyncServerStreamingCall(
           getChannel().newCall(getDownloadModelMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+     * was deleted.
+     * </pre>
+     */
+    public void getExperimentModel(dev.exprun.v1.GetExperimentModelRequest request,
+        io.grpc.stub.StreamObserver<dev.exprun.v1.ExperimentModel> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetExperimentModelMethod(), getCallOptions()), request, responseObserver);
     }
 
     /**
@@ -2326,7 +2382,8 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
-     * Lists the executions of a run (the SDK's `get_executions`).
+     * Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+     * SDK's `Execution.list`).
      * </pre>
      */
     public dev.exprun.v1.ListExecutionsResponse listExecutions(dev.exprun.v1.ListExecutionsRequest request) throws io.grpc.StatusException {
@@ -2424,6 +2481,17 @@ public final class ExperimentRunServiceGrpc {
         downloadModel(dev.exprun.v1.DownloadModelRequest request) {
       return io.grpc.stub.ClientCalls.blockingV2ServerStreamingCall(
           getChannel(), getDownloadModelMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+     * was deleted.
+     * </pre>
+     */
+    public dev.exprun.v1.ExperimentModel getExperimentModel(dev.exprun.v1.GetExperimentModelRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getGetExperimentModelMethod(), getCallOptions(), request);
     }
 
     /**
@@ -2722,7 +2790,8 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
-     * Lists the executions of a run (the SDK's `get_executions`).
+     * Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+     * SDK's `Execution.list`).
      * </pre>
      */
     public dev.exprun.v1.ListExecutionsResponse listExecutions(dev.exprun.v1.ListExecutionsRequest request) {
@@ -2805,6 +2874,17 @@ public final class ExperimentRunServiceGrpc {
         dev.exprun.v1.DownloadModelRequest request) {
       return io.grpc.stub.ClientCalls.blockingServerStreamingCall(
           getChannel(), getDownloadModelMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+     * was deleted.
+     * </pre>
+     */
+    public dev.exprun.v1.ExperimentModel getExperimentModel(dev.exprun.v1.GetExperimentModelRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetExperimentModelMethod(), getCallOptions(), request);
     }
 
     /**
@@ -3111,7 +3191,8 @@ public final class ExperimentRunServiceGrpc {
 
     /**
      * <pre>
-     * Lists the executions of a run (the SDK's `get_executions`).
+     * Lists the executions of a run (the SDK's `get_executions`) or of a metadata store (the
+     * SDK's `Execution.list`).
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.exprun.v1.ListExecutionsResponse> listExecutions(
@@ -3188,6 +3269,18 @@ public final class ExperimentRunServiceGrpc {
         dev.exprun.v1.QueryExecutionInputsAndOutputsRequest request) {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getQueryExecutionInputsAndOutputsMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Gets a model by its artifact name (the SDK's `get_experiment_model`), also after its run
+     * was deleted.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.exprun.v1.ExperimentModel> getExperimentModel(
+        dev.exprun.v1.GetExperimentModelRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetExperimentModelMethod(), getCallOptions()), request);
     }
 
     /**
@@ -3275,13 +3368,14 @@ public final class ExperimentRunServiceGrpc {
   private static final int METHODID_ADD_EXECUTION_EVENTS = 26;
   private static final int METHODID_QUERY_EXECUTION_INPUTS_AND_OUTPUTS = 27;
   private static final int METHODID_DOWNLOAD_MODEL = 28;
-  private static final int METHODID_LIST_EXPERIMENT_MODELS = 29;
-  private static final int METHODID_LOG_PIPELINE_JOB = 30;
-  private static final int METHODID_LIST_PIPELINE_JOBS = 31;
-  private static final int METHODID_LOG_CUSTOM_JOB = 32;
-  private static final int METHODID_LIST_CUSTOM_JOBS = 33;
-  private static final int METHODID_STREAM_TIME_SERIES = 34;
-  private static final int METHODID_LOG_MODEL = 35;
+  private static final int METHODID_GET_EXPERIMENT_MODEL = 29;
+  private static final int METHODID_LIST_EXPERIMENT_MODELS = 30;
+  private static final int METHODID_LOG_PIPELINE_JOB = 31;
+  private static final int METHODID_LIST_PIPELINE_JOBS = 32;
+  private static final int METHODID_LOG_CUSTOM_JOB = 33;
+  private static final int METHODID_LIST_CUSTOM_JOBS = 34;
+  private static final int METHODID_STREAM_TIME_SERIES = 35;
+  private static final int METHODID_LOG_MODEL = 36;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -3415,6 +3509,10 @@ public final class ExperimentRunServiceGrpc {
         case METHODID_DOWNLOAD_MODEL:
           serviceImpl.downloadModel((dev.exprun.v1.DownloadModelRequest) request,
               (io.grpc.stub.StreamObserver<dev.exprun.v1.ModelChunk>) responseObserver);
+          break;
+        case METHODID_GET_EXPERIMENT_MODEL:
+          serviceImpl.getExperimentModel((dev.exprun.v1.GetExperimentModelRequest) request,
+              (io.grpc.stub.StreamObserver<dev.exprun.v1.ExperimentModel>) responseObserver);
           break;
         case METHODID_LIST_EXPERIMENT_MODELS:
           serviceImpl.listExperimentModels((dev.exprun.v1.ListExperimentModelsRequest) request,
@@ -3678,6 +3776,13 @@ public final class ExperimentRunServiceGrpc {
               dev.exprun.v1.ModelChunk>(
                 service, METHODID_DOWNLOAD_MODEL)))
         .addMethod(
+          getGetExperimentModelMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.exprun.v1.GetExperimentModelRequest,
+              dev.exprun.v1.ExperimentModel>(
+                service, METHODID_GET_EXPERIMENT_MODEL)))
+        .addMethod(
           getListExperimentModelsMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
             new MethodHandlers<
@@ -3791,6 +3896,7 @@ public final class ExperimentRunServiceGrpc {
               .addMethod(getQueryExecutionInputsAndOutputsMethod())
               .addMethod(getLogModelMethod())
               .addMethod(getDownloadModelMethod())
+              .addMethod(getGetExperimentModelMethod())
               .addMethod(getListExperimentModelsMethod())
               .addMethod(getLogPipelineJobMethod())
               .addMethod(getListPipelineJobsMethod())

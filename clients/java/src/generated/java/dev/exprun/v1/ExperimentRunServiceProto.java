@@ -286,6 +286,11 @@ public final class ExperimentRunServiceProto {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_exprun_v1_ModelChunk_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_exprun_v1_GetExperimentModelRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_exprun_v1_GetExperimentModelRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_exprun_v1_ListExperimentModelsRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -351,234 +356,241 @@ public final class ExperimentRunServiceProto {
       "\004 \001(\tB\003\340A\001\022\025\n\010order_by\030\005 \001(\tB\003\340A\001\"^\n\027Lis" +
       "tExperimentsResponse\022*\n\013experiments\030\001 \003(" +
       "\0132\025.exprun.v1.Experiment\022\027\n\017next_page_to" +
-      "ken\030\002 \001(\t\"t\n\027DeleteExperimentRequest\022+\n\004" +
-      "name\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experimen" +
-      "t\022,\n\037delete_backing_tensorboard_runs\030\002 \001" +
-      "(\010B\003\340A\001\"\222\001\n\020CreateRunRequest\022-\n\006parent\030\001" +
-      " \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experiment\022\023\n\006r" +
-      "un_id\030\002 \001(\tB\003\340A\002\022 \n\003run\030\003 \001(\0132\016.exprun.v" +
-      "1.RunB\003\340A\001\022\030\n\013tensorboard\030\004 \001(\tB\003\340A\001\"5\n\r" +
-      "GetRunRequest\022$\n\004name\030\001 \001(\tB\026\340A\002\372A\020\n\016exp" +
-      "run.dev/Run\"\235\001\n\017ListRunsRequest\022-\n\006paren" +
-      "t\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experiment\022\026" +
-      "\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001" +
-      "(\tB\003\340A\001\022\023\n\006filter\030\004 \001(\tB\003\340A\001\022\025\n\010order_by" +
-      "\030\005 \001(\tB\003\340A\001\"I\n\020ListRunsResponse\022\034\n\004runs\030" +
-      "\001 \003(\0132\016.exprun.v1.Run\022\027\n\017next_page_token" +
-      "\030\002 \001(\t\"e\n\020DeleteRunRequest\022$\n\004name\030\001 \001(\t" +
-      "B\026\340A\002\372A\020\n\016exprun.dev/Run\022+\n\036delete_backi" +
-      "ng_tensorboard_run\030\002 \001(\010B\003\340A\001\"f\n\025UpdateR" +
-      "unStateRequest\022$\n\004name\030\001 \001(\tB\026\340A\002\372A\020\n\016ex" +
+      "ken\030\002 \001(\t\"\223\001\n\027DeleteExperimentRequest\022+\n" +
+      "\004name\030\001 \001(\tB\035\340A\002\372A\027\n\025exprun.dev/Experime" +
+      "nt\022,\n\037delete_backing_tensorboard_runs\030\002 " +
+      "\001(\010B\003\340A\001\022\035\n\020delete_artifacts\030\003 \001(\010B\003\340A\001\"" +
+      "\222\001\n\020CreateRunRequest\022-\n\006parent\030\001 \001(\tB\035\340A" +
+      "\002\372A\027\n\025exprun.dev/Experiment\022\023\n\006run_id\030\002 " +
+      "\001(\tB\003\340A\002\022 \n\003run\030\003 \001(\0132\016.exprun.v1.RunB\003\340" +
+      "A\001\022\030\n\013tensorboard\030\004 \001(\tB\003\340A\001\"5\n\rGetRunRe" +
+      "quest\022$\n\004name\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/" +
+      "Run\"\235\001\n\017ListRunsRequest\022-\n\006parent\030\001 \001(\tB" +
+      "\035\340A\002\372A\027\n\025exprun.dev/Experiment\022\026\n\tpage_s" +
+      "ize\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\022" +
+      "\023\n\006filter\030\004 \001(\tB\003\340A\001\022\025\n\010order_by\030\005 \001(\tB\003" +
+      "\340A\001\"I\n\020ListRunsResponse\022\034\n\004runs\030\001 \003(\0132\016." +
+      "exprun.v1.Run\022\027\n\017next_page_token\030\002 \001(\t\"\204" +
+      "\001\n\020DeleteRunRequest\022$\n\004name\030\001 \001(\tB\026\340A\002\372A" +
+      "\020\n\016exprun.dev/Run\022+\n\036delete_backing_tens" +
+      "orboard_run\030\002 \001(\010B\003\340A\001\022\035\n\020delete_artifac" +
+      "ts\030\003 \001(\010B\003\340A\001\"f\n\025UpdateRunStateRequest\022$" +
+      "\n\004name\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\'\n\005" +
+      "state\030\002 \001(\0162\023.exprun.v1.RunStateB\003\340A\002\"^\n" +
+      "\rEndRunRequest\022$\n\004name\030\001 \001(\tB\026\340A\002\372A\020\n\016ex" +
       "prun.dev/Run\022\'\n\005state\030\002 \001(\0162\023.exprun.v1." +
-      "RunStateB\003\340A\002\"^\n\rEndRunRequest\022$\n\004name\030\001" +
-      " \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\'\n\005state\030\002 " +
-      "\001(\0162\023.exprun.v1.RunStateB\003\340A\001\"\266\001\n\020LogPar" +
-      "amsRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun." +
-      "dev/Run\022<\n\006params\030\002 \003(\0132\'.exprun.v1.LogP" +
-      "aramsRequest.ParamsEntryB\003\340A\002\032?\n\013ParamsE" +
-      "ntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.expru" +
-      "n.v1.Value:\0028\001\"7\n\020GetParamsRequest\022#\n\003ru" +
-      "n\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\"\216\001\n\021GetP" +
-      "aramsResponse\0228\n\006params\030\001 \003(\0132(.exprun.v" +
-      "1.GetParamsResponse.ParamsEntry\032?\n\013Param" +
-      "sEntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.exp" +
-      "run.v1.Value:\0028\001\"\273\001\n\021LogMetricsRequest\022#" +
-      "\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022?\n\007m" +
-      "etrics\030\002 \003(\0132).exprun.v1.LogMetricsReque" +
-      "st.MetricsEntryB\003\340A\002\032@\n\014MetricsEntry\022\013\n\003" +
-      "key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.exprun.v1.Val" +
-      "ue:\0028\001\"8\n\021GetMetricsRequest\022#\n\003run\030\001 \001(\t" +
-      "B\026\340A\002\372A\020\n\016exprun.dev/Run\"\223\001\n\022GetMetricsR" +
-      "esponse\022;\n\007metrics\030\001 \003(\0132*.exprun.v1.Get" +
-      "MetricsResponse.MetricsEntry\032@\n\014MetricsE" +
-      "ntry\022\013\n\003key\030\001 \001(\t\022\037\n\005value\030\002 \001(\0132\020.expru" +
-      "n.v1.Value:\0028\001\"\220\001\n\037LogClassificationMetr" +
-      "icsRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016expr" +
-      "un.dev/Run\022E\n\026classification_metrics\030\002 \001" +
-      "(\0132 .exprun.v1.ClassificationMetricsB\003\340A" +
-      "\002\"{\n ListClassificationMetricsRequest\022&\n" +
-      "\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n" +
-      "\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(" +
-      "\tB\003\340A\001\"~\n!ListClassificationMetricsRespo" +
-      "nse\022@\n\026classification_metrics\030\001 \003(\0132 .ex" +
-      "prun.v1.ClassificationMetrics\022\027\n\017next_pa" +
-      "ge_token\030\002 \001(\t\"\234\001\n\026WriteTimeSeriesReques" +
-      "t\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026" +
-      "\n\twriter_id\030\002 \001(\tB\003\340A\001\022\025\n\010sequence\030\003 \001(\003" +
-      "B\003\340A\001\022.\n\005batch\030\004 \001(\0132\032.exprun.v1.TimeSer" +
-      "iesBatchB\003\340A\002\"M\n\027WriteTimeSeriesResponse" +
-      "\022\032\n\022committed_sequence\030\001 \001(\003\022\026\n\016points_w" +
-      "ritten\030\002 \001(\003\"t\n\027StreamTimeSeriesRequest\022" +
-      "%\n\004open\030\001 \001(\0132\025.exprun.v1.StreamOpenH\000\022*" +
-      "\n\005batch\030\002 \001(\0132\031.exprun.v1.SequencedBatch" +
-      "H\000B\006\n\004kind\"I\n\nStreamOpen\022#\n\003run\030\001 \001(\tB\026\340" +
-      "A\002\372A\020\n\016exprun.dev/Run\022\026\n\twriter_id\030\002 \001(\t" +
-      "B\003\340A\002\"W\n\016SequencedBatch\022\025\n\010sequence\030\001 \001(" +
-      "\003B\003\340A\002\022.\n\005batch\030\002 \001(\0132\032.exprun.v1.TimeSe" +
-      "riesBatchB\003\340A\002\"r\n\030StreamTimeSeriesRespon" +
-      "se\022)\n\006opened\030\001 \001(\0132\027.exprun.v1.StreamOpe" +
-      "nedH\000\022#\n\003ack\030\002 \001(\0132\024.exprun.v1.StreamAck" +
-      "H\000B\006\n\004kind\"*\n\014StreamOpened\022\032\n\022committed_" +
-      "sequence\030\001 \001(\003\"\'\n\tStreamAck\022\032\n\022committed" +
-      "_sequence\030\001 \001(\003\"7\n\020HeartbeatRequest\022#\n\003r" +
-      "un\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\"n\n\021Hear" +
-      "tbeatResponse\022\"\n\005state\030\001 \001(\0162\023.exprun.v1" +
-      ".RunState\0225\n\021liveness_deadline\030\002 \001(\0132\032.g" +
-      "oogle.protobuf.Timestamp\"\233\001\n\025ReadTimeSer" +
-      "iesRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun." +
-      "dev/Run\022\024\n\007metrics\030\002 \003(\tB\003\340A\001\022\027\n\nstart_s" +
-      "tep\030\003 \001(\003B\003\340A\001\022\025\n\010end_step\030\004 \001(\003B\003\340A\001\022\027\n" +
-      "\nmax_points\030\005 \001(\005B\003\340A\001\"?\n\026ReadTimeSeries" +
-      "Response\022%\n\006series\030\001 \003(\0132\025.exprun.v1.Tim" +
-      "eSeries\"`\n\037AssignBackingTensorboardReque" +
-      "st\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022" +
-      "\030\n\013tensorboard\030\002 \001(\tB\003\340A\002\"n\n\031AssociateEx" +
-      "ecutionRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exp" +
-      "run.dev/Run\022,\n\texecution\030\002 \001(\0132\024.exprun." +
-      "v1.ExecutionB\003\340A\002\"p\n\025ListExecutionsReque" +
-      "st\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/R" +
-      "un\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token" +
-      "\030\003 \001(\tB\003\340A\001\"[\n\026ListExecutionsResponse\022(\n" +
-      "\nexecutions\030\001 \003(\0132\024.exprun.v1.Execution\022" +
-      "\027\n\017next_page_token\030\002 \001(\t\"\204\001\n\024ListArtifac" +
-      "tsRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016expru" +
-      "n.dev/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npag" +
-      "e_token\030\003 \001(\tB\003\340A\001\022\023\n\006filter\030\004 \001(\tB\003\340A\001\"" +
-      "X\n\025ListArtifactsResponse\022&\n\tartifacts\030\001 " +
-      "\003(\0132\023.exprun.v1.Artifact\022\027\n\017next_page_to" +
-      "ken\030\002 \001(\t\"v\n\026CreateExecutionRequest\022\023\n\006p" +
-      "arent\030\001 \001(\tB\003\340A\002\022\031\n\014execution_id\030\002 \001(\tB\003" +
-      "\340A\001\022,\n\texecution\030\003 \001(\0132\024.exprun.v1.Execu" +
-      "tionB\003\340A\002\"(\n\023GetExecutionRequest\022\021\n\004name" +
-      "\030\001 \001(\tB\003\340A\002\"|\n\026UpdateExecutionRequest\022,\n" +
-      "\texecution\030\001 \001(\0132\024.exprun.v1.ExecutionB\003" +
-      "\340A\002\0224\n\013update_mask\030\002 \001(\0132\032.google.protob" +
-      "uf.FieldMaskB\003\340A\002\"p\n\031AddExecutionEventsR" +
-      "equest\022\026\n\texecution\030\001 \001(\tB\003\340A\002\022\034\n\017input_" +
-      "artifacts\030\002 \003(\tB\003\340A\001\022\035\n\020output_artifacts" +
-      "\030\003 \003(\tB\003\340A\001\"\034\n\032AddExecutionEventsRespons" +
-      "e\"?\n%QueryExecutionInputsAndOutputsReque" +
-      "st\022\026\n\texecution\030\001 \001(\tB\003\340A\002\"f\n\031ExecutionI" +
-      "nputsAndOutputs\022#\n\006inputs\030\001 \003(\0132\023.exprun" +
-      ".v1.Artifact\022$\n\007outputs\030\002 \003(\0132\023.exprun.v" +
-      "1.Artifact\"*\n\024DownloadModelRequest\022\022\n\005mo" +
-      "del\030\001 \001(\tB\003\340A\002\"n\n\017LogModelRequest\022+\n\006hea" +
-      "der\030\001 \001(\0132\031.exprun.v1.LogModelHeaderH\000\022&" +
-      "\n\005chunk\030\002 \001(\0132\025.exprun.v1.ModelChunkH\000B\006" +
-      "\n\004kind\"\217\001\n\016LogModelHeader\022#\n\003run\030\001 \001(\tB\026" +
-      "\340A\002\372A\020\n\016exprun.dev/Run\022.\n\005model\030\002 \001(\0132\032." +
-      "exprun.v1.ExperimentModelB\003\340A\002\022(\n\005files\030" +
-      "\003 \003(\0132\024.exprun.v1.ModelFileB\003\340A\001\"2\n\nMode" +
-      "lChunk\022\021\n\004path\030\001 \001(\tB\003\340A\002\022\021\n\004data\030\002 \001(\014B" +
-      "\003\340A\002\"v\n\033ListExperimentModelsRequest\022&\n\006p" +
-      "arent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\tp" +
-      "age_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB" +
-      "\003\340A\001\"c\n\034ListExperimentModelsResponse\022*\n\006" +
-      "models\030\001 \003(\0132\032.exprun.v1.ExperimentModel" +
-      "\022\027\n\017next_page_token\030\002 \001(\t\"W\n\025LogPipeline" +
-      "JobRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun." +
-      "dev/Run\022\031\n\014pipeline_job\030\002 \001(\tB\003\340A\002\"r\n\027Li" +
-      "stPipelineJobsRequest\022&\n\006parent\030\001 \001(\tB\026\340" +
+      "RunStateB\003\340A\001\"\266\001\n\020LogParamsRequest\022#\n\003ru" +
+      "n\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022<\n\006param" +
+      "s\030\002 \003(\0132\'.exprun.v1.LogParamsRequest.Par" +
+      "amsEntryB\003\340A\002\032?\n\013ParamsEntry\022\013\n\003key\030\001 \001(" +
+      "\t\022\037\n\005value\030\002 \001(\0132\020.exprun.v1.Value:\0028\001\"7" +
+      "\n\020GetParamsRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n" +
+      "\016exprun.dev/Run\"\216\001\n\021GetParamsResponse\0228\n" +
+      "\006params\030\001 \003(\0132(.exprun.v1.GetParamsRespo" +
+      "nse.ParamsEntry\032?\n\013ParamsEntry\022\013\n\003key\030\001 " +
+      "\001(\t\022\037\n\005value\030\002 \001(\0132\020.exprun.v1.Value:\0028\001" +
+      "\"\273\001\n\021LogMetricsRequest\022#\n\003run\030\001 \001(\tB\026\340A\002" +
+      "\372A\020\n\016exprun.dev/Run\022?\n\007metrics\030\002 \003(\0132).e" +
+      "xprun.v1.LogMetricsRequest.MetricsEntryB" +
+      "\003\340A\002\032@\n\014MetricsEntry\022\013\n\003key\030\001 \001(\t\022\037\n\005val" +
+      "ue\030\002 \001(\0132\020.exprun.v1.Value:\0028\001\"8\n\021GetMet" +
+      "ricsRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun" +
+      ".dev/Run\"\223\001\n\022GetMetricsResponse\022;\n\007metri" +
+      "cs\030\001 \003(\0132*.exprun.v1.GetMetricsResponse." +
+      "MetricsEntry\032@\n\014MetricsEntry\022\013\n\003key\030\001 \001(" +
+      "\t\022\037\n\005value\030\002 \001(\0132\020.exprun.v1.Value:\0028\001\"\220" +
+      "\001\n\037LogClassificationMetricsRequest\022&\n\006pa" +
+      "rent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022E\n\026cl" +
+      "assification_metrics\030\002 \001(\0132 .exprun.v1.C" +
+      "lassificationMetricsB\003\340A\002\"{\n ListClassif" +
+      "icationMetricsRequest\022&\n\006parent\030\001 \001(\tB\026\340" +
       "A\002\372A\020\n\016exprun.dev/Run\022\026\n\tpage_size\030\002 \001(\005" +
-      "B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\"f\n\030ListPi" +
-      "pelineJobsResponse\0221\n\rpipeline_jobs\030\001 \003(" +
-      "\0132\032.exprun.v1.PipelineJobLink\022\027\n\017next_pa" +
-      "ge_token\030\002 \001(\t\"S\n\023LogCustomJobRequest\022#\n" +
-      "\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\027\n\ncu" +
-      "stom_job\030\002 \001(\tB\003\340A\002\"p\n\025ListCustomJobsReq" +
-      "uest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev" +
-      "/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_tok" +
-      "en\030\003 \001(\tB\003\340A\001\"`\n\026ListCustomJobsResponse\022" +
-      "-\n\013custom_jobs\030\001 \003(\0132\030.exprun.v1.CustomJ" +
-      "obLink\022\027\n\017next_page_token\030\002 \001(\t2\314\032\n\024Expe" +
-      "rimentRunService\022q\n\020CreateExperiment\022\".e" +
-      "xprun.v1.CreateExperimentRequest\032\025.expru" +
-      "n.v1.Experiment\"\"\332A\037parent,experiment,ex" +
-      "periment_id\022P\n\rGetExperiment\022\037.exprun.v1" +
-      ".GetExperimentRequest\032\025.exprun.v1.Experi" +
-      "ment\"\007\332A\004name\022c\n\017ListExperiments\022!.expru" +
-      "n.v1.ListExperimentsRequest\032\".exprun.v1." +
-      "ListExperimentsResponse\"\t\332A\006parent\022W\n\020De" +
-      "leteExperiment\022\".exprun.v1.DeleteExperim" +
-      "entRequest\032\026.google.protobuf.Empty\"\007\332A\004n" +
-      "ame\022N\n\tCreateRun\022\033.exprun.v1.CreateRunRe" +
-      "quest\032\016.exprun.v1.Run\"\024\332A\021parent,run,run" +
-      "_id\022;\n\006GetRun\022\030.exprun.v1.GetRunRequest\032" +
-      "\016.exprun.v1.Run\"\007\332A\004name\022N\n\010ListRuns\022\032.e" +
-      "xprun.v1.ListRunsRequest\032\033.exprun.v1.Lis" +
-      "tRunsResponse\"\t\332A\006parent\022I\n\tDeleteRun\022\033." +
-      "exprun.v1.DeleteRunRequest\032\026.google.prot" +
-      "obuf.Empty\"\007\332A\004name\022Q\n\016UpdateRunState\022 ." +
-      "exprun.v1.UpdateRunStateRequest\032\016.exprun" +
-      ".v1.Run\"\r\332A\nname,state\022;\n\006EndRun\022\030.expru" +
-      "n.v1.EndRunRequest\032\016.exprun.v1.Run\"\007\332A\004n" +
-      "ame\022G\n\tLogParams\022\033.exprun.v1.LogParamsRe" +
-      "quest\032\016.exprun.v1.Run\"\r\332A\nrun,params\022N\n\t" +
-      "GetParams\022\033.exprun.v1.GetParamsRequest\032\034" +
-      ".exprun.v1.GetParamsResponse\"\006\332A\003run\022J\n\n" +
-      "LogMetrics\022\034.exprun.v1.LogMetricsRequest" +
-      "\032\016.exprun.v1.Run\"\016\332A\013run,metrics\022Q\n\nGetM" +
-      "etrics\022\034.exprun.v1.GetMetricsRequest\032\035.e" +
-      "xprun.v1.GetMetricsResponse\"\006\332A\003run\022\212\001\n\030" +
-      "LogClassificationMetrics\022*.exprun.v1.Log" +
-      "ClassificationMetricsRequest\032 .exprun.v1" +
-      ".ClassificationMetrics\" \332A\035parent,classi" +
-      "fication_metrics\022\201\001\n\031ListClassificationM" +
-      "etrics\022+.exprun.v1.ListClassificationMet" +
-      "ricsRequest\032,.exprun.v1.ListClassificati" +
-      "onMetricsResponse\"\t\332A\006parent\022X\n\017WriteTim" +
-      "eSeries\022!.exprun.v1.WriteTimeSeriesReque" +
-      "st\032\".exprun.v1.WriteTimeSeriesResponse\022_" +
-      "\n\020StreamTimeSeries\022\".exprun.v1.StreamTim" +
-      "eSeriesRequest\032#.exprun.v1.StreamTimeSer" +
-      "iesResponse(\0010\001\022N\n\tHeartbeat\022\033.exprun.v1" +
-      ".HeartbeatRequest\032\034.exprun.v1.HeartbeatR" +
-      "esponse\"\006\332A\003run\022W\n\016ReadTimeSeries\022 .expr" +
-      "un.v1.ReadTimeSeriesRequest\032!.exprun.v1." +
-      "ReadTimeSeriesResponse0\001\022j\n\030AssignBackin" +
-      "gTensorboard\022*.exprun.v1.AssignBackingTe" +
-      "nsorboardRequest\032\016.exprun.v1.Run\"\022\332A\017run" +
-      ",tensorboard\022b\n\022AssociateExecution\022$.exp" +
-      "run.v1.AssociateExecutionRequest\032\024.expru" +
-      "n.v1.Execution\"\020\332A\rrun,execution\022`\n\016List" +
-      "Executions\022 .exprun.v1.ListExecutionsReq" +
-      "uest\032!.exprun.v1.ListExecutionsResponse\"" +
-      "\t\332A\006parent\022]\n\rListArtifacts\022\037.exprun.v1." +
-      "ListArtifactsRequest\032 .exprun.v1.ListArt" +
-      "ifactsResponse\"\t\332A\006parent\022l\n\017CreateExecu" +
-      "tion\022!.exprun.v1.CreateExecutionRequest\032" +
-      "\024.exprun.v1.Execution\" \332A\035parent,executi" +
-      "on,execution_id\022M\n\014GetExecution\022\036.exprun" +
-      ".v1.GetExecutionRequest\032\024.exprun.v1.Exec" +
-      "ution\"\007\332A\004name\022d\n\017UpdateExecution\022!.expr" +
-      "un.v1.UpdateExecutionRequest\032\024.exprun.v1" +
-      ".Execution\"\030\332A\025execution,update_mask\022o\n\022" +
-      "AddExecutionEvents\022$.exprun.v1.AddExecut" +
-      "ionEventsRequest\032%.exprun.v1.AddExecutio" +
-      "nEventsResponse\"\014\332A\texecution\022\206\001\n\036QueryE" +
-      "xecutionInputsAndOutputs\0220.exprun.v1.Que" +
-      "ryExecutionInputsAndOutputsRequest\032$.exp" +
-      "run.v1.ExecutionInputsAndOutputs\"\014\332A\texe" +
-      "cution\022D\n\010LogModel\022\032.exprun.v1.LogModelR" +
-      "equest\032\032.exprun.v1.ExperimentModel(\001\022I\n\r" +
-      "DownloadModel\022\037.exprun.v1.DownloadModelR" +
-      "equest\032\025.exprun.v1.ModelChunk0\001\022r\n\024ListE" +
-      "xperimentModels\022&.exprun.v1.ListExperime" +
-      "ntModelsRequest\032\'.exprun.v1.ListExperime" +
-      "ntModelsResponse\"\t\332A\006parent\022c\n\016LogPipeli" +
-      "neJob\022 .exprun.v1.LogPipelineJobRequest\032" +
-      "\032.exprun.v1.PipelineJobLink\"\023\332A\020run,pipe" +
-      "line_job\022f\n\020ListPipelineJobs\022\".exprun.v1" +
-      ".ListPipelineJobsRequest\032#.exprun.v1.Lis" +
-      "tPipelineJobsResponse\"\t\332A\006parent\022[\n\014LogC" +
-      "ustomJob\022\036.exprun.v1.LogCustomJobRequest" +
-      "\032\030.exprun.v1.CustomJobLink\"\021\332A\016run,custo" +
-      "m_job\022`\n\016ListCustomJobs\022 .exprun.v1.List" +
-      "CustomJobsRequest\032!.exprun.v1.ListCustom" +
-      "JobsResponse\"\t\332A\006parent\032\r\312A\nexprun.devBc" +
-      "\n\rdev.exprun.v1B\031ExperimentRunServicePro" +
-      "toP\001Z5github.com/exprun/exprun/clients/g" +
-      "o/exprunv1;exprunv1b\006proto3"
+      "B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\"~\n!ListCl" +
+      "assificationMetricsResponse\022@\n\026classific" +
+      "ation_metrics\030\001 \003(\0132 .exprun.v1.Classifi" +
+      "cationMetrics\022\027\n\017next_page_token\030\002 \001(\t\"\234" +
+      "\001\n\026WriteTimeSeriesRequest\022#\n\003run\030\001 \001(\tB\026" +
+      "\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\twriter_id\030\002 \001(" +
+      "\tB\003\340A\001\022\025\n\010sequence\030\003 \001(\003B\003\340A\001\022.\n\005batch\030\004" +
+      " \001(\0132\032.exprun.v1.TimeSeriesBatchB\003\340A\002\"M\n" +
+      "\027WriteTimeSeriesResponse\022\032\n\022committed_se" +
+      "quence\030\001 \001(\003\022\026\n\016points_written\030\002 \001(\003\"t\n\027" +
+      "StreamTimeSeriesRequest\022%\n\004open\030\001 \001(\0132\025." +
+      "exprun.v1.StreamOpenH\000\022*\n\005batch\030\002 \001(\0132\031." +
+      "exprun.v1.SequencedBatchH\000B\006\n\004kind\"I\n\nSt" +
+      "reamOpen\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.de" +
+      "v/Run\022\026\n\twriter_id\030\002 \001(\tB\003\340A\002\"W\n\016Sequenc" +
+      "edBatch\022\025\n\010sequence\030\001 \001(\003B\003\340A\002\022.\n\005batch\030" +
+      "\002 \001(\0132\032.exprun.v1.TimeSeriesBatchB\003\340A\002\"r" +
+      "\n\030StreamTimeSeriesResponse\022)\n\006opened\030\001 \001" +
+      "(\0132\027.exprun.v1.StreamOpenedH\000\022#\n\003ack\030\002 \001" +
+      "(\0132\024.exprun.v1.StreamAckH\000B\006\n\004kind\"*\n\014St" +
+      "reamOpened\022\032\n\022committed_sequence\030\001 \001(\003\"\'" +
+      "\n\tStreamAck\022\032\n\022committed_sequence\030\001 \001(\003\"" +
+      "7\n\020HeartbeatRequest\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020" +
+      "\n\016exprun.dev/Run\"n\n\021HeartbeatResponse\022\"\n" +
+      "\005state\030\001 \001(\0162\023.exprun.v1.RunState\0225\n\021liv" +
+      "eness_deadline\030\002 \001(\0132\032.google.protobuf.T" +
+      "imestamp\"\233\001\n\025ReadTimeSeriesRequest\022#\n\003ru" +
+      "n\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\024\n\007metri" +
+      "cs\030\002 \003(\tB\003\340A\001\022\027\n\nstart_step\030\003 \001(\003B\003\340A\001\022\025" +
+      "\n\010end_step\030\004 \001(\003B\003\340A\001\022\027\n\nmax_points\030\005 \001(" +
+      "\005B\003\340A\001\"?\n\026ReadTimeSeriesResponse\022%\n\006seri" +
+      "es\030\001 \003(\0132\025.exprun.v1.TimeSeries\"`\n\037Assig" +
+      "nBackingTensorboardRequest\022#\n\003run\030\001 \001(\tB" +
+      "\026\340A\002\372A\020\n\016exprun.dev/Run\022\030\n\013tensorboard\030\002" +
+      " \001(\tB\003\340A\002\"n\n\031AssociateExecutionRequest\022#" +
+      "\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022,\n\te" +
+      "xecution\030\002 \001(\0132\024.exprun.v1.ExecutionB\003\340A" +
+      "\002\"\234\001\n\025ListExecutionsRequest\022&\n\006parent\030\001 " +
+      "\001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\tpage_size" +
+      "\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\022\023\n\006" +
+      "filter\030\004 \001(\tB\003\340A\001\022\025\n\010order_by\030\005 \001(\tB\003\340A\001" +
+      "\"[\n\026ListExecutionsResponse\022(\n\nexecutions" +
+      "\030\001 \003(\0132\024.exprun.v1.Execution\022\027\n\017next_pag" +
+      "e_token\030\002 \001(\t\"\204\001\n\024ListArtifactsRequest\022&" +
+      "\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026" +
+      "\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001" +
+      "(\tB\003\340A\001\022\023\n\006filter\030\004 \001(\tB\003\340A\001\"X\n\025ListArti" +
+      "factsResponse\022&\n\tartifacts\030\001 \003(\0132\023.expru" +
+      "n.v1.Artifact\022\027\n\017next_page_token\030\002 \001(\t\"v" +
+      "\n\026CreateExecutionRequest\022\023\n\006parent\030\001 \001(\t" +
+      "B\003\340A\002\022\031\n\014execution_id\030\002 \001(\tB\003\340A\001\022,\n\texec" +
+      "ution\030\003 \001(\0132\024.exprun.v1.ExecutionB\003\340A\002\"(" +
+      "\n\023GetExecutionRequest\022\021\n\004name\030\001 \001(\tB\003\340A\002" +
+      "\"|\n\026UpdateExecutionRequest\022,\n\texecution\030" +
+      "\001 \001(\0132\024.exprun.v1.ExecutionB\003\340A\002\0224\n\013upda" +
+      "te_mask\030\002 \001(\0132\032.google.protobuf.FieldMas" +
+      "kB\003\340A\002\"p\n\031AddExecutionEventsRequest\022\026\n\te" +
+      "xecution\030\001 \001(\tB\003\340A\002\022\034\n\017input_artifacts\030\002" +
+      " \003(\tB\003\340A\001\022\035\n\020output_artifacts\030\003 \003(\tB\003\340A\001" +
+      "\"\034\n\032AddExecutionEventsResponse\"?\n%QueryE" +
+      "xecutionInputsAndOutputsRequest\022\026\n\texecu" +
+      "tion\030\001 \001(\tB\003\340A\002\"f\n\031ExecutionInputsAndOut" +
+      "puts\022#\n\006inputs\030\001 \003(\0132\023.exprun.v1.Artifac" +
+      "t\022$\n\007outputs\030\002 \003(\0132\023.exprun.v1.Artifact\"" +
+      "*\n\024DownloadModelRequest\022\022\n\005model\030\001 \001(\tB\003" +
+      "\340A\002\"n\n\017LogModelRequest\022+\n\006header\030\001 \001(\0132\031" +
+      ".exprun.v1.LogModelHeaderH\000\022&\n\005chunk\030\002 \001" +
+      "(\0132\025.exprun.v1.ModelChunkH\000B\006\n\004kind\"\217\001\n\016" +
+      "LogModelHeader\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exp" +
+      "run.dev/Run\022.\n\005model\030\002 \001(\0132\032.exprun.v1.E" +
+      "xperimentModelB\003\340A\002\022(\n\005files\030\003 \003(\0132\024.exp" +
+      "run.v1.ModelFileB\003\340A\001\"2\n\nModelChunk\022\021\n\004p" +
+      "ath\030\001 \001(\tB\003\340A\002\022\021\n\004data\030\002 \001(\014B\003\340A\002\".\n\031Get" +
+      "ExperimentModelRequest\022\021\n\004name\030\001 \001(\tB\003\340A" +
+      "\002\"v\n\033ListExperimentModelsRequest\022&\n\006pare" +
+      "nt\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\026\n\tpage" +
+      "_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A" +
+      "\001\"c\n\034ListExperimentModelsResponse\022*\n\006mod" +
+      "els\030\001 \003(\0132\032.exprun.v1.ExperimentModel\022\027\n" +
+      "\017next_page_token\030\002 \001(\t\"W\n\025LogPipelineJob" +
+      "Request\022#\n\003run\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev" +
+      "/Run\022\031\n\014pipeline_job\030\002 \001(\tB\003\340A\002\"r\n\027ListP" +
+      "ipelineJobsRequest\022&\n\006parent\030\001 \001(\tB\026\340A\002\372" +
+      "A\020\n\016exprun.dev/Run\022\026\n\tpage_size\030\002 \001(\005B\003\340" +
+      "A\001\022\027\n\npage_token\030\003 \001(\tB\003\340A\001\"f\n\030ListPipel" +
+      "ineJobsResponse\0221\n\rpipeline_jobs\030\001 \003(\0132\032" +
+      ".exprun.v1.PipelineJobLink\022\027\n\017next_page_" +
+      "token\030\002 \001(\t\"S\n\023LogCustomJobRequest\022#\n\003ru" +
+      "n\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Run\022\027\n\ncusto" +
+      "m_job\030\002 \001(\tB\003\340A\002\"p\n\025ListCustomJobsReques" +
+      "t\022&\n\006parent\030\001 \001(\tB\026\340A\002\372A\020\n\016exprun.dev/Ru" +
+      "n\022\026\n\tpage_size\030\002 \001(\005B\003\340A\001\022\027\n\npage_token\030" +
+      "\003 \001(\tB\003\340A\001\"`\n\026ListCustomJobsResponse\022-\n\013" +
+      "custom_jobs\030\001 \003(\0132\030.exprun.v1.CustomJobL" +
+      "ink\022\027\n\017next_page_token\030\002 \001(\t2\255\033\n\024Experim" +
+      "entRunService\022q\n\020CreateExperiment\022\".expr" +
+      "un.v1.CreateExperimentRequest\032\025.exprun.v" +
+      "1.Experiment\"\"\332A\037parent,experiment,exper" +
+      "iment_id\022P\n\rGetExperiment\022\037.exprun.v1.Ge" +
+      "tExperimentRequest\032\025.exprun.v1.Experimen" +
+      "t\"\007\332A\004name\022c\n\017ListExperiments\022!.exprun.v" +
+      "1.ListExperimentsRequest\032\".exprun.v1.Lis" +
+      "tExperimentsResponse\"\t\332A\006parent\022W\n\020Delet" +
+      "eExperiment\022\".exprun.v1.DeleteExperiment" +
+      "Request\032\026.google.protobuf.Empty\"\007\332A\004name" +
+      "\022N\n\tCreateRun\022\033.exprun.v1.CreateRunReque" +
+      "st\032\016.exprun.v1.Run\"\024\332A\021parent,run,run_id" +
+      "\022;\n\006GetRun\022\030.exprun.v1.GetRunRequest\032\016.e" +
+      "xprun.v1.Run\"\007\332A\004name\022N\n\010ListRuns\022\032.expr" +
+      "un.v1.ListRunsRequest\032\033.exprun.v1.ListRu" +
+      "nsResponse\"\t\332A\006parent\022I\n\tDeleteRun\022\033.exp" +
+      "run.v1.DeleteRunRequest\032\026.google.protobu" +
+      "f.Empty\"\007\332A\004name\022Q\n\016UpdateRunState\022 .exp" +
+      "run.v1.UpdateRunStateRequest\032\016.exprun.v1" +
+      ".Run\"\r\332A\nname,state\022;\n\006EndRun\022\030.exprun.v" +
+      "1.EndRunRequest\032\016.exprun.v1.Run\"\007\332A\004name" +
+      "\022G\n\tLogParams\022\033.exprun.v1.LogParamsReque" +
+      "st\032\016.exprun.v1.Run\"\r\332A\nrun,params\022N\n\tGet" +
+      "Params\022\033.exprun.v1.GetParamsRequest\032\034.ex" +
+      "prun.v1.GetParamsResponse\"\006\332A\003run\022J\n\nLog" +
+      "Metrics\022\034.exprun.v1.LogMetricsRequest\032\016." +
+      "exprun.v1.Run\"\016\332A\013run,metrics\022Q\n\nGetMetr" +
+      "ics\022\034.exprun.v1.GetMetricsRequest\032\035.expr" +
+      "un.v1.GetMetricsResponse\"\006\332A\003run\022\212\001\n\030Log" +
+      "ClassificationMetrics\022*.exprun.v1.LogCla" +
+      "ssificationMetricsRequest\032 .exprun.v1.Cl" +
+      "assificationMetrics\" \332A\035parent,classific" +
+      "ation_metrics\022\201\001\n\031ListClassificationMetr" +
+      "ics\022+.exprun.v1.ListClassificationMetric" +
+      "sRequest\032,.exprun.v1.ListClassificationM" +
+      "etricsResponse\"\t\332A\006parent\022X\n\017WriteTimeSe" +
+      "ries\022!.exprun.v1.WriteTimeSeriesRequest\032" +
+      "\".exprun.v1.WriteTimeSeriesResponse\022_\n\020S" +
+      "treamTimeSeries\022\".exprun.v1.StreamTimeSe" +
+      "riesRequest\032#.exprun.v1.StreamTimeSeries" +
+      "Response(\0010\001\022N\n\tHeartbeat\022\033.exprun.v1.He" +
+      "artbeatRequest\032\034.exprun.v1.HeartbeatResp" +
+      "onse\"\006\332A\003run\022W\n\016ReadTimeSeries\022 .exprun." +
+      "v1.ReadTimeSeriesRequest\032!.exprun.v1.Rea" +
+      "dTimeSeriesResponse0\001\022j\n\030AssignBackingTe" +
+      "nsorboard\022*.exprun.v1.AssignBackingTenso" +
+      "rboardRequest\032\016.exprun.v1.Run\"\022\332A\017run,te" +
+      "nsorboard\022b\n\022AssociateExecution\022$.exprun" +
+      ".v1.AssociateExecutionRequest\032\024.exprun.v" +
+      "1.Execution\"\020\332A\rrun,execution\022`\n\016ListExe" +
+      "cutions\022 .exprun.v1.ListExecutionsReques" +
+      "t\032!.exprun.v1.ListExecutionsResponse\"\t\332A" +
+      "\006parent\022]\n\rListArtifacts\022\037.exprun.v1.Lis" +
+      "tArtifactsRequest\032 .exprun.v1.ListArtifa" +
+      "ctsResponse\"\t\332A\006parent\022l\n\017CreateExecutio" +
+      "n\022!.exprun.v1.CreateExecutionRequest\032\024.e" +
+      "xprun.v1.Execution\" \332A\035parent,execution," +
+      "execution_id\022M\n\014GetExecution\022\036.exprun.v1" +
+      ".GetExecutionRequest\032\024.exprun.v1.Executi" +
+      "on\"\007\332A\004name\022d\n\017UpdateExecution\022!.exprun." +
+      "v1.UpdateExecutionRequest\032\024.exprun.v1.Ex" +
+      "ecution\"\030\332A\025execution,update_mask\022o\n\022Add" +
+      "ExecutionEvents\022$.exprun.v1.AddExecution" +
+      "EventsRequest\032%.exprun.v1.AddExecutionEv" +
+      "entsResponse\"\014\332A\texecution\022\206\001\n\036QueryExec" +
+      "utionInputsAndOutputs\0220.exprun.v1.QueryE" +
+      "xecutionInputsAndOutputsRequest\032$.exprun" +
+      ".v1.ExecutionInputsAndOutputs\"\014\332A\texecut" +
+      "ion\022D\n\010LogModel\022\032.exprun.v1.LogModelRequ" +
+      "est\032\032.exprun.v1.ExperimentModel(\001\022I\n\rDow" +
+      "nloadModel\022\037.exprun.v1.DownloadModelRequ" +
+      "est\032\025.exprun.v1.ModelChunk0\001\022_\n\022GetExper" +
+      "imentModel\022$.exprun.v1.GetExperimentMode" +
+      "lRequest\032\032.exprun.v1.ExperimentModel\"\007\332A" +
+      "\004name\022r\n\024ListExperimentModels\022&.exprun.v" +
+      "1.ListExperimentModelsRequest\032\'.exprun.v" +
+      "1.ListExperimentModelsResponse\"\t\332A\006paren" +
+      "t\022c\n\016LogPipelineJob\022 .exprun.v1.LogPipel" +
+      "ineJobRequest\032\032.exprun.v1.PipelineJobLin" +
+      "k\"\023\332A\020run,pipeline_job\022f\n\020ListPipelineJo" +
+      "bs\022\".exprun.v1.ListPipelineJobsRequest\032#" +
+      ".exprun.v1.ListPipelineJobsResponse\"\t\332A\006" +
+      "parent\022[\n\014LogCustomJob\022\036.exprun.v1.LogCu" +
+      "stomJobRequest\032\030.exprun.v1.CustomJobLink" +
+      "\"\021\332A\016run,custom_job\022`\n\016ListCustomJobs\022 ." +
+      "exprun.v1.ListCustomJobsRequest\032!.exprun" +
+      ".v1.ListCustomJobsResponse\"\t\332A\006parent\032\r\312" +
+      "A\nexprun.devBc\n\rdev.exprun.v1B\031Experimen" +
+      "tRunServiceProtoP\001Z5github.com/exprun/ex" +
+      "prun/clients/go/exprunv1;exprunv1b\006proto" +
+      "3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -620,7 +632,7 @@ public final class ExperimentRunServiceProto {
     internal_static_exprun_v1_DeleteExperimentRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_DeleteExperimentRequest_descriptor,
-        new java.lang.String[] { "Name", "DeleteBackingTensorboardRuns", });
+        new java.lang.String[] { "Name", "DeleteBackingTensorboardRuns", "DeleteArtifacts", });
     internal_static_exprun_v1_CreateRunRequest_descriptor =
       getDescriptor().getMessageTypes().get(5);
     internal_static_exprun_v1_CreateRunRequest_fieldAccessorTable = new
@@ -650,7 +662,7 @@ public final class ExperimentRunServiceProto {
     internal_static_exprun_v1_DeleteRunRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_DeleteRunRequest_descriptor,
-        new java.lang.String[] { "Name", "DeleteBackingTensorboardRun", });
+        new java.lang.String[] { "Name", "DeleteBackingTensorboardRun", "DeleteArtifacts", });
     internal_static_exprun_v1_UpdateRunStateRequest_descriptor =
       getDescriptor().getMessageTypes().get(10);
     internal_static_exprun_v1_UpdateRunStateRequest_fieldAccessorTable = new
@@ -830,7 +842,7 @@ public final class ExperimentRunServiceProto {
     internal_static_exprun_v1_ListExecutionsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListExecutionsRequest_descriptor,
-        new java.lang.String[] { "Parent", "PageSize", "PageToken", });
+        new java.lang.String[] { "Parent", "PageSize", "PageToken", "Filter", "OrderBy", });
     internal_static_exprun_v1_ListExecutionsResponse_descriptor =
       getDescriptor().getMessageTypes().get(36);
     internal_static_exprun_v1_ListExecutionsResponse_fieldAccessorTable = new
@@ -915,50 +927,56 @@ public final class ExperimentRunServiceProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ModelChunk_descriptor,
         new java.lang.String[] { "Path", "Data", });
-    internal_static_exprun_v1_ListExperimentModelsRequest_descriptor =
+    internal_static_exprun_v1_GetExperimentModelRequest_descriptor =
       getDescriptor().getMessageTypes().get(50);
+    internal_static_exprun_v1_GetExperimentModelRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_exprun_v1_GetExperimentModelRequest_descriptor,
+        new java.lang.String[] { "Name", });
+    internal_static_exprun_v1_ListExperimentModelsRequest_descriptor =
+      getDescriptor().getMessageTypes().get(51);
     internal_static_exprun_v1_ListExperimentModelsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListExperimentModelsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListExperimentModelsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(51);
+      getDescriptor().getMessageTypes().get(52);
     internal_static_exprun_v1_ListExperimentModelsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListExperimentModelsResponse_descriptor,
         new java.lang.String[] { "Models", "NextPageToken", });
     internal_static_exprun_v1_LogPipelineJobRequest_descriptor =
-      getDescriptor().getMessageTypes().get(52);
+      getDescriptor().getMessageTypes().get(53);
     internal_static_exprun_v1_LogPipelineJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogPipelineJobRequest_descriptor,
         new java.lang.String[] { "Run", "PipelineJob", });
     internal_static_exprun_v1_ListPipelineJobsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(53);
+      getDescriptor().getMessageTypes().get(54);
     internal_static_exprun_v1_ListPipelineJobsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListPipelineJobsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListPipelineJobsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(54);
+      getDescriptor().getMessageTypes().get(55);
     internal_static_exprun_v1_ListPipelineJobsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListPipelineJobsResponse_descriptor,
         new java.lang.String[] { "PipelineJobs", "NextPageToken", });
     internal_static_exprun_v1_LogCustomJobRequest_descriptor =
-      getDescriptor().getMessageTypes().get(55);
+      getDescriptor().getMessageTypes().get(56);
     internal_static_exprun_v1_LogCustomJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_LogCustomJobRequest_descriptor,
         new java.lang.String[] { "Run", "CustomJob", });
     internal_static_exprun_v1_ListCustomJobsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(56);
+      getDescriptor().getMessageTypes().get(57);
     internal_static_exprun_v1_ListCustomJobsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListCustomJobsRequest_descriptor,
         new java.lang.String[] { "Parent", "PageSize", "PageToken", });
     internal_static_exprun_v1_ListCustomJobsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(57);
+      getDescriptor().getMessageTypes().get(58);
     internal_static_exprun_v1_ListCustomJobsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_exprun_v1_ListCustomJobsResponse_descriptor,

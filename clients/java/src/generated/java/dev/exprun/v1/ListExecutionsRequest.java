@@ -23,6 +23,8 @@ private static final long serialVersionUID = 0L;
   private ListExecutionsRequest() {
     parent_ = "";
     pageToken_ = "";
+    filter_ = "";
+    orderBy_ = "";
   }
 
   @java.lang.Override
@@ -50,8 +52,11 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object parent_ = "";
   /**
    * <pre>
-   * Required. The run.
-   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+   * Required. The run, for its associated executions in association order (the SDK's
+   * `get_executions`), or the metadata store, for every execution of the project and location
+   * (the SDK's `Execution.list`).
+   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+   * `projects/{project}/locations/{location}/metadataStores/default`.
    * </pre>
    *
    * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -72,8 +77,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Required. The run.
-   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+   * Required. The run, for its associated executions in association order (the SDK's
+   * `get_executions`), or the metadata store, for every execution of the project and location
+   * (the SDK's `Execution.list`).
+   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+   * `projects/{project}/locations/{location}/metadataStores/default`.
    * </pre>
    *
    * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -158,6 +166,106 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int FILTER_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object filter_ = "";
+  /**
+   * <pre>
+   * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+   * joined by AND, on `schema_title`, `display_name` and `state` (for example
+   * `state = COMPLETE`).
+   * </pre>
+   *
+   * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The filter.
+   */
+  @java.lang.Override
+  public java.lang.String getFilter() {
+    java.lang.Object ref = filter_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      filter_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+   * joined by AND, on `schema_title`, `display_name` and `state` (for example
+   * `state = COMPLETE`).
+   * </pre>
+   *
+   * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The bytes for filter.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getFilterBytes() {
+    java.lang.Object ref = filter_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      filter_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int ORDER_BY_FIELD_NUMBER = 5;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object orderBy_ = "";
+  /**
+   * <pre>
+   * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+   * followed by `asc` or `desc`.
+   * </pre>
+   *
+   * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The orderBy.
+   */
+  @java.lang.Override
+  public java.lang.String getOrderBy() {
+    java.lang.Object ref = orderBy_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      orderBy_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+   * followed by `asc` or `desc`.
+   * </pre>
+   *
+   * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The bytes for orderBy.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getOrderByBytes() {
+    java.lang.Object ref = orderBy_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      orderBy_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -181,6 +289,12 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(pageToken_)) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 3, pageToken_);
     }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(filter_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 4, filter_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(orderBy_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 5, orderBy_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -199,6 +313,12 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(pageToken_)) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, pageToken_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(filter_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(4, filter_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(orderBy_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(5, orderBy_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -221,6 +341,10 @@ private static final long serialVersionUID = 0L;
         != other.getPageSize()) return false;
     if (!getPageToken()
         .equals(other.getPageToken())) return false;
+    if (!getFilter()
+        .equals(other.getFilter())) return false;
+    if (!getOrderBy()
+        .equals(other.getOrderBy())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -238,6 +362,10 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getPageSize();
     hash = (37 * hash) + PAGE_TOKEN_FIELD_NUMBER;
     hash = (53 * hash) + getPageToken().hashCode();
+    hash = (37 * hash) + FILTER_FIELD_NUMBER;
+    hash = (53 * hash) + getFilter().hashCode();
+    hash = (37 * hash) + ORDER_BY_FIELD_NUMBER;
+    hash = (53 * hash) + getOrderBy().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -376,6 +504,8 @@ private static final long serialVersionUID = 0L;
       parent_ = "";
       pageSize_ = 0;
       pageToken_ = "";
+      filter_ = "";
+      orderBy_ = "";
       return this;
     }
 
@@ -417,6 +547,12 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000004) != 0)) {
         result.pageToken_ = pageToken_;
+      }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.filter_ = filter_;
+      }
+      if (((from_bitField0_ & 0x00000010) != 0)) {
+        result.orderBy_ = orderBy_;
       }
     }
 
@@ -477,6 +613,16 @@ private static final long serialVersionUID = 0L;
         bitField0_ |= 0x00000004;
         onChanged();
       }
+      if (!other.getFilter().isEmpty()) {
+        filter_ = other.filter_;
+        bitField0_ |= 0x00000008;
+        onChanged();
+      }
+      if (!other.getOrderBy().isEmpty()) {
+        orderBy_ = other.orderBy_;
+        bitField0_ |= 0x00000010;
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -518,6 +664,16 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000004;
               break;
             } // case 26
+            case 34: {
+              filter_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 34
+            case 42: {
+              orderBy_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000010;
+              break;
+            } // case 42
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -538,8 +694,11 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object parent_ = "";
     /**
      * <pre>
-     * Required. The run.
-     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+     * Required. The run, for its associated executions in association order (the SDK's
+     * `get_executions`), or the metadata store, for every execution of the project and location
+     * (the SDK's `Execution.list`).
+     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+     * `projects/{project}/locations/{location}/metadataStores/default`.
      * </pre>
      *
      * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -559,8 +718,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Required. The run.
-     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+     * Required. The run, for its associated executions in association order (the SDK's
+     * `get_executions`), or the metadata store, for every execution of the project and location
+     * (the SDK's `Execution.list`).
+     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+     * `projects/{project}/locations/{location}/metadataStores/default`.
      * </pre>
      *
      * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -581,8 +743,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Required. The run.
-     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+     * Required. The run, for its associated executions in association order (the SDK's
+     * `get_executions`), or the metadata store, for every execution of the project and location
+     * (the SDK's `Execution.list`).
+     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+     * `projects/{project}/locations/{location}/metadataStores/default`.
      * </pre>
      *
      * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -599,8 +764,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Required. The run.
-     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+     * Required. The run, for its associated executions in association order (the SDK's
+     * `get_executions`), or the metadata store, for every execution of the project and location
+     * (the SDK's `Execution.list`).
+     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+     * `projects/{project}/locations/{location}/metadataStores/default`.
      * </pre>
      *
      * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -614,8 +782,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Required. The run.
-     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+     * Required. The run, for its associated executions in association order (the SDK's
+     * `get_executions`), or the metadata store, for every execution of the project and location
+     * (the SDK's `Execution.list`).
+     * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+     * `projects/{project}/locations/{location}/metadataStores/default`.
      * </pre>
      *
      * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -769,6 +940,205 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       pageToken_ = value;
       bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object filter_ = "";
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+     * joined by AND, on `schema_title`, `display_name` and `state` (for example
+     * `state = COMPLETE`).
+     * </pre>
+     *
+     * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @return The filter.
+     */
+    public java.lang.String getFilter() {
+      java.lang.Object ref = filter_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        filter_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+     * joined by AND, on `schema_title`, `display_name` and `state` (for example
+     * `state = COMPLETE`).
+     * </pre>
+     *
+     * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @return The bytes for filter.
+     */
+    public com.google.protobuf.ByteString
+        getFilterBytes() {
+      java.lang.Object ref = filter_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        filter_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+     * joined by AND, on `schema_title`, `display_name` and `state` (for example
+     * `state = COMPLETE`).
+     * </pre>
+     *
+     * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @param value The filter to set.
+     * @return This builder for chaining.
+     */
+    public Builder setFilter(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      filter_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+     * joined by AND, on `schema_title`, `display_name` and `state` (for example
+     * `state = COMPLETE`).
+     * </pre>
+     *
+     * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearFilter() {
+      filter_ = getDefaultInstance().getFilter();
+      bitField0_ = (bitField0_ & ~0x00000008);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+     * joined by AND, on `schema_title`, `display_name` and `state` (for example
+     * `state = COMPLETE`).
+     * </pre>
+     *
+     * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @param value The bytes for filter to set.
+     * @return This builder for chaining.
+     */
+    public Builder setFilterBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      filter_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object orderBy_ = "";
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+     * followed by `asc` or `desc`.
+     * </pre>
+     *
+     * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @return The orderBy.
+     */
+    public java.lang.String getOrderBy() {
+      java.lang.Object ref = orderBy_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        orderBy_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+     * followed by `asc` or `desc`.
+     * </pre>
+     *
+     * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @return The bytes for orderBy.
+     */
+    public com.google.protobuf.ByteString
+        getOrderByBytes() {
+      java.lang.Object ref = orderBy_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        orderBy_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+     * followed by `asc` or `desc`.
+     * </pre>
+     *
+     * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @param value The orderBy to set.
+     * @return This builder for chaining.
+     */
+    public Builder setOrderBy(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      orderBy_ = value;
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+     * followed by `asc` or `desc`.
+     * </pre>
+     *
+     * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearOrderBy() {
+      orderBy_ = getDefaultInstance().getOrderBy();
+      bitField0_ = (bitField0_ & ~0x00000010);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+     * followed by `asc` or `desc`.
+     * </pre>
+     *
+     * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+     * @param value The bytes for orderBy to set.
+     * @return This builder for chaining.
+     */
+    public Builder setOrderByBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      orderBy_ = value;
+      bitField0_ |= 0x00000010;
       onChanged();
       return this;
     }

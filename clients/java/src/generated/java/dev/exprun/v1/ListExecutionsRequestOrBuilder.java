@@ -10,8 +10,11 @@ public interface ListExecutionsRequestOrBuilder extends
 
   /**
    * <pre>
-   * Required. The run.
-   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+   * Required. The run, for its associated executions in association order (the SDK's
+   * `get_executions`), or the metadata store, for every execution of the project and location
+   * (the SDK's `Execution.list`).
+   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+   * `projects/{project}/locations/{location}/metadataStores/default`.
    * </pre>
    *
    * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -20,8 +23,11 @@ public interface ListExecutionsRequestOrBuilder extends
   java.lang.String getParent();
   /**
    * <pre>
-   * Required. The run.
-   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}`.
+   * Required. The run, for its associated executions in association order (the SDK's
+   * `get_executions`), or the metadata store, for every execution of the project and location
+   * (the SDK's `Execution.list`).
+   * Format: `projects/{project}/locations/{location}/experiments/{experiment}/runs/{run}` or
+   * `projects/{project}/locations/{location}/metadataStores/default`.
    * </pre>
    *
    * <code>string parent = 1 [(.google.api.field_behavior) = REQUIRED, (.google.api.resource_reference) = { ... }</code>
@@ -61,4 +67,50 @@ public interface ListExecutionsRequestOrBuilder extends
    */
   com.google.protobuf.ByteString
       getPageTokenBytes();
+
+  /**
+   * <pre>
+   * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+   * joined by AND, on `schema_title`, `display_name` and `state` (for example
+   * `state = COMPLETE`).
+   * </pre>
+   *
+   * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The filter.
+   */
+  java.lang.String getFilter();
+  /**
+   * <pre>
+   * Optional. Only with a metadata store parent: `field = "value"` or `field != "value"` terms
+   * joined by AND, on `schema_title`, `display_name` and `state` (for example
+   * `state = COMPLETE`).
+   * </pre>
+   *
+   * <code>string filter = 4 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The bytes for filter.
+   */
+  com.google.protobuf.ByteString
+      getFilterBytes();
+
+  /**
+   * <pre>
+   * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+   * followed by `asc` or `desc`.
+   * </pre>
+   *
+   * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The orderBy.
+   */
+  java.lang.String getOrderBy();
+  /**
+   * <pre>
+   * Optional. Only with a metadata store parent: `create_time` (the default), optionally
+   * followed by `asc` or `desc`.
+   * </pre>
+   *
+   * <code>string order_by = 5 [(.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The bytes for orderBy.
+   */
+  com.google.protobuf.ByteString
+      getOrderByBytes();
 }

@@ -21,11 +21,13 @@ import dev.exprun.v1.EndRunRequest;
 import dev.exprun.v1.Execution;
 import dev.exprun.v1.ExecutionInputsAndOutputs;
 import dev.exprun.v1.Experiment;
+import dev.exprun.v1.ExperimentModel;
 import dev.exprun.v1.ExperimentRunServiceGrpc;
 import dev.exprun.v1.ExperimentRunServiceGrpc.ExperimentRunServiceBlockingStub;
 import dev.exprun.v1.ExperimentRunServiceGrpc.ExperimentRunServiceFutureStub;
 import dev.exprun.v1.ExperimentRunServiceGrpc.ExperimentRunServiceStub;
 import dev.exprun.v1.GetExecutionRequest;
+import dev.exprun.v1.GetExperimentModelRequest;
 import dev.exprun.v1.GetExperimentRequest;
 import dev.exprun.v1.GetMetricsRequest;
 import dev.exprun.v1.GetMetricsResponse;
@@ -573,6 +575,15 @@ public final class ExprunClient implements AutoCloseable {
   // -- models -------------------------------------------------------------------------------------
 
   /**
+   * Gets a model by its artifact ID or name, also after the run that logged it was deleted: models
+   * stay unless a delete asks for artifacts too, as in the SDK's {@code get_experiment_model}.
+   */
+  public ExperimentModel getExperimentModel(String model) {
+    return getExperimentModelCallable()
+        .call(GetExperimentModelRequest.newBuilder().setName(artifactName(model)).build());
+  }
+
+  /**
    * Downloads an uploaded model's files (by artifact ID or name) into {@code directory}, keeping
    * their relative paths; returns the files written. FAILED_PRECONDITION for a model logged by
    * reference. The stream has no deadline.
@@ -735,6 +746,10 @@ public final class ExprunClient implements AutoCloseable {
 
   public UnaryCallable<GetExecutionRequest, Execution> getExecutionCallable() {
     return callable(ExperimentRunServiceGrpc.getGetExecutionMethod(), true);
+  }
+
+  public UnaryCallable<GetExperimentModelRequest, ExperimentModel> getExperimentModelCallable() {
+    return callable(ExperimentRunServiceGrpc.getGetExperimentModelMethod(), true);
   }
 
   public UnaryCallable<UpdateExecutionRequest, Execution> updateExecutionCallable() {

@@ -143,6 +143,7 @@ public final class Scenario {
     expect(problems, "execution display name", "train", fetched.getDisplayName());
     expect(problems, "execution metadata", struct(Map.of("lang", LANG, "epochs", 3.0)), fetched.getMetadata());
     List<ExperimentModel> models = run.listExperimentModels().streamAll().toList();
+    expect(problems, "model by name", model.getUri(), client.getExperimentModel(model.getName()).getUri());
     expect(problems, "models", List.of(model.getName()), models.stream().map(ExperimentModel::getName).toList());
     if (models.size() == 1) {
       expect(problems, "model uri", "gs://polyglot-ci/models/" + LANG, models.get(0).getUri());
