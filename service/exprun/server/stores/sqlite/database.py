@@ -118,8 +118,8 @@ class _Worker:
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        # A daemon, like the executor's threads were in effect: an unclosed store does not keep
-        # the process alive, and what it was committing is what kill -9 would leave (all or none).
+        # A daemon: an unclosed store never keeps the process from exiting. A commit cut off at
+        # exit is what kill -9 leaves: all of it or nothing, and never acknowledged.
         self._thread = threading.Thread(target=self._run, name="exprun-sqlite", daemon=True)
         self._thread.start()
 
@@ -259,7 +259,7 @@ class Database:
         self._conn = conn
         self._closed = False
         self.health = health
-        # Writes waiting for the worker; `_draining` while a group is queued on the executor.
+        # Writes waiting for the worker; `_draining` while a group is queued on the worker.
         self._queued: list[_Write] = []
         self._queue_lock = threading.Lock()
         self._draining = False
