@@ -176,3 +176,18 @@ async def test_after_commit_runs_once_the_group_is_committed_and_only_for_writes
     assert isinstance(outcomes[1], NotFound)
     assert outcomes[2] == "c"
     assert committed == [("a", ["a", "c"]), ("c", ["a", "c"])]
+
+
+async def test_a_write_whose_caller_gave_up_before_its_group_started_is_not_run(db: Database) -> None:
+    """A unary call cancelled (deadline, client gone) while its write waits stores nothing, and
+    the writes queued with it commit as usual."""
+    traced = Traced(db)
+    await traced.hold()
+    gone, kept = await queued(db.write(insert("gone")), db.write(insert("kept")))
+    gone.cancel()
+    await traced.release()
+
+    assert await kept == "kept"
+    assert gone.cancelled()
+    assert traced.count("SAVEPOINT") == 1
+    assert await names(db) == ["kept"]

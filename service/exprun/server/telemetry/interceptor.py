@@ -56,6 +56,7 @@ LOGGER = "exprun.server.rpc"
 class TelemetryInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
     def __init__(self, excluded_services: frozenset[str] = EXCLUDED_SERVICES) -> None:
         self._excluded = excluded_services
+        self._built = handlers.PerMethod()
 
     async def intercept_service(
         self,
@@ -63,10 +64,16 @@ class TelemetryInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  #
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
-        service, _, method = str(handler_call_details.method).lstrip("/").rpartition("/")
-        if handler is None or service in self._excluded:
+        if handler is None:
             return handler
-        call = _Call(service, method, handler_call_details.invocation_metadata or ())
+        path = str(handler_call_details.method)
+        return self._built.get(path, handler, lambda: self._wrapped(handler, path))
+
+    def _wrapped(self, handler: grpc.RpcMethodHandler, path: str) -> grpc.RpcMethodHandler:
+        service, _, method = path.lstrip("/").rpartition("/")
+        if service in self._excluded:
+            return handler
+        call = _Call(service, method)
 
         def wrap(fn: Callable[..., Any], kind: handlers.Kind) -> Callable[..., Any]:
             if kind.endswith("_unary"):
@@ -77,12 +84,13 @@ class TelemetryInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  #
 
 
 class _Call:
-    """One RPC: what the interceptor knew before the handler ran."""
+    """One method's telemetry, built once (see `handlers.PerMethod`): what each call adds, its
+    metadata and its peer, comes from the servicer context when it runs."""
 
-    def __init__(self, service: str, method: str, metadata: Any) -> None:
+    def __init__(self, service: str, method: str) -> None:
         self.service = service
         self.method = method
-        self.metadata = metadata
+        self.name = f"{service}/{method}"
 
     def unary(
         self, behavior: Callable[..., Awaitable[Any]], streaming: bool
@@ -158,8 +166,8 @@ class _Active:
             attributes["network.peer.address"] = address
         if port:
             attributes["network.peer.port"] = port
-        parent = propagate.extract(_carrier(call.metadata))
-        name = f"{call.service}/{call.method}"
+        parent = propagate.extract(_carrier(servicer_context.invocation_metadata() or ()))
+        name = call.name
         self.span = tracer.start_span(name, context=parent, kind=SpanKind.SERVER, attributes=attributes)
         self.context = trace.set_span_in_context(self.span, parent)
         self.scope = context.RpcScope(name, f"{address}:{port}" if port else address)

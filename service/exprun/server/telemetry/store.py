@@ -48,14 +48,18 @@ class _Measured:
     """One store call in progress: its span (current only inside `current()`) and its clock.
 
     A call outside any trace (the liveness sweep's, every few seconds) is measured but not
-    traced: a trace of its own each time would bury the traces of requests."""
+    traced: a trace of its own each time would bury the traces of requests. Neither is a call
+    inside a span the sampler dropped: every standard sampler drops its children too (they
+    follow the parent, or share its trace ID and ratio), so such a span would only cost time
+    (an ID, a context switch) on every call of an unsampled or untraced server; log lines
+    inside the call carry the request's span instead."""
 
     def __init__(self, backend: str, operation: str, attributes: Attributes | None) -> None:
         self.common = {"exprun.store.backend": backend, "exprun.store.operation": operation}
         self.start = time.perf_counter()
         self.span: Span = trace.INVALID_SPAN
         self.context: otel_context.Context | None = None
-        if trace.get_current_span().get_span_context().is_valid:
+        if trace.get_current_span().is_recording():
             self.span = tracer.start_span(
                 f"store.{operation}", attributes={**self.common, **(attributes or {})}
             )

@@ -202,6 +202,9 @@ def _wrap_stream(
 
 
 class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+    def __init__(self) -> None:
+        self._built = handlers.PerMethod()
+
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
@@ -210,12 +213,15 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grp
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
-        method = handler_call_details.method
+        method: str = handler_call_details.method
+        return self._built.get(method, handler, lambda: _wrapped(handler, method))
 
-        def wrap(fn: Callable[..., Any], kind: handlers.Kind) -> Callable[..., Any]:
-            streaming = kind.startswith("stream_")
-            if kind.endswith("_unary"):
-                return _wrap_unary(fn, method, streaming=streaming)
-            return _wrap_stream(fn, method, streaming=streaming)
 
-        return handlers.rewrap(handler, wrap, _tolerant(handler.request_deserializer))
+def _wrapped(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+    def wrap(fn: Callable[..., Any], kind: handlers.Kind) -> Callable[..., Any]:
+        streaming = kind.startswith("stream_")
+        if kind.endswith("_unary"):
+            return _wrap_unary(fn, method, streaming=streaming)
+        return _wrap_stream(fn, method, streaming=streaming)
+
+    return handlers.rewrap(handler, wrap, _tolerant(handler.request_deserializer))

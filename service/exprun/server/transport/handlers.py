@@ -4,6 +4,9 @@ grpc.aio hands an interceptor an `RpcMethodHandler` of one of four kinds; to act
 call, the interceptor builds a handler of the same kind with the same (de)serializers. That
 dispatch, and the shim for handlers that write with `context.write()` instead of yielding,
 live here once.
+
+Building a handler costs a few closures and a grpc handler object; `PerMethod` builds each
+method's once, on its first call, instead of on every call.
 """
 
 from __future__ import annotations
@@ -49,6 +52,28 @@ def rewrap(
         request_deserializer=request_deserializer or handler.request_deserializer,
         response_serializer=handler.response_serializer,
     )
+
+
+class PerMethod:
+    """The handler an interceptor built for each method, reused while the handler it wrapped is
+    the same object (grpc's generic handlers return the same one for a method every time).
+
+    Only what is the same for every call of a method may go into the built handler; a call's
+    own data (its metadata, its peer) is read from the servicer context when it runs. Methods
+    are the server's fixed set (an unknown method has no handler to wrap), so this stays small."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
+
+    def get(
+        self, method: str, handler: grpc.RpcMethodHandler, build: Callable[[], grpc.RpcMethodHandler]
+    ) -> grpc.RpcMethodHandler:
+        built = self._built.get(method)
+        if built is not None and built[0] is handler:
+            return built[1]
+        wrapped = build()
+        self._built[method] = (handler, wrapped)
+        return wrapped
 
 
 async def responses(result: Any) -> AsyncIterator[Any]:

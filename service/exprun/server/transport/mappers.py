@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import numpy as np
@@ -15,12 +15,20 @@ from exprun.server.core.quoting import key_path, member_path
 from exprun.v1 import resources_pb2 as pb
 from google.protobuf import json_format, struct_pb2, timestamp_pb2
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
 
 def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    """Exact to the microsecond, like `FromDatetime`, without its per-call time tuple (a run
+    carries three of these in every answer)."""
     if value is None:
         return None
     ts = timestamp_pb2.Timestamp()
-    ts.FromDatetime(value.astimezone(UTC))
+    if value.tzinfo is None:  # naive: local time, as astimezone() reads it
+        ts.FromDatetime(value.astimezone(UTC))
+    else:
+        ts.FromMicroseconds((value - _EPOCH) // _MICROSECOND)
     return ts
 
 

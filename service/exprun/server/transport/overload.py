@@ -123,6 +123,7 @@ class OverloadInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # 
 
     def __init__(self, admission: Admission) -> None:
         self.admission = admission
+        self._built = handlers.PerMethod()
 
     async def intercept_service(
         self,
@@ -133,6 +134,9 @@ class OverloadInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # 
         method: str = handler_call_details.method
         if handler is None or method in UNCOUNTED:
             return handler
+        return self._built.get(method, handler, lambda: self._wrapped(handler, method))
+
+    def _wrapped(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         capped = method in CAPPED_STREAMS  # applies to request streams here; reads: ReadStreamCap
 
         def wrap(fn: Callable[..., Any], kind: handlers.Kind) -> Callable[..., Any]:
@@ -174,6 +178,7 @@ class ReadStreamCap(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc i
 
     def __init__(self, admission: Admission) -> None:
         self.admission = admission
+        self._built = handlers.PerMethod()
 
     async def intercept_service(
         self,
@@ -181,8 +186,12 @@ class ReadStreamCap(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc i
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
-        if handler is None or handler_call_details.method not in CAPPED_STREAMS or not handler.unary_stream:
+        method: str = handler_call_details.method
+        if handler is None or method not in CAPPED_STREAMS or not handler.unary_stream:
             return handler
+        return self._built.get(method, handler, lambda: self._wrapped(handler))
+
+    def _wrapped(self, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
 
         def capped(fn: Callable[..., Any], _kind: handlers.Kind) -> Callable[..., AsyncIterator[Any]]:
             async def read(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:

@@ -117,11 +117,14 @@ def _swapped(handlers: dict[str, Any]) -> dict[str, Any]:
 class _SwappedGeneric(grpc.GenericRpcHandler):  # type: ignore[misc]
     def __init__(self, inner: Any) -> None:
         self._inner = inner
+        self._raw: tuple[Any, Any] | None = None  # (inner handler, its swap), built once
 
     def service(self, handler_call_details: Any) -> Any:
         handler = self._inner.service(handler_call_details)
         if handler is not None and handler_call_details.method == f"/{SERVICE}/{METHOD}":
-            return _raw(handler)
+            if self._raw is None or self._raw[0] is not handler:
+                self._raw = (handler, _raw(handler))
+            return self._raw[1]
         return handler
 
 
