@@ -7,9 +7,15 @@ later message lands in a heap arena, and each thread that allocates gets an aren
 (8 per core). Freed megabytes then stay in the process as holes between live blocks, and the
 resident set grows well past the memory budget's bytes in flight.
 
-A fixed threshold keeps buffers from 128 KiB up in their own mappings, which `free` returns
-to the kernel at once; two arenas bound the per-thread heaps. Elsewhere (musl, macOS) this is
-a no-op: the budget still bounds the bytes, only the allocator's slack differs.
+A fixed threshold above the largest batch (100,000 points, under 4 MB encoded or parsed) keeps
+those buffers in the heap, where a freed one is reused by the next batch; below it, each
+message, parse arena and column came as a fresh mapping that the kernel zeroed page by page and
+unmapped again on free: about a quarter of the server's CPU per ingested point (measured). The
+trim threshold lets the heap keep that much free memory at its top instead of handing it back
+between batches. Two arenas bound the per-thread heaps, so the slack stays a few batches' worth
+(256 streams in a 16 MiB budget, and 64 streams in the default one, peaked at the same RSS
+either way, measured). Elsewhere (musl, macOS) this is a no-op: the budget still bounds the
+bytes, only the allocator's slack differs.
 """
 
 from __future__ import annotations
@@ -25,8 +31,8 @@ _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 
-MMAP_THRESHOLD_BYTES = 128 * 1024
-TRIM_THRESHOLD_BYTES = 1024 * 1024
+MMAP_THRESHOLD_BYTES = 8 * 1024**2
+TRIM_THRESHOLD_BYTES = 16 * 1024**2
 ARENA_MAX = 2
 
 
