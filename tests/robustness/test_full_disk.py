@@ -108,7 +108,7 @@ def room_bytes(volume: pathlib.Path) -> int:
     return free.f_bavail * free.f_frsize + (wal.stat().st_size if wal.exists() else 0)
 
 
-def until_refused(write: Callable[[str], None], prefix: str, room: int) -> tuple[Exception, list[str]]:
+def until_refused(write: Callable[[str], object], prefix: str, room: int) -> tuple[Exception, list[str]]:
     """Calls `write` with a new metric name until it raises; returns the error and the metrics
     written before it. On a full disk a small write may still fit in the reused WAL, so the test
     writes until the room is taken; more writes than the room holds would mean nothing refuses."""

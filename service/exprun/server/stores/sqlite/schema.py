@@ -189,7 +189,29 @@ _V4 = [
     "CREATE INDEX execution_events_by_artifact ON execution_events (artifact_pk)",
 ]
 
-MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4)]
+
+def _block_chunks(conn: sqlite3.Connection) -> None:
+    """Chunks written before V5 get their block extremes now, one chunk's values at a time."""
+    pks = [pk for (pk,) in conn.execute("SELECT pk FROM chunks WHERE blocks IS NULL")]
+    for pk in pks:
+        (values,) = conn.execute("SELECT vals FROM chunks WHERE pk = ?", (pk,)).fetchone()
+        conn.execute(
+            "UPDATE chunks SET blocks = ? WHERE pk = ?", (chunks.block_extremes(chunks.values_of(values)), pk)
+        )
+
+
+# Block extremes (`chunks.block_extremes`): a downsampled read decodes only the blocks at bucket
+# edges, and lists them from a covering index alone. From the table, `blocks` (the last column)
+# is reached by walking each row's overflow pages past its three blobs, which cost 4-6 ms of a
+# 1,000,000-point read (measured). NULL only between the ALTER and the backfill; a reader treats
+# NULL as "decode the chunk".
+_V5: list[Step] = [
+    "ALTER TABLE chunks ADD COLUMN blocks BLOB",
+    _block_chunks,
+    "CREATE INDEX chunk_blocks ON chunks (series_pk, last_step, first_step, count, blocks)",
+]
+
+MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), _V5]
 
 
 class NewerSchema(RuntimeError):
