@@ -164,39 +164,70 @@ class Buckets:
         at = np.searchsorted(points.positions, ends)
         found = [Candidates(ends, points.values[at])]
         if self._buckets:
-            interior = (points.positions >= 1) & (points.positions <= self.n - 2)
+            interior = slice(*np.searchsorted(points.positions, [1, self.n - 1]).tolist())
             inner = Candidates(points.positions[interior], points.values[interior])
-            found += [self._best(extremes.low, inner, True), self._best(extremes.high, inner, False)]
+            grouped = self._grouped(inner.positions)
+            for of_blocks, lowest in ((extremes.low, True), (extremes.high, False)):
+                best = _Best(self._buckets, self.n, lowest)
+                best.offer(of_blocks, *self._grouped(of_blocks.positions))
+                best.offer(inner, *grouped)
+                found.append(best.found())
         positions = np.concatenate([c.positions for c in found])
         values = np.concatenate([c.values for c in found])
         unique, first = np.unique(positions, return_index=True)
         return Kept(positions=unique, values=values[first])
 
-    def _best(self, blocks: Candidates, points: Candidates, lowest: bool) -> Candidates:
-        """Each bucket's lowest (or highest) candidate, the earliest on a tie, from the two
-        ascending candidate lists."""
+    def _grouped(
+        self, positions: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """For ascending interior positions: the buckets that have some, where each such
+        bucket's run of positions starts, and each position's run."""
         import numpy as np
 
-        value = np.full(self._buckets, np.inf if lowest else -np.inf)
-        at = np.full(self._buckets, self.n, dtype=np.int64)  # past every position: no candidate
-        # Bucket b holds positions from 1 + b * size.
-        edges = np.arange(self._buckets + 1, dtype=np.int64) * self._size + 1
-        for source in (blocks, points):
-            if not len(source.positions):
-                continue
-            bounds = np.searchsorted(source.positions, edges)
-            filled = np.flatnonzero(bounds[1:] > bounds[:-1])  # buckets with candidates
-            starts = bounds[filled]
-            extreme = (np.minimum if lowest else np.maximum).reduceat(source.values, starts)
-            counts = bounds[filled + 1] - starts
-            hits = np.flatnonzero(source.values == np.repeat(extreme, counts))
-            first = source.positions[hits[np.searchsorted(hits, starts)]]  # earliest in each bucket
-            better = (extreme < value[filled]) if lowest else (extreme > value[filled])
-            take = better | ((extreme == value[filled]) & (first < at[filled]))
-            value[filled[take]] = extreme[take]
-            at[filled[take]] = first[take]
-        found = at < self.n
-        return Candidates(at[found], value[found])
+        edges = np.arange(self._buckets + 1, dtype=np.int64) * self._size + 1  # bucket b from 1 + b * size
+        bounds = np.searchsorted(positions, edges)
+        filled = np.flatnonzero(bounds[1:] > bounds[:-1])
+        starts = bounds[filled]
+        marks = np.zeros(len(positions), dtype=np.intp)
+        marks[starts[1:]] = 1
+        return filled, starts, np.cumsum(marks)
+
+
+class _Best:
+    """Each bucket's lowest (or highest) candidate so far, the earliest position on a tie."""
+
+    def __init__(self, buckets: int, n: int, lowest: bool) -> None:
+        import numpy as np
+
+        self._n = n
+        self._lowest = lowest
+        self._value = np.full(buckets, np.inf if lowest else -np.inf)
+        self._at = np.full(buckets, n, dtype=np.int64)  # past every position: none yet
+
+    def offer(
+        self,
+        source: Candidates,
+        filled: npt.NDArray[np.intp],
+        starts: npt.NDArray[np.intp],
+        run: npt.NDArray[np.intp],
+    ) -> None:
+        """Candidates in ascending position, grouped by bucket (`Buckets._grouped`)."""
+        import numpy as np
+
+        if not len(source.positions):
+            return
+        extreme = (np.minimum if self._lowest else np.maximum).reduceat(source.values, starts)
+        hits = np.flatnonzero(source.values == extreme[run])
+        first = source.positions[hits[np.searchsorted(hits, starts)]]  # earliest in each bucket
+        value, at = self._value[filled], self._at[filled]
+        better = (extreme < value) if self._lowest else (extreme > value)
+        take = better | ((extreme == value) & (first < at))
+        self._value[filled[take]] = extreme[take]
+        self._at[filled[take]] = first[take]
+
+    def found(self) -> Candidates:
+        found = self._at < self._n
+        return Candidates(self._at[found], self._value[found])
 
 
 @dataclass(frozen=True)

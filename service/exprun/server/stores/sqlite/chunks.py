@@ -240,30 +240,41 @@ def unsummarize(first_step: int, last_step: int, count: int, packed: bytes) -> S
 
 # Points per block of `block_extremes`. Buckets of a downsampled read hold n / max_points points
 # (2,000 for a million points to a thousand): a block inside one bucket is read as its two
-# extremes, so a read decodes about one block per bucket edge. 24 bytes a block: 3 KiB for the
-# largest chunk, small enough for the index that serves them (see schema V5).
-BLOCK_POINTS = 128
+# extreme points, so a read decodes about one block per bucket edge. 56 bytes a block: 3.5 KiB
+# for the largest chunk, within what an index entry holds in a 16 KiB page (about 4 KiB), so the
+# index that serves them (schema V5) needs no overflow pages.
+BLOCK_POINTS = 256
+
+# One block's record: its lowest and highest point (the first occurrence, as `argmin`/`argmax`
+# pick them), each as where in the chunk it is, its step, value and wall time.
+BLOCK = np.dtype(
+    [
+        ("low", "<f8"),
+        ("high", "<f8"),
+        ("low_step", "<i8"),
+        ("high_step", "<i8"),
+        ("low_wall", "<i8"),
+        ("high_wall", "<i8"),
+        ("low_at", "<i4"),
+        ("high_at", "<i4"),
+    ]
+)
 
 
-# One block's record: its lowest and highest value and where in the chunk they are (the first
-# occurrence, as `argmin`/`argmax` pick them).
-BLOCK = np.dtype([("low", "<f8"), ("high", "<f8"), ("low_at", "<i4"), ("high_at", "<i4")])
-
-
-def block_extremes(values: FloatColumn | _Floats) -> bytes:
+def block_extremes(points: Columns | Points) -> bytes:
     """A chunk's blocks as packed `BLOCK` records, one per `BLOCK_POINTS` points."""
-    v = np.asarray(values, dtype=np.float64)
+    v = np.asarray(points.values, dtype=np.float64)
+    steps, walls = np.asarray(points.steps, dtype=np.int64), np.asarray(points.wall_times, dtype=np.int64)
     blocks = -(-len(v) // BLOCK_POINTS)
     padded = np.empty(blocks * BLOCK_POINTS)
     padded[: len(v)] = v
     base = np.arange(blocks) * BLOCK_POINTS
     out = np.empty(blocks, dtype=BLOCK)
-    for pad, pick, value, at in (
-        (np.inf, np.argmin, "low", "low_at"),
-        (-np.inf, np.argmax, "high", "high_at"),
-    ):
+    for pad, pick, kind in ((np.inf, np.argmin, "low"), (-np.inf, np.argmax, "high")):
         padded[len(v) :] = pad  # finite values only, so padding never wins
         where = base + pick(padded.reshape(blocks, BLOCK_POINTS), axis=1)
-        out[value] = v[where]
-        out[at] = where
+        out[kind] = v[where]
+        out[f"{kind}_step"] = steps[where]
+        out[f"{kind}_wall"] = walls[where]
+        out[f"{kind}_at"] = where
     return out.tobytes()

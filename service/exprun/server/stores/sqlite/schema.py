@@ -191,12 +191,12 @@ _V4 = [
 
 
 def _block_chunks(conn: sqlite3.Connection) -> None:
-    """Chunks written before V5 get their block extremes now, one chunk's values at a time."""
+    """Chunks written before V5 get their block extremes now, one chunk in memory at a time."""
     pks = [pk for (pk,) in conn.execute("SELECT pk FROM chunks WHERE blocks IS NULL")]
     for pk in pks:
-        (values,) = conn.execute("SELECT vals FROM chunks WHERE pk = ?", (pk,)).fetchone()
+        row = conn.execute("SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)).fetchone()
         conn.execute(
-            "UPDATE chunks SET blocks = ? WHERE pk = ?", (chunks.block_extremes(chunks.values_of(values)), pk)
+            "UPDATE chunks SET blocks = ? WHERE pk = ?", (chunks.block_extremes(chunks.columns_of(*row)), pk)
         )
 
 
