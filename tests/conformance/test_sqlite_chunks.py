@@ -363,3 +363,21 @@ def test_migration_gives_chunks_from_before_block_extremes_theirs_and_keeps_ever
             list(expected.wall_time_micros),
         )
     connection.close()
+
+
+def test_chunks_written_with_another_block_size_still_downsample_right(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Block records that do not line up with today's block size are not misread: those chunks
+    are read whole, and the points equal the full decode."""
+    monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 100)
+    monkeypatch.setattr(chunks, "BLOCK_POINTS", 10)
+    run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("resized"))).name)
+    steps = list(range(2_000))
+    timeseries.write(conn, run_pk, [Series("m", steps, [float((s * 31) % 97) for s in steps], steps)])
+    ((series_pk,),) = conn.execute("SELECT pk FROM series WHERE run_pk = ?", (run_pk,)).fetchall()
+    monkeypatch.setattr(chunks, "BLOCK_POINTS", 7)
+    found = timeseries.read_downsampled(conn, series_pk, 0, None, 30)
+    expected = full_downsample(conn, series_pk, 0, None, 30)
+    assert found is not None
+    assert (list(found.steps), list(found.values)) == (list(expected.steps or []), list(expected.values))

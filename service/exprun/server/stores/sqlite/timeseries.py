@@ -310,12 +310,17 @@ def _offer(
     end = np.minimum(begin + size, stored[piece])  # each block's chunk indices [begin, end)
     low, high = start[piece], (start + [p.count for p in pieces])[piece]  # the piece's part
     shift = (offsets - start)[piece]  # a chunk index plus shift is a position
-    known = np.repeat([p.blocks is not None for p in pieces], per_piece)
+    # Records of another block size (none today) would not line up: such a chunk is read whole.
+    records = [
+        p.blocks if p.blocks is not None and len(p.blocks) == chunks.BLOCK.itemsize * blocks else None
+        for p, blocks in zip(pieces, per_piece.tolist(), strict=True)
+    ]
+    known = np.repeat([r is not None for r in records], per_piece)
     whole = known & (begin >= low) & (end <= high) & buckets.whole(begin + shift, end - 1 + shift)
     table = np.frombuffer(
         b"".join(
-            bytes(chunks.BLOCK.itemsize * blocks) if p.blocks is None else p.blocks
-            for p, blocks in zip(pieces, per_piece.tolist(), strict=True)
+            bytes(chunks.BLOCK.itemsize * blocks) if r is None else r
+            for r, blocks in zip(records, per_piece.tolist(), strict=True)
         ),
         dtype=chunks.BLOCK,
     )[whole]
