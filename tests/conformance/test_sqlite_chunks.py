@@ -39,6 +39,7 @@ def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 8)
     monkeypatch.setattr(timeseries, "MERGE_MAX_POINTS", 4)
     monkeypatch.setattr(limits, "READ_CHUNK_MAX_POINTS", 5)
+    monkeypatch.setattr(chunks, "BLOCK_POINTS", 3)  # blocks cross bucket edges and step ranges
 
 
 def read_all(conn: sqlite3.Connection, run_pk: int) -> dict[str, list[tuple[int, float, int]]]:
@@ -166,8 +167,9 @@ def test_summary_downsampling_equals_the_full_decode(
     start: int,
     span: int | None,
 ) -> None:
-    """Chunks of at most 8 points, most inside one bucket: the summaries decide, and must pick
-    exactly the points the full decode picks, after overwrites and within any step range."""
+    """Chunks of at most 8 points in blocks of 3, many inside one bucket: the block extremes
+    decide, and must pick exactly the points the full decode picks, after overwrites and within
+    any step range."""
     run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run(next(_run_ids)))).name)
     for metric, steps, data in writes:
         values = data.draw(st.lists(_values, min_size=len(steps), max_size=len(steps)))
@@ -195,24 +197,60 @@ def assert_summaries_right(conn: sqlite3.Connection) -> None:
         assert packed == chunks.summarize(chunks.unpack(steps, values, wall_times))
 
 
-def test_a_large_series_downsamples_from_summaries_reading_few_chunks(
-    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+class _CountingConnection(sqlite3.Connection):
+    """Counts the bytes read from chunks' values blobs."""
+
+    values_read = 0
+
+    def blobopen(  # type: ignore[override]
+        self, table: str, column: str, row: int, /, *, readonly: bool = False, name: str = "main"
+    ) -> sqlite3.Blob | _CountingBlob:
+        blob = super().blobopen(table, column, row, readonly=readonly, name=name)
+        return _CountingBlob(self, blob) if column == "vals" else blob
+
+
+class _CountingBlob:
+    def __init__(self, conn: _CountingConnection, blob: sqlite3.Blob) -> None:
+        self._conn, self._blob = conn, blob
+
+    def __enter__(self) -> _CountingBlob:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._blob.close()
+
+    def close(self) -> None:
+        self._blob.close()
+
+    def seek(self, offset: int) -> None:
+        self._blob.seek(offset)
+
+    def read(self, length: int) -> bytes:
+        self._conn.values_read += length
+        return self._blob.read(length)
+
+
+def test_a_large_series_downsamples_from_block_extremes_reading_few_values(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """100 chunks of 100 points, 10 buckets of ~1000: only chunks at bucket edges are read."""
+    """100 chunks of 100 points in blocks of 10, 10 buckets of ~1000: only the blocks at bucket
+    edges and at both ends have their values read, not the 10,000 points."""
     monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 100)
+    monkeypatch.setattr(chunks, "BLOCK_POINTS", 10)
+    conn = sqlite3.connect(":memory:", isolation_level=None, factory=_CountingConnection)
+    schema.migrate(conn)
+    experiments.create(conn, Experiment(EXPERIMENT))
     run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("big"))).name)
     steps = list(range(10_000))
     values = [float((step * 7919) % 1013) for step in steps]
     timeseries.write(conn, run_pk, [Series("m", steps, values, steps)])
-    ((series_pk, _),) = timeseries.metrics(conn, run_pk, ())
-    decoded: list[str] = []
-    conn.set_trace_callback(lambda sql: decoded.append(sql) if sql.startswith("SELECT vals") else None)
+    ((series_pk,),) = conn.execute("SELECT pk FROM series").fetchall()
     found = timeseries.read_downsampled(conn, series_pk, 0, None, 22)
-    conn.set_trace_callback(None)
-    expected = full_downsample(conn, series_pk, 0, None, 22)
     assert found is not None
-    assert list(found.steps) == list(expected.steps or [])
-    assert len(decoded) <= 12  # the first and last chunk, and one per bucket edge at most
+    assert list(found.steps) == list(full_downsample(conn, series_pk, 0, None, 22).steps or [])
+    # The first and last block and one block per bucket edge (9) at most, not 10,000 values.
+    assert 0 < conn.values_read <= 11 * 10 * 8
+    conn.close()
 
 
 def test_migration_summarises_chunks_written_before_summaries() -> None:
@@ -274,3 +312,72 @@ def test_overlay_is_the_union_by_step_with_new_points_winning(old: list[int], ne
     merged = chunks.overlay(stored, written)
     found = zip(merged.steps.tolist(), merged.values.tolist(), merged.wall_times.tolist(), strict=True)
     assert list(found) == [(s, *model[s]) for s in sorted(model)]
+
+
+def test_migration_gives_chunks_from_before_block_extremes_theirs_and_keeps_every_point() -> None:
+    """A V4 database (summaries, no block extremes): after migrating, every point reads back as
+    it was, and downsampled reads equal the full decode, from block extremes the backfill made."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    connection.execute("INSERT INTO schema_version (version) VALUES (4)")
+    for statements in schema.MIGRATIONS[:4]:
+        for statement in statements:
+            connection.execute(statement) if isinstance(statement, str) else statement(connection)
+    experiments.create(connection, Experiment(EXPERIMENT))
+    run_pk = runs.require_pk(connection, runs.create(connection, Run(EXPERIMENT.run("old"))).name)
+    (series_pk,) = connection.execute(
+        "INSERT INTO series (run_pk, metric, max_step, point_count) VALUES (?, 'm', 0, 0) RETURNING pk",
+        (run_pk,),
+    ).fetchone()
+    rng = np.random.default_rng(7)
+    written: list[tuple[int, float, int]] = []
+    for first in range(0, 3000, 1000):  # three chunks of 1,000 points, every other step
+        steps = np.arange(first * 2, (first + 1000) * 2, 2, dtype=np.int64)
+        points = chunks.from_batch(steps, rng.integers(-50, 50, 1000).astype(np.float64), steps * 10)
+        connection.execute(
+            "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times, summary)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                series_pk,
+                points.first_step,
+                points.last_step,
+                1000,
+                *chunks.pack(points),
+                chunks.summarize(points),
+            ),
+        )
+        written += zip(points.steps.tolist(), points.values.tolist(), points.wall_times.tolist(), strict=True)
+    connection.execute("UPDATE series SET max_step = ?, point_count = 3000", (written[-1][0],))
+
+    schema.migrate(connection)
+
+    assert connection.execute("SELECT count(*) FROM chunks WHERE blocks IS NULL").fetchone() == (0,)
+    assert read_all(connection, run_pk) == {"m": written}
+    for start, end, max_points in [(0, None, 100), (0, None, 7), (1001, 4801, 50), (3, 9, 1)]:
+        expected = full_downsample(connection, series_pk, start, end, max_points)
+        found = timeseries.read_downsampled(connection, series_pk, start, end, max_points)
+        assert found is not None
+        assert (list(found.steps), list(found.values), list(found.wall_times)) == (
+            list(expected.steps or []),
+            list(expected.values),
+            list(expected.wall_time_micros),
+        )
+    connection.close()
+
+
+def test_chunks_written_with_another_block_size_still_downsample_right(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Block records that do not line up with today's block size are not misread: those chunks
+    are read whole, and the points equal the full decode."""
+    monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 100)
+    monkeypatch.setattr(chunks, "BLOCK_POINTS", 10)
+    run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("resized"))).name)
+    steps = list(range(2_000))
+    timeseries.write(conn, run_pk, [Series("m", steps, [float((s * 31) % 97) for s in steps], steps)])
+    ((series_pk,),) = conn.execute("SELECT pk FROM series WHERE run_pk = ?", (run_pk,)).fetchall()
+    monkeypatch.setattr(chunks, "BLOCK_POINTS", 7)
+    found = timeseries.read_downsampled(conn, series_pk, 0, None, 30)
+    expected = full_downsample(conn, series_pk, 0, None, 30)
+    assert found is not None
+    assert (list(found.steps), list(found.values)) == (list(expected.steps or []), list(expected.values))

@@ -46,8 +46,11 @@ LOCATION = "projects/storage-faults/locations/us-central1"
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 NO_PROBE = 3600.0  # only real writes may show recovery here: the test disk itself is never full
-# Room the file-size limit leaves above the database's largest file: a few writes' worth.
-QUOTA_HEADROOM_BYTES = 256 * 1024
+# Room the file-size limit leaves above the database's largest file, in writes of WRITE_POINTS.
+# The WAL starts empty (see `_checkpointed`) and grows a write at a time up to the limit, so the
+# refusal comes a few writes later, mid-WAL.
+QUOTA_HEADROOM_WRITES = 1
+WRITE_POINTS = 5000
 
 
 async def eventually(condition: Callable[[], bool]) -> None:
@@ -262,7 +265,7 @@ def test_a_file_size_quota_is_storage_full_not_corrupt(tmp_path: pathlib.Path) -
                 return int(reply.status)
 
             def write(start: int) -> None:
-                steps = range(start, start + 5000)
+                steps = range(start, start + WRITE_POINTS)
                 series = pb.TimeSeries(metric="loss", steps=steps, values=[float(s) for s in steps])
                 batch = pb.TimeSeriesBatch(series=[series])
                 stub.WriteTimeSeries(api.WriteTimeSeriesRequest(run=run, batch=batch), timeout=30)
@@ -272,16 +275,18 @@ def test_a_file_size_quota_is_storage_full_not_corrupt(tmp_path: pathlib.Path) -
             )
             run = stub.CreateRun(api.CreateRunRequest(parent=experiment.name, run_id="run-1")).name
             write(0)
-            largest = max(f.stat().st_size for f in (tmp_path / "data").glob("exprun.db*"))
-            limit = largest + QUOTA_HEADROOM_BYTES
+            largest, page_bytes = _checkpointed(tmp_path / "data" / "exprun.db")
+            # A write appends its pages to the WAL: 24 bytes a point, and a few pages of b-trees.
+            write_bytes = (-(-WRITE_POINTS * 24 // page_bytes) + 4) * page_bytes
+            limit = largest + QUOTA_HEADROOM_WRITES * write_bytes
             assert limit < PROBE_BYTES  # so the server's own probe write meets the limit too
             resource.prlimit(server.process.pid, resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
 
-            written, refused = 5000, None
-            while refused is None and written < 10 * limit:  # each write adds ~100 KB to the WAL
+            written, refused = WRITE_POINTS, None
+            while refused is None and written < 10 * limit:  # each write adds write_bytes to the WAL
                 try:
                     write(written)
-                    written += 5000
+                    written += WRITE_POINTS
                 except grpc.RpcError as error:
                     refused = error
             assert refused is not None, "the file-size limit never refused a write"
@@ -307,6 +312,19 @@ def test_a_file_size_quota_is_storage_full_not_corrupt(tmp_path: pathlib.Path) -
                 for series in chunk.series
                 for step in series.steps
             ]
-            assert stored == list(range(written + 5000))
+            assert stored == list(range(written + WRITE_POINTS))
     finally:
         server.kill()
+
+
+def _checkpointed(database: pathlib.Path) -> tuple[int, int]:
+    """Moves the WAL into the database and truncates it (as SQLite does on its own once the WAL
+    reaches its checkpoint size), so a new database's WAL, which still holds every page the
+    schema wrote, does not count as room taken. Returns the largest file's size and the page
+    size: the quota arithmetic follows the database as it is, whatever its schema or pages."""
+    with contextlib.closing(sqlite3.connect(database, timeout=10)) as conn:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0, "the idle server kept the checkpoint from finishing"
+        (page_bytes,) = conn.execute("PRAGMA page_size").fetchone()
+    largest = max(f.stat().st_size for f in database.parent.glob("exprun.db*"))
+    return largest, int(page_bytes)

@@ -4,9 +4,9 @@ Min-max buckets: the first and last points, then each bucket's lowest and highes
 step order. A chart drawn from it keeps every spike a plain stride would skip. numpy does the
 bucket scans, so a million points downsample in milliseconds.
 
-`MinMaxBuckets` computes the same points from a store's chunks one at a time: a chunk wholly
-inside one bucket gives only its summary (its lowest and highest points), so a store that keeps
-summaries reads the values of just the chunks that straddle a bucket edge.
+`Buckets` computes the same points from a store's pieces: a run of points wholly inside one
+bucket gives only its lowest and highest points, so a store that keeps those per block of
+points reads the values of just the blocks that straddle a bucket edge.
 """
 
 from __future__ import annotations
@@ -55,13 +55,11 @@ class Summary:
 
 @dataclass(frozen=True)
 class Kept:
-    """The points a `MinMaxBuckets` keeps: at `positions` (of the `n`, ascending, each once) with
-    `values`, whose steps and wall times the store looks up; and whole points from summaries,
-    as (position of their chunk's first point, point), in step order."""
+    """The points a `Buckets` keeps: at `positions` (of the `n`, ascending, each once) with
+    `values`, whose steps and wall times the store looks up."""
 
     positions: npt.NDArray[np.int64]
     values: npt.NDArray[np.float64]
-    summarised: list[tuple[int, Point]]
 
 
 def _bucket_count(max_points: int) -> int:
@@ -133,119 +131,116 @@ def _join(parts: Sequence[Series]) -> Series:
     return Series(metric=parts[0].metric, steps=steps, values=values, wall_time_micros=walls)
 
 
-class MinMaxBuckets:
-    """`kept_indices` over `n` points that arrive in step order, as runs of values or as
-    summaries of chunks, keeping only the best point per bucket so far: memory grows with
-    `max_points`, not `n`. Needs `n > max_points >= 1`.
+class Buckets:
+    """`kept_indices` over `n` points that a store holds in pieces: it offers each run of
+    points either as values or, when the run lies inside one bucket (`whole`), as just its
+    lowest and highest points. Needs `n > max_points >= 1`.
 
-    A later point wins only with a strictly lower (higher) value, so a tie keeps the earliest
-    point, as `argmin` does over the joined values."""
+    Ties keep the earliest position, as `argmin` does over the joined values, whatever the
+    order the pieces came in: every candidate carries its position."""
 
     def __init__(self, n: int, max_points: int) -> None:
-        import numpy as np
-
         assert n > max_points >= 1
         self.n = n
         self._keep_first = max_points > 1
         self._buckets = _bucket_count(max_points)
         self._size = -(-(n - 2) // self._buckets) if self._buckets else 0
-        self._low = np.full(self._buckets, np.inf)
-        self._high = np.full(self._buckets, -np.inf)
-        # The position of each bucket's best point so far; _SUMMARISED: see `_summarised`.
-        self._low_at = np.full(self._buckets, _NONE, dtype=np.int64)
-        self._high_at = np.full(self._buckets, _NONE, dtype=np.int64)
-        self._summarised: dict[tuple[str, int], tuple[int, Point]] = {}  # (kind, bucket) -> (offset, point)
-        self._ends: list[tuple[int, float]] = []  # (position, value) of the first and last points
 
-    def needs_values(self, offset: int, count: int) -> bool:
-        """Whether the `count` points from position `offset` must come as values: they hold the
-        first or last point, or straddle a bucket edge."""
-        last = offset + count - 1
-        if offset == 0 or last == self.n - 1:
-            return True
-        return bool(self._buckets) and (offset - 1) // self._size != (last - 1) // self._size
-
-    def add_summary(self, offset: int, summary: Summary) -> None:
-        """The chunk of points from position `offset`, for which `needs_values` is false."""
+    def whole(self, first: npt.NDArray[np.int64], last: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Which runs (positions `first` to `last`) may come as their extremes alone: interior
+        (neither the first nor the last point) and inside one bucket."""
+        interior: npt.NDArray[np.bool_] = (first >= 1) & (last <= self.n - 2)
         if not self._buckets:
-            return
-        bucket = (offset - 1) // self._size
-        if summary.low.value < self._low[bucket]:
-            self._low[bucket] = summary.low.value
-            self._low_at[bucket] = _SUMMARISED
-            self._summarised[("low", bucket)] = (offset, summary.low)
-        if summary.high.value > self._high[bucket]:
-            self._high[bucket] = summary.high.value
-            self._high_at[bucket] = _SUMMARISED
-            self._summarised[("high", bucket)] = (offset, summary.high)
+            return interior  # no buckets: only the first and last points are kept
+        one_bucket: npt.NDArray[np.bool_] = (first - 1) // self._size == (last - 1) // self._size
+        return interior & one_bucket
 
-    def add_values(self, offset: int, values: npt.NDArray[np.float64]) -> None:
-        """The values of the points from position `offset`: one chunk's or several's in a row."""
-        count = len(values)
-        if offset == 0 and self._keep_first:
-            self._ends.append((0, float(values[0])))
-        if offset + count == self.n:
-            self._ends.append((self.n - 1, float(values[-1])))
-        start, stop = max(offset, 1), min(offset + count, self.n - 1)  # the interior part
-        if not self._buckets or start >= stop:
-            return
-        segment = values[start - offset : stop - offset]
-        bucket = (start - 1) // self._size
-        # A part row before the first bucket edge, whole buckets as rows of a view (no copy),
-        # and a part row after the last edge.
-        head = min(len(segment), (bucket + 1) * self._size + 1 - start)
-        if head < self._size:
-            self._merge(bucket, start, segment[:head].reshape(1, head))
-            segment, start, bucket = segment[head:], start + head, bucket + 1
-        rows = len(segment) // self._size
-        if rows:
-            self._merge(bucket, start, segment[: rows * self._size].reshape(rows, self._size))
-            segment, start, bucket = segment[rows * self._size :], start + rows * self._size, bucket + rows
-        if len(segment):
-            self._merge(bucket, start, segment.reshape(1, len(segment)))
-
-    def _merge(self, bucket: int, start: int, grid: npt.NDArray[np.float64]) -> None:
-        """Rows of consecutive buckets from `bucket` on, the first row's point at `start`."""
+    def kept(self, extremes: Extremes, points: Candidates) -> Kept:
+        """The kept points from the `whole` runs' extremes and the values of all other points
+        (which hold the first and the last), each list in ascending position."""
         import numpy as np
 
-        rows = len(grid)
-        window = slice(bucket, bucket + rows)
-        first = np.arange(rows) * self._size + start
-        for columns, best, best_at, wins in (
-            (grid.argmin(axis=1), self._low, self._low_at, np.less),
-            (grid.argmax(axis=1), self._high, self._high_at, np.greater),
-        ):
-            found = grid[np.arange(rows), columns]
-            better = wins(found, best[window])
-            best[window] = np.where(better, found, best[window])
-            best_at[window] = np.where(better, first + columns, best_at[window])
+        ends = np.array([0, self.n - 1] if self._keep_first else [self.n - 1], dtype=np.int64)
+        at = np.searchsorted(points.positions, ends)
+        found = [Candidates(ends, points.values[at])]
+        if self._buckets:
+            interior = slice(*np.searchsorted(points.positions, [1, self.n - 1]).tolist())
+            inner = Candidates(points.positions[interior], points.values[interior])
+            grouped = self._grouped(inner.positions)
+            for of_blocks, lowest in ((extremes.low, True), (extremes.high, False)):
+                best = _Best(self._buckets, self.n, lowest)
+                best.offer(of_blocks, *self._grouped(of_blocks.positions))
+                best.offer(inner, *grouped)
+                found.append(best.found())
+        positions = np.concatenate([c.positions for c in found])
+        values = np.concatenate([c.values for c in found])
+        unique, first = np.unique(positions, return_index=True)
+        return Kept(positions=unique, values=values[first])
 
-    def kept(self) -> Kept:
+    def _grouped(
+        self, positions: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """For ascending interior positions: the buckets that have some, where each such
+        bucket's run of positions starts, and each position's run."""
         import numpy as np
 
-        positions = list(self._ends)
-        for best, best_at in ((self._low, self._low_at), (self._high, self._high_at)):
-            found = best_at >= 0
-            positions.extend(zip(best_at[found].tolist(), best[found].tolist(), strict=True))
-        unique = dict(sorted(positions))
-        summarised = sorted(set(self._summarised[key] for key in self._summarised_now()), key=_by_step)
-        return Kept(
-            positions=np.fromiter(unique.keys(), dtype=np.int64, count=len(unique)),
-            values=np.fromiter(unique.values(), dtype=np.float64, count=len(unique)),
-            summarised=summarised,
-        )
-
-    def _summarised_now(self) -> list[tuple[str, int]]:
-        """The (kind, bucket) whose best point is still a summary's."""
-        out: list[tuple[str, int]] = []
-        for kind, best_at in (("low", self._low_at), ("high", self._high_at)):
-            out.extend((kind, int(bucket)) for bucket in (best_at == _SUMMARISED).nonzero()[0])
-        return out
+        edges = np.arange(self._buckets + 1, dtype=np.int64) * self._size + 1  # bucket b from 1 + b * size
+        bounds = np.searchsorted(positions, edges)
+        filled = np.flatnonzero(bounds[1:] > bounds[:-1])
+        starts = bounds[filled]
+        marks = np.zeros(len(positions), dtype=np.intp)
+        marks[starts[1:]] = 1
+        return filled, starts, np.cumsum(marks)
 
 
-def _by_step(entry: tuple[int, Point]) -> tuple[int, int]:
-    return entry[0], entry[1].step
+class _Best:
+    """Each bucket's lowest (or highest) candidate so far, the earliest position on a tie."""
+
+    def __init__(self, buckets: int, n: int, lowest: bool) -> None:
+        import numpy as np
+
+        self._n = n
+        self._lowest = lowest
+        self._value = np.full(buckets, np.inf if lowest else -np.inf)
+        self._at = np.full(buckets, n, dtype=np.int64)  # past every position: none yet
+
+    def offer(
+        self,
+        source: Candidates,
+        filled: npt.NDArray[np.intp],
+        starts: npt.NDArray[np.intp],
+        run: npt.NDArray[np.intp],
+    ) -> None:
+        """Candidates in ascending position, grouped by bucket (`Buckets._grouped`)."""
+        import numpy as np
+
+        if not len(source.positions):
+            return
+        extreme = (np.minimum if self._lowest else np.maximum).reduceat(source.values, starts)
+        hits = np.flatnonzero(source.values == extreme[run])
+        first = source.positions[hits[np.searchsorted(hits, starts)]]  # earliest in each bucket
+        value, at = self._value[filled], self._at[filled]
+        better = (extreme < value) if self._lowest else (extreme > value)
+        take = better | ((extreme == value) & (first < at))
+        self._value[filled[take]] = extreme[take]
+        self._at[filled[take]] = first[take]
+
+    def found(self) -> Candidates:
+        found = self._at < self._n
+        return Candidates(self._at[found], self._value[found])
 
 
-_NONE = -1
-_SUMMARISED = -2
+@dataclass(frozen=True)
+class Candidates:
+    """Points by position (ascending) and value."""
+
+    positions: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Extremes:
+    """The lowest and the highest point of each run offered whole, runs in position order."""
+
+    low: Candidates
+    high: Candidates

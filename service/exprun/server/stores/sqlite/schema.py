@@ -229,7 +229,29 @@ _V5: list[Step] = [
     " (SELECT r.experiment_pk FROM runs AS r WHERE r.pk = artifacts.run_pk)",
 ]
 
-MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), _V5]
+
+def _block_chunks(conn: sqlite3.Connection) -> None:
+    """Chunks written before V6 get their block extremes now, one chunk in memory at a time."""
+    pks = [pk for (pk,) in conn.execute("SELECT pk FROM chunks WHERE blocks IS NULL")]
+    for pk in pks:
+        row = conn.execute("SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)).fetchone()
+        conn.execute(
+            "UPDATE chunks SET blocks = ? WHERE pk = ?", (chunks.block_extremes(chunks.columns_of(*row)), pk)
+        )
+
+
+# Block extremes (`chunks.block_extremes`): a downsampled read decodes only the blocks at bucket
+# edges, and lists them from a covering index alone. From the table, `blocks` (the last column)
+# is reached by walking each row's overflow pages past its three blobs, which cost 4-6 ms of a
+# 1,000,000-point read (measured). NULL only between the ALTER and the backfill; a reader treats
+# NULL as "decode the chunk".
+_V6: list[Step] = [
+    "ALTER TABLE chunks ADD COLUMN blocks BLOB",
+    _block_chunks,
+    "CREATE INDEX chunk_blocks ON chunks (series_pk, last_step, first_step, count, blocks)",
+]
+
+MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), _V5, _V6]
 
 
 class NewerSchema(RuntimeError):

@@ -266,7 +266,7 @@ class SqliteRunStore(RunStore):
     async def read_downsampled(
         self, name: RunName, query: SeriesQuery, max_points: int
     ) -> AsyncIterator[Series]:
-        """From chunk summaries (`timeseries.read_downsampled`), one transaction per metric; a
+        """From block extremes (`timeseries.read_downsampled`), one transaction per metric; a
         series of at most `max_points` points is read as it is."""
 
         def series_of(conn: sqlite3.Connection) -> list[tuple[int, str]]:

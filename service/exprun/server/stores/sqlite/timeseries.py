@@ -14,6 +14,7 @@ rewritten at most log2(MERGE_MAX_POINTS / batch) times and the tail holds few sm
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from bisect import bisect_left
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from exprun.server.core import limits
-from exprun.server.core.downsample import Kept, MinMaxBuckets, Point, Summary
+from exprun.server.core.downsample import Buckets, Candidates, Extremes, Kept
 from exprun.server.core.model import Series
 from exprun.server.stores.sqlite import chunks
 from exprun.server.stores.sqlite.chunks import Columns, Points
@@ -95,8 +96,9 @@ def _write_points(
 def _insert(conn: sqlite3.Connection, series_pk: int, points: Columns) -> None:
     for part in points.split(CHUNK_MAX_POINTS):
         conn.execute(
-            "INSERT INTO chunks (series_pk, first_step, last_step, count, steps, vals, wall_times, summary)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks"
+            " (series_pk, first_step, last_step, count, steps, vals, wall_times, summary, blocks)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 series_pk,
                 part.first_step,
@@ -104,6 +106,7 @@ def _insert(conn: sqlite3.Connection, series_pk: int, points: Columns) -> None:
                 len(part),
                 *chunks.pack(part),
                 chunks.summarize(part),
+                chunks.block_extremes(part),
             ),
         )
 
@@ -228,6 +231,14 @@ def read_page(
     return (chunks.concat(parts) if parts else chunks.empty()), more
 
 
+# A series' chunks from a step on, with their block extremes but not their blobs: served by the
+# covering index `chunk_blocks` alone (schema V5), so no row's overflow pages are read.
+BLOCKS_SQL = (
+    "SELECT pk, first_step, last_step, count, blocks FROM chunks WHERE series_pk = ? AND last_step >= ?"
+    " ORDER BY last_step"
+)
+
+
 @dataclass(frozen=True)
 class _Piece:
     """The part of one chunk inside a read's step range: `count` points from index `start`."""
@@ -238,7 +249,7 @@ class _Piece:
     stored: int  # the chunk's count
     start: int
     count: int
-    summary: Summary | None  # None when the range cuts the chunk or it has no summary
+    blocks: bytes | None  # None for a chunk from before schema V5's backfill (never, after it)
 
 
 def read_downsampled(
@@ -247,103 +258,159 @@ def read_downsampled(
     """The series' points with `start_step <= step < end_step` downsampled to `max_points`
     (`core.downsample`), or None when there are no more than `max_points` of them.
 
-    Chunk summaries first, no blobs: a chunk wholly inside the step range and inside one bucket
-    adds its summary; only the others have their values read (8 bytes a point, never steps or
-    wall times), and the kept points' steps and wall times are read from their blobs in place.
-    One transaction, so the buckets are cut over one snapshot."""
-    rows = conn.execute(
-        "SELECT pk, first_step, last_step, count, summary FROM chunks WHERE series_pk = ? AND last_step >= ?"
-        " ORDER BY last_step",
-        (series_pk, start_step),
-    ).fetchall()
+    Block extremes first, no blobs: a block wholly inside the step range and inside one bucket
+    adds its lowest and highest point; only the others have their values read, in place (8
+    bytes a point, never steps or wall times), and so are the kept points' steps and wall
+    times. One transaction, so the buckets are cut over one snapshot."""
+    rows = conn.execute(BLOCKS_SQL, (series_pk, start_step)).fetchall()
     pieces: list[_Piece] = []
-    for pk, first_step, last_step, count, summary in rows:
+    for pk, first_step, last_step, count, blocks in rows:
         if end_step is not None and first_step >= end_step:
             break
         if first_step >= start_step and (end_step is None or last_step < end_step):
-            whole = None if summary is None else chunks.unsummarize(first_step, last_step, count, summary)
-            pieces.append(_Piece(pk, first_step, last_step, count, 0, count, whole))
+            pieces.append(_Piece(pk, first_step, last_step, count, 0, count, blocks))
             continue
         (steps,) = conn.execute("SELECT steps FROM chunks WHERE pk = ?", (pk,)).fetchone()
         inside = chunks.column("q", steps)
         low = bisect_left(inside, start_step)
         high = len(inside) if end_step is None else bisect_left(inside, end_step)
         if high > low:
-            pieces.append(_Piece(pk, first_step, last_step, count, low, high - low, None))
+            pieces.append(_Piece(pk, first_step, last_step, count, low, high - low, blocks))
     n = sum(piece.count for piece in pieces)
     if n <= max_points:
         return None
-    buckets = MinMaxBuckets(n, max_points)
-    offsets: list[int] = []
-    run: list[npt.NDArray[np.float64]] = []  # values of consecutive chunks, one numpy pass each
-    run_offset = run_size = 0
-    offset = 0
-    for piece in pieces:
-        offsets.append(offset)
-        if piece.summary is not None and not buckets.needs_values(offset, piece.count):
-            if run:
-                buckets.add_values(run_offset, _joined(run))
-                run, run_size = [], 0
-            buckets.add_summary(offset, piece.summary)
-        else:
-            if run_size >= limits.READ_CHUNK_MAX_POINTS:
-                buckets.add_values(run_offset, _joined(run))
-                run, run_size = [], 0
-            if not run:
-                run_offset = offset
-            (vals,) = conn.execute("SELECT vals FROM chunks WHERE pk = ?", (piece.pk,)).fetchone()
-            run.append(chunks.values_of(vals)[piece.start : piece.start + piece.count])
-            run_size += piece.count
-        offset += piece.count
-    if run:
-        buckets.add_values(run_offset, _joined(run))
-    return _resolve(conn, pieces, offsets, buckets.kept())
+    buckets = Buckets(n, max_points)
+    counts = np.array([piece.count for piece in pieces], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    extremes, located, points = _offer(conn, pieces, offsets, buckets)
+    return _resolve(conn, pieces, offsets.tolist(), buckets.kept(extremes, points), located)
 
 
-def _joined(run: list[npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
-    import numpy as np
+@dataclass(frozen=True)
+class _Located:
+    """Steps and wall times of points by position (ascending): the block extremes carry them."""
 
-    return run[0] if len(run) == 1 else np.concatenate(run)
+    positions: npt.NDArray[np.int64]
+    steps: npt.NDArray[np.int64]
+    walls: npt.NDArray[np.int64]
 
 
-def _resolve(conn: sqlite3.Connection, pieces: list[_Piece], offsets: list[int], kept: Kept) -> Points:
-    """The kept points with their steps and wall times: a summary carries them; else the step
-    is computed where a chunk's steps are consecutive, and read in place where not, as is the
-    wall time."""
-    import numpy as np
+def _offer(
+    conn: sqlite3.Connection, pieces: list[_Piece], offsets: npt.NDArray[np.int64], buckets: Buckets
+) -> tuple[Extremes, list[_Located], Candidates]:
+    """Every piece's blocks at once: the extremes of those `buckets` may take whole, and the
+    values of the others, read in place as runs of adjacent blocks (about one per bucket edge).
+    Python loops over runs only; the rest is whole-array work over all blocks of the read."""
+    size = chunks.BLOCK_POINTS
+    stored = np.array([piece.stored for piece in pieces], dtype=np.int64)
+    start = np.array([piece.start for piece in pieces], dtype=np.int64)
+    per_piece = -(-stored // size)
+    piece = np.repeat(np.arange(len(pieces)), per_piece)  # each block's piece
+    begin = (np.arange(len(piece)) - np.repeat(np.cumsum(per_piece) - per_piece, per_piece)) * size
+    end = np.minimum(begin + size, stored[piece])  # each block's chunk indices [begin, end)
+    low, high = start[piece], (start + [p.count for p in pieces])[piece]  # the piece's part
+    shift = (offsets - start)[piece]  # a chunk index plus shift is a position
+    # Records of another block size (none today) would not line up: such a chunk is read whole.
+    records = [
+        p.blocks if p.blocks is not None and len(p.blocks) == chunks.BLOCK.itemsize * blocks else None
+        for p, blocks in zip(pieces, per_piece.tolist(), strict=True)
+    ]
+    known = np.repeat([r is not None for r in records], per_piece)
+    whole = known & (begin >= low) & (end <= high) & buckets.whole(begin + shift, end - 1 + shift)
+    table = np.frombuffer(
+        b"".join(
+            bytes(chunks.BLOCK.itemsize * blocks) if r is None else r
+            for r, blocks in zip(records, per_piece.tolist(), strict=True)
+        ),
+        dtype=chunks.BLOCK,
+    )[whole]
+    sides = [
+        (table[f"{kind}_at"].astype(np.int64) + shift[whole], table[kind].astype(np.float64), kind)
+        for kind in ("low", "high")
+    ]
+    extremes = Extremes(*(Candidates(positions, values) for positions, values, _ in sides))
+    located = [
+        _Located(positions, table[f"{kind}_step"].astype(np.int64), table[f"{kind}_wall"].astype(np.int64))
+        for positions, _, kind in sides
+    ]
+    read = ~whole & (end > low) & (begin < high)
+    same = piece[1:] == piece[:-1]
+    first = np.flatnonzero(read & ~np.concatenate([[False], read[:-1] & same]))
+    last = np.flatnonzero(read & ~np.concatenate([read[1:] & same, [False]]))
+    run_low, run_high = np.maximum(begin[first], low[first]), np.minimum(end[last], high[last])
+    run_piece = piece[first]
+    parts: list[bytes] = []
+    spans = zip(run_piece.tolist(), run_low.tolist(), run_high.tolist(), strict=True)
+    for number, of_piece in itertools.groupby(spans, key=lambda span: span[0]):
+        with conn.blobopen("chunks", "vals", pieces[number].pk, readonly=True) as blob:
+            for _, at, stop in of_piece:
+                blob.seek(at * 8)
+                parts.append(blob.read((stop - at) * 8))
+    values = np.frombuffer(b"".join(parts), dtype="<f8").astype(np.float64, copy=False)
+    lengths = run_high - run_low
+    # Within run r, value j is at position run_low[r] + shift + j: j's run from a running count
+    # of run starts (np.repeat with counts copies item by item, several times slower).
+    starts = np.cumsum(lengths) - lengths
+    base = run_low + shift[first] - starts
+    marks = np.zeros(len(values), dtype=np.intp)
+    marks[starts[1:]] = 1
+    positions = base[np.cumsum(marks)] + np.arange(len(values), dtype=np.int64)
+    return extremes, located, Candidates(positions, values)
 
-    out = chunks.empty()
-    bounds = [*np.searchsorted(kept.positions, offsets).tolist(), len(kept.positions)]
-    summarised: dict[int, list[Point]] = {}
-    for offset, point in kept.summarised:
-        summarised.setdefault(offset, []).append(point)
+
+def _resolve(
+    conn: sqlite3.Connection, pieces: list[_Piece], offsets: list[int], kept: Kept, located: list[_Located]
+) -> Points:
+    """The kept points with their steps and wall times: from the block extremes that carry them,
+    else the step is computed where a chunk's steps are consecutive, and read in place where
+    not, as is the wall time."""
+    positions = kept.positions
+    steps, walls = np.empty(len(positions), dtype=np.int64), np.empty(len(positions), dtype=np.int64)
+    missing = np.ones(len(positions), dtype=bool)
+    for side in located:
+        if not len(side.positions):
+            continue
+        at = np.minimum(np.searchsorted(side.positions, positions), len(side.positions) - 1)
+        hit = side.positions[at] == positions
+        steps[hit], walls[hit] = side.steps[at[hit]], side.walls[at[hit]]
+        missing &= ~hit
+    rest = np.flatnonzero(missing)
+    bounds = [*np.searchsorted(positions[rest], offsets).tolist(), len(rest)]
     for number, (offset, piece) in enumerate(zip(offsets, pieces, strict=True)):
-        for point in summarised.get(offset, ()):
-            out.steps.append(point.step)
-            out.values.append(point.value)
-            out.wall_times.append(point.wall_time_micros)
         low, high = bounds[number], bounds[number + 1]
         if low == high:
             continue
-        local = kept.positions[low:high] - offset + piece.start
-        out.values.frombytes(kept.values[low:high].tobytes())
+        mine = rest[low:high]
+        local = positions[mine] - offset + piece.start
         if piece.last_step - piece.first_step + 1 == piece.stored:
-            out.steps.frombytes((local + piece.first_step).tobytes())
+            steps[mine] = local + piece.first_step
         else:
-            out.steps.frombytes(_cells(conn, piece.pk, "steps", local).tobytes())
-        out.wall_times.frombytes(_cells(conn, piece.pk, "wall_times", local).tobytes())
+            steps[mine] = _cells(conn, piece.pk, "steps", local)
+        walls[mine] = _cells(conn, piece.pk, "wall_times", local)
+    out = chunks.empty()
+    out.steps.frombytes(steps.tobytes())
+    out.values.frombytes(kept.values.tobytes())
+    out.wall_times.frombytes(walls.tobytes())
     return out
 
 
 def _cells(
     conn: sqlite3.Connection, chunk_pk: int, column: str, indices: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """Some int64 cells of a chunk's column (indices ascending): one read of the span that holds
-    them, in place, not the whole blob."""
-    import numpy as np
-
+    """Some int64 cells of a chunk's column (indices ascending), in place, not the whole blob:
+    one read of the span that holds them when they are dense, else one read per cell."""
     first, last = int(indices[0]), int(indices[-1])
     with conn.blobopen("chunks", column, chunk_pk, readonly=True) as blob:
-        blob.seek(first * 8)
-        span = np.frombuffer(blob.read((last - first + 1) * 8), dtype="<i8")
-    return span[indices - first].astype(np.int64)
+        if last - first + 1 <= _SPARSE * len(indices):
+            blob.seek(first * 8)
+            span = np.frombuffer(blob.read((last - first + 1) * 8), dtype="<i8")
+            return span[indices - first].astype(np.int64)
+        cells = bytearray()
+        for index in indices.tolist():
+            blob.seek(index * 8)
+            cells += blob.read(8)
+    return np.frombuffer(bytes(cells), dtype="<i8").astype(np.int64)
+
+
+# `_cells` reads a span when at least one cell in this many is wanted.
+_SPARSE = 16
