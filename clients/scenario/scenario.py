@@ -8,9 +8,9 @@ import os
 import sys
 import time
 
-from check import STEPS, check
+from check import LOCATION, STEPS, check, check_executions_models_and_jobs
 from exprun import client
-from exprun.client import Experiment, ExperimentRun, errors
+from exprun.client import Execution, Experiment, ExperimentRun, RunState, errors
 
 LANG = "python"
 
@@ -39,6 +39,7 @@ def main() -> int:
         tpr=[0.0, 0.8, 1.0],
         threshold=[1.0, 0.5, 0.0],
     )
+    executions_models_and_jobs(run)
 
     steps = list(range(1, STEPS + 1))
     started = time.perf_counter()
@@ -64,9 +65,39 @@ def main() -> int:
         assert fields == ["metrics['bad']"], fields
 
     run.end_run()
-    check(ExperimentRun(run_id, experiment=experiment))
+    stored = ExperimentRun(run_id, experiment=experiment)
+    check(stored)
+    check_executions_models_and_jobs(stored, LANG)
     print(f"scenario {LANG}: ok")
     return 0
+
+
+def executions_models_and_jobs(run: ExperimentRun) -> None:
+    """Step 5a: an execution associated and updated, a model logged by URI as its output, and a
+    pipeline and a custom job linked."""
+    execution = run.associate_execution(
+        Execution(
+            display_name="train",
+            schema_title="system.ContainerExecution",
+            state=RunState.RUNNING,
+            metadata={"lang": LANG},
+        )
+    )
+    execution.update(state=RunState.COMPLETE, metadata={"epochs": 3})
+    fetched = Execution(execution.resource_name)
+    assert (fetched.state, fetched.metadata) == (RunState.COMPLETE, {"lang": LANG, "epochs": 3}), fetched
+    model = run.log_model(
+        uri=f"gs://polyglot-ci/models/{LANG}",
+        framework_name="sklearn",
+        framework_version="1.5.2",
+        display_name=f"model-{LANG}",
+        model_file="model.pkl",
+    )
+    execution.assign_output_artifacts([model])
+    outputs = [a.resource_name for a in execution.get_output_artifacts()]
+    assert (execution.get_input_artifacts(), outputs) == ([], [model.resource_name]), outputs
+    run.log(pipeline_job=f"{LOCATION}/pipelineJobs/pipeline-{LANG}")
+    run.log_custom_job(f"{LOCATION}/customJobs/custom-{LANG}")
 
 
 if __name__ == "__main__":

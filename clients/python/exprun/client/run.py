@@ -413,6 +413,7 @@ class ExperimentRun(_names.NamedResource):
         credentials: Any = None,
         framework_name: str | None = None,
         framework_version: str | None = None,
+        model_file: str | None = None,
     ) -> models.ExperimentModel:
         """Logs a model as a `google.ExperimentModel` artifact.
 
@@ -422,7 +423,8 @@ class ExperimentRun(_names.NamedResource):
         With both, `uri` (the SDK's "GCS directory to save the model in") is ignored with a
         warning, as is `staging_bucket`: the server stages uploads at its `--model-staging-uri`.
         `project` and `location` are the run's own, as in the SDK; `credentials` are used for
-        this call.
+        this call. `model_file` (not in the SDK, which always saves the model itself) names the
+        file under `uri` or in an uploaded directory that holds the model, as the SDK records it.
         """
         if metadata_store_id not in (None, "default"):
             raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
@@ -444,6 +446,7 @@ class ExperimentRun(_names.NamedResource):
                     display_name=display_name,
                     framework_name=framework_name,
                     framework_version=framework_version,
+                    model_file=model_file,
                 )
         if model is not None and uri is not None:
             warnings.warn(
@@ -458,6 +461,7 @@ class ExperimentRun(_names.NamedResource):
             framework_name=framework_name or "custom",
             framework_version=framework_version or "",
             uri=uri or "",
+            model_file=model_file or "",
         )
         example = None
         if input_example is not None:
