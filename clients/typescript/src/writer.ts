@@ -234,7 +234,7 @@ export class TimeSeriesWriter {
     for (const metric in metrics) {
       const value = metrics[metric];
       if (typeof value !== "number" || !Number.isFinite(value)) {
-        const reason = typeof value === "number" ? "NON_FINITE_VALUE" : "INVALID_ARGUMENT";
+        const reason = typeof value === "number" ? "INVALID_VALUE" : "INVALID_ARGUMENT";
         throw invalidArgument(`metrics['${metric}']`, `value ${String(value)} must be a finite number`, reason, { metric });
       }
       count++;
@@ -284,7 +284,7 @@ export class TimeSeriesWriter {
       const column = Float64Array.from(data);
       for (let i = 0; i < rows; i++) {
         if (!Number.isFinite(column[i]!)) {
-          throw invalidArgument(`columns['${metric}'][${i}]`, `value ${column[i]} must be a finite number`, "NON_FINITE_VALUE", {
+          throw invalidArgument(`columns['${metric}'][${i}]`, `value ${column[i]} must be a finite number`, "INVALID_VALUE", {
             metric,
           });
         }

@@ -285,7 +285,7 @@ describe("TimeSeriesWriter against a fake server", () => {
     const namesMetric = (field: string) => (error: InvalidArgumentError) => {
       assert.ok(error instanceof InvalidArgumentError);
       assert.equal(error.codeName, "INVALID_ARGUMENT");
-      assert.equal(error.reason, "NON_FINITE_VALUE");
+      assert.equal(error.reason, "INVALID_VALUE");
       assert.equal(error.metadata.metric, "loss");
       assert.deepEqual(
         error.fieldViolations.map((violation) => violation.field),

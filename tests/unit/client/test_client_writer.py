@@ -4,6 +4,7 @@ batches, how it takes columns, and its stream protocol against an in-process fak
 
 from __future__ import annotations
 
+import math
 import queue
 import random
 import re
@@ -464,6 +465,27 @@ def test_steps_and_wall_times_beyond_int64_are_refused_whole_on_the_callers_thre
     assert committed_points(fake, w.max_batch_points) == {
         "loss": [(1, 0.5, 7), (2, 0.5, 7), (2**63 - 1, 0.125, -(2**63))],
         "acc": [(1, 0.25, 7), (2, 0.25, 7), (2**63 - 1, 0.0625, -(2**63))],
+    }
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_value_is_refused_naming_the_metric_and_nothing_of_the_call_is_sent(
+    fake: FakeStream, bad: float
+) -> None:
+    w = TimeSeriesWriter(RUN)
+    w.log({"loss": 0.5, "acc": 0.25}, step=1, wall_time=7)
+    with pytest.raises(InvalidArgument) as refused:
+        w.log({"loss": 0.5, "acc": bad}, step=2, wall_time=7)
+    assert refused.value.field_violations[0][0] == "metrics['acc']"
+    assert refused.value.reason == "INVALID_VALUE"
+    with pytest.raises(InvalidArgument) as refused_column:
+        w.log_columns([3, 4], {"loss": [0.5, 0.25], "acc": array("d", [0.125, bad])})
+    assert refused_column.value.field_violations[0][0] == "columns['acc']"
+    w.log({"loss": 1e308, "acc": 1e308}, step=5, wall_time=7)  # a sum that overflows is no NaN
+    w.close(timeout=10)
+    assert committed_points(fake, w.max_batch_points) == {
+        "loss": [(1, 0.5, 7), (5, 1e308, 7)],
+        "acc": [(1, 0.25, 7), (5, 1e308, 7)],
     }
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import atexit
 import itertools
 import logging
+import math
 import operator
 import os
 import random
@@ -56,7 +57,13 @@ import grpc
 from exprun.client import _api, _config, _names
 from exprun.client import _batch_encoding as _encoding
 from exprun.client._limits import MAX_STREAM_BATCH_POINTS, STREAM_METHOD
-from exprun.client.errors import ExprunError, FailedPrecondition, ResourceExhausted, from_rpc_error
+from exprun.client.errors import (
+    ExprunError,
+    FailedPrecondition,
+    InvalidArgument,
+    ResourceExhausted,
+    from_rpc_error,
+)
 from exprun.client.values import to_micros
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 
@@ -64,6 +71,7 @@ if TYPE_CHECKING:
     from exprun.client.timeseries import WallTime
 
 logger = logging.getLogger("exprun.client.writer")
+_isfinite = math.isfinite
 
 # How long interpreter exit waits for each writer that was never closed.
 EXIT_FLUSH_TIMEOUT_SECONDS = 30.0
@@ -307,6 +315,12 @@ class TimeSeriesWriter:
                 self._start_default_steps()
         elif step.__class__ is not int or not 0 <= step <= _INT64_MAX:
             step = _checked_step(step)
+        try:  # one sum: only a NaN, an infinity (or an overflow) makes it non-finite
+            finite = _isfinite(sum(metrics.values()))
+        except TypeError:
+            finite = True  # not a number: the append below names the metric
+        if not finite:
+            _refuse_non_finite({metric: (value,) for metric, value in metrics.items()}, "metrics")
         count = len(metrics)
         lock = self._lock
         lock.acquire()
@@ -421,6 +435,7 @@ class TimeSeriesWriter:
         for metric, column in values.items():
             if len(column) != rows:
                 raise ValueError(f"columns[{metric!r}] has {len(column)} values but steps has {rows}")
+        _refuse_non_finite(values, "columns")
         if wall_time_micros is None or isinstance(wall_time_micros, int):
             now = time.time_ns() // 1000 if wall_time_micros is None else wall_time_micros
             walls = array("q", [now]) * rows
@@ -944,6 +959,36 @@ def default_writer_id(run: str) -> str:
 
 
 # -- columns ----------------------------------------------------------------------------------------
+def _refuse_non_finite(columns: Mapping[str, Collection[float]], where: str) -> None:
+    """Raises InvalidArgument naming the first metric holding a NaN or an infinity, before
+    anything of the call is buffered: the server would refuse the whole batch, and the points
+    logged with it, long after the call returned. numpy checks a column at memory speed when it
+    is installed; without it one sum per column finds the columns to look through."""
+    numpy = _encoding.numpy_module()
+    for metric, column in columns.items():
+        if numpy is not None and isinstance(column, array):
+            finite = numpy.isfinite(numpy.frombuffer(column, dtype=numpy.float64))
+            if finite.all():
+                continue
+            index = int(numpy.argmin(finite))
+        else:
+            if _isfinite(sum(column)):
+                continue
+            index = next((i for i, value in enumerate(column) if not _isfinite(value)), -1)
+            if index < 0:
+                continue  # the sum overflowed; every value is finite
+        field = f"{where}[{metric!r}]"
+        value = list(column)[index]
+        raise InvalidArgument(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            f"{field}: {value!r} is not a finite number; nothing of this call was logged",
+            reason="INVALID_VALUE",
+            domain="exprun.client",
+            metadata={"metric": metric},
+            field_violations=[(field, "values must be finite (not NaN or infinity)")],
+        )
+
+
 def _as_array(data: Any, typecode: Literal["d", "q"], what: str) -> array[Any]:
     """A private copy of `data` as `array(typecode)`: one `memcpy` for matching buffers."""
     if isinstance(data, array):
