@@ -25,10 +25,10 @@ from exprun.server.core.model import Artifact, Execution, ListQuery, Page, RunSt
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend, quote
+from exprun.server.stores.vertex.contexts import RunContexts
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.names import last_segment
 from exprun.server.stores.vertex.retry import Attempt
-from exprun.server.stores.vertex.summary import RunContexts
 from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import artifact as artifact_types
 from google.cloud.aiplatform_v1.types import execution as execution_types

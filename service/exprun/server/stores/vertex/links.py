@@ -20,8 +20,8 @@ from exprun.server.core.model import Link, LinkKind, ListQuery, Page
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend, quote
+from exprun.server.stores.vertex.contexts import RunContexts
 from exprun.server.stores.vertex.names import same_resource
-from exprun.server.stores.vertex.summary import RunContexts
 from google.cloud.aiplatform_v1.types import metadata_service, pipeline_job
 
 # The Pipelines backend makes a job's run context shortly after the job starts; the SDK polls.

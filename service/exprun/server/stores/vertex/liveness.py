@@ -27,8 +27,8 @@ from exprun.server.core.model import RunState
 from exprun.server.core.names import LocationName, RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend, quote
+from exprun.server.stores.vertex.contexts import ContextPb, RunContexts, belongs
 from exprun.server.stores.vertex.names import last_segment
-from exprun.server.stores.vertex.summary import ContextPb, RunContexts, belongs
 from google.cloud.aiplatform_v1.types import metadata_service
 
 # Overdue runs failed at once; each is one or two Metadata calls.

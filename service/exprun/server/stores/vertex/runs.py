@@ -16,11 +16,11 @@ from exprun.server.core.model import FilterTerm, ListQuery, Page, Run
 from exprun.server.core.names import ExperimentName, RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend, quote
+from exprun.server.stores.vertex.contexts import ContextPb, RunContexts
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.experiments import Experiments, order_by
 from exprun.server.stores.vertex.names import last_segment
 from exprun.server.stores.vertex.retry import Attempt
-from exprun.server.stores.vertex.summary import ContextPb, RunContexts
 from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import context as context_types
 from google.cloud.aiplatform_v1.types import metadata_service

@@ -24,17 +24,16 @@ from exprun.server.core.errors import FailedPrecondition
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend
+from exprun.server.stores.vertex.contexts import RUN_CACHE_MAX, ContextPb
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.names import last_segment
 from exprun.server.stores.vertex.retry import Attempt
-from exprun.server.stores.vertex.summary import ContextPb
 from exprun.server.stores.vertex.tensorboard import Tensorboards
 from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import tensorboard_service, tensorboard_time_series
 
 SCALAR = tensorboard_time_series.TensorboardTimeSeries.ValueType.SCALAR
 LIST_PAGE_SIZE = 1000
-_CACHE_MAX = 10_000
 
 
 @dataclass
@@ -94,7 +93,7 @@ class SeriesIds:
             run = TensorboardRunSeries(tb_run)
             await self.refresh(name, run)
             self._runs[name] = run
-            while len(self._runs) > _CACHE_MAX:
+            while len(self._runs) > RUN_CACHE_MAX:
                 self._runs.popitem(last=False)
             return run
 

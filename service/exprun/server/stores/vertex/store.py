@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
 
-from exprun.server.core import layouts
+from exprun.server.core import layouts, limits
 from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition, NotFound
 from exprun.server.core.lease import Leases
 from exprun.server.core.model import (
@@ -42,6 +42,7 @@ from exprun.server.stores.vertex.artifacts import Artifacts
 from exprun.server.stores.vertex.backend import Backend
 from exprun.server.stores.vertex.clients import VertexClients
 from exprun.server.stores.vertex.config import VertexConfig
+from exprun.server.stores.vertex.contexts import RunContexts
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.executions import Executions
 from exprun.server.stores.vertex.experiments import Experiments
@@ -50,7 +51,6 @@ from exprun.server.stores.vertex.liveness import RunLiveness
 from exprun.server.stores.vertex.metadata_store import MetadataStores
 from exprun.server.stores.vertex.models import LocalStaging, Staging, VertexModelUpload, open_staging
 from exprun.server.stores.vertex.runs import Runs
-from exprun.server.stores.vertex.summary import RunContexts
 from exprun.server.stores.vertex.tensorboard import Tensorboards
 from exprun.server.stores.vertex.timeseries import TimeSeries
 from google.api_core import exceptions
@@ -153,7 +153,7 @@ class VertexRunStore(RunStore):
                     )
 
             # Always the first page: the runs of the previous one are gone.
-            while page := (await self._runs.list_page(name, ListQuery(page_size=1000))).items:
+            while page := (await self._runs.list_page(name, ListQuery(page_size=limits.PAGE_SIZE_MAX))).items:
                 await asyncio.gather(*(delete(r) for r in page))
             await self._experiments.delete_context(name)
 

@@ -24,11 +24,11 @@ from exprun.server.core.errors import FailedPrecondition, NotFound
 from exprun.server.core.names import LocationName, RunName
 from exprun.server.stores.vertex import codec, layout
 from exprun.server.stores.vertex.backend import Backend
+from exprun.server.stores.vertex.contexts import ContextPb, RunContexts
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.experiments import Experiments
 from exprun.server.stores.vertex.names import same_resource, tb_run_artifact_id, tensorboard_of
 from exprun.server.stores.vertex.retry import Attempt
-from exprun.server.stores.vertex.summary import ContextPb, RunContexts
 from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import artifact as artifact_types
 from google.cloud.aiplatform_v1.types import (

@@ -33,9 +33,9 @@ from exprun.server.core.model import FloatColumn, IntColumn, Series, SeriesQuery
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout, wire
 from exprun.server.stores.vertex.backend import Backend
+from exprun.server.stores.vertex.contexts import ContextPb, RunContexts
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.series_ids import SeriesIds, TensorboardRunSeries
-from exprun.server.stores.vertex.summary import ContextPb, RunContexts
 from exprun.server.stores.vertex.tensorboard import Tensorboards
 from exprun.server.stores.vertex.writes import PointWrites
 from google.api_core import exceptions

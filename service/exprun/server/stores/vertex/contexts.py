@@ -46,8 +46,9 @@ from google.cloud.aiplatform_v1.types.context import Context
 # The raw protobuf Context under proto-plus; protobuf classes made at run time have no static type.
 ContextPb = Any
 
-# Bounded, so a server touching millions of runs does not keep them all.
-_CACHE_MAX = 10_000
+# Runs whose context (here) and TensorBoard IDs (series_ids.py) a replica keeps, least recently
+# used first out: bounded, so a server touching millions of runs does not keep them all.
+RUN_CACHE_MAX = 10_000
 
 Mutation = Callable[[layout.Metadata], None]
 
@@ -113,7 +114,7 @@ class RunContexts:
         self.locations.add(name.parent.parent)
         self._cache[name] = _Cached(ctx, self.leases.clock())
         self._cache.move_to_end(name)
-        while len(self._cache) > _CACHE_MAX:
+        while len(self._cache) > RUN_CACHE_MAX:
             self._cache.popitem(last=False)
 
     def forget(self, name: RunName) -> None:
