@@ -470,7 +470,8 @@ vertex() {
   mkdir -p "$data"
   chown "$image_user" "$data"
   "$PY" -m tests.fakes.vertex --project "$PROJECT=123456789" \
-    --tensorboard "$PROJECT/$LOCATION/$tensorboard" >"$scratch/fake.log" 2>&1 &
+    --tensorboard "$PROJECT/$LOCATION/$tensorboard" --pipeline-job "$PROJECT/$LOCATION/pipeline-python" \
+    >"$scratch/fake.log" 2>&1 &
   fake_pid=$!
   local waited=0
   until fake=$(sed -n 's/^vertex fake serving on //p' "$scratch/fake.log") && [[ -n $fake ]]; do

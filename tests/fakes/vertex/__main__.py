@@ -2,7 +2,7 @@
 
     python -m tests.fakes.vertex --port 8085 --latency-ms 25 --error-rate 0.2 \
         --error-methods WriteTensorboardRunData --project my-project=123456789 \
-        --tensorboard my-project/us-central1/tb1
+        --tensorboard my-project/us-central1/tb1 --pipeline-job my-project/us-central1/job-1
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _project(text: str) -> tuple[str, str]:
     return project_id, number
 
 
-def _tensorboard(text: str) -> tuple[str, str, str]:
+def _resource(text: str) -> tuple[str, str, str]:
     parts = text.split("/")
     if len(parts) != 3 or not all(parts):
         raise argparse.ArgumentTypeError(f"expected PROJECT/LOCATION/TENSORBOARD_ID, got {text!r}")
@@ -59,11 +59,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--tensorboard",
-        type=_tensorboard,
+        type=_resource,
         action="append",
         default=[],
         metavar="PROJECT/LOCATION/ID",
         help="create this Tensorboard at start (repeatable)",
+    )
+    parser.add_argument(
+        "--pipeline-job",
+        type=_resource,
+        action="append",
+        default=[],
+        metavar="PROJECT/LOCATION/ID",
+        help="create this finished PipelineJob at start, for runs to link (repeatable)",
     )
     return parser.parse_args(argv)
 
@@ -82,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     address = fake.start(args.host, args.port)
     for project, location, tensorboard_id in args.tensorboard:
         print(f"tensorboard {fake.create_tensorboard(project, location, tensorboard_id)}", flush=True)
+    for project, location, job_id in args.pipeline_job:
+        print(f"pipeline job {fake.add_pipeline_job(project, location, job_id)}", flush=True)
     print(f"vertex fake serving on {address}", flush=True)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
