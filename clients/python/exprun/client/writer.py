@@ -315,12 +315,6 @@ class TimeSeriesWriter:
                 self._start_default_steps()
         elif step.__class__ is not int or not 0 <= step <= _INT64_MAX:
             step = _checked_step(step)
-        try:  # one sum: only a NaN, an infinity (or an overflow) makes it non-finite
-            finite = _isfinite(sum(metrics.values()))
-        except TypeError:
-            finite = True  # not a number: the append below names the metric
-        if not finite:
-            _refuse_non_finite({metric: (value,) for metric, value in metrics.items()}, "metrics")
         count = len(metrics)
         lock = self._lock
         lock.acquire()
@@ -338,9 +332,14 @@ class TimeSeriesWriter:
                 except Exception:
                     rows = None  # not a number: the slow path names the metric
                 else:
+                    # A NaN or an infinity has the top byte 0x7F or 0xFF, as only a finite value
+                    # beyond 2**1008 also has: the slow path checks those value by value.
                     # A bool packs as 1.0 or 0.0, so only a row holding one of those needs the
                     # (slower) type check.
-                    if (packed.find(_PACKED_ONE) < 0 and packed.find(_PACKED_ZERO) < 0) or bool not in map(
+                    top = packed[7::8]
+                    if 0x7F in top or 0xFF in top:
+                        rows = None
+                    elif (packed.find(_PACKED_ONE) < 0 and packed.find(_PACKED_ZERO) < 0) or bool not in map(
                         type, metrics.values()
                     ):
                         rows.values.frombytes(packed)
@@ -384,6 +383,11 @@ class TimeSeriesWriter:
                     kind = type(value).__name__
                     message = f"Value for metric {metric} is of type {kind} but must be a number"
                     raise TypeError(message) from None
+                if not _isfinite(value):
+                    append_step(step)  # so that the row's take-back below removes this value too
+                    append_wall(micros)
+                    done += 1
+                    _refuse_non_finite({metric: (value,)}, "metrics")
                 append_step(step)
                 append_wall(micros)
                 done += 1
