@@ -41,6 +41,18 @@ class NamedResource:
         wrapped._proto = proto
         return wrapped
 
+    def __eq__(self, other: object) -> bool:
+        """The same resource: an `ExperimentRun` equals another handle of the same run, never
+        an `Experiment` of the same name, which is another kind."""
+        return (
+            type(other) is type(self)
+            and isinstance(other, NamedResource)
+            and other.exprun_name == self.exprun_name
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.exprun_name)
+
     @property
     def exprun_name(self) -> str:
         """`projects/{project}/locations/{location}/experiments/{experiment}`, plus `/runs/{run}` on a run."""

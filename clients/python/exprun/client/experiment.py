@@ -179,9 +179,3 @@ class Experiment(_names.NamedResource):
 
     def __repr__(self) -> str:
         return f"Experiment({self.exprun_name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Experiment) and other.exprun_name == self.exprun_name
-
-    def __hash__(self) -> int:
-        return hash(self.exprun_name)

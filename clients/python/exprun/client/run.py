@@ -589,12 +589,6 @@ class ExperimentRun(_names.NamedResource):
     def __repr__(self) -> str:
         return f"ExperimentRun({self.exprun_name!r}, state={self.state.name})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ExperimentRun) and other.exprun_name == self.exprun_name
-
-    def __hash__(self) -> int:
-        return hash(self.exprun_name)
-
 
 # The run that the module-level helpers act on, like the SDK's experiment tracker.
 _active_run: ExperimentRun | None = None

@@ -72,27 +72,6 @@ class VertexRunStore(RunStore):
     projects, since every change is a create or an etag-checked read-modify-write in Vertex,
     liveness leases included (`liveness.py`)."""
 
-    # What this backend does differently from the embedded store, and why; the conformance suite
-    # skips the tests of these behaviours for it.
-    LACKS: Mapping[str, str] = {
-        "executions_in_association_order": (
-            "Vertex lists a context's executions in its own order (creation), not in the order "
-            "they were associated with the run"
-        ),
-        "request_form_names_in_artifacts": (
-            "the -tb-run artifact holds the TensorBoard run's name as Vertex returns it (project "
-            "number) and the configured endpoint's host, as the SDK writes it"
-        ),
-        "artifacts_of_deleted_runs_by_experiment": (
-            "a deleted run's context is gone, and with it the only way to find the artifacts it "
-            "left, so deleting the experiment with its artifacts cannot reach them"
-        ),
-        "exact_json_metadata_limit": (
-            "Vertex measures the 200 KB metadata limit on the serialized Struct, slightly larger "
-            "than the JSON the core measures"
-        ),
-    }
-
     def __init__(self, backend: Backend, staging: Staging | None, leases: Leases | None = None) -> None:
         self._backend = backend
         self._staging = staging
