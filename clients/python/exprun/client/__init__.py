@@ -27,9 +27,12 @@ from exprun.client.experiment import Experiment
 from exprun.client.models import ExperimentModel, ModelFile
 from exprun.client.pipeline_jobs import PipelineJob
 from exprun.client.resources import Artifact, ClassificationMetrics, Execution, RunState
-from exprun.client.run import ExperimentRun, close_channels, end_run, get_active_run, start_run
+from exprun.client.run import ExperimentRun
 from exprun.client.timeseries import SeriesData
 from exprun.client.tracking import (
+    close_channels,
+    end_run,
+    get_active_run,
     get_experiment_df,
     init,
     log,
@@ -39,6 +42,7 @@ from exprun.client.tracking import (
     log_params,
     log_time_series_metrics,
     start_execution,
+    start_run,
     update_state,
 )
 from exprun.client.writer import BufferFull, TimeSeriesWriter

@@ -14,7 +14,7 @@ import os
 import tempfile
 import types
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,9 @@ class ExperimentRun(_names.NamedResource):
 
     # The writer behind `log_time_series_metrics(..., stream=True)`, made on first use.
     _owned_writer: writer.TimeSeriesWriter | None = None
+    # Told when the run's `with` block has ended it: how the active-run tracker of
+    # `tracking.start_run` forgets it without this module knowing the tracker.
+    _on_exit: Callable[[ExperimentRun], None] | None = None
 
     def __init__(
         self,
@@ -187,10 +190,9 @@ class ExperimentRun(_names.NamedResource):
         traceback: types.TracebackType | None,
     ) -> None:
         """Ends the run `FAILED` if the block raised, else `COMPLETE`, as the SDK does."""
-        global _active_run
         self.end_run(RunState.FAILED if exc_type is not None else RunState.COMPLETE)
-        if _active_run is self:
-            _active_run = None
+        if self._on_exit is not None:
+            self._on_exit(self)
 
     # -- params and summary metrics ---------------------------------------------------------------
     def log_params(self, params: Mapping[str, ParamValue]) -> None:
@@ -588,73 +590,3 @@ class ExperimentRun(_names.NamedResource):
 
     def __repr__(self) -> str:
         return f"ExperimentRun({self.exprun_name!r}, state={self.state.name})"
-
-
-# The run that the module-level helpers act on, like the SDK's experiment tracker.
-_active_run: ExperimentRun | None = None
-
-
-def start_run(
-    run: str,
-    experiment: ExperimentArg = None,
-    resume: bool = False,
-    *,
-    tensorboard: Any = None,
-    credentials: Any = None,
-) -> ExperimentRun:
-    """Creates (or with `resume=True` reopens and sets RUNNING) a run and makes it the active one.
-
-    A run still active from an earlier `start_run` is ended COMPLETE first, as the SDK does, so
-    a sweep loop without `end_run` leaves no run RUNNING but the last. Use it as a context
-    manager: the run ends `FAILED` if the block raises, else `COMPLETE`. `tensorboard` backs a
-    new run, or is assigned to a resumed one, as in the SDK.
-    """
-    global _active_run
-    if _active_run is not None:
-        end_run()
-    with _config.call_credentials(credentials):
-        if resume:
-            started = ExperimentRun(run, experiment)
-            if tensorboard is not None:
-                started.assign_backing_tensorboard(tensorboard)
-            started.update_state(RunState.RUNNING)
-        else:
-            started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
-    _active_run = started
-    return started
-
-
-def get_active_run() -> ExperimentRun | None:
-    return _active_run
-
-
-def active_run() -> ExperimentRun:
-    if _active_run is None:
-        raise ValueError("No run is active: call exprun.client.start_run(...) first.")
-    return _active_run
-
-
-def close_channels() -> None:
-    """Flushes and closes every open `TimeSeriesWriter` (the runs' own included), then closes
-    every shared channel; later calls open new ones."""
-    writer.close_all()
-    _config.close_channels()
-
-
-def end_run(state: RunState | int | str = RunState.COMPLETE) -> None:
-    """Ends the active run and forgets it; does nothing when no run is active.
-
-    A run deleted meanwhile is only warned about, as the SDK does, so the next `start_run` of a
-    loop still goes ahead.
-    """
-    global _active_run
-    if _active_run is None:
-        return
-    try:
-        _active_run.end_run(state)
-    except NotFound:
-        warnings.warn(
-            f"Experiment run {_active_run.name} was not found. It may have been deleted", stacklevel=2
-        )
-    finally:
-        _active_run = None

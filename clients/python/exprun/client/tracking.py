@@ -15,11 +15,12 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from exprun.client import _config, timeseries
+from exprun.client import _config, timeseries, writer
+from exprun.client.errors import NotFound
 from exprun.client.experiment import Experiment
 from exprun.client.models import ExperimentModel
 from exprun.client.resources import ClassificationMetrics, Execution, RunState
-from exprun.client.run import active_run, get_active_run
+from exprun.client.run import ExperimentArg, ExperimentRun
 from exprun.client.values import ParamValue
 
 if TYPE_CHECKING:
@@ -34,6 +35,43 @@ _NOT_APPLICABLE = {
     "service_account": "exprun does not launch jobs",
     "api_key": "exprun authenticates with bearer tokens (credentials= or token=)",
 }
+
+
+class ActiveRunTracker:
+    """The run the module-level helpers act on, like the SDK's `_experiment_tracker`.
+
+    `start_run` sets it; `end_run` and the end of the run's `with` block forget it. Only this
+    object changes it, so a test that leaves a run active clears it with `clear()`.
+    """
+
+    def __init__(self) -> None:
+        self._run: ExperimentRun | None = None
+
+    @property
+    def run(self) -> ExperimentRun | None:
+        return self._run
+
+    def require(self) -> ExperimentRun:
+        """The active run, or a `ValueError` saying how to start one."""
+        if self._run is None:
+            raise ValueError("No run is active: call exprun.client.start_run(...) first.")
+        return self._run
+
+    def set(self, run: ExperimentRun) -> None:
+        self._run = run
+        run._on_exit = self.forget
+
+    def forget(self, run: ExperimentRun) -> None:
+        """Forgets `run` if it is the active one (a run started earlier may end later)."""
+        if self._run is run:
+            self._run = None
+
+    def clear(self) -> None:
+        """Forgets the active run without ending it."""
+        self._run = None
+
+
+tracker = ActiveRunTracker()
 
 
 def init(
@@ -123,11 +161,11 @@ def get_experiment_df(experiment: str | None = None, *, include_time_series: boo
 
 
 def log_params(params: Mapping[str, ParamValue]) -> None:
-    active_run().log_params(params)
+    tracker.require().log_params(params)
 
 
 def log_metrics(metrics: Mapping[str, ParamValue]) -> None:
-    active_run().log_metrics(metrics)
+    tracker.require().log_metrics(metrics)
 
 
 def log_time_series_metrics(
@@ -135,7 +173,7 @@ def log_time_series_metrics(
     step: int | None = None,
     wall_time: timeseries.WallTime | None = None,
 ) -> None:
-    active_run().log_time_series_metrics(metrics, step=step, wall_time=wall_time)
+    tracker.require().log_time_series_metrics(metrics, step=step, wall_time=wall_time)
 
 
 def log_classification_metrics(
@@ -147,13 +185,13 @@ def log_classification_metrics(
     threshold: Sequence[float] | None = None,
     display_name: str | None = None,
 ) -> ClassificationMetrics:
-    return active_run().log_classification_metrics(
+    return tracker.require().log_classification_metrics(
         labels=labels, matrix=matrix, fpr=fpr, tpr=tpr, threshold=threshold, display_name=display_name
     )
 
 
 def update_state(state: RunState | int | str) -> None:
-    active_run().update_state(state)
+    tracker.require().update_state(state)
 
 
 def log_model(
@@ -178,7 +216,7 @@ def log_model(
     if metadata_store_id not in (None, "default"):
         raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
     with _config.call_credentials(credentials):
-        return active_run().log_model(
+        return tracker.require().log_model(
             model,
             artifact_id,
             uri=uri,
@@ -191,7 +229,7 @@ def log_model(
 
 def log(*, pipeline_job: Any = None) -> None:
     """Links a pipeline job to the active run, like `aiplatform.log(pipeline_job=...)`."""
-    active_run().log(pipeline_job=pipeline_job)
+    tracker.require().log(pipeline_job=pipeline_job)
 
 
 def start_execution(
@@ -234,7 +272,64 @@ def start_execution(
             location=location,
             credentials=credentials,
         )
-    run = get_active_run()
+    run = tracker.run
     if run is not None:
         run.associate_execution(execution)
     return execution
+
+
+def start_run(
+    run: str,
+    experiment: ExperimentArg = None,
+    resume: bool = False,
+    *,
+    tensorboard: Any = None,
+    credentials: Any = None,
+) -> ExperimentRun:
+    """Creates (or with `resume=True` reopens and sets RUNNING) a run and makes it the active one.
+
+    A run still active from an earlier `start_run` is ended COMPLETE first, as the SDK does, so
+    a sweep loop without `end_run` leaves no run RUNNING but the last. Use it as a context
+    manager: the run ends `FAILED` if the block raises, else `COMPLETE`. `tensorboard` backs a
+    new run, or is assigned to a resumed one, as in the SDK.
+    """
+    if tracker.run is not None:
+        end_run()
+    with _config.call_credentials(credentials):
+        if resume:
+            started = ExperimentRun(run, experiment)
+            if tensorboard is not None:
+                started.assign_backing_tensorboard(tensorboard)
+            started.update_state(RunState.RUNNING)
+        else:
+            started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
+    tracker.set(started)
+    return started
+
+
+def get_active_run() -> ExperimentRun | None:
+    return tracker.run
+
+
+def close_channels() -> None:
+    """Flushes and closes every open `TimeSeriesWriter` (the runs' own included), then closes
+    every shared channel; later calls open new ones."""
+    writer.close_all()
+    _config.close_channels()
+
+
+def end_run(state: RunState | int | str = RunState.COMPLETE) -> None:
+    """Ends the active run and forgets it; does nothing when no run is active.
+
+    A run deleted meanwhile is only warned about, as the SDK does, so the next `start_run` of a
+    loop still goes ahead.
+    """
+    run = tracker.run
+    if run is None:
+        return
+    try:
+        run.end_run(state)
+    except NotFound:
+        warnings.warn(f"Experiment run {run.name} was not found. It may have been deleted", stacklevel=2)
+    finally:
+        tracker.clear()
