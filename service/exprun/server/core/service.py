@@ -17,7 +17,7 @@ from datetime import datetime
 
 import numpy as np
 from exprun.server.core import layouts, limits, listing
-from exprun.server.core.errors import FailedPrecondition, FieldViolation, InvalidArgument, collect
+from exprun.server.core.errors import FailedPrecondition, InvalidArgument, collect
 from exprun.server.core.ingest import Ingest
 from exprun.server.core.liveness import Liveness
 from exprun.server.core.model import (
@@ -63,6 +63,7 @@ from exprun.server.core.validation import (
     check_text,
     check_writer_id,
     metadata_size,
+    metadata_too_large,
 )
 
 _EXECUTION_MASK = frozenset({"state", "display_name", "description", "metadata"})
@@ -74,7 +75,9 @@ def _check_execution_fields(display_name: str, description: str, metadata: Mappi
     ) + check_text(description, "execution.description", limits.DESCRIPTION_MAX_CHARS)
     collect(violations)
     if metadata_size(metadata) > limits.METADATA_MAX_BYTES:
-        raise InvalidArgument.field("execution.metadata", "is over 200 KB serialized")
+        raise InvalidArgument.field(
+            "execution.metadata", f"is over {limits.size_text(limits.METADATA_MAX_BYTES)} serialized"
+        )
 
 
 def _new_execution(execution: Execution, execution_id: str) -> Execution:
@@ -573,18 +576,16 @@ class ExperimentRuns:
             if len(f.sha256) != 64 or any(c not in "0123456789abcdef" for c in f.sha256):
                 raise InvalidArgument.field(f"header.files[{i}].sha256", "must be 64 lowercase hex digits")
         if sum(f.size_bytes for f in files) > limits.MODEL_MAX_TOTAL_BYTES:
-            raise InvalidArgument.field("header.files", "total size is over 2 GiB")
+            most = limits.size_text(limits.MODEL_MAX_TOTAL_BYTES)
+            raise InvalidArgument.field("header.files", f"total size is over {most}")
         if model.input_example is not None and metadata_size({"x": model.input_example}) > (
             limits.METADATA_MAX_BYTES
         ):
-            raise InvalidArgument.field("header.model.input_example", "is over 200 KB serialized")
+            most = limits.size_text(limits.METADATA_MAX_BYTES)
+            raise InvalidArgument.field("header.model.input_example", f"is over {most} serialized")
         size = metadata_size(layouts.model_artifact(replace(model, files=tuple(files))).metadata)
         if size > limits.METADATA_MAX_BYTES:
-            raise InvalidArgument(
-                [FieldViolation("header", f"makes the model's metadata {size} bytes; at most 204800")],
-                reason="METADATA_TOO_LARGE",
-                metadata={"size_bytes": str(size), "limit_bytes": str(limits.METADATA_MAX_BYTES)},
-            )
+            raise metadata_too_large("header", f"makes the model's metadata {size} bytes", size)
 
     async def list_models(
         self, parent: str, page_size: int, page_token: str
@@ -635,7 +636,8 @@ async def _receive_files(
 
     async for path, data in chunks:
         if len(data) > limits.MODEL_CHUNK_MAX_BYTES:
-            raise InvalidArgument.field("chunk.data", "is over 1 MiB")
+            most = limits.size_text(limits.MODEL_CHUNK_MAX_BYTES)
+            raise InvalidArgument.field("chunk.data", f"is over {most}")
         while index < len(files) and path != files[index].path:
             await finish_file()
             index, received, digest = index + 1, 0, hashlib.sha256()
