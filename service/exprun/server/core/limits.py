@@ -39,8 +39,8 @@ QUOTED_VALUE_MAX_CHARS = 256
 # Page tokens are checked for length before anything is decoded. Over the embedded store a token
 # is ~40 characters; the rest is room for the Vertex page token a vertex-store token carries.
 PAGE_TOKEN_MAX_CHARS = 2048
-# AIP-160 filters here are `field = value` terms joined by AND, without parentheses (depth 1).
-# Far more terms than a client needs, far fewer than SQLite's expression depth limit (1000).
+# Terms of one List filter (the grammar: `core/store.py`, "Lists"). Far more than a client
+# needs, far fewer than SQLite's expression depth limit (1000).
 FILTER_MAX_TERMS = 50
 # Model file paths: each segment a file name every file system accepts (255 bytes, NAME_MAX).
 MODEL_PATH_SEGMENT_MAX_BYTES = 255
