@@ -7,6 +7,13 @@ Mirrors `google.cloud.aiplatform` so SDK code ports by changing the import
 `TimeSeriesWriter` for streamed, acknowledged time series. Every failed call raises a typed
 error from `exprun.client.errors`, each a subclass of the matching `google.api_core.exceptions`
 class.
+
+Keywords that many methods take, in their `Args:` sections as "see `exprun.client`":
+- `project`, `location`: default to those set by `init` (or `EXPRUN_PROJECT`/`EXPRUN_LOCATION`).
+- `experiment`: an experiment ID or an `Experiment`; defaults to the one set by `init`.
+- `credentials`: `google.auth` credentials used for this one call instead of those set by
+  `init`.
+- `metadata_store_id`: exprun has one metadata store, so only `"default"` (or None) is accepted.
 """
 
 from exprun.client import errors, gapic

@@ -125,16 +125,27 @@ class _Connection:
 class TimeSeriesWriter:
     """Streams a run's time series in acknowledged batches; see the module docstring.
 
-    `run` is an `ExperimentRun` or a run name (an ID in the `init` experiment, or a full name).
-    `writer_id` names this writer to the server, which remembers the highest batch it committed
-    for it. The default is derived from the run, host, pid and a random suffix, so it is stable
-    across this writer's reconnects but new for every writer. Pass your own stable ID (for
-    example the training job's ID) to make a restarted process continue the same writer: it
-    learns the committed sequence when it opens and numbers its batches after it. Two live
-    writers must never share an ID.
-
     `log` may be called from any thread (one producer thread is the fast case); rows from
     several threads interleave in arbitrary order.
+
+    Args:
+        run: Required. An `ExperimentRun`, or a run name (an ID in the `init` experiment, or a
+            full name).
+        writer_id: Optional. Names this writer to the server, which remembers the highest batch
+            it committed for it. The default is derived from the run, host, pid and a random
+            suffix, so it is stable across this writer's reconnects but new for every writer.
+            Pass your own stable ID (for example the training job's ID) to make a restarted
+            process continue the same writer: it learns the committed sequence when it opens
+            and numbers its batches after it. Two live writers must never share an ID.
+        max_batch_points: Optional. Points per batch, at most `MAX_STREAM_BATCH_POINTS`.
+        max_batch_delay: Optional. Seconds a point may wait for its batch to fill.
+        max_unacked_batches: Optional. Batches sent ahead of the server's acknowledgement.
+        max_buffered_points: Optional. Points buffered or unacknowledged at the most; at least
+            `max_batch_points`.
+        on_full: Optional. What `log` does when that many are pending: `"block"` until acks
+            free room, or `"raise"` `BufferFull`.
+        reconnect_backoff: Optional. `(min, max)` seconds between reconnect attempts, doubled
+            after each failure, with jitter.
     """
 
     def __init__(
@@ -252,11 +263,17 @@ class TimeSeriesWriter:
     ) -> None:
         """Buffers one point per metric at `step` and returns at once.
 
-        No `step` means this writer's last logged step + 1; before the writer has logged
-        anything, the run's largest step + 1, asked of the server once (1 for an empty run).
-        No `wall_time` means now. Blocks only when `max_buffered_points` are pending and
-        `on_full="block"`. The one read behind the first default step is the only call that
-        talks to the server on the caller's thread, and raises that read's error if it fails.
+        Blocks only when `max_buffered_points` are pending and `on_full="block"`. The one read
+        behind the first default step is the only call that talks to the server on the
+        caller's thread, and raises that read's error if it fails.
+
+        Args:
+            metrics: Required. Metric names to finite numbers.
+            step: Optional. By default this writer's last logged step + 1; before the writer
+                has logged anything, the run's largest step + 1, asked of the server once (1
+                for an empty run).
+            wall_time: Optional. A `datetime` (naive means UTC), a protobuf `Timestamp` or
+                microseconds since the epoch; now by default.
         """
         # The hot path of per-step logging: keep it to plain appends under one lock.
         micros = _time_ns() // 1000 if wall_time is None else _checked_micros(wall_time)
@@ -377,9 +394,16 @@ class TimeSeriesWriter:
         """Buffers aligned columns: row `i` is `{metric: columns[metric][i]}` at `steps[i]`.
 
         The fast path: lists, `array.array` and numpy arrays are accepted (numpy is never
-        required); float64/int64 arrays are copied with one `memcpy`. `wall_time_micros` is one
-        wall time per row, one for every row, or None for now. A call larger than the free room
-        is admitted in slices as acks free room (or refused whole with `on_full="raise"`).
+        required); float64/int64 arrays are copied with one `memcpy`. A call larger than the
+        free room is admitted in slices as acks free room (or refused whole with
+        `on_full="raise"`).
+
+        Args:
+            steps: Required. One step per row.
+            columns: Required. Metric names to columns of finite numbers, each as long as
+                `steps`.
+            wall_time_micros: Optional. Microseconds since the epoch: one per row, or one for
+                every row; now by default.
         """
         if not columns:
             raise ValueError("columns must hold at least one metric")
@@ -508,8 +532,11 @@ class TimeSeriesWriter:
     def flush(self, timeout: float | None = None) -> None:
         """Waits until every point logged before the call is acknowledged as durable.
 
-        Raises the writer's error if it stopped, and `TimeoutError` if `timeout` seconds pass
-        first (the points stay pending and are still sent).
+        Raises the writer's error if it stopped, and `TimeoutError` if `timeout` passes first
+        (the points stay pending and are still sent).
+
+        Args:
+            timeout: Optional. Seconds to wait at the most; no limit by default.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
@@ -546,6 +573,9 @@ class TimeSeriesWriter:
         Raises the writer's error if it stopped (once). If `timeout` passes first, the stream is
         cancelled and `TimeoutError` names how many points were not acknowledged: those points
         are not written by this writer.
+
+        Args:
+            timeout: Optional. Seconds to wait at the most; no limit by default.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         if self._begin_close():
@@ -935,8 +965,12 @@ def _unregister(writer: TimeSeriesWriter) -> None:
 
 
 def close_all(timeout: float | None = None) -> None:
-    """Closes (flushing) every writer of this process that is still open, all within `timeout`
-    seconds in total; errors are logged (points not acknowledged are counted in them)."""
+    """Closes (flushing) every writer of this process that is still open; errors are logged
+    (points not acknowledged are counted in them).
+
+    Args:
+        timeout: Optional. Seconds for all of them together; no limit by default.
+    """
     deadline = None if timeout is None else time.monotonic() + timeout
     with _live_lock:
         writers = list(_live)
