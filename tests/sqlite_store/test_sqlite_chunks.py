@@ -34,21 +34,26 @@ def conn() -> Iterator[sqlite3.Connection]:
     connection.close()
 
 
+# Points per read page: few, so that reads cross page edges.
+TINY_PAGE = 5
+
+
 @pytest.fixture
 def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 8)
     monkeypatch.setattr(timeseries, "MERGE_MAX_POINTS", 4)
-    monkeypatch.setattr(limits, "READ_CHUNK_MAX_POINTS", 5)
     monkeypatch.setattr(chunks, "BLOCK_POINTS", 3)  # blocks cross bucket edges and step ranges
 
 
-def read_all(conn: sqlite3.Connection, run_pk: int) -> dict[str, list[tuple[int, float, int]]]:
+def read_all(
+    conn: sqlite3.Connection, run_pk: int, page: int = limits.READ_CHUNK_MAX_POINTS
+) -> dict[str, list[tuple[int, float, int]]]:
     out: dict[str, list[tuple[int, float, int]]] = {}
     for series_pk, metric in timeseries.metrics(conn, run_pk, ()):
         start, more = 0, True
         while more:
-            points, more = timeseries.read_page(conn, series_pk, start, None)
-            assert len(points) <= limits.READ_CHUNK_MAX_POINTS
+            points, more = timeseries.read_page(conn, series_pk, start, None, page)
+            assert len(points) <= page
             if not points:
                 break
             out.setdefault(metric, []).extend(
@@ -112,7 +117,7 @@ def test_chunks_stay_disjoint_and_read_like_a_dictionary(
         timeseries.write(conn, run_pk, batch)
         assert_chunk_invariants(conn)
     expected = {m: [(s, *model[m][s]) for s in sorted(model[m])] for m in sorted(model)}
-    assert read_all(conn, run_pk) == expected
+    assert read_all(conn, run_pk, TINY_PAGE) == expected
 
 
 def test_appends_fold_small_tail_chunks_into_few_rows(conn: sqlite3.Connection) -> None:
@@ -125,13 +130,18 @@ def test_appends_fold_small_tail_chunks_into_few_rows(conn: sqlite3.Connection) 
 
 
 def full_downsample(
-    conn: sqlite3.Connection, series_pk: int, start: int, end: int | None, max_points: int
+    conn: sqlite3.Connection,
+    series_pk: int,
+    start: int,
+    end: int | None,
+    max_points: int,
+    page: int = limits.READ_CHUNK_MAX_POINTS,
 ) -> Series:
     """Today's path, every point decoded: the reference the summary path must equal."""
     parts = []
     more = True
     while more:
-        points, more = timeseries.read_page(conn, series_pk, start, end)
+        points, more = timeseries.read_page(conn, series_pk, start, end, page)
         if not points:
             break
         parts.append(Series("m", points.steps, points.values, points.wall_times))
@@ -178,7 +188,7 @@ def test_summary_downsampling_equals_the_full_decode(
     assert_summaries_right(conn)
     end = None if span is None else start + span
     for series_pk, _ in timeseries.metrics(conn, run_pk, ()):
-        expected = full_downsample(conn, series_pk, start, end, max_points)
+        expected = full_downsample(conn, series_pk, start, end, max_points, TINY_PAGE)
         found = timeseries.read_downsampled(conn, series_pk, start, end, max_points)
         if found is None:  # no more points than asked for: the caller reads them as they are
             assert len(expected) <= max_points

@@ -32,8 +32,10 @@ def file_path(uri: str) -> pathlib.Path:
     return pathlib.Path(urllib.request.url2pathname(urllib.parse.urlparse(uri).path))
 
 
-async def open_with_run(data_dir: pathlib.Path) -> SqliteRunStore:
-    store = await SqliteRunStore.open(data_dir)
+async def open_with_run(
+    data_dir: pathlib.Path, read_page_points: int = limits.READ_CHUNK_MAX_POINTS
+) -> SqliteRunStore:
+    store = await SqliteRunStore.open(data_dir, read_page_points=read_page_points)
     await store.create_experiment(Experiment(EXPERIMENT))
     await store.create_run(Run(RUN))
     return store
@@ -111,10 +113,9 @@ async def test_a_failed_write_leaves_neither_points_nor_sequence(tmp_path: pathl
 
 
 async def test_a_paged_read_never_repeats_or_reorders_steps_under_concurrent_writes(
-    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: pathlib.Path,
 ) -> None:
-    monkeypatch.setattr(limits, "READ_CHUNK_MAX_POINTS", 10)
-    store = await open_with_run(tmp_path)
+    store = await open_with_run(tmp_path, read_page_points=10)
     try:
         steps = list(range(0, 100, 2))
         await store.write_time_series(RUN, [Series("m", steps, [0.0] * len(steps), steps)], None)

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+from exprun.server.core import limits
 from exprun.server.core.downsample import downsample
 from exprun.server.core.errors import ExprunError
 from exprun.server.core.lease import Leases
@@ -67,11 +68,19 @@ class SqliteRunStore(RunStore):
     `delete_backing_tensorboard_run(s)` has nothing more to delete.
     """
 
-    def __init__(self, db: Database, data_dir: DataDir, leases: Leases | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        data_dir: DataDir,
+        leases: Leases | None = None,
+        *,
+        read_page_points: int = limits.READ_CHUNK_MAX_POINTS,
+    ) -> None:
         self._db = db
         self._data_dir = data_dir
         self.leases = leases or Leases()
         self.health = db.health
+        self._read_page_points = read_page_points
 
     @classmethod
     async def open(
@@ -80,6 +89,7 @@ class SqliteRunStore(RunStore):
         leases: Leases | None = None,
         *,
         probe_interval: float = PROBE_INTERVAL_SECONDS,
+        read_page_points: int = limits.READ_CHUNK_MAX_POINTS,
     ) -> SqliteRunStore:
         """Creates the directory and database on first use and migrates the schema. A crashed
         process needs no repair: SQLite replays its WAL, and uploads it left half done are swept.
@@ -87,7 +97,8 @@ class SqliteRunStore(RunStore):
         `leases` are the liveness terms writes renew watched runs by (default: off).
 
         While the disk is full, a probe write every `probe_interval` seconds finds out when
-        space is freed (see `StoreHealth`)."""
+        space is freed (see `StoreHealth`). `read_time_series` reads a series in transactions
+        of at most `read_page_points` points (tests make pages tiny to cross their edges)."""
         directory = DataDir(data_dir)
         await asyncio.to_thread(directory.acquire)
         try:
@@ -102,7 +113,7 @@ class SqliteRunStore(RunStore):
         except BaseException:
             directory.release()
             raise
-        return cls(db, directory, leases)
+        return cls(db, directory, leases, read_page_points=read_page_points)
 
     # -- experiments --------------------------------------------------------------------------
     async def create_experiment(self, experiment: Experiment) -> Experiment:
@@ -250,7 +261,11 @@ class SqliteRunStore(RunStore):
         start, more = query.start_step, True
         while more:
             page = functools.partial(
-                timeseries.read_page, series_pk=series_pk, start_step=start, end_step=query.end_step
+                timeseries.read_page,
+                series_pk=series_pk,
+                start_step=start,
+                end_step=query.end_step,
+                max_points=self._read_page_points,
             )
             points, more = await self._db.read(page)
             if not points:

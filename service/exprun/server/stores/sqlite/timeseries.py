@@ -199,10 +199,14 @@ def metrics(conn: sqlite3.Connection, run_pk: int, wanted: Sequence[str]) -> lis
 
 
 def read_page(
-    conn: sqlite3.Connection, series_pk: int, start_step: int, end_step: int | None
+    conn: sqlite3.Connection,
+    series_pk: int,
+    start_step: int,
+    end_step: int | None,
+    max_points: int = limits.READ_CHUNK_MAX_POINTS,
 ) -> tuple[Points, bool]:
-    """Up to `limits.READ_CHUNK_MAX_POINTS` points with `start_step <= step < end_step`, and
-    whether more follow: few thread hops for a million.
+    """Up to `max_points` points with `start_step <= step < end_step`, and whether more follow:
+    few thread hops for a million.
 
     The cursor pulls one chunk row at a time and stops as soon as the page is full, so memory
     holds one page, never the series. The caller continues from the page's last step + 1 in a
@@ -220,9 +224,9 @@ def read_page(
         points = chunks.unpack(steps, values, wall_times).between(start_step, end_step)
         if not points:
             continue
-        if size + len(points) > limits.READ_CHUNK_MAX_POINTS:
+        if size + len(points) > max_points:
             if not parts:
-                parts.append(points.slice(0, limits.READ_CHUNK_MAX_POINTS))
+                parts.append(points.slice(0, max_points))
             more = True
             break
         parts.append(points)
