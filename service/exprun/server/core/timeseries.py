@@ -51,19 +51,12 @@ class RunTimeSeries:
         self.liveness = liveness
 
     async def write(
-        self,
-        run: str,
-        series: Sequence[Series],
-        *,
-        writer_id: str = "",
-        sequence: int = 0,
-        field: str = "batch.series",
-        max_points: int = limits.UNARY_WRITE_MAX_POINTS,
+        self, run: str, series: Sequence[Series], *, writer_id: str, sequence: int
     ) -> WriteResult:
-        write = self.prepare_write(
-            run, series, writer_id=writer_id, sequence=sequence, field=field, max_points=max_points
+        """A unary WriteTimeSeries: at most UNARY_WRITE_MAX_POINTS points, committed before it returns."""
+        return await self.ingest.write(
+            self.prepare_write(run, series, writer_id=writer_id, sequence=sequence)
         )
-        return await self.ingest.write(write)
 
     def prepare_write(
         self,
