@@ -38,7 +38,8 @@ async def test_a_merge_returns_the_run_as_it_is_then_stored(store: RunStore, run
     await store.merge_summary(run.name, params={"p": 1, "q": "x"})
     merged = await store.merge_summary(run.name, params={"p": 2}, metrics={"m": 2.5, "flag": True})
     assert merged == await store.get_run(run.name)
-    assert merged.update_time is not None and run.update_time is not None
+    assert merged.update_time is not None
+    assert run.update_time is not None
     assert merged.update_time > run.update_time
 
 
