@@ -9,6 +9,7 @@ from __future__ import annotations
 import pathlib
 import shutil
 import sys
+from typing import Any
 
 import grpc_tools
 from grpc_tools import protoc
@@ -60,9 +61,79 @@ def main() -> int:
     ]
     if protoc.main(tensorboard_args) != 0:
         return 1
+    write_stub_types()
     (GENERATED / "__init__.py").write_text('"""Generated from protos/exprun/v1. Do not edit."""\n')
     (GENERATED / "py.typed").write_text("")
     return 0
+
+
+def _python_type(message: Any) -> tuple[str, str]:
+    """(module, `alias.Class`) of a generated message class: `exprun/v1/resources.proto` is
+    `exprun.v1.resources_pb2`."""
+    module = message.file.name.removesuffix(".proto").replace("/", ".") + "_pb2"
+    return module, f"{module.replace('.', '_')}.{message.name}"
+
+
+def write_stub_types() -> None:
+    """grpcio-tools types the messages (`--pyi_out`) but not the stub, so a call's response
+    would be Any. This writes `typed_stub.py`, a Protocol of the stub on a blocking channel from
+    the service descriptor: each method typed by its request and response, and by which side
+    streams. The Python client casts its stub to it."""
+    sys.path.insert(0, str(PYTHON_OUT))
+    try:
+        from exprun.v1 import experiment_run_service_pb2
+    finally:
+        sys.path.remove(str(PYTHON_OUT))
+    service = experiment_run_service_pb2.DESCRIPTOR.services_by_name["ExperimentRunService"]
+    modules: set[str] = set()
+    attributes = []
+    for method in service.methods:
+        (request_module, request), (response_module, response) = (
+            _python_type(method.input_type),
+            _python_type(method.output_type),
+        )
+        modules.update((request_module, response_module))
+        if method.client_streaming:
+            request = f"Iterator[{request}]"
+        if method.server_streaming:
+            response = f"Iterator[{response}]"
+        attributes.append(f"    {method.name}: Call[{request}, {response}]")
+    imports = [f"import {module} as {module.replace('.', '_')}" for module in sorted(modules)]
+    (GENERATED / "typed_stub.py").write_text(
+        "\n".join(
+            [
+                '"""The generated stub\'s type on a blocking channel, written by scripts/generate.py',
+                'from the service descriptor. Do not edit."""',
+                "",
+                "from __future__ import annotations",
+                "",
+                "from collections.abc import Iterator, Sequence",
+                "from typing import Any, Protocol, TypeVar",
+                "",
+                *imports,
+                "",
+                '_Request = TypeVar("_Request", contravariant=True)',
+                '_Response = TypeVar("_Response", covariant=True)',
+                "",
+                "",
+                "class Call(Protocol[_Request, _Response]):",
+                "    def __call__(",
+                "        self,",
+                "        request: _Request,",
+                "        timeout: float | None = ...,",
+                "        metadata: Sequence[tuple[str, str]] | None = ...,",
+                "        credentials: Any = ...,",
+                "        wait_for_ready: bool | None = ...,",
+                "        compression: Any = ...,",
+                "    ) -> _Response: ...",
+                "",
+                "",
+                f"class {service.name}Stub(Protocol):",
+                *attributes,
+                "",
+            ]
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,16 @@ async def test_params_and_metrics_merge_together_in_one_call(store: RunStore, ru
     assert (merged.params, merged.metrics) == ({"p": 1}, {"m": 2.5})
 
 
+async def test_a_merge_returns_the_run_as_it_is_then_stored(store: RunStore, run: Run) -> None:
+    """LogParams and LogMetrics answer with this run; a client compares it with later reads."""
+    await store.merge_summary(run.name, params={"p": 1, "q": "x"})
+    merged = await store.merge_summary(run.name, params={"p": 2}, metrics={"m": 2.5, "flag": True})
+    assert merged == await store.get_run(run.name)
+    assert merged.update_time is not None
+    assert run.update_time is not None
+    assert merged.update_time > run.update_time
+
+
 @pytest.mark.parametrize(
     "value",
     [1.0, 0.0, -2.0, 3, 0, -(2**63), 2**63 - 1, 2**60, 0.1, 1e300, 5e-324, "", "3", "1.0", "ünïcødé"],

@@ -19,7 +19,7 @@ print(loaded)
     "modules",
     [
         "exprun.server.stores.sqlite",
-        "exprun.server.core.service, exprun.server.core.ingest",
+        "exprun.server.core.service, exprun.server.core.timeseries, exprun.server.core.uploads",
         "exprun.server.app, exprun.server.settings",
         "exprun.server.stores.vertex.config",
     ],

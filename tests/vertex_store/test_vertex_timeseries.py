@@ -75,7 +75,7 @@ async def test_series_share_requests_up_to_the_limit(
     # The two requests are in flight together, so the fake may receive them in either order.
     assert sorted(request_sizes(fake), reverse=True) == [5000, 4000]
     shapes = sorted(
-        ([len(d.values) for d in r.time_series_data] for r in requests(fake, "WriteTensorboardRunData"))
+        [len(d.values) for d in r.time_series_data] for r in requests(fake, "WriteTensorboardRunData")
     )
     assert shapes == [[1000, 3000], [3000, 2000]]
 

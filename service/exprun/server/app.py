@@ -16,6 +16,7 @@ from exprun.server.core.memory import MemoryBudget
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.store import RunStore
 from exprun.server.core.tensorboard import ExperimentIds, TensorBoardView
+from exprun.server.core.timeseries import RunTimeSeries
 from exprun.server.security import config as security
 from exprun.server.security import page_token_key
 from exprun.server.settings import Settings
@@ -154,7 +155,9 @@ async def start(
     liveness.start()
     tokens = page_token_key.page_tokens(settings)
     servicer = ExperimentRunServicer(
-        ExperimentRuns(store, ingest, liveness, tokens), open_timeout=settings.stream_open_timeout_seconds
+        ExperimentRuns(store, tokens),
+        RunTimeSeries(store, ingest, liveness),
+        open_timeout=settings.stream_open_timeout_seconds,
     )
     stream_codec.add_to_server(servicer, server)
     if settings.tensorboard_data_provider:

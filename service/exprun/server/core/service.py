@@ -7,19 +7,13 @@ domain types; `field` names in errors are the request's field paths.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
 
-import numpy as np
-from exprun.server.core import layouts, limits, listing
+from exprun.server.core import layouts, limits, listing, uploads
 from exprun.server.core.errors import FailedPrecondition, InvalidArgument, collect
-from exprun.server.core.ingest import Ingest
-from exprun.server.core.liveness import Liveness
 from exprun.server.core.model import (
     Artifact,
     ClassificationMetrics,
@@ -33,14 +27,8 @@ from exprun.server.core.model import (
     ParamValue,
     Run,
     RunState,
-    Series,
-    SeriesQuery,
-    TimeSeriesWrite,
-    WriteResult,
-    WriterPosition,
 )
 from exprun.server.core.names import (
-    RunName,
     check_experiment_id,
     check_run_id,
     parse_experiment,
@@ -52,18 +40,14 @@ from exprun.server.core.names import (
     parse_tensorboard,
 )
 from exprun.server.core.quoting import quote
-from exprun.server.core.store import ModelUpload, RunStore
+from exprun.server.core.store import RunStore
 from exprun.server.core.validation import (
     check_classification_metrics,
     check_metadata_reference_id,
     check_model_artifact_id,
-    check_model_files,
-    check_series,
     check_summary,
     check_text,
-    check_writer_id,
     metadata_size,
-    metadata_too_large,
 )
 
 _EXECUTION_MASK = frozenset({"state", "display_name", "description", "metadata"})
@@ -128,27 +112,9 @@ _EXECUTION_FILTERS: dict[str, listing.Normaliser] = {
 }
 
 
-def now_micros() -> int:
-    """Real UTC now, truncated to milliseconds like the SDK's default wall time (but not local time)."""
-    return time.time_ns() // 1_000_000 * 1000
-
-
-def resolve_wall_times(series: Sequence[Series]) -> list[Series]:
-    """Empty wall-time columns mean now; one wall time shared by the whole call, as in the SDK."""
-    now = now_micros()
-    return [
-        s if len(s.wall_time_micros) else replace(s, wall_time_micros=np.full(len(s), now, dtype=np.int64))
-        for s in series
-    ]
-
-
 class ExperimentRuns:
-    def __init__(
-        self, store: RunStore, ingest: Ingest, liveness: Liveness, page_tokens: listing.PageTokens
-    ) -> None:
+    def __init__(self, store: RunStore, page_tokens: listing.PageTokens) -> None:
         self.store = store
-        self.ingest = ingest
-        self.liveness = liveness
         self.page_tokens = page_tokens
 
     # -- experiments --------------------------------------------------------------------------
@@ -288,96 +254,6 @@ class ExperimentRuns:
             parent, page_size, page_token, layouts.CLASSIFICATION_METRICS
         )
         return [layouts.classification_metrics_from(a) for a in artifacts], token
-
-    # -- time series --------------------------------------------------------------------------
-    async def write_time_series(
-        self,
-        run: str,
-        series: Sequence[Series],
-        *,
-        writer_id: str = "",
-        sequence: int = 0,
-        field: str = "batch.series",
-        max_points: int = limits.UNARY_WRITE_MAX_POINTS,
-    ) -> WriteResult:
-        write = self.prepare_write(
-            run, series, writer_id=writer_id, sequence=sequence, field=field, max_points=max_points
-        )
-        return await self.ingest.write(write)
-
-    def prepare_write(
-        self,
-        run: str,
-        series: Sequence[Series],
-        *,
-        writer_id: str = "",
-        sequence: int = 0,
-        field: str = "batch.series",
-        max_points: int = limits.UNARY_WRITE_MAX_POINTS,
-    ) -> TimeSeriesWrite:
-        """Validates one batch completely, so what reaches the ingest queue cannot be refused."""
-        name = parse_run(run, "run")
-        position = self._position(writer_id, sequence)
-        series = resolve_wall_times(series)
-        check_series(series, field, max_points)
-        return TimeSeriesWrite(name, series, position)
-
-    @staticmethod
-    def _position(writer_id: str, sequence: int) -> WriterPosition | None:
-        if sequence and not writer_id:
-            raise InvalidArgument.field("writer_id", "is required when sequence is set")
-        if sequence < 0:
-            raise InvalidArgument.field("sequence", "must be >= 1")
-        if not writer_id:
-            return None
-        check_writer_id(writer_id, "writer_id")
-        if not sequence:
-            raise InvalidArgument.field("sequence", "is required when writer_id is set")
-        return WriterPosition(writer_id, sequence)
-
-    async def open_stream(self, run: str, writer_id: str) -> tuple[RunName, int]:
-        """Returns the run's name and the writer's committed sequence. Opening a stream opts the
-        run into liveness at once, as a heartbeat does; while it stays open, the sweep renews it."""
-        name = parse_run(run, "open.run")
-        check_writer_id(writer_id, "open.writer_id")
-        committed = await self.store.committed_sequence(name, writer_id)
-        await self.liveness.heard_from(name)
-        return name, committed
-
-    async def heartbeat(self, run: str) -> tuple[RunState, datetime | None]:
-        """The run's state and, if it is RUNNING and liveness is on, its new deadline."""
-        name = parse_run(run, "run")
-        state = (await self.store.get_run(name)).state
-        if state != RunState.RUNNING:
-            return state, None
-        return state, await self.liveness.heard_from(name)
-
-    async def read_time_series(
-        self, run: str, metrics: Sequence[str], start_step: int, end_step: int, max_points: int
-    ) -> AsyncIterator[Series]:
-        name = parse_run(run, "run")
-        violations = []
-        if start_step < 0:
-            violations.append(("start_step", "must be >= 0"))
-        if end_step < 0:
-            violations.append(("end_step", "must be >= 0 (0 means no upper bound)"))
-        if max_points < 0:
-            violations.append(("max_points", "must be >= 0 (0 means all points)"))
-        if violations:
-            field, description = violations[0]
-            raise InvalidArgument.field(field, description)
-        query = SeriesQuery(
-            metrics=tuple(sorted(set(metrics))), start_step=start_step, end_step=end_step or None
-        )
-        # No `get_run` first: the store raises NotFound for a missing run or experiment itself,
-        # and on Vertex a pre-check costs a GetContext and a ListTensorboardTimeSeries per read.
-        chunks = (
-            self.store.read_downsampled(name, query, max_points)
-            if max_points
-            else self.store.read_time_series(name, query)
-        )
-        async for chunk in chunks:
-            yield chunk
 
     # -- executions and artifacts -------------------------------------------------------------
     async def associate_execution(self, run: str, execution: Execution, name: str) -> Execution:
@@ -540,13 +416,13 @@ class ExperimentRuns:
         chunks: AsyncIterator[tuple[str, bytes]],
     ) -> ExperimentModel:
         name = parse_run(run, "header.run")
-        self._check_model(model, files)
+        uploads.check_model(model, files)
         artifact_id = model.artifact_id or f"model-{uuid.uuid4().hex[:24]}"
         upload = None if model.uri else await self.store.begin_model_upload(name, artifact_id)
         try:
             uri = model.uri
             if upload is not None:
-                await _receive_files(files, chunks, upload)
+                await uploads.receive_files(files, chunks, upload)
                 uri = await upload.commit()
             else:
                 async for _ in chunks:
@@ -558,34 +434,6 @@ class ExperimentRuns:
                 await upload.abort()
             raise
         return layouts.model_from(artifact)
-
-    @staticmethod
-    def _check_model(model: ExperimentModel, files: Sequence[ModelFile]) -> None:
-        if not model.framework_name:
-            raise InvalidArgument.field("header.model.framework_name", "is required")
-        check_model_artifact_id(model.artifact_id, "header.model.artifact_id")
-        collect(check_text(model.display_name, "header.model.display_name", limits.DISPLAY_NAME_MAX_CHARS))
-        if model.uri and files:
-            raise InvalidArgument.field("header.files", "must be empty when model.uri is set")
-        if not model.uri and not files:
-            raise InvalidArgument.field("header.files", "list the files to upload, or set model.uri")
-        check_model_files(files, "header.files")
-        for i, f in enumerate(files):
-            if f.size_bytes < 0:
-                raise InvalidArgument.field(f"header.files[{i}].size_bytes", "must be >= 0")
-            if len(f.sha256) != 64 or any(c not in "0123456789abcdef" for c in f.sha256):
-                raise InvalidArgument.field(f"header.files[{i}].sha256", "must be 64 lowercase hex digits")
-        if sum(f.size_bytes for f in files) > limits.MODEL_MAX_TOTAL_BYTES:
-            most = limits.size_text(limits.MODEL_MAX_TOTAL_BYTES)
-            raise InvalidArgument.field("header.files", f"total size is over {most}")
-        if model.input_example is not None and metadata_size({"x": model.input_example}) > (
-            limits.METADATA_MAX_BYTES
-        ):
-            most = limits.size_text(limits.METADATA_MAX_BYTES)
-            raise InvalidArgument.field("header.model.input_example", f"is over {most} serialized")
-        size = metadata_size(layouts.model_artifact(replace(model, files=tuple(files))).metadata)
-        if size > limits.METADATA_MAX_BYTES:
-            raise metadata_too_large("header", f"makes the model's metadata {size} bytes", size)
 
     async def list_models(
         self, parent: str, page_size: int, page_token: str
@@ -612,44 +460,3 @@ class ExperimentRuns:
         query = self.page_tokens.list_query(scope=scope, page_size=page_size, page_token=page_token)
         page = await self.store.list_links(name, kind, query)
         return page.items, self.page_tokens.next_token(page, scope, "", "")
-
-
-async def _receive_files(
-    files: Sequence[ModelFile], chunks: AsyncIterator[tuple[str, bytes]], upload: ModelUpload
-) -> None:
-    """Checks order, sizes and checksums while the bytes stream in, never holding a whole file."""
-    index, received = 0, 0
-    digest = hashlib.sha256()
-
-    async def finish_file() -> None:
-        f = files[index]
-        if received == 0:  # an empty file gets no chunk, but must still exist
-            await upload.write(f.path, b"")
-        if received != f.size_bytes:
-            raise InvalidArgument.field(
-                "chunk.data", f"file {quote(f.path)} has {received} bytes; the header says {f.size_bytes}"
-            )
-        if digest.hexdigest() != f.sha256:
-            raise InvalidArgument.field(
-                "chunk.data", f"file {quote(f.path)} does not match its sha256 in the header"
-            )
-
-    async for path, data in chunks:
-        if len(data) > limits.MODEL_CHUNK_MAX_BYTES:
-            most = limits.size_text(limits.MODEL_CHUNK_MAX_BYTES)
-            raise InvalidArgument.field("chunk.data", f"is over {most}")
-        while index < len(files) and path != files[index].path:
-            await finish_file()
-            index, received, digest = index + 1, 0, hashlib.sha256()
-        if index >= len(files):
-            raise InvalidArgument.field(
-                "chunk.path", f"{quote(path)} is not the next file listed in the header"
-            )
-        received += len(data)
-        if received > files[index].size_bytes:
-            raise InvalidArgument.field("chunk.data", f"file {quote(path)} is larger than the header says")
-        digest.update(data)
-        await upload.write(path, data)
-    while index < len(files):
-        await finish_file()
-        index, received, digest = index + 1, 0, hashlib.sha256()

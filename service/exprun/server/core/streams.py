@@ -30,7 +30,7 @@ from exprun.server.core import limits
 from exprun.server.core.errors import InvalidArgument, Unavailable
 from exprun.server.core.memory import MemoryBudget
 from exprun.server.core.model import Series, WriteResult
-from exprun.server.core.service import ExperimentRuns
+from exprun.server.core.timeseries import RunTimeSeries
 
 # Batches of one stream read ahead of their acks: enough to keep the store busy while acks
 # travel back; the memory budget bounds what all streams hold together.
@@ -115,14 +115,14 @@ class _Outcomes:
 class StreamSession:
     def __init__(
         self,
-        runs: ExperimentRuns,
+        series: RunTimeSeries,
         draining: asyncio.Event,
         *,
         window: int = WINDOW,
         open_timeout: float = OPEN_TIMEOUT_SECONDS,
     ) -> None:
-        self._runs = runs
-        self._budget: MemoryBudget = runs.ingest.budget
+        self._series = series
+        self._budget: MemoryBudget = series.ingest.budget
         self._draining = draining
         self._window = window
         self._open_timeout = open_timeout
@@ -133,14 +133,14 @@ class StreamSession:
             raise draining()
         incoming = aiter(messages)
         opening = await self._open(incoming, decode)
-        name, committed = await self._runs.open_stream(opening.run, opening.writer_id)
+        name, committed = await self._series.open_stream(opening.run, opening.writer_id)
         yield Opened(committed)
-        self._runs.liveness.stream_opened(name)
+        self._series.liveness.stream_opened(name)
         try:
             async for ack in self._batches(incoming, decode, name.path, opening.writer_id):
                 yield ack
         finally:
-            self._runs.liveness.stream_closed(name)
+            self._series.liveness.stream_closed(name)
 
     async def _open(self, incoming: AsyncIterator[Encoded], decode: Decode) -> Open:
         hold = await self._budget.hold(MIN_READ_BYTES)
@@ -188,7 +188,7 @@ class StreamSession:
                         batch = self._checked(decode(message), last)
                         del message  # the packed columns are all that stays
                         last = batch.sequence
-                        write = self._runs.prepare_write(
+                        write = self._series.prepare_write(
                             run,
                             batch.series,
                             writer_id=writer_id,
@@ -203,7 +203,7 @@ class StreamSession:
                     # From here the ingest pipeline owns the hold and releases it after commit,
                     # and the batch: a reference kept here while the next read waits for budget
                     # would keep every waiting stream's last batch alive outside the budget.
-                    outcomes.push(await self._runs.ingest.submit(write, hold))
+                    outcomes.push(await self._series.ingest.submit(write, hold))
                     del write
                 outcomes.push(draining() if self._draining.is_set() else None)
             except Exception as error:  # reported after the acks of what came before it

@@ -13,6 +13,7 @@ from exprun.server.core.model import LinkKind, ModelFile
 from exprun.server.core.names import parse_run
 from exprun.server.core.service import ExperimentRuns
 from exprun.server.core.streams import Opened, StreamSession
+from exprun.server.core.timeseries import RunTimeSeries
 from exprun.server.transport import mappers, stream_codec
 from exprun.v1 import experiment_run_service_pb2 as api
 from exprun.v1 import experiment_run_service_pb2_grpc as api_grpc
@@ -43,8 +44,15 @@ def _store_of_resource(name: str) -> str:
 
 
 class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ignore[misc]
-    def __init__(self, runs: ExperimentRuns, *, open_timeout: float = streams.OPEN_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        runs: ExperimentRuns,
+        series: RunTimeSeries,
+        *,
+        open_timeout: float = streams.OPEN_TIMEOUT_SECONDS,
+    ) -> None:
         self.runs = runs
+        self.series = series
         self.open_timeout = open_timeout
         self.draining = asyncio.Event()
 
@@ -160,7 +168,7 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
     async def WriteTimeSeries(
         self, request: api.WriteTimeSeriesRequest, context: Context
     ) -> api.WriteTimeSeriesResponse:
-        result = await self.runs.write_time_series(
+        result = await self.series.write(
             request.run,
             mappers.series_from_proto(request.batch.series),
             writer_id=request.writer_id,
@@ -175,7 +183,7 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
     ) -> AsyncIterator[api.StreamTimeSeriesResponse]:
         """Batches arrive still encoded (see stream_codec); the session takes memory budget for
         them before it decodes them, and yields what to answer."""
-        session = StreamSession(self.runs, self.draining, open_timeout=self.open_timeout)
+        session = StreamSession(self.series, self.draining, open_timeout=self.open_timeout)
         async for event in session.run(_sized(requests), stream_codec.decode):
             committed = event.committed_sequence
             if isinstance(event, Opened):
@@ -184,7 +192,7 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
                 yield api.StreamTimeSeriesResponse(ack=api.StreamAck(committed_sequence=committed))
 
     async def Heartbeat(self, request: api.HeartbeatRequest, context: Context) -> api.HeartbeatResponse:
-        state, deadline = await self.runs.heartbeat(request.run)
+        state, deadline = await self.series.heartbeat(request.run)
         return api.HeartbeatResponse(
             state=mappers.state_to_proto(state), liveness_deadline=mappers.timestamp(deadline)
         )
@@ -192,7 +200,7 @@ class ExperimentRunServicer(api_grpc.ExperimentRunServiceServicer):  # type: ign
     async def ReadTimeSeries(
         self, request: api.ReadTimeSeriesRequest, context: Context
     ) -> AsyncIterator[api.ReadTimeSeriesResponse]:
-        chunks = self.runs.read_time_series(
+        chunks = self.series.read(
             request.run, request.metrics, request.start_step, request.end_step, request.max_points
         )
         pending: list[pb.TimeSeries] = []

@@ -1,4 +1,5 @@
-"""What a run's context holds besides itself: artifacts, associated executions and job links.
+"""What a run's context holds besides itself: artifacts and associated executions (job links are
+`links.py`).
 
 Artifact and execution IDs are unique per (project, location), as in a Vertex metadata store,
 so an ID a client picks here is one it can later use in Vertex. Lists are oldest first: the
@@ -12,7 +13,7 @@ import uuid
 
 from exprun.server.core import layouts
 from exprun.server.core.errors import AlreadyExists, NotFound
-from exprun.server.core.model import Artifact, Execution, Link, LinkKind, ListQuery, Page, RunState
+from exprun.server.core.model import Artifact, Execution, ListQuery, Page, RunState
 from exprun.server.core.names import LocationName
 from exprun.server.stores.sqlite import codec, paging
 
@@ -23,7 +24,6 @@ _EXECUTION_COLUMNS = (
 
 ArtifactRow = tuple[str, str, str, str, str, int]
 ExecutionRow = tuple[str, str, str, str, str, str, int]
-LinkRow = tuple[str, str, int]
 
 
 def _artifact(row: ArtifactRow) -> Artifact:
@@ -177,31 +177,3 @@ def list_executions(conn: sqlite3.Connection, run_pk: int, query: ListQuery) -> 
         [run_pk, *order_params],
     ).fetchall()
     return paging.page(rows, query, _execution)
-
-
-def _link(row: LinkRow) -> Link:
-    kind, target, created = row
-    return Link(kind=LinkKind(kind), target=target, create_time=codec.to_datetime(created))
-
-
-def add_link(conn: sqlite3.Connection, run_pk: int, link: Link) -> Link:
-    """Idempotent: linking a job twice returns the first link, with its original create_time."""
-    conn.execute(
-        "INSERT INTO links (run_pk, kind, target, create_time) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (run_pk, kind, target) DO NOTHING",
-        (run_pk, link.kind.value, link.target, codec.now_micros()),
-    )
-    row: LinkRow = conn.execute(
-        "SELECT kind, target, create_time FROM links WHERE run_pk = ? AND kind = ? AND target = ?",
-        (run_pk, link.kind.value, link.target),
-    ).fetchone()
-    return _link(row)
-
-
-def list_links(conn: sqlite3.Connection, run_pk: int, kind: LinkKind, query: ListQuery) -> Page[Link]:
-    order, order_params = paging.insertion_order(query, "pk")
-    rows: list[LinkRow] = conn.execute(
-        f"SELECT kind, target, create_time FROM links WHERE run_pk = ? AND kind = ?{order}",
-        [run_pk, kind.value, *order_params],
-    ).fetchall()
-    return paging.page(rows, query, _link)

@@ -1,7 +1,7 @@
 """Executions on their own, as `aiplatform.Execution` has them: created in a location's metadata
 store, read, updated, and given input and output artifacts (events).
 
-Associating an execution with a run lives with the run's other links (`artifacts.py`).
+Associating an execution with a run lives with the run's artifacts (`artifacts.py`).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from exprun.server.core.errors import AlreadyExists, NotFound
@@ -151,11 +152,12 @@ def delete(conn: sqlite3.Connection, pk: int) -> None:
     conn.execute("DELETE FROM runs WHERE pk = ?", (pk,))
 
 
+# Strictly increasing, so two changes within one clock tick still read as two changes.
+_TOUCHED = "update_time = max(?, update_time + 1)"
+
+
 def touch(conn: sqlite3.Connection, pk: int) -> None:
-    """Strictly increasing, so two changes within one clock tick still read as two changes."""
-    conn.execute(
-        "UPDATE runs SET update_time = max(?, update_time + 1) WHERE pk = ?", (codec.now_micros(), pk)
-    )
+    conn.execute(f"UPDATE runs SET {_TOUCHED} WHERE pk = ?", (codec.now_micros(), pk))
 
 
 def set_state(conn: sqlite3.Connection, name: RunName, state: RunState) -> Run:
@@ -238,12 +240,12 @@ def merge_summary(
         check_metadata_size(
             {"_params": merged_params, "_metrics": merged_metrics, "_state": state}, "metrics"
         )
-    conn.execute(
-        "UPDATE runs SET params = ?, metrics = ? WHERE pk = ?",
-        (codec.encode_summary(merged_params), codec.encode_summary(merged_metrics), pk),
-    )
-    touch(conn, pk)
-    return get(conn, name)
+    # The run as stored after the merge, without reading it again: the hot path of LogMetrics.
+    (updated,) = conn.execute(
+        f"UPDATE runs SET params = ?, metrics = ?, {_TOUCHED} WHERE pk = ? RETURNING update_time",
+        (codec.encode_summary(merged_params), codec.encode_summary(merged_metrics), codec.now_micros(), pk),
+    ).fetchone()
+    return replace(run, params=merged_params, metrics=merged_metrics, update_time=codec.to_datetime(updated))
 
 
 def set_backing_tensorboard_run(conn: sqlite3.Connection, pk: int, tb_run: str) -> None:

@@ -47,6 +47,7 @@ from exprun.server.stores.sqlite import (
     codec,
     executions,
     experiments,
+    links,
     models,
     runs,
     schema,
@@ -360,12 +361,12 @@ class SqliteRunStore(RunStore):
 
     async def add_link(self, name: RunName, link: Link) -> Link:
         return await self._write_run(
-            name, lambda conn: artifacts.add_link(conn, runs.require_pk(conn, name), link)
+            name, lambda conn: links.add_link(conn, runs.require_pk(conn, name), link)
         )
 
     async def list_links(self, name: RunName, kind: LinkKind, query: ListQuery) -> Page[Link]:
         return await self._db.read(
-            lambda conn: artifacts.list_links(conn, runs.require_pk(conn, name), kind, query)
+            lambda conn: links.list_links(conn, runs.require_pk(conn, name), kind, query)
         )
 
     async def get_artifact(self, location: LocationName, artifact_id: str) -> Artifact:
