@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from exprun.client import Experiment, ExperimentRun, _config, init, run
+from exprun.client import Experiment, ExperimentRun, _config, init, tracking
 
 from tests.support.server_process import ServerProcess
 
@@ -30,7 +30,7 @@ def client(server: ServerProcess, monkeypatch: pytest.MonkeyPatch) -> Iterator[S
     init(target=server.target, project=PROJECT, location=LOCATION)
     yield server
     _config.reset()
-    run._active_run = None
+    tracking.tracker.clear()
 
 
 @pytest.fixture

@@ -187,26 +187,10 @@ PIPELINE_JOBS = ("job-1", "job-1-0", "job-1-1", "job-1-2", "p1")
 
 
 def _add_pipeline_job(fake: Any, job_id: str) -> None:
-    """A finished pipeline job with its `system.PipelineRun` context. The fake names that context
-    after the job and holds it to CreateContext's 4-character minimum, which the Pipelines
-    backend is not bound by; a shorter job ID gets a longer context ID, same display name."""
-    if len(job_id) >= 4:
-        fake.add_pipeline_job(LOCATION.project, LOCATION.location, job_id)
-        return
-    from google.cloud.aiplatform_v1.types import Context, PipelineJob, PipelineJobDetail
-
-    with fake._lock:
-        store = fake.metadata.ensure_store(LOCATION.project, LOCATION.location)
-        context = fake.metadata.put_context(
-            store,
-            f"pipeline-run-{job_id}",
-            Context(display_name=job_id, schema_title="system.PipelineRun", schema_version="0.0.1"),
-        )
-        number = fake.project_number(LOCATION.project)
-        name = f"projects/{number}/locations/{LOCATION.location}/pipelineJobs/{job_id}"
-        fake.pipelines._jobs[(number, LOCATION.location, job_id)] = PipelineJob(
-            name=name, display_name=job_id, job_detail=PipelineJobDetail(pipeline_run_context=context)
-        )
+    """A finished pipeline job with its `system.PipelineRun` context, which the fake holds to
+    CreateContext's 4-character minimum: a shorter job ID gets a longer context ID."""
+    context_id = job_id if len(job_id) >= 4 else f"pipeline-run-{job_id}"
+    fake.add_pipeline_job(LOCATION.project, LOCATION.location, job_id, context_id=context_id)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
-from exprun.client import _config, init, run
+from exprun.client import _config, init, tracking
 from google.cloud.aiplatform_v1 import MetadataServiceClient
 from google.cloud.aiplatform_v1.services.metadata_service.transports.grpc import MetadataServiceGrpcTransport
 
@@ -70,7 +70,7 @@ def exprun_client(
     yield vertex_server
     fake.faults = Faults()
     _config.reset()
-    run._active_run = None
+    tracking.tracker.clear()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from exprun.server.core.model import Experiment, Run, RunState
 from exprun.server.stores.vertex.store import VertexRunStore
-from google.cloud.aiplatform_v1.types import GetContextRequest, UpdateContextRequest
 from google.protobuf import json_format
 
 from tests.fakes.vertex import Faults, VertexFake
@@ -30,8 +29,7 @@ async def store_with_run(open_store: OpenStore) -> VertexRunStore:
 
 
 def stored_metadata(fake: VertexFake) -> dict[str, object]:
-    with fake._lock:
-        ctx = fake.metadata.get_context(GetContextRequest(name=CONTEXT))
+    ctx = fake.get_context(CONTEXT)
     return json_format.MessageToDict(type(ctx).pb(ctx).metadata)
 
 
@@ -62,11 +60,10 @@ class _RenewBeforeFirstUpdate(Faults):
     def decide(self, method: str) -> Decision:
         if method == "UpdateContext" and not self.renewed:
             self.renewed = True
-            with self._fake._lock:
-                ctx = self._fake.metadata.get_context(GetContextRequest(name=CONTEXT))
-                raw = type(ctx).pb(ctx)
-                raw.metadata["_exprun_deadline"] = self._deadline.timestamp()
-                self._fake.metadata.update_context(UpdateContextRequest(context=type(ctx).wrap(raw)))
+            ctx = self._fake.get_context(CONTEXT)
+            raw = type(ctx).pb(ctx)
+            raw.metadata["_exprun_deadline"] = self._deadline.timestamp()
+            self._fake.update_context(type(ctx).wrap(raw))
         return super().decide(method)
 
 

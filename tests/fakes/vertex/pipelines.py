@@ -34,7 +34,7 @@ class PipelineService:
     def reset(self) -> None:
         self._jobs.clear()
 
-    def add_job(self, project: str, location: str, job_id: str, state: int) -> str:
+    def add_job(self, project: str, location: str, job_id: str, state: int, context_id: str) -> str:
         names.check_id(job_id, names.SERVER_ID, "pipeline job ID", names.SERVER_ID_RULE)
         key = (self._projects.number(project), location, job_id)
         name = names.format_name(key, names.PIPELINE_JOB)
@@ -43,7 +43,7 @@ class PipelineService:
         store = self._metadata.ensure_store(project, location)
         run_context = self._metadata.put_context(
             store,
-            job_id,
+            context_id,
             Context(display_name=job_id, schema_title=PIPELINE_RUN_SCHEMA, schema_version="0.0.1"),
         )
         now = clock.now()

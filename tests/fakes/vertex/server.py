@@ -23,7 +23,13 @@ from types import TracebackType
 from typing import Any, NamedTuple
 
 import grpc
-from google.cloud.aiplatform_v1.types import PipelineState, Tensorboard
+from google.cloud.aiplatform_v1.types import (
+    Context,
+    GetContextRequest,
+    PipelineState,
+    Tensorboard,
+    UpdateContextRequest,
+)
 from google.longrunning import operations_pb2  # type: ignore[import-untyped]
 
 from tests.fakes.vertex import names
@@ -193,10 +199,27 @@ class VertexFake:
         job_id: str,
         *,
         state: int = PipelineState.PIPELINE_STATE_SUCCEEDED,
+        context_id: str | None = None,
     ) -> str:
-        """A finished PipelineJob and its system.PipelineRun context; returns the job name."""
+        """A finished PipelineJob and its system.PipelineRun context; returns the job name.
+
+        The context's ID is the job ID unless `context_id` is given: the Pipelines backend is
+        not bound by CreateContext's 4-character minimum, but this fake's contexts are, so a
+        job ID shorter than that needs a longer context ID (its display name stays the job ID).
+        """
         with self._lock:
-            return self.pipelines.add_job(project, location, job_id, state)
+            return self.pipelines.add_job(project, location, job_id, state, context_id or job_id)
+
+    def get_context(self, name: str) -> Context:
+        """A context as GetContext returns it, without a call in the log."""
+        with self._lock:
+            return self.metadata.get_context(GetContextRequest(name=name))
+
+    def update_context(self, context: Context) -> Context:
+        """An UpdateContext of the whole context, as another client would send it (its etag and
+        update time change), without a call in the log."""
+        with self._lock:
+            return self.metadata.update_context(UpdateContextRequest(context=context))
 
     # --- wiring ----------------------------------------------------------------------------------
 

@@ -42,8 +42,8 @@ RUN = "projects/unit-tests/locations/us-central1/experiments/exp-1/runs/run-1"
 INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 
 
-def column(metric: str, steps: list[int], values: list[float], walls: list[int]) -> writer._Column:
-    c = writer._Column(metric)
+def column(metric: str, steps: list[int], values: list[float], walls: list[int]) -> encoding.Column:
+    c = encoding.Column(metric)
     c.steps.extend(steps)
     c.values.extend(values)
     c.walls.extend(walls)
@@ -84,7 +84,7 @@ def test_encoded_batches_parse_to_what_protobuf_would_send(encoder: str, steps: 
     walls = [1_700_000_000_000_000 + s // 3 for s in range(len(steps))]
     loss = column("loss", steps, values, walls)
     acc = column("acc/top-1 ü", steps, values[::-1], [1_700_000_000_000_000] * len(steps))
-    payload = writer._encode_request(9, [(loss, 0, len(steps)), (acc, 1, len(steps))])
+    payload = encoding.encode_request(9, [(loss, 0, len(steps)), (acc, 1, len(steps))])
     assert decoded(payload) == expected(
         9,
         pb.TimeSeries(metric="loss", steps=steps, values=values, wall_time_micros=walls),
@@ -107,7 +107,7 @@ def test_any_int64_and_float_columns_round_trip(rows: list[tuple[int, float, int
     try:
         for numpy_module in (None, np):
             encoding._numpy, encoding._numpy_checked = numpy_module, True
-            payload = writer._encode_request(sequence, [(column("m", steps, values, walls), 0, len(rows))])
+            payload = encoding.encode_request(sequence, [(column("m", steps, values, walls), 0, len(rows))])
             assert decoded(payload) == expected(
                 sequence, pb.TimeSeries(metric="m", steps=steps, values=values, wall_time_micros=walls)
             )
@@ -134,7 +134,7 @@ METRIC = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=
 def test_row_blocks_encode_to_what_protobuf_would_send(
     metrics: list[str], rows: list[tuple[int, int, list[float]]], data: st.DataObject
 ) -> None:
-    block = writer._Rows(tuple(metrics))
+    block = encoding.Rows(tuple(metrics))
     width = len(metrics)
     for step, wall, values in rows:
         block.values.extend(values[:width])
@@ -157,7 +157,7 @@ def test_row_blocks_encode_to_what_protobuf_would_send(
     try:
         for numpy_module in (None, np):
             encoding._numpy, encoding._numpy_checked = numpy_module, True
-            assert decoded(writer._encode_request(7, writer._RowSlice(block, start, end))) == want
+            assert decoded(encoding.encode_request(7, encoding.RowSlice(block, start, end))) == want
     finally:
         encoding._numpy_checked = False
 
@@ -189,7 +189,7 @@ def test_ascending_varints_cross_every_length(encoder: str) -> None:
 def test_random_steps_fall_back_to_protobuf_varints(encoder: str) -> None:
     steps = [int(s) for s in np.random.default_rng(1).integers(0, 2**40, size=5000)]
     c = column("m", steps, [0.0] * 5000, list(range(5000)))
-    payload = writer._encode_request(1, [(c, 0, 5000)])
+    payload = encoding.encode_request(1, [(c, 0, 5000)])
     assert list(decoded(payload).batch.batch.series[0].steps) == steps
 
 
@@ -198,7 +198,7 @@ def test_random_steps_fall_back_to_protobuf_varints(encoder: str) -> None:
 @given(st.lists(st.integers(min_value=0, max_value=300), min_size=1, max_size=8), st.integers(1, 250))
 def test_batch_plans_cover_every_point_once_in_order_within_the_size(lengths: list[int], size: int) -> None:
     columns = {f"m{i}": column(f"m{i}", [0] * n, [0.0] * n, [0] * n) for i, n in enumerate(lengths)}
-    plans = writer._plan_batches(columns, size)
+    plans = encoding.plan_batches(columns, size)
     covered: dict[str, list[int]] = {}
     for plan in plans:
         assert 0 < sum(end - start for _, start, end in plan) <= size
@@ -225,7 +225,7 @@ def test_batch_plans_cover_every_point_once_in_order_within_the_size(lengths: li
     ],
 )
 def test_value_columns_are_copied_into_float64_arrays(data: Any) -> None:
-    taken = writer._as_array(data, "d", "columns['x']")
+    taken = encoding.as_array(data, "d", "columns['x']")
     assert taken.typecode == "d"
     assert taken.tolist() == [1.5, 2.0, 3.0]
     assert taken is not data
@@ -235,14 +235,14 @@ def test_value_columns_are_copied_into_float64_arrays(data: Any) -> None:
     "data", [[1, 2], range(1, 3), array("q", [1, 2]), np.array([1, 2]), np.array([1, 2], np.int32)]
 )
 def test_step_columns_are_copied_into_int64_arrays(data: Any) -> None:
-    taken = writer._as_array(data, "q", "steps")
+    taken = encoding.as_array(data, "q", "steps")
     assert taken.typecode == "q"
     assert taken.tolist() == [1, 2]
 
 
 def test_a_columns_later_changes_do_not_reach_the_buffer() -> None:
     source = np.array([1.0, 2.0])
-    taken = writer._as_array(source, "d", "columns['x']")
+    taken = encoding.as_array(source, "d", "columns['x']")
     source[0] = 9.0
     assert taken.tolist() == [1.0, 2.0]
 
@@ -261,7 +261,7 @@ def test_bad_columns_are_refused_on_the_callers_thread(
     data: Any, typecode: Any, error: type[Exception]
 ) -> None:
     with pytest.raises(error):
-        writer._as_array(data, typecode, "steps")
+        encoding.as_array(data, typecode, "steps")
 
 
 def test_default_writer_ids_are_valid_and_unique() -> None:

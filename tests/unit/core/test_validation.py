@@ -145,3 +145,27 @@ def test_a_long_summary_key_is_quoted_short_in_its_field_path() -> None:
     assert field.startswith("params['kkk")
     assert "(5000 characters)" in field
     assert len(field) < limits.QUOTED_VALUE_MAX_CHARS + 50
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (limits.MODEL_MAX_TOTAL_BYTES, "2 GiB"),
+        (limits.MODEL_CHUNK_MAX_BYTES, "1 MiB"),
+        (200 * 1024, "200 KiB"),
+        (1500, "1500 bytes"),
+    ],
+)
+def test_a_byte_limit_reads_in_its_largest_whole_unit(size: int, text: str) -> None:
+    assert limits.size_text(size) == text
+
+
+def test_limit_messages_quote_the_limits_module() -> None:
+    too_many = {f"k{i}": 1.0 for i in range(limits.SUMMARY_MAX_KEYS_PER_CALL + 1)}
+    with pytest.raises(InvalidArgument, match=f"at most {limits.SUMMARY_MAX_KEYS_PER_CALL} per call"):
+        check_summary(too_many, "params")
+    curve = tuple(0.5 for _ in range(limits.CLASSIFICATION_MAX_CURVE_POINTS + 1))
+    with pytest.raises(
+        InvalidArgument, match=f"at most {limits.CLASSIFICATION_MAX_CURVE_POINTS} curve points"
+    ):
+        check_classification_metrics(cm(fpr=curve, tpr=curve, threshold=curve), "classification_metrics")

@@ -7,6 +7,13 @@ Mirrors `google.cloud.aiplatform` so SDK code ports by changing the import
 `TimeSeriesWriter` for streamed, acknowledged time series. Every failed call raises a typed
 error from `exprun.client.errors`, each a subclass of the matching `google.api_core.exceptions`
 class.
+
+Keywords that many methods take, in their `Args:` sections as "see `exprun.client`":
+- `project`, `location`: default to those set by `init` (or `EXPRUN_PROJECT`/`EXPRUN_LOCATION`).
+- `experiment`: an experiment ID or an `Experiment`; defaults to the one set by `init`.
+- `credentials`: `google.auth` credentials used for this one call instead of those set by
+  `init`.
+- `metadata_store_id`: exprun has one metadata store, so only `"default"` (or None) is accepted.
 """
 
 from exprun.client import errors, gapic
@@ -27,9 +34,12 @@ from exprun.client.experiment import Experiment
 from exprun.client.models import ExperimentModel, ModelFile
 from exprun.client.pipeline_jobs import PipelineJob
 from exprun.client.resources import Artifact, ClassificationMetrics, Execution, RunState
-from exprun.client.run import ExperimentRun, close_channels, end_run, get_active_run, start_run
+from exprun.client.run import ExperimentRun
 from exprun.client.timeseries import SeriesData
 from exprun.client.tracking import (
+    close_channels,
+    end_run,
+    get_active_run,
     get_experiment_df,
     init,
     log,
@@ -39,6 +49,7 @@ from exprun.client.tracking import (
     log_params,
     log_time_series_metrics,
     start_execution,
+    start_run,
     update_state,
 )
 from exprun.client.writer import BufferFull, TimeSeriesWriter

@@ -1,4 +1,9 @@
-"""The wire bytes of a streamed batch, written field by field from the writer's column buffers.
+"""A streamed batch: the writer's buffers, how they are cut into batches, and the wire bytes.
+
+`TimeSeriesWriter` appends points to `Column`s (per metric) and `Rows` (row blocks of per-step
+`log` calls); `plan_batches`/`plan_rows` cut them into `Parts` of at most one batch, which
+`encode_request` writes field by field. Columns handed to `log_columns` are taken in here too
+(`as_array`, `refuse_non_finite`), since they become these buffers as they are.
 
 A `StreamTimeSeriesRequest{batch: SequencedBatch{sequence, batch: TimeSeriesBatch{series...}}}`
 where `TimeSeries` is {1: metric, 2: steps (packed varint), 3: values (packed double),
@@ -13,11 +18,16 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import math
+import struct
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
+import grpc
+from exprun.client.errors import InvalidArgument
 from exprun.v1 import resources_pb2
 
 if TYPE_CHECKING:
@@ -217,3 +227,176 @@ def row_series(
     return [
         series(field, steps_field, column, walls_field) for field, column in zip(fields, columns, strict=True)
     ]
+
+
+# -- the writer's buffers and how they are cut into batches ------------------------------------------
+Appenders = tuple[Callable[[float], None], Callable[[int], None], Callable[[int], None]]
+
+
+class Column:
+    """One metric's buffered points, column-major like the wire format."""
+
+    __slots__ = ("appenders", "field", "steps", "values", "walls")
+
+    def __init__(self, metric: str) -> None:
+        self.field = metric_field(metric)
+        self.steps: array[int] = array("q")
+        self.values: array[float] = array("d")
+        self.walls: array[int] = array("q")
+        # Bound once: `log` appends through these without attribute lookups.
+        self.appenders = (self.values.append, self.steps.append, self.walls.append)
+
+
+class Rows:
+    """Rows of per-step `log` calls with the same metrics, in the order `metrics`: row-major,
+    so that a row is one `extend` of the dict's values, and its step and wall time are stored
+    once for all its metrics. Points here are always later than the same metrics' points in
+    the `Column`s; rows move into the columns when that could change."""
+
+    __slots__ = ("fields", "metrics", "pack", "steps", "values", "walls")
+
+    def __init__(self, metrics: tuple[str, ...]) -> None:
+        self.metrics = metrics
+        # A row's values as native doubles: one C call that takes exactly what array("d") takes.
+        self.pack = struct.Struct(f"={len(metrics)}d").pack
+        self.fields = tuple(metric_field(metric) for metric in metrics)
+        self.values: array[float] = array("d")
+        self.steps: array[int] = array("q")
+        self.walls: array[int] = array("q")
+
+
+@dataclass(frozen=True)
+class RowSlice:
+    """Rows `start:end` of a `Rows` block: one batch of per-step points."""
+
+    rows: Rows
+    start: int
+    end: int
+
+
+Parts = list[tuple[Column, int, int]] | RowSlice
+
+
+def plan_batches(columns: Mapping[str, Column], max_points: int) -> list[list[tuple[Column, int, int]]]:
+    """Slices of columns, at most `max_points` per batch and each metric at most once per batch."""
+    batches: list[list[tuple[Column, int, int]]] = []
+    current: list[tuple[Column, int, int]] = []
+    room = max_points
+    for column in columns.values():
+        length = len(column.values)
+        start = 0
+        while start < length:
+            take = min(room, length - start)
+            current.append((column, start, start + take))
+            start += take
+            room -= take
+            if room == 0:
+                batches.append(current)
+                current, room = [], max_points
+    if current:
+        batches.append(current)
+    return batches
+
+
+def plan_rows(rows: Rows, max_points: int) -> list[RowSlice]:
+    """Slices of a row block of at most `max_points` points each (a block is never wider)."""
+    per_batch = max_points // len(rows.metrics)
+    count = len(rows.steps)
+    return [RowSlice(rows, start, min(count, start + per_batch)) for start in range(0, count, per_batch)]
+
+
+# -- columns handed to `log_columns` ---------------------------------------------------------------
+_FORMATS = {"d": ("d", "<d", "=d", "@d"), "q": ("q", "l", "<q", "<l", "=q", "=l", "@q", "@l")}
+
+
+def refuse_non_finite(columns: Mapping[str, Collection[float]], where: str) -> None:
+    """Raises InvalidArgument naming the first metric holding a NaN or an infinity, before
+    anything of the call is buffered: the server would refuse the whole batch, and the points
+    logged with it, long after the call returned. numpy checks a column at memory speed when it
+    is installed; without it one sum per column finds the columns to look through."""
+    numpy = numpy_module()
+    for metric, column in columns.items():
+        if numpy is not None and isinstance(column, array):
+            finite = numpy.isfinite(numpy.frombuffer(column, dtype=numpy.float64))
+            if finite.all():
+                continue
+            index = int(numpy.argmin(finite))
+        else:
+            if math.isfinite(sum(column)):
+                continue
+            index = next((i for i, value in enumerate(column) if not math.isfinite(value)), -1)
+            if index < 0:
+                continue  # the sum overflowed; every value is finite
+        field = f"{where}[{metric!r}]"
+        value = list(column)[index]
+        raise InvalidArgument(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            f"{field}: {value!r} is not a finite number; nothing of this call was logged",
+            reason="INVALID_VALUE",
+            domain="exprun.client",
+            metadata={"metric": metric},
+            field_violations=[(field, "values must be finite (not NaN or infinity)")],
+        )
+
+
+def as_array(data: Any, typecode: Literal["d", "q"], what: str) -> array[Any]:
+    """A private copy of `data` as `array(typecode)`: one `memcpy` for matching buffers."""
+    if isinstance(data, array):
+        if data.typecode == typecode or (typecode == "q" and data.typecode == "l" and data.itemsize == 8):
+            copy: array[Any] = array(typecode)
+            copy.frombytes(memoryview(data).cast("B"))
+            return copy
+        data = data.tolist()
+    elif not isinstance(data, list | tuple | range):
+        try:
+            view = memoryview(data)
+        except TypeError:
+            view = None
+        if view is not None:
+            if view.ndim != 1:
+                raise ValueError(f"{what} must be one-dimensional")
+            native = view.format in _FORMATS[typecode] and view.itemsize == 8 and LITTLE_ENDIAN
+            if native and view.c_contiguous:
+                copy = array(typecode)
+                copy.frombytes(view.cast("B"))
+                return copy
+            to_list = getattr(data, "tolist", None)
+            data = to_list() if callable(to_list) else view.tolist()
+    try:
+        return array(typecode, data)
+    except TypeError as error:
+        kind = "integers" if typecode == "q" else "numbers"
+        raise TypeError(f"{what} must hold {kind}: {error}") from None
+    except OverflowError as error:
+        raise ValueError(f"{what} holds a value out of the int64 range: {error}") from None
+
+
+# -- a planned batch as wire bytes ----------------------------------------------------------------
+def encode_request(sequence: int, parts: Parts, cache: VarintCache | None = None) -> bytes:
+    """The wire bytes of `StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))`.
+
+    `cache` keeps varint columns between the batches of one stream (a fresh one by default).
+    """
+    if isinstance(parts, RowSlice):
+        rows = parts.rows
+        return request(
+            sequence,
+            row_series(rows.fields, rows.values, rows.steps, rows.walls, parts.start, parts.end),
+        )
+    cache = VarintCache() if cache is None else cache
+    return request(
+        sequence,
+        (
+            column_series(column.field, *_column_slices(column, start, end), cache)
+            for column, start, end in parts
+        ),
+    )
+
+
+def _column_slices(column: Column, start: int, end: int) -> tuple[memoryview, memoryview, memoryview]:
+    """Views, not copies: a cut column is never appended to again."""
+    return (
+        memoryview(column.steps)[start:end],
+        memoryview(column.values)[start:end],
+        memoryview(column.walls)[start:end],
+    )

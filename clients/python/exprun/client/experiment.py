@@ -23,7 +23,13 @@ def tensorboard_name(tensorboard: Any, project: str, location: str) -> str:
 
 
 class Experiment(_names.NamedResource):
-    """A Vertex AI Experiment. `Experiment("name")` fetches it and raises `NotFound` if missing."""
+    """A Vertex AI Experiment. `Experiment("name")` fetches it and raises `NotFound` if missing.
+
+    Args:
+        experiment_name: Required. An experiment ID or a full
+            `projects/.../locations/L/experiments/E` name.
+        project, location, credentials: Optional. See `exprun.client`.
+    """
 
     def __init__(
         self,
@@ -53,7 +59,15 @@ class Experiment(_names.NamedResource):
         location: str | None = None,
         credentials: Any = None,
     ) -> Experiment:
-        """Raises `AlreadyExists` for an existing experiment, as the SDK does."""
+        """Raises `AlreadyExists` for an existing experiment, as the SDK does.
+
+        Args:
+            experiment_name: Required. The new experiment's ID: 4-128 characters of `[a-z0-9-]`.
+            description: Optional. A free-form description.
+            backing_tensorboard: Optional. The TensorBoard (an ID, a name or an object with
+                `.resource_name`) that backs the time series of the experiment's runs.
+            project, location, credentials: Optional. See `exprun.client`.
+        """
         with _config.call_credentials(credentials):
             api = _api.current()
         parent = _names.location_name(project, location)
@@ -78,7 +92,12 @@ class Experiment(_names.NamedResource):
         location: str | None = None,
         credentials: Any = None,
     ) -> Experiment | None:
-        """None when the experiment does not exist, like the SDK's `Experiment.get`."""
+        """None when the experiment does not exist, like the SDK's `Experiment.get`.
+
+        Args:
+            experiment_name: Required. An experiment ID or a full name.
+            project, location, credentials: Optional. See `exprun.client`.
+        """
         try:
             return cls(experiment_name, project=project, location=location, credentials=credentials)
         except NotFound:
@@ -95,6 +114,13 @@ class Experiment(_names.NamedResource):
         location: str | None = None,
         credentials: Any = None,
     ) -> Experiment:
+        """The experiment, created first if it does not exist (then with the given fields).
+
+        Args:
+            experiment_name: Required. An experiment ID.
+            description, backing_tensorboard: Optional. As in `create`; unused when it exists.
+            project, location, credentials: Optional. See `exprun.client`.
+        """
         existing = cls.get(experiment_name, project=project, location=location, credentials=credentials)
         if existing is not None:
             return existing
@@ -117,7 +143,16 @@ class Experiment(_names.NamedResource):
         location: str | None = None,
         credentials: Any = None,
     ) -> builtins.list[Experiment]:
-        """Every experiment of the project and location, all pages, oldest first by default."""
+        """Every experiment of the project and location, all pages read.
+
+        Args:
+            filter: Optional. `experiment_id` and `backing_tensorboard` terms joined by AND,
+                such as `experiment_id != "scratch"`; `backing_tensorboard = ""` finds the
+                experiments without one.
+            order_by: Optional. `create_time` (default, oldest first), `update_time` or
+                `experiment_id`, optionally followed by ` desc`.
+            project, location, credentials: Optional. See `exprun.client`.
+        """
         with _config.call_credentials(credentials):
             api = _api.current()
         request = service_pb2.ListExperimentsRequest(
@@ -134,7 +169,14 @@ class Experiment(_names.NamedResource):
         self, *, delete_backing_tensorboard_runs: bool = False, delete_artifacts: bool = False
     ) -> None:
         """Deletes the experiment and all its runs. Their artifacts and model files stay unless
-        `delete_artifacts` (an exprun keyword), as `ExperimentRun.delete` leaves them."""
+        `delete_artifacts`, as `ExperimentRun.delete` leaves them.
+
+        Args:
+            delete_backing_tensorboard_runs: Optional. Also delete the TensorBoard runs that
+                hold the runs' time series.
+            delete_artifacts: Optional (exprun only). Also delete the runs' artifacts and model
+                files.
+        """
         self._api.call(
             self._api.stub.DeleteExperiment,
             service_pb2.DeleteExperimentRequest(
@@ -150,6 +192,10 @@ class Experiment(_names.NamedResource):
         `run_name`, `run_type`, `state`, `param.*`, `metric.*`, `time_series_metric.*`).
 
         Needs pandas (`pip install 'exprun-client[pandas]'`).
+
+        Args:
+            include_time_series: Optional. False leaves out the `time_series_metric.*` columns
+                (one read fewer per run).
         """
         return dataframe.experiment_data_frame(
             self._api, self.exprun_name, include_time_series=include_time_series

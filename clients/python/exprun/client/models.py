@@ -95,7 +95,13 @@ class ExperimentModel:
         """A logged model by artifact ID or full name, as the SDK's `ExperimentModel.get` (and
         `aiplatform.get_experiment_model`): also a model of a run deleted since, whose artifact
         and files stay. Raises `NotFound`, and `InvalidArgument` for another kind of artifact
-        (the SDK raises ValueError there)."""
+        (the SDK raises ValueError there).
+
+        Args:
+            artifact_id: Required. The model's artifact ID or full name.
+            metadata_store_id: Optional. See `exprun.client`.
+            project, location, credentials: Optional. See `exprun.client`.
+        """
         if metadata_store_id not in (None, "default"):
             raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
         with _config.call_credentials(credentials):
@@ -140,7 +146,11 @@ class ExperimentModel:
     def download(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Writes the uploaded files into `directory` (created if missing) from the server,
         checking each file's size and SHA-256 against what was recorded at upload; returns the
-        paths written. Raises `FailedPrecondition` for a model logged by reference."""
+        paths written. Raises `FailedPrecondition` for a model logged by reference.
+
+        Args:
+            directory: Required. Where to write the files, under their recorded paths.
+        """
         api = _api.current()
         request = service_pb2.DownloadModelRequest(model=self.resource_name)
         return write_files(Path(directory), self.files, api.stream(api.stub.DownloadModel, request))

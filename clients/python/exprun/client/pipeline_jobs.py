@@ -46,7 +46,12 @@ class PipelineJob:
 
         Nothing is fetched, so a job that does not exist is not noticed here: on the Vertex
         store, linking it to a run is what fails (NotFound); the embedded store links any name.
-        `credentials` is accepted for the SDK's signature and unused."""
+
+        Args:
+            resource_name: Required. A pipeline job ID or full name.
+            project, location: Optional. See `exprun.client`.
+            credentials: Optional. Accepted for the SDK's signature and unused.
+        """
         del credentials
         if not resource_name:
             raise ValueError("resource_name is required: a pipeline job ID or full resource name")

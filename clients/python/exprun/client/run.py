@@ -14,7 +14,7 @@ import os
 import tempfile
 import types
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +42,18 @@ ExperimentArg = str | Experiment | None
 class ExperimentRun(_names.NamedResource):
     """A run of an experiment. `ExperimentRun("run-1")` fetches it and raises `NotFound` if missing.
 
-    `run_name` is a run ID within `experiment` (default: the one from `init`) or a full
-    `projects/.../experiments/E/runs/R` name.
+    Args:
+        run_name: Required. A run ID within `experiment`, or a full
+            `projects/.../experiments/E/runs/R` name.
+        experiment: Optional. The run's experiment (see `exprun.client`).
+        project, location, credentials: Optional. See `exprun.client`.
     """
 
     # The writer behind `log_time_series_metrics(..., stream=True)`, made on first use.
     _owned_writer: writer.TimeSeriesWriter | None = None
+    # Told when the run's `with` block has ended it: how the active-run tracker of
+    # `tracking.start_run` forgets it without this module knowing the tracker.
+    _on_exit: Callable[[ExperimentRun], None] | None = None
 
     def __init__(
         self,
@@ -79,8 +85,14 @@ class ExperimentRun(_names.NamedResource):
     ) -> ExperimentRun:
         """Raises `AlreadyExists` for an existing run and `NotFound` for a missing experiment.
 
-        `tensorboard` (an ID, a name or an object with `.resource_name`) backs the run's time
-        series; without it the experiment's backing TensorBoard is used, if it has one.
+        Args:
+            run_name: Required. The new run's ID: 1-128 characters of `[a-z0-9-]`.
+            experiment: Optional. The experiment to create it in (see `exprun.client`).
+            tensorboard: Optional. The TensorBoard (an ID, a name or an object with
+                `.resource_name`) that backs the run's time series; without it the
+                experiment's backing TensorBoard is used, if it has one.
+            state: Optional. The run's first state, `RUNNING` by default.
+            project, location, credentials: Optional. See `exprun.client`.
         """
         with _config.call_credentials(credentials):
             api = _api.current()
@@ -104,7 +116,13 @@ class ExperimentRun(_names.NamedResource):
         location: str | None = None,
         credentials: Any = None,
     ) -> ExperimentRun | None:
-        """None when the run (or its experiment) does not exist, like the SDK's `get`."""
+        """None when the run (or its experiment) does not exist, like the SDK's `get`.
+
+        Args:
+            run_name: Required. A run ID within `experiment`, or a full run name.
+            experiment: Optional. See `exprun.client`.
+            project, location, credentials: Optional. See `exprun.client`.
+        """
         try:
             return cls(run_name, experiment, project=project, location=location, credentials=credentials)
         except NotFound:
@@ -123,8 +141,13 @@ class ExperimentRun(_names.NamedResource):
     ) -> builtins.list[ExperimentRun]:
         """Every run of the experiment, all pages read.
 
-        `filter` is the API's (`state = RUNNING AND run_id != "baseline"`); `order_by` is
-        `create_time` (default), `update_time` or `run_id`, optionally followed by ` desc`.
+        Args:
+            experiment: Optional. See `exprun.client`.
+            filter: Optional. `state`, `run_id` and `display_name` terms joined by AND, such as
+                `state = RUNNING AND run_id != "baseline"`.
+            order_by: Optional. `create_time` (default), `update_time` or `run_id`, optionally
+                followed by ` desc`.
+            project, location, credentials: Optional. See `exprun.client`.
         """
         with _config.call_credentials(credentials):
             api = _api.current()
@@ -144,6 +167,11 @@ class ExperimentRun(_names.NamedResource):
 
     # -- lifecycle --------------------------------------------------------------------------------
     def update_state(self, state: RunState | int | str) -> None:
+        """Sets the run's state, as the SDK's `update_state`.
+
+        Args:
+            state: Required. A `RunState`, its number or its name (`"RUNNING"`).
+        """
         self._proto = self._call(
             self._api.stub.UpdateRunState,
             service_pb2.UpdateRunStateRequest(name=self.exprun_name, state=to_proto_state(state)),
@@ -151,7 +179,11 @@ class ExperimentRun(_names.NamedResource):
 
     def end_run(self, state: RunState | int | str = RunState.COMPLETE) -> None:
         """Flushes and closes the run's streamed-time-series writer first, so the run ends with
-        its points stored; a writer error is raised after the run is ended."""
+        its points stored; a writer error is raised after the run is ended.
+
+        Args:
+            state: Optional. The final state, `COMPLETE` by default.
+        """
         try:
             self._close_stream_writer()
         finally:
@@ -166,8 +198,15 @@ class ExperimentRun(_names.NamedResource):
 
     def delete(self, delete_backing_tensorboard_run: bool = False, *, delete_artifacts: bool = False) -> None:
         """Deletes the run with its time series and links. Its artifacts and model files stay
-        unless `delete_artifacts` (an exprun keyword), as in the SDK, which never deletes them:
-        `get_experiment_model(artifact_id)` still loads a model of the deleted run."""
+        unless `delete_artifacts`, as in the SDK, which never deletes them:
+        `get_experiment_model(artifact_id)` still loads a model of the deleted run.
+
+        Args:
+            delete_backing_tensorboard_run: Optional. Also delete the TensorBoard run that
+                holds the run's time series.
+            delete_artifacts: Optional (exprun only). Also delete the run's artifacts and
+                model files.
+        """
         self._call(
             self._api.stub.DeleteRun,
             service_pb2.DeleteRunRequest(
@@ -187,14 +226,17 @@ class ExperimentRun(_names.NamedResource):
         traceback: types.TracebackType | None,
     ) -> None:
         """Ends the run `FAILED` if the block raised, else `COMPLETE`, as the SDK does."""
-        global _active_run
         self.end_run(RunState.FAILED if exc_type is not None else RunState.COMPLETE)
-        if _active_run is self:
-            _active_run = None
+        if self._on_exit is not None:
+            self._on_exit(self)
 
     # -- params and summary metrics ---------------------------------------------------------------
     def log_params(self, params: Mapping[str, ParamValue]) -> None:
-        """Merges params key by key; values are `float`, `int`, `str` or `bool`, as in the SDK."""
+        """Merges params key by key, as the SDK does.
+
+        Args:
+            params: Required. Param names to `float`, `int`, `str` or `bool` values.
+        """
         self._proto = self._call(
             self._api.stub.LogParams,
             service_pb2.LogParamsRequest(run=self.exprun_name, params=to_value_map(params)),
@@ -208,6 +250,11 @@ class ExperimentRun(_names.NamedResource):
         return from_value_map(response.params)
 
     def log_metrics(self, metrics: Mapping[str, ParamValue]) -> None:
+        """Merges summary metrics key by key, as the SDK does.
+
+        Args:
+            metrics: Required. Metric names to `float`, `int`, `str` or `bool` values.
+        """
         self._proto = self._call(
             self._api.stub.LogMetrics,
             service_pb2.LogMetricsRequest(run=self.exprun_name, metrics=to_value_map(metrics)),
@@ -230,7 +277,15 @@ class ExperimentRun(_names.NamedResource):
         threshold: Sequence[float] | None = None,
         display_name: str | None = None,
     ) -> ClassificationMetrics:
-        """The server applies the SDK's checks; a violation raises `InvalidArgument` (a `ValueError`)."""
+        """Logs a confusion matrix, an ROC curve, or both. The server applies the SDK's checks;
+        a violation raises `InvalidArgument` (a `ValueError`).
+
+        Args:
+            labels: Optional. The class names; set together with `matrix`.
+            matrix: Optional. One row of counts per label, one value per label in each row.
+            fpr, tpr, threshold: Optional. The ROC curve, three columns of the same length.
+            display_name: Optional. The artifact's display name.
+        """
         body = resources_pb2.ClassificationMetrics(
             display_name=display_name or "",
             labels=builtins.list(labels or []),
@@ -264,16 +319,23 @@ class ExperimentRun(_names.NamedResource):
         *,
         stream: bool = False,
     ) -> None:
-        """One point per metric at `step`; with no step, the run's largest step so far + 1.
+        """One point per metric at `step`.
 
-        The server picks that step, so it is right even across processes (the SDK caches it per
-        object). No `wall_time` means the server's current UTC time.
+        Without `stream`, the server picks a missing step, so it is right even across processes
+        (the SDK caches it per object). `stream=True` returns at once and hands the point to a
+        `TimeSeriesWriter` owned by this object (created on first use, flushed and closed by
+        `end_run`, by leaving `start_run`'s block, by `close_channels` and at interpreter exit);
+        its errors surface on a later call.
 
-        `stream=True` returns at once and hands the point to a `TimeSeriesWriter` owned by this
-        object (created on first use, flushed and closed by `end_run`, by leaving `start_run`'s
-        block, by `close_channels` and at interpreter exit). Its default step is that writer's
-        last step + 1, starting after the run's largest step when it first needs one; its
-        default wall time is the client's clock. Errors surface on a later call.
+        Args:
+            metrics: Required. Metric names to finite numbers.
+            step: Optional. The step of every point; by default the run's largest step so far
+                + 1 (with `stream`, the writer's last step + 1, starting after the run's
+                largest step when it first needs one).
+            wall_time: Optional. A `datetime` (naive means UTC), a protobuf `Timestamp` or
+                microseconds since the epoch; by default the server's current UTC time (with
+                `stream`, the client's clock).
+            stream: Optional (exprun only). Send through the run's own writer.
         """
         if stream:
             self._stream_writer().log(metrics, step, wall_time)
@@ -285,9 +347,11 @@ class ExperimentRun(_names.NamedResource):
         )
 
     def time_series_writer(self, **options: Any) -> writer.TimeSeriesWriter:
-        """A new `TimeSeriesWriter` streaming to this run; `options` are its keyword arguments.
+        """A new `TimeSeriesWriter` streaming to this run. The caller owns it: close it (or use
+        it as a context manager).
 
-        The caller owns it: close it (or use it as a context manager).
+        Args:
+            **options: Optional. `TimeSeriesWriter`'s keyword arguments.
         """
         return writer.TimeSeriesWriter(self, **options)
 
@@ -309,10 +373,14 @@ class ExperimentRun(_names.NamedResource):
         steps: Sequence[int] | None = None,
         wall_times: Sequence[timeseries.WallTime] | None = None,
     ) -> int:
-        """Bulk write of aligned columns: row `i` is `{metric: columns[metric][i]}` at `steps[i]`.
+        """Bulk write of aligned columns: row `i` is `{metric: columns[metric][i]}` at `steps[i]`,
+        sent in requests of at most 5000 points. Returns the number of points stored.
 
-        Sent in requests of at most 5000 points. Without `steps`, rows continue after the run's
-        largest step. Returns the number of points stored.
+        Args:
+            columns: Required. Metric names to equally long columns of finite numbers.
+            steps: Optional. One step per row; without it rows continue after the run's
+                largest step.
+            wall_times: Optional. One wall time per row; by default the server's clock.
         """
         written = 0
         for request in timeseries.columnar_requests(self.exprun_name, columns, steps, wall_times):
@@ -330,7 +398,15 @@ class ExperimentRun(_names.NamedResource):
         end_step: int | None = None,
         max_points: int = 0,
     ) -> dict[str, timeseries.SeriesData]:
-        """Points per metric in step order; `end_step` is exclusive; `max_points` > 0 downsamples."""
+        """Points per metric, in step order.
+
+        Args:
+            metrics: Optional. The metrics to read; all of the run's by default.
+            start_step: Optional. The first step to read.
+            end_step: Optional. The step to stop before (exclusive); no end by default.
+            max_points: Optional. When above 0, each metric is downsampled to at most this many
+                points.
+        """
         request = service_pb2.ReadTimeSeriesRequest(
             run=self.exprun_name,
             metrics=builtins.list(metrics or []),
@@ -348,7 +424,12 @@ class ExperimentRun(_names.NamedResource):
         return timeseries.data_frame(self.read_time_series())
 
     def assign_backing_tensorboard(self, tensorboard: Any) -> None:
-        """Raises `FailedPrecondition` if the run already has a different one, as the SDK refuses."""
+        """Raises `FailedPrecondition` if the run already has a different one, as the SDK refuses.
+
+        Args:
+            tensorboard: Required. An ID in the run's project and location, a full name, or an
+                object with `.resource_name`.
+        """
         self._proto = self._call(
             self._api.stub.AssignBackingTensorboard,
             service_pb2.AssignBackingTensorboardRequest(
@@ -358,8 +439,13 @@ class ExperimentRun(_names.NamedResource):
 
     # -- executions and artifacts -----------------------------------------------------------------
     def associate_execution(self, execution: Execution | str | Any) -> Execution:
-        """Associates an execution by name (ID or full name, or an SDK `Execution`), or creates
-        one from an `Execution` value without a `resource_name`."""
+        """Associates an existing execution with the run, or creates one and associates it.
+
+        Args:
+            execution: Required. An execution ID, a full name or an object with a
+                `resource_name` (an SDK `Execution`); or an `Execution` value without a
+                `resource_name`, which is created from its fields.
+        """
         if isinstance(execution, Execution):
             body = resources_pb2.Execution(
                 name=self._execution_name(execution.resource_name) if execution.resource_name else "",
@@ -417,14 +503,25 @@ class ExperimentRun(_names.NamedResource):
     ) -> models.ExperimentModel:
         """Logs a model as a `google.ExperimentModel` artifact.
 
-        `model` is a path (a file or a directory, uploaded as is) or an sklearn, xgboost or
-        PyTorch object (saved like the SDK does, then uploaded). With only `uri=`, the model is
-        logged by reference and nothing is uploaded. Other objects raise `ValueError`.
-        With both, `uri` (the SDK's "GCS directory to save the model in") is ignored with a
-        warning, as is `staging_bucket`: the server stages uploads at its `--model-staging-uri`.
-        `project` and `location` are the run's own, as in the SDK; `credentials` are used for
-        this call. `model_file` (not in the SDK, which always saves the model itself) names the
-        file under `uri` or in an uploaded directory that holds the model, as the SDK records it.
+        Args:
+            model: Optional. A path (a file or a directory, uploaded as is) or an sklearn,
+                xgboost or PyTorch object (saved like the SDK does, then uploaded); other
+                objects raise `ValueError`. Without it, `uri` is required.
+            artifact_id: Optional. The artifact's ID; generated by default.
+            uri: Optional. Without `model`, where the model already is: it is logged by
+                reference and nothing is uploaded. With `model` (the SDK's "GCS directory to
+                save the model in") it is ignored with a warning: the server stages uploads at
+                its `--model-staging-uri`.
+            input_example: Optional. An example input (a list, a dict, a numpy array or a
+                pandas frame), recorded as the SDK records it (at most 5 rows).
+            display_name: Optional. The artifact's display name.
+            metadata_store_id: Optional. See `exprun.client`.
+            staging_bucket: Optional. Ignored with a warning, as `uri` is with a model.
+            project, location: Optional. Only the run's own, as in the SDK.
+            credentials: Optional. See `exprun.client`.
+            framework_name, framework_version: Optional. Detected from `model` by default.
+            model_file: Optional (exprun only; the SDK always saves the model itself). The
+                file under `uri`, or in an uploaded directory, that holds the model.
         """
         if metadata_store_id not in (None, "default"):
             raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
@@ -504,8 +601,13 @@ class ExperimentRun(_names.NamedResource):
 
     # -- pipeline and custom jobs -----------------------------------------------------------------
     def log(self, *, pipeline_job: Any = None) -> None:
-        """Links a pipeline job: a name, an ID in the run's project and location, or an object
-        with `.resource_name` (an SDK `PipelineJob`). None does nothing, as in the SDK."""
+        """Links a pipeline job to the run.
+
+        Args:
+            pipeline_job: Optional. A full name, an ID in the run's project and location, or an
+                object with `.resource_name` (an SDK `PipelineJob`). None does nothing, as in
+                the SDK.
+        """
         if pipeline_job is None:
             return
         self._call(
@@ -525,7 +627,12 @@ class ExperimentRun(_names.NamedResource):
         )
 
     def log_custom_job(self, custom_job: Any) -> None:
-        """Links a custom job, as the SDK's `CustomJob` does for a run it trains in."""
+        """Links a custom job, as the SDK's `CustomJob` does for a run it trains in.
+
+        Args:
+            custom_job: Required. A full name, an ID in the run's project and location, or an
+                object with `.resource_name` (an SDK `CustomJob`).
+        """
         self._call(
             self._api.stub.LogCustomJob,
             service_pb2.LogCustomJobRequest(
@@ -588,73 +695,3 @@ class ExperimentRun(_names.NamedResource):
 
     def __repr__(self) -> str:
         return f"ExperimentRun({self.exprun_name!r}, state={self.state.name})"
-
-
-# The run that the module-level helpers act on, like the SDK's experiment tracker.
-_active_run: ExperimentRun | None = None
-
-
-def start_run(
-    run: str,
-    experiment: ExperimentArg = None,
-    resume: bool = False,
-    *,
-    tensorboard: Any = None,
-    credentials: Any = None,
-) -> ExperimentRun:
-    """Creates (or with `resume=True` reopens and sets RUNNING) a run and makes it the active one.
-
-    A run still active from an earlier `start_run` is ended COMPLETE first, as the SDK does, so
-    a sweep loop without `end_run` leaves no run RUNNING but the last. Use it as a context
-    manager: the run ends `FAILED` if the block raises, else `COMPLETE`. `tensorboard` backs a
-    new run, or is assigned to a resumed one, as in the SDK.
-    """
-    global _active_run
-    if _active_run is not None:
-        end_run()
-    with _config.call_credentials(credentials):
-        if resume:
-            started = ExperimentRun(run, experiment)
-            if tensorboard is not None:
-                started.assign_backing_tensorboard(tensorboard)
-            started.update_state(RunState.RUNNING)
-        else:
-            started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
-    _active_run = started
-    return started
-
-
-def get_active_run() -> ExperimentRun | None:
-    return _active_run
-
-
-def active_run() -> ExperimentRun:
-    if _active_run is None:
-        raise ValueError("No run is active: call exprun.client.start_run(...) first.")
-    return _active_run
-
-
-def close_channels() -> None:
-    """Flushes and closes every open `TimeSeriesWriter` (the runs' own included), then closes
-    every shared channel; later calls open new ones."""
-    writer.close_all()
-    _config.close_channels()
-
-
-def end_run(state: RunState | int | str = RunState.COMPLETE) -> None:
-    """Ends the active run and forgets it; does nothing when no run is active.
-
-    A run deleted meanwhile is only warned about, as the SDK does, so the next `start_run` of a
-    loop still goes ahead.
-    """
-    global _active_run
-    if _active_run is None:
-        return
-    try:
-        _active_run.end_run(state)
-    except NotFound:
-        warnings.warn(
-            f"Experiment run {_active_run.name} was not found. It may have been deleted", stacklevel=2
-        )
-    finally:
-        _active_run = None

@@ -15,11 +15,12 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from exprun.client import _config, timeseries
+from exprun.client import _config, timeseries, writer
+from exprun.client.errors import NotFound
 from exprun.client.experiment import Experiment
 from exprun.client.models import ExperimentModel
 from exprun.client.resources import ClassificationMetrics, Execution, RunState
-from exprun.client.run import active_run, get_active_run
+from exprun.client.run import ExperimentArg, ExperimentRun
 from exprun.client.values import ParamValue
 
 if TYPE_CHECKING:
@@ -34,6 +35,43 @@ _NOT_APPLICABLE = {
     "service_account": "exprun does not launch jobs",
     "api_key": "exprun authenticates with bearer tokens (credentials= or token=)",
 }
+
+
+class ActiveRunTracker:
+    """The run the module-level helpers act on, like the SDK's `_experiment_tracker`.
+
+    `start_run` sets it; `end_run` and the end of the run's `with` block forget it. Only this
+    object changes it, so a test that leaves a run active clears it with `clear()`.
+    """
+
+    def __init__(self) -> None:
+        self._run: ExperimentRun | None = None
+
+    @property
+    def run(self) -> ExperimentRun | None:
+        return self._run
+
+    def require(self) -> ExperimentRun:
+        """The active run, or a `ValueError` saying how to start one."""
+        if self._run is None:
+            raise ValueError("No run is active: call exprun.client.start_run(...) first.")
+        return self._run
+
+    def set(self, run: ExperimentRun) -> None:
+        self._run = run
+        run._on_exit = self.forget
+
+    def forget(self, run: ExperimentRun) -> None:
+        """Forgets `run` if it is the active one (a run started earlier may end later)."""
+        if self._run is run:
+            self._run = None
+
+    def clear(self) -> None:
+        """Forgets the active run without ending it."""
+        self._run = None
+
+
+tracker = ActiveRunTracker()
 
 
 def init(
@@ -106,11 +144,14 @@ def init(
 
 
 def get_experiment_df(experiment: str | None = None, *, include_time_series: bool = True) -> pd.DataFrame:
-    """The SDK's frame of every run of `experiment` (default: the one from `init`).
+    """The SDK's frame of every run of an experiment: `Experiment.get_data_frame`.
 
-    Columns: `experiment_name`, `run_name`, `run_type`, `state`, `param.*`, `metric.*` and,
-    unless `include_time_series=False`, `time_series_metric.*` (each series' last value).
-    Raises `NotFound` for a missing experiment.
+    Columns: `experiment_name`, `run_name`, `run_type`, `state`, `param.*`, `metric.*` and
+    `time_series_metric.*` (each series' last value). Raises `NotFound` for a missing experiment.
+
+    Args:
+        experiment: Optional. An experiment ID; the one from `init` by default.
+        include_time_series: Optional. False leaves out the `time_series_metric.*` columns.
     """
     if experiment is None and _config.experiment() is None:
         raise ValueError(
@@ -123,11 +164,13 @@ def get_experiment_df(experiment: str | None = None, *, include_time_series: boo
 
 
 def log_params(params: Mapping[str, ParamValue]) -> None:
-    active_run().log_params(params)
+    """`ExperimentRun.log_params` (see its Args) on the active run."""
+    tracker.require().log_params(params)
 
 
 def log_metrics(metrics: Mapping[str, ParamValue]) -> None:
-    active_run().log_metrics(metrics)
+    """`ExperimentRun.log_metrics` (see its Args) on the active run."""
+    tracker.require().log_metrics(metrics)
 
 
 def log_time_series_metrics(
@@ -135,7 +178,8 @@ def log_time_series_metrics(
     step: int | None = None,
     wall_time: timeseries.WallTime | None = None,
 ) -> None:
-    active_run().log_time_series_metrics(metrics, step=step, wall_time=wall_time)
+    """`ExperimentRun.log_time_series_metrics` (see its Args) on the active run."""
+    tracker.require().log_time_series_metrics(metrics, step=step, wall_time=wall_time)
 
 
 def log_classification_metrics(
@@ -147,13 +191,15 @@ def log_classification_metrics(
     threshold: Sequence[float] | None = None,
     display_name: str | None = None,
 ) -> ClassificationMetrics:
-    return active_run().log_classification_metrics(
+    """`ExperimentRun.log_classification_metrics` (see its Args) on the active run."""
+    return tracker.require().log_classification_metrics(
         labels=labels, matrix=matrix, fpr=fpr, tpr=tpr, threshold=threshold, display_name=display_name
     )
 
 
 def update_state(state: RunState | int | str) -> None:
-    active_run().update_state(state)
+    """`ExperimentRun.update_state` (see its Args) on the active run."""
+    tracker.require().update_state(state)
 
 
 def log_model(
@@ -170,15 +216,19 @@ def log_model(
     framework_name: str | None = None,
     framework_version: str | None = None,
 ) -> ExperimentModel:
-    """Logs a model to the active run, like `aiplatform.log_model`; see `ExperimentRun.log_model`.
+    """Logs a model to the active run, like `aiplatform.log_model`.
 
-    `metadata_store_id`, `project` and `location` are the run's own (exprun has one metadata
-    store, `default`); `credentials` are used for this call.
+    Args:
+        model, artifact_id, uri, input_example, display_name, framework_name,
+            framework_version: As for `ExperimentRun.log_model`.
+        metadata_store_id: Optional. See `exprun.client`.
+        project, location: Optional. Only the run's own, as in the SDK.
+        credentials: Optional. See `exprun.client`.
     """
     if metadata_store_id not in (None, "default"):
         raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
     with _config.call_credentials(credentials):
-        return active_run().log_model(
+        return tracker.require().log_model(
             model,
             artifact_id,
             uri=uri,
@@ -190,8 +240,12 @@ def log_model(
 
 
 def log(*, pipeline_job: Any = None) -> None:
-    """Links a pipeline job to the active run, like `aiplatform.log(pipeline_job=...)`."""
-    active_run().log(pipeline_job=pipeline_job)
+    """Links a pipeline job to the active run, like `aiplatform.log(pipeline_job=...)`.
+
+    Args:
+        pipeline_job: Optional. As for `ExperimentRun.log`.
+    """
+    tracker.require().log(pipeline_job=pipeline_job)
 
 
 def start_execution(
@@ -211,6 +265,15 @@ def start_execution(
     active run if there is one, like `aiplatform.start_execution`.
 
     Use it as a context manager: the execution ends COMPLETE, or FAILED if the block raises.
+
+    Args:
+        schema_title: Required for a new execution; unused with `resume`.
+        display_name, metadata, schema_version, description: Optional. As for
+            `Execution.create`.
+        resource_id: Optional for a new execution (generated by default); required with
+            `resume`: the execution to reopen.
+        resume: Optional. Reopen an existing execution instead of creating one.
+        project, location, credentials: Optional. See `exprun.client`.
     """
     if resume:
         if not resource_id:
@@ -234,7 +297,74 @@ def start_execution(
             location=location,
             credentials=credentials,
         )
-    run = get_active_run()
+    run = tracker.run
     if run is not None:
         run.associate_execution(execution)
     return execution
+
+
+def start_run(
+    run: str,
+    experiment: ExperimentArg = None,
+    resume: bool = False,
+    *,
+    tensorboard: Any = None,
+    credentials: Any = None,
+) -> ExperimentRun:
+    """Creates (or with `resume=True` reopens and sets RUNNING) a run and makes it the active one.
+
+    A run still active from an earlier `start_run` is ended COMPLETE first, as the SDK does, so
+    a sweep loop without `end_run` leaves no run RUNNING but the last. Use it as a context
+    manager: the run ends `FAILED` if the block raises, else `COMPLETE`.
+
+    Args:
+        run: Required. The run's ID.
+        experiment: Optional. See `exprun.client`.
+        resume: Optional. Reopen an existing run instead of creating one.
+        tensorboard: Optional. Backs a new run, or is assigned to a resumed one, as in the SDK
+            (see `ExperimentRun.create`).
+        credentials: Optional. See `exprun.client`.
+    """
+    if tracker.run is not None:
+        end_run()
+    with _config.call_credentials(credentials):
+        if resume:
+            started = ExperimentRun(run, experiment)
+            if tensorboard is not None:
+                started.assign_backing_tensorboard(tensorboard)
+            started.update_state(RunState.RUNNING)
+        else:
+            started = ExperimentRun.create(run, experiment, tensorboard=tensorboard)
+    tracker.set(started)
+    return started
+
+
+def get_active_run() -> ExperimentRun | None:
+    return tracker.run
+
+
+def close_channels() -> None:
+    """Flushes and closes every open `TimeSeriesWriter` (the runs' own included), then closes
+    every shared channel; later calls open new ones."""
+    writer.close_all()
+    _config.close_channels()
+
+
+def end_run(state: RunState | int | str = RunState.COMPLETE) -> None:
+    """Ends the active run and forgets it; does nothing when no run is active.
+
+    A run deleted meanwhile is only warned about, as the SDK does, so the next `start_run` of a
+    loop still goes ahead.
+
+    Args:
+        state: Optional. The final state, `COMPLETE` by default.
+    """
+    run = tracker.run
+    if run is None:
+        return
+    try:
+        run.end_run(state)
+    except NotFound:
+        warnings.warn(f"Experiment run {run.name} was not found. It may have been deleted", stacklevel=2)
+    finally:
+        tracker.clear()

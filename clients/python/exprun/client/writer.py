@@ -60,7 +60,6 @@ from exprun.client._limits import MAX_STREAM_BATCH_POINTS, STREAM_METHOD
 from exprun.client.errors import (
     ExprunError,
     FailedPrecondition,
-    InvalidArgument,
     ResourceExhausted,
     from_rpc_error,
 )
@@ -96,8 +95,6 @@ _LIMITED_RETRIES = 5
 # (minutes, not milliseconds). Memory stays bounded meanwhile: `log` blocks or raises BufferFull.
 _RETRY_ALWAYS_REASONS = frozenset({"STORAGE_FULL"})
 
-_FORMATS = {"d": ("d", "<d", "=d", "@d"), "q": ("q", "l", "<q", "<l", "=q", "=l", "@q", "@l")}
-
 
 class BufferFull(ResourceExhausted):
     """`log` found `max_buffered_points` points buffered or unacknowledged with `on_full="raise"`.
@@ -106,60 +103,13 @@ class BufferFull(ResourceExhausted):
     """
 
 
-_Appenders = tuple[Callable[[float], None], Callable[[int], None], Callable[[int], None]]
-
-
-class _Column:
-    """One metric's buffered points, column-major like the wire format."""
-
-    __slots__ = ("appenders", "field", "steps", "values", "walls")
-
-    def __init__(self, metric: str) -> None:
-        self.field = _encoding.metric_field(metric)
-        self.steps: array[int] = array("q")
-        self.values: array[float] = array("d")
-        self.walls: array[int] = array("q")
-        # Bound once: `log` appends through these without attribute lookups.
-        self.appenders = (self.values.append, self.steps.append, self.walls.append)
-
-
-class _Rows:
-    """Rows of per-step `log` calls with the same metrics, in the order `metrics`: row-major,
-    so that a row is one `extend` of the dict's values, and its step and wall time are stored
-    once for all its metrics. Points here are always later than the same metrics' points in
-    the `_Column`s; rows move into the columns when that could change."""
-
-    __slots__ = ("fields", "metrics", "pack", "steps", "values", "walls")
-
-    def __init__(self, metrics: tuple[str, ...]) -> None:
-        self.metrics = metrics
-        # A row's values as native doubles: one C call that takes exactly what array("d") takes.
-        self.pack = struct.Struct(f"={len(metrics)}d").pack
-        self.fields = tuple(_encoding.metric_field(metric) for metric in metrics)
-        self.values: array[float] = array("d")
-        self.steps: array[int] = array("q")
-        self.walls: array[int] = array("q")
-
-
-@dataclass(frozen=True)
-class _RowSlice:
-    """Rows `start:end` of a `_Rows` block: one batch of per-step points."""
-
-    rows: _Rows
-    start: int
-    end: int
-
-
-_Parts = list[tuple[_Column, int, int]] | _RowSlice
-
-
 @dataclass
 class _Batch:
     """A numbered batch, kept until acknowledged. Encoded on first send, then resent as is."""
 
     sequence: int
     points: int
-    parts: _Parts | None
+    parts: _encoding.Parts | None
     payload: bytes | None = None
 
 
@@ -175,16 +125,27 @@ class _Connection:
 class TimeSeriesWriter:
     """Streams a run's time series in acknowledged batches; see the module docstring.
 
-    `run` is an `ExperimentRun` or a run name (an ID in the `init` experiment, or a full name).
-    `writer_id` names this writer to the server, which remembers the highest batch it committed
-    for it. The default is derived from the run, host, pid and a random suffix, so it is stable
-    across this writer's reconnects but new for every writer. Pass your own stable ID (for
-    example the training job's ID) to make a restarted process continue the same writer: it
-    learns the committed sequence when it opens and numbers its batches after it. Two live
-    writers must never share an ID.
-
     `log` may be called from any thread (one producer thread is the fast case); rows from
     several threads interleave in arbitrary order.
+
+    Args:
+        run: Required. An `ExperimentRun`, or a run name (an ID in the `init` experiment, or a
+            full name).
+        writer_id: Optional. Names this writer to the server, which remembers the highest batch
+            it committed for it. The default is derived from the run, host, pid and a random
+            suffix, so it is stable across this writer's reconnects but new for every writer.
+            Pass your own stable ID (for example the training job's ID) to make a restarted
+            process continue the same writer: it learns the committed sequence when it opens
+            and numbers its batches after it. Two live writers must never share an ID.
+        max_batch_points: Optional. Points per batch, at most `MAX_STREAM_BATCH_POINTS`.
+        max_batch_delay: Optional. Seconds a point may wait for its batch to fill.
+        max_unacked_batches: Optional. Batches sent ahead of the server's acknowledgement.
+        max_buffered_points: Optional. Points buffered or unacknowledged at the most; at least
+            `max_batch_points`.
+        on_full: Optional. What `log` does when that many are pending: `"block"` until acks
+            free room, or `"raise"` `BufferFull`.
+        reconnect_backoff: Optional. `(min, max)` seconds between reconnect attempts, doubled
+            after each failure, with jitter.
     """
 
     def __init__(
@@ -243,9 +204,9 @@ class TimeSeriesWriter:
         # max_buffered_points - unacknowledged points: `log` may buffer while `_buffered` is below.
         self._limit = max_buffered_points
         # Producer side.
-        self._columns: dict[str, _Column] = {}
-        self._appenders: dict[str, _Appenders] = {}
-        self._rows: _Rows | None = None  # rows of per-step `log` calls, after the columns' points
+        self._columns: dict[str, _encoding.Column] = {}
+        self._appenders: dict[str, _encoding.Appenders] = {}
+        self._rows: _encoding.Rows | None = None  # rows of per-step `log` calls, after the columns' points
         self._last_shape: tuple[str, ...] | None = None  # the metrics of the last slow-path row
         self._buffered = 0
         self._first_buffered_at = 0.0
@@ -302,11 +263,17 @@ class TimeSeriesWriter:
     ) -> None:
         """Buffers one point per metric at `step` and returns at once.
 
-        No `step` means this writer's last logged step + 1; before the writer has logged
-        anything, the run's largest step + 1, asked of the server once (1 for an empty run).
-        No `wall_time` means now. Blocks only when `max_buffered_points` are pending and
-        `on_full="block"`. The one read behind the first default step is the only call that
-        talks to the server on the caller's thread, and raises that read's error if it fails.
+        Blocks only when `max_buffered_points` are pending and `on_full="block"`. The one read
+        behind the first default step is the only call that talks to the server on the
+        caller's thread, and raises that read's error if it fails.
+
+        Args:
+            metrics: Required. Metric names to finite numbers.
+            step: Optional. By default this writer's last logged step + 1; before the writer
+                has logged anything, the run's largest step + 1, asked of the server once (1
+                for an empty run).
+            wall_time: Optional. A `datetime` (naive means UTC), a protobuf `Timestamp` or
+                microseconds since the epoch; now by default.
         """
         # The hot path of per-step logging: keep it to plain appends under one lock.
         micros = _time_ns() // 1000 if wall_time is None else _checked_micros(wall_time)
@@ -387,7 +354,7 @@ class TimeSeriesWriter:
                     append_step(step)  # so that the row's take-back below removes this value too
                     append_wall(micros)
                     done += 1
-                    _refuse_non_finite({metric: (value,)}, "metrics")
+                    _encoding.refuse_non_finite({metric: (value,)}, "metrics")
                 append_step(step)
                 append_wall(micros)
                 done += 1
@@ -399,7 +366,7 @@ class TimeSeriesWriter:
             raise
         shape = tuple(metrics)
         if shape == self._last_shape and 0 < len(shape) <= self.max_batch_points:
-            self._rows = _Rows(shape)
+            self._rows = _encoding.Rows(shape)
         else:
             self._last_shape = shape
 
@@ -416,7 +383,7 @@ class TimeSeriesWriter:
             column.values.extend(rows.values[index::width])
             column.steps.extend(rows.steps)
             column.walls.extend(rows.walls)
-        self._rows = _Rows(rows.metrics)
+        self._rows = _encoding.Rows(rows.metrics)
 
     def log_columns(
         self,
@@ -427,24 +394,33 @@ class TimeSeriesWriter:
         """Buffers aligned columns: row `i` is `{metric: columns[metric][i]}` at `steps[i]`.
 
         The fast path: lists, `array.array` and numpy arrays are accepted (numpy is never
-        required); float64/int64 arrays are copied with one `memcpy`. `wall_time_micros` is one
-        wall time per row, one for every row, or None for now. A call larger than the free room
-        is admitted in slices as acks free room (or refused whole with `on_full="raise"`).
+        required); float64/int64 arrays are copied with one `memcpy`. A call larger than the
+        free room is admitted in slices as acks free room (or refused whole with
+        `on_full="raise"`).
+
+        Args:
+            steps: Required. One step per row.
+            columns: Required. Metric names to columns of finite numbers, each as long as
+                `steps`.
+            wall_time_micros: Optional. Microseconds since the epoch: one per row, or one for
+                every row; now by default.
         """
         if not columns:
             raise ValueError("columns must hold at least one metric")
-        step_column = _as_array(steps, "q", "steps")
+        step_column = _encoding.as_array(steps, "q", "steps")
         rows = len(step_column)
-        values = {metric: _as_array(data, "d", f"columns[{metric!r}]") for metric, data in columns.items()}
+        values = {
+            metric: _encoding.as_array(data, "d", f"columns[{metric!r}]") for metric, data in columns.items()
+        }
         for metric, column in values.items():
             if len(column) != rows:
                 raise ValueError(f"columns[{metric!r}] has {len(column)} values but steps has {rows}")
-        _refuse_non_finite(values, "columns")
+        _encoding.refuse_non_finite(values, "columns")
         if wall_time_micros is None or isinstance(wall_time_micros, int):
             now = time.time_ns() // 1000 if wall_time_micros is None else wall_time_micros
             walls = array("q", [now]) * rows
         else:
-            walls = _as_array(wall_time_micros, "q", "wall_time_micros")
+            walls = _encoding.as_array(wall_time_micros, "q", "wall_time_micros")
             if len(walls) != rows:
                 raise ValueError(f"wall_time_micros has {len(walls)} entries but steps has {rows}")
         width = len(values)
@@ -495,10 +471,10 @@ class TimeSeriesWriter:
         if before == 0 or before < self.max_batch_points <= before + count:
             self._wake_sender(before)
 
-    def _add_column(self, metric: str) -> _Column:
+    def _add_column(self, metric: str) -> _encoding.Column:
         if not isinstance(metric, str):
             raise TypeError(f"metric names must be str, not {type(metric).__name__}")
-        column = _Column(metric)
+        column = _encoding.Column(metric)
         self._columns[metric] = column
         self._appenders[metric] = column.appenders
         return column
@@ -556,8 +532,11 @@ class TimeSeriesWriter:
     def flush(self, timeout: float | None = None) -> None:
         """Waits until every point logged before the call is acknowledged as durable.
 
-        Raises the writer's error if it stopped, and `TimeoutError` if `timeout` seconds pass
-        first (the points stay pending and are still sent).
+        Raises the writer's error if it stopped, and `TimeoutError` if `timeout` passes first
+        (the points stay pending and are still sent).
+
+        Args:
+            timeout: Optional. Seconds to wait at the most; no limit by default.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
@@ -594,6 +573,9 @@ class TimeSeriesWriter:
         Raises the writer's error if it stopped (once). If `timeout` passes first, the stream is
         cancelled and `TimeoutError` names how many points were not acknowledged: those points
         are not written by this writer.
+
+        Args:
+            timeout: Optional. Seconds to wait at the most; no limit by default.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         if self._begin_close():
@@ -709,7 +691,7 @@ class TimeSeriesWriter:
                     payload = batch.payload
                 else:
                     try:
-                        payload = _encode_request(batch.sequence, parts, cache)
+                        payload = _encoding.encode_request(batch.sequence, parts, cache)
                     except Exception as error:  # a bug here must not vanish inside gRPC's thread
                         with self._cond:
                             self._fail(
@@ -772,12 +754,12 @@ class TimeSeriesWriter:
         columns, self._columns, self._appenders = self._columns, {}, {}
         points, self._buffered = self._buffered, 0
         self._cut_now = False
-        plans: list[_Parts] = list(_plan_batches(columns, self.max_batch_points))
+        plans: list[_encoding.Parts] = list(_encoding.plan_batches(columns, self.max_batch_points))
         if rows is not None and rows.steps:
-            plans += _plan_rows(rows, self.max_batch_points)
-            self._rows = _Rows(rows.metrics)
+            plans += _encoding.plan_rows(rows, self.max_batch_points)
+            self._rows = _encoding.Rows(rows.metrics)
         for plan in plans:
-            if isinstance(plan, _RowSlice):
+            if isinstance(plan, _encoding.RowSlice):
                 size = (plan.end - plan.start) * len(plan.rows.metrics)
             else:
                 size = sum(end - start for _, start, end in plan)
@@ -962,128 +944,6 @@ def default_writer_id(run: str) -> str:
     return f"{run_id[:60]}-{host}-{os.getpid()}-{uuid.uuid4().hex[:8]}"[:128]
 
 
-# -- columns ----------------------------------------------------------------------------------------
-def _refuse_non_finite(columns: Mapping[str, Collection[float]], where: str) -> None:
-    """Raises InvalidArgument naming the first metric holding a NaN or an infinity, before
-    anything of the call is buffered: the server would refuse the whole batch, and the points
-    logged with it, long after the call returned. numpy checks a column at memory speed when it
-    is installed; without it one sum per column finds the columns to look through."""
-    numpy = _encoding.numpy_module()
-    for metric, column in columns.items():
-        if numpy is not None and isinstance(column, array):
-            finite = numpy.isfinite(numpy.frombuffer(column, dtype=numpy.float64))
-            if finite.all():
-                continue
-            index = int(numpy.argmin(finite))
-        else:
-            if _isfinite(sum(column)):
-                continue
-            index = next((i for i, value in enumerate(column) if not _isfinite(value)), -1)
-            if index < 0:
-                continue  # the sum overflowed; every value is finite
-        field = f"{where}[{metric!r}]"
-        value = list(column)[index]
-        raise InvalidArgument(
-            grpc.StatusCode.INVALID_ARGUMENT,
-            f"{field}: {value!r} is not a finite number; nothing of this call was logged",
-            reason="INVALID_VALUE",
-            domain="exprun.client",
-            metadata={"metric": metric},
-            field_violations=[(field, "values must be finite (not NaN or infinity)")],
-        )
-
-
-def _as_array(data: Any, typecode: Literal["d", "q"], what: str) -> array[Any]:
-    """A private copy of `data` as `array(typecode)`: one `memcpy` for matching buffers."""
-    if isinstance(data, array):
-        if data.typecode == typecode or (typecode == "q" and data.typecode == "l" and data.itemsize == 8):
-            copy: array[Any] = array(typecode)
-            copy.frombytes(memoryview(data).cast("B"))
-            return copy
-        data = data.tolist()
-    elif not isinstance(data, list | tuple | range):
-        try:
-            view = memoryview(data)
-        except TypeError:
-            view = None
-        if view is not None:
-            if view.ndim != 1:
-                raise ValueError(f"{what} must be one-dimensional")
-            native = view.format in _FORMATS[typecode] and view.itemsize == 8 and _encoding.LITTLE_ENDIAN
-            if native and view.c_contiguous:
-                copy = array(typecode)
-                copy.frombytes(view.cast("B"))
-                return copy
-            to_list = getattr(data, "tolist", None)
-            data = to_list() if callable(to_list) else view.tolist()
-    try:
-        return array(typecode, data)
-    except TypeError as error:
-        kind = "integers" if typecode == "q" else "numbers"
-        raise TypeError(f"{what} must hold {kind}: {error}") from None
-    except OverflowError as error:
-        raise ValueError(f"{what} holds a value out of the int64 range: {error}") from None
-
-
-def _plan_batches(columns: Mapping[str, _Column], max_points: int) -> list[list[tuple[_Column, int, int]]]:
-    """Slices of columns, at most `max_points` per batch and each metric at most once per batch."""
-    batches: list[list[tuple[_Column, int, int]]] = []
-    current: list[tuple[_Column, int, int]] = []
-    room = max_points
-    for column in columns.values():
-        length = len(column.values)
-        start = 0
-        while start < length:
-            take = min(room, length - start)
-            current.append((column, start, start + take))
-            start += take
-            room -= take
-            if room == 0:
-                batches.append(current)
-                current, room = [], max_points
-    if current:
-        batches.append(current)
-    return batches
-
-
-def _plan_rows(rows: _Rows, max_points: int) -> list[_RowSlice]:
-    """Slices of a row block of at most `max_points` points each (a block is never wider)."""
-    per_batch = max_points // len(rows.metrics)
-    count = len(rows.steps)
-    return [_RowSlice(rows, start, min(count, start + per_batch)) for start in range(0, count, per_batch)]
-
-
-# -- wire encoding (the bytes themselves: `_batch_encoding`) ---------------------------------------
-def _encode_request(sequence: int, parts: _Parts, cache: _encoding.VarintCache | None = None) -> bytes:
-    """The wire bytes of `StreamTimeSeriesRequest(batch=SequencedBatch(sequence, batch))`.
-
-    `cache` keeps varint columns between the batches of one stream (a fresh one by default).
-    """
-    if isinstance(parts, _RowSlice):
-        rows = parts.rows
-        return _encoding.request(
-            sequence,
-            _encoding.row_series(rows.fields, rows.values, rows.steps, rows.walls, parts.start, parts.end),
-        )
-    cache = _encoding.VarintCache() if cache is None else cache
-    return _encoding.request(
-        sequence,
-        (
-            _encoding.column_series(column.field, *_column_slices(column, start, end), cache)
-            for column, start, end in parts
-        ),
-    )
-
-
-def _column_slices(column: _Column, start: int, end: int) -> tuple[memoryview, memoryview, memoryview]:
-    """Views, not copies: a cut column is never appended to again."""
-    return (
-        memoryview(column.steps)[start:end],
-        memoryview(column.values)[start:end],
-        memoryview(column.walls)[start:end],
-    )
-
-
 # -- writers still open at interpreter exit ---------------------------------------------------------
 _live: weakref.WeakSet[TimeSeriesWriter] = weakref.WeakSet()
 _live_lock = threading.Lock()
@@ -1105,8 +965,12 @@ def _unregister(writer: TimeSeriesWriter) -> None:
 
 
 def close_all(timeout: float | None = None) -> None:
-    """Closes (flushing) every writer of this process that is still open, all within `timeout`
-    seconds in total; errors are logged (points not acknowledged are counted in them)."""
+    """Closes (flushing) every writer of this process that is still open; errors are logged
+    (points not acknowledged are counted in them).
+
+    Args:
+        timeout: Optional. Seconds for all of them together; no limit by default.
+    """
     deadline = None if timeout is None else time.monotonic() + timeout
     with _live_lock:
         writers = list(_live)

@@ -21,10 +21,13 @@ MODEL_MAX_FILES = 1000
 MODEL_MAX_TOTAL_BYTES = 2 * 1024**3
 MODEL_CHUNK_MAX_BYTES = 1024**2
 MODEL_ARTIFACT_ID_MAX_CHARS = 63
+# An ID naming an existing Vertex Metadata resource (context, execution, artifact).
+METADATA_ID_MAX_CHARS = 128
 # Artifacts per list in one AddExecutionEvents call.
 EXECUTION_EVENTS_PER_CALL = 100
 # Explicit steps stay far below int64's end, so default steps (largest + 1 + i) never overflow.
-STEP_MAX = 2**62
+STEP_MAX_POWER_OF_TWO = 62
+STEP_MAX = 1 << STEP_MAX_POWER_OF_TWO
 # A store yields at most this many points per `read_time_series` chunk (~6 MB in packed columns),
 # and a downsampled read holds at most this many values at once.
 READ_CHUNK_MAX_POINTS = 262_144
@@ -36,8 +39,8 @@ QUOTED_VALUE_MAX_CHARS = 256
 # Page tokens are checked for length before anything is decoded. Over the embedded store a token
 # is ~40 characters; the rest is room for the Vertex page token a vertex-store token carries.
 PAGE_TOKEN_MAX_CHARS = 2048
-# AIP-160 filters here are `field = value` terms joined by AND, without parentheses (depth 1).
-# Far more terms than a client needs, far fewer than SQLite's expression depth limit (1000).
+# Terms of one List filter (the grammar: `core/store.py`, "Lists"). Far more than a client
+# needs, far fewer than SQLite's expression depth limit (1000).
 FILTER_MAX_TERMS = 50
 # Model file paths: each segment a file name every file system accepts (255 bytes, NAME_MAX).
 MODEL_PATH_SEGMENT_MAX_BYTES = 255
@@ -47,3 +50,11 @@ MODEL_PATH_MAX_BYTES = 1024
 # the wire), shared out among its series, under the 32 MiB send limit.
 TENSORBOARD_SERIES_MAX_POINTS = 10_000
 TENSORBOARD_RESPONSE_MAX_POINTS = 1_000_000
+
+
+def size_text(size_bytes: int) -> str:
+    """A byte limit as a message states it: `2 GiB`, `1 MiB`, `200 KiB`, else in bytes."""
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size_bytes >= scale and size_bytes % scale == 0:
+            return f"{size_bytes // scale} {unit}"
+    return f"{size_bytes} bytes"

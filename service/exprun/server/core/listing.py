@@ -1,4 +1,5 @@
-"""List requests: page sizes, signed page tokens and the small AIP-160 filter subset.
+"""List requests: page sizes, signed page tokens and the small AIP-160 filter subset, turned
+into the `ListQuery` whose fields and grammar `core/store.py` spells out ("Lists").
 
 A page token carries the store's cursor, a fingerprint of the request it came from (parent,
 filter, order) and an HMAC of both under the server's key. A token the server did not make, or
@@ -120,7 +121,8 @@ class PageTokens:
 
 
 def parse_filter(text: str, fields: Mapping[str, Normaliser]) -> tuple[FilterTerm, ...]:
-    """`field = value` and `field != value` terms joined by AND; at most FILTER_MAX_TERMS."""
+    """The filter's terms, each field checked against `fields` and its value normalised by it;
+    the grammar is in `core/store.py` ("Lists")."""
     if not text.strip():
         return ()
     parts = _AND.split(text.strip(), maxsplit=limits.FILTER_MAX_TERMS)

@@ -191,8 +191,8 @@ class Link:
 
 @dataclass(frozen=True)
 class ListQuery:
-    """A validated List request. `cursor` is where the previous page ended, in the store's own
-    terms (an offset for SQLite, a page token for Vertex); "" is the first page."""
+    """A validated List request; what each field means to a store, the cursor and the filter
+    grammar included, is spelled out once in `core/store.py`'s docstring ("Lists")."""
 
     page_size: int
     cursor: str = ""

@@ -59,7 +59,9 @@ def _check_execution_fields(display_name: str, description: str, metadata: Mappi
     ) + check_text(description, "execution.description", limits.DESCRIPTION_MAX_CHARS)
     collect(violations)
     if metadata_size(metadata) > limits.METADATA_MAX_BYTES:
-        raise InvalidArgument.field("execution.metadata", "is over 200 KB serialized")
+        raise InvalidArgument.field(
+            "execution.metadata", f"is over {limits.size_text(limits.METADATA_MAX_BYTES)} serialized"
+        )
 
 
 def _new_execution(execution: Execution, execution_id: str) -> Execution:

@@ -1,8 +1,34 @@
-"""The storage port: what the core needs from a backend, nothing more.
+r"""The storage port: what the core needs from a backend, nothing more.
 
 Every store (embedded SQLite, Vertex AI) implements this and passes the one conformance suite
 in `tests/conformance`. Each method lists the domain errors it may raise; validation of input
 shape is the core's job, so stores only raise what depends on stored state.
+
+Lists. Every `list_*` method takes one `ListQuery` and returns one `Page`; this is the one place
+that says what their fields mean (`core/listing.py` builds the query from the request):
+
+- `page_size`: 1 to `limits.PAGE_SIZE_MAX` (the core turns 0 into `PAGE_SIZE_DEFAULT` and a
+  larger size into the maximum). A page holds at most that many items.
+- `cursor`: "" for the first page, else a `Page.next_cursor` this store returned for the same
+  parent, filter and order; a `next_cursor` of "" marks the last page. What it holds is the
+  store's own business (a row offset in SQLite, Vertex's page token in the vertex store). The
+  core hands it to the client inside a signed page token and checks the signature and the
+  request's fingerprint before unwrapping it, so a store never sees a forged or edited cursor;
+  it may still see one from another of its own lists and refuses that as INVALID_ARGUMENT
+  (`listing.cursor_offset` does, for offsets).
+- `filters`: terms that must all hold; a `FilterTerm` is `field = value`, or `field != value`
+  when `negate`. The fields a method accepts are in its docstring; values arrive normalised to
+  the form the store keeps (a state's bare name, a TensorBoard's full name). Clients write
+  them in this subset of AIP-160, parsed by `listing.parse_filter`:
+      filter = term { " AND " term }        (at most `limits.FILTER_MAX_TERMS` terms)
+      term   = field ( "=" | "!=" ) value   (spaces around the operator are optional)
+      value  = '"' chars '"'                (`\"` and `\\` escaped)
+             | word                         (letters, digits and `_ . : / -`)
+  No OR, parentheses, comparisons, functions or `metadata.*` paths: anything else is
+  INVALID_ARGUMENT naming the `filter` field.
+- `order_by`, `descending`: one of the method's order fields (`create_time` by default), written
+  `field [asc|desc]`. A store breaks ties in a fixed order of its own (SQLite: insertion), so
+  pages neither repeat nor skip items. Lists without order fields are oldest first.
 """
 
 from __future__ import annotations
@@ -127,7 +153,7 @@ class RunStore(abc.ABC):
         metrics: Mapping[str, ParamValue] | None = None,
     ) -> Run:
         """Merges params and/or metrics key by key, atomically. Raises NotFound, and
-        InvalidArgument when the merged metadata would pass the 200 KB Vertex limit."""
+        InvalidArgument when the merged metadata would pass the Vertex limit (limits.METADATA_MAX_BYTES)."""
 
     @abc.abstractmethod
     async def keep_alive(self, names: Sequence[RunName], now: datetime) -> dict[RunName, datetime]:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 
 from exprun.server.core import layouts, limits
-from exprun.server.core.errors import FieldViolation, InvalidArgument, collect
+from exprun.server.core.errors import InvalidArgument, collect
 from exprun.server.core.model import ExperimentModel, ModelFile
 from exprun.server.core.quoting import quote
 from exprun.server.core.store import ModelUpload
@@ -22,6 +22,7 @@ from exprun.server.core.validation import (
     check_model_files,
     check_text,
     metadata_size,
+    metadata_too_large,
 )
 
 
@@ -43,18 +44,16 @@ def check_model(model: ExperimentModel, files: Sequence[ModelFile]) -> None:
         if len(f.sha256) != 64 or any(c not in "0123456789abcdef" for c in f.sha256):
             raise InvalidArgument.field(f"header.files[{i}].sha256", "must be 64 lowercase hex digits")
     if sum(f.size_bytes for f in files) > limits.MODEL_MAX_TOTAL_BYTES:
-        raise InvalidArgument.field("header.files", "total size is over 2 GiB")
+        most = limits.size_text(limits.MODEL_MAX_TOTAL_BYTES)
+        raise InvalidArgument.field("header.files", f"total size is over {most}")
     if model.input_example is not None and metadata_size({"x": model.input_example}) > (
         limits.METADATA_MAX_BYTES
     ):
-        raise InvalidArgument.field("header.model.input_example", "is over 200 KB serialized")
+        most = limits.size_text(limits.METADATA_MAX_BYTES)
+        raise InvalidArgument.field("header.model.input_example", f"is over {most} serialized")
     size = metadata_size(layouts.model_artifact(replace(model, files=tuple(files))).metadata)
     if size > limits.METADATA_MAX_BYTES:
-        raise InvalidArgument(
-            [FieldViolation("header", f"makes the model's metadata {size} bytes; at most 204800")],
-            reason="METADATA_TOO_LARGE",
-            metadata={"size_bytes": str(size), "limit_bytes": str(limits.METADATA_MAX_BYTES)},
-        )
+        raise metadata_too_large("header", f"makes the model's metadata {size} bytes", size)
 
 
 async def receive_files(
@@ -79,7 +78,8 @@ async def receive_files(
 
     async for path, data in chunks:
         if len(data) > limits.MODEL_CHUNK_MAX_BYTES:
-            raise InvalidArgument.field("chunk.data", "is over 1 MiB")
+            most = limits.size_text(limits.MODEL_CHUNK_MAX_BYTES)
+            raise InvalidArgument.field("chunk.data", f"is over {most}")
         while index < len(files) and path != files[index].path:
             await finish_file()
             index, received, digest = index + 1, 0, hashlib.sha256()

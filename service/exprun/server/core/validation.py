@@ -23,8 +23,8 @@ from exprun.server.core.quoting import key_path, quote
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_MODEL_ARTIFACT_ID = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-_WRITER_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
+_MODEL_ARTIFACT_ID = re.compile(rf"^[a-z][a-z0-9_-]{{0,{limits.MODEL_ARTIFACT_ID_MAX_CHARS - 1}}}$")
+_WRITER_ID = re.compile(rf"^[\x21-\x7e]{{1,{limits.WRITER_ID_MAX_CHARS}}}$")
 
 
 def check_text(value: str, field: str, max_chars: int) -> list[FieldViolation]:
@@ -39,12 +39,16 @@ def check_summary(values: Mapping[str, ParamValue], field: str) -> None:
     if not values:
         violations.append(FieldViolation(field, "must hold at least one entry"))
     if len(values) > limits.SUMMARY_MAX_KEYS_PER_CALL:
-        violations.append(FieldViolation(field, f"has {len(values)} entries; at most 1000 per call"))
+        most = limits.SUMMARY_MAX_KEYS_PER_CALL
+        violations.append(FieldViolation(field, f"has {len(values)} entries; at most {most} per call"))
     for key, value in values.items():
         where = key_path(field, key)
         if not key or len(key) > limits.SUMMARY_KEY_MAX_CHARS or _CONTROL.search(key):
             violations.append(
-                FieldViolation(where, "key must be 1-256 characters without control characters")
+                FieldViolation(
+                    where,
+                    f"key must be 1-{limits.SUMMARY_KEY_MAX_CHARS} characters without control characters",
+                )
             )
         if isinstance(value, bool):
             continue
@@ -55,7 +59,8 @@ def check_summary(values: Mapping[str, ParamValue], field: str) -> None:
         elif isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
             violations.append(FieldViolation(where, "value must fit in int64"))
         elif isinstance(value, str) and len(value.encode()) > limits.STRING_VALUE_MAX_BYTES:
-            violations.append(FieldViolation(where, "string value is over 65536 bytes"))
+            most = limits.STRING_VALUE_MAX_BYTES
+            violations.append(FieldViolation(where, f"string value is over {most} bytes"))
     collect(violations)
 
 
@@ -67,11 +72,16 @@ def metadata_size(metadata: Mapping[str, object]) -> int:
 def check_metadata_size(metadata: Mapping[str, object], field: str) -> None:
     size = metadata_size(metadata)
     if size > limits.METADATA_MAX_BYTES:
-        raise InvalidArgument(
-            [FieldViolation(field, f"would make the run's metadata {size} bytes; at most 204800")],
-            reason="METADATA_TOO_LARGE",
-            metadata={"size_bytes": str(size), "limit_bytes": str(limits.METADATA_MAX_BYTES)},
-        )
+        raise metadata_too_large(field, f"would make the run's metadata {size} bytes", size)
+
+
+def metadata_too_large(field: str, what: str, size: int) -> InvalidArgument:
+    """`what` ("makes the model's metadata N bytes") against the Vertex Metadata limit."""
+    return InvalidArgument(
+        [FieldViolation(field, f"{what}; at most {limits.METADATA_MAX_BYTES}")],
+        reason="METADATA_TOO_LARGE",
+        metadata={"size_bytes": str(size), "limit_bytes": str(limits.METADATA_MAX_BYTES)},
+    )
 
 
 def check_series(series: Sequence[Series], field: str, max_points: int) -> None:
@@ -88,7 +98,10 @@ def check_series(series: Sequence[Series], field: str, max_points: int) -> None:
         total += count
         if not s.metric or len(s.metric) > limits.METRIC_NAME_MAX_CHARS or _CONTROL.search(s.metric):
             violations.append(
-                FieldViolation(f"{where}.metric", "must be 1-128 characters without control characters")
+                FieldViolation(
+                    f"{where}.metric",
+                    f"must be 1-{limits.METRIC_NAME_MAX_CHARS} characters without control characters",
+                )
             )
         elif s.metric in seen:
             violations.append(FieldViolation(f"{where}.metric", f"{quote(s.metric)} appears twice"))
@@ -103,7 +116,8 @@ def check_series(series: Sequence[Series], field: str, max_points: int) -> None:
                 )
             )
         elif s.steps is not None and count and not _steps_in_range(s.steps):
-            violations.append(FieldViolation(f"{where}.steps", "steps must be between 0 and 2^62"))
+            most = f"2^{limits.STEP_MAX_POWER_OF_TWO}"
+            violations.append(FieldViolation(f"{where}.steps", f"steps must be between 0 and {most}"))
         if len(s.wall_time_micros) != count:
             violations.append(
                 FieldViolation(
@@ -173,9 +187,11 @@ def check_classification_metrics(cm: ClassificationMetrics, field: str) -> None:
             )
         )
     if len(cm.labels) > limits.CLASSIFICATION_MAX_LABELS:
-        violations.append(FieldViolation(f"{field}.labels", "at most 1000 labels"))
+        most = limits.CLASSIFICATION_MAX_LABELS
+        violations.append(FieldViolation(f"{field}.labels", f"at most {most} labels"))
     if len(cm.fpr) > limits.CLASSIFICATION_MAX_CURVE_POINTS:
-        violations.append(FieldViolation(f"{field}.fpr", "at most 10000 curve points"))
+        most = limits.CLASSIFICATION_MAX_CURVE_POINTS
+        violations.append(FieldViolation(f"{field}.fpr", f"at most {most} curve points"))
     for name, column in zip(("fpr", "tpr", "threshold"), curve, strict=True):
         if not all(math.isfinite(v) for v in column):
             violations.append(FieldViolation(f"{field}.{name}", "must be finite"))
@@ -185,18 +201,22 @@ def check_classification_metrics(cm: ClassificationMetrics, field: str) -> None:
 
 def check_writer_id(writer_id: str, field: str) -> None:
     if not _WRITER_ID.match(writer_id):
-        raise InvalidArgument.field(field, "must be 1-128 printable ASCII characters, no spaces")
+        raise InvalidArgument.field(
+            field, f"must be 1-{limits.WRITER_ID_MAX_CHARS} printable ASCII characters, no spaces"
+        )
 
 
 # IDs that name an existing metadata resource may be server-generated (32 hex digits, which can
 # start with a digit), so a reference is checked more loosely than an ID a client picks.
-_METADATA_REFERENCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,127}$")
+_METADATA_REFERENCE_ID = re.compile(rf"^[a-z0-9][a-z0-9_-]{{0,{limits.METADATA_ID_MAX_CHARS - 1}}}$")
 
 
 def check_metadata_reference_id(resource_id: str, field: str) -> None:
     if not _METADATA_REFERENCE_ID.match(resource_id):
         raise InvalidArgument.field(
-            field, "must be up to 128 characters of [a-z0-9_-], starting with a letter or digit"
+            field,
+            f"must be up to {limits.METADATA_ID_MAX_CHARS} characters of [a-z0-9_-], "
+            "starting with a letter or digit",
         )
 
 
@@ -204,7 +224,8 @@ def check_model_artifact_id(artifact_id: str, field: str) -> None:
     if artifact_id and not _MODEL_ARTIFACT_ID.match(artifact_id):
         raise InvalidArgument.field(
             field,
-            "must be up to 63 characters of [a-z0-9_-], starting with a letter",
+            f"must be up to {limits.MODEL_ARTIFACT_ID_MAX_CHARS} characters of [a-z0-9_-], "
+            "starting with a letter",
         )
 
 
