@@ -153,7 +153,7 @@ class RunStore(abc.ABC):
         metrics: Mapping[str, ParamValue] | None = None,
     ) -> Run:
         """Merges params and/or metrics key by key, atomically. Raises NotFound, and
-        InvalidArgument when the merged metadata would pass the 200 KB Vertex limit."""
+        InvalidArgument when the merged metadata would pass the Vertex limit (limits.METADATA_MAX_BYTES)."""
 
     @abc.abstractmethod
     async def keep_alive(self, names: Sequence[RunName], now: datetime) -> dict[RunName, datetime]:
