@@ -3,14 +3,15 @@ package dev.exprun.client;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Cuts buffered columns into batches and writes each as the wire bytes of {@code
  * StreamTimeSeriesRequest{batch: SequencedBatch{sequence, batch: TimeSeriesBatch{series...}}}}.
  *
  * <p>Written field by field from the primitive columns or row blocks — no {@code TimeSeries}
- * message, no boxing, no {@code CodedOutputStream} — into one array of the exact size, and kept
- * as bytes, so a resend after a reconnect costs nothing. {@code TimeSeries} is {1: metric, 2:
+ * message, no boxing, no {@code CodedOutputStream} — into one array (the writer reuses the
+ * arrays of acknowledged batches), and kept as bytes, so a resend after a reconnect costs nothing. {@code TimeSeries} is {1: metric, 2:
  * steps (packed varint), 3: values (packed double), 4: wall_time_micros (packed varint)}; the
  * unit tests compare the bytes with protobuf's own serialization.
  */
@@ -50,12 +51,19 @@ final class BatchEncoder {
     return batches;
   }
 
+  /** Request bytes: {@code bytes[0, length)}; the array may be longer. */
+  record Payload(byte[] bytes, int length) {
+    static Payload of(byte[] bytes) {
+      return new Payload(bytes, bytes.length);
+    }
+  }
+
   /** What one batch holds: slices of columns, or rows of a row block. */
   sealed interface Content permits Columns, Rows {
     int points();
 
-    /** The request bytes of batch {@code sequence}. */
-    byte[] encode(long sequence);
+    /** The request bytes of batch {@code sequence}, in an array of {@code buffers} (given a size). */
+    Payload encode(long sequence, IntFunction<byte[]> buffers);
   }
 
   /** Column slices, each metric at most once (a {@link #plan} entry). */
@@ -70,8 +78,8 @@ final class BatchEncoder {
     }
 
     @Override
-    public byte[] encode(long sequence) {
-      return BatchEncoder.encode(sequence, parts);
+    public Payload encode(long sequence, IntFunction<byte[]> buffers) {
+      return BatchEncoder.encode(sequence, parts, buffers);
     }
   }
 
@@ -83,19 +91,27 @@ final class BatchEncoder {
     }
 
     @Override
-    public byte[] encode(long sequence) {
-      return encodeRows(sequence, block, start, end);
+    public Payload encode(long sequence, IntFunction<byte[]> buffers) {
+      return encodeRows(sequence, block, start, end, buffers);
     }
   }
 
-  /** Slices of a row block's {@code rows}: at most {@code maxPoints} points per batch. */
+  /**
+   * Slices of a row block's {@code rows}: at most {@code maxPoints} points per batch. The block
+   * counts them down as they are encoded ({@link RowBlock#slicesLeft}).
+   */
   static List<Content> planRows(RowBlock block, int maxPoints) {
-    int perBatch = Math.max(1, maxPoints / block.width);
+    int perBatch = rowsPerBatch(block.width, maxPoints);
     List<Content> batches = new ArrayList<>();
     for (int start = 0; start < block.rows; start += perBatch) {
       batches.add(new Rows(block, start, Math.min(block.rows, start + perBatch)));
     }
+    block.slicesLeft = batches.size();
     return batches;
+  }
+
+  static int rowsPerBatch(int width, int maxPoints) {
+    return Math.max(1, maxPoints / width);
   }
 
   private static final int LEN = 2; // wire type of length-delimited fields
@@ -114,8 +130,18 @@ final class BatchEncoder {
     return field << 3 | wireType;
   }
 
-  /** The request bytes of batch {@code sequence} made of {@code parts}. */
+  /** The request bytes of batch {@code sequence} made of {@code parts}, in an exact array. */
   static byte[] encode(long sequence, List<Part> parts) {
+    return encode(sequence, parts, byte[]::new).bytes();
+  }
+
+  /** The request bytes of rows {@code [start, end)} of {@code block}, in an exact array. */
+  static byte[] encodeRows(long sequence, RowBlock block, int start, int end) {
+    return encodeRows(sequence, block, start, end, byte[]::new).bytes();
+  }
+
+  /** The request bytes of batch {@code sequence} made of {@code parts}. */
+  static Payload encode(long sequence, List<Part> parts, IntFunction<byte[]> buffers) {
     int n = parts.size();
     int[] stepBytes = new int[n];
     int[] wallBytes = new int[n];
@@ -129,7 +155,8 @@ final class BatchEncoder {
           seriesSize(part.column().metricUtf8.length, stepBytes[i], 8 * part.points(), wallBytes[i]);
       batchBody += lengthDelimitedSize(seriesBytes[i]);
     }
-    byte[] out = new byte[requestSize(sequence, batchBody)];
+    int size = requestSize(sequence, batchBody);
+    byte[] out = buffers.apply(size);
     int at = putHeader(out, sequence, batchBody);
     for (int i = 0; i < n; i++) {
       Part part = parts.get(i);
@@ -142,7 +169,7 @@ final class BatchEncoder {
       at = putField(out, at, WALLS, wallBytes[i]);
       at = putVarints(out, at, column.walls.array(), part.start(), part.end());
     }
-    return checkFull(out, at);
+    return payload(out, at, size);
   }
 
   /**
@@ -150,7 +177,8 @@ final class BatchEncoder {
    * block}: one series per metric. The rows' steps and wall times are the same for every metric,
    * so they are encoded once and copied.
    */
-  static byte[] encodeRows(long sequence, RowBlock block, int start, int end) {
+  static Payload encodeRows(
+      long sequence, RowBlock block, int start, int end, IntFunction<byte[]> buffers) {
     int rows = end - start;
     int width = block.width;
     int stepBytes = varintsSize(block.steps, start, end);
@@ -161,7 +189,8 @@ final class BatchEncoder {
       seriesBytes[m] = seriesSize(block.metricUtf8[m].length, stepBytes, 8 * rows, wallBytes);
       batchBody += lengthDelimitedSize(seriesBytes[m]);
     }
-    byte[] out = new byte[requestSize(sequence, batchBody)];
+    int size = requestSize(sequence, batchBody);
+    byte[] out = buffers.apply(size);
     int at = putHeader(out, sequence, batchBody);
     int firstSteps = 0;
     int firstWalls = 0;
@@ -186,7 +215,7 @@ final class BatchEncoder {
         at += wallBytes;
       }
     }
-    return checkFull(out, at);
+    return payload(out, at, size);
   }
 
   private static int seriesSize(int metricBytes, int stepBytes, int valueBytes, int wallBytes) {
@@ -219,11 +248,11 @@ final class BatchEncoder {
     return at + metricUtf8.length;
   }
 
-  private static byte[] checkFull(byte[] out, int at) {
-    if (at != out.length) {
-      throw new IllegalStateException("encoded " + at + " bytes of a " + out.length + "-byte batch");
+  private static Payload payload(byte[] out, int at, int size) {
+    if (at != size) {
+      throw new IllegalStateException("encoded " + at + " bytes of a " + size + "-byte batch");
     }
-    return out;
+    return new Payload(out, size);
   }
 
   /** Tag + length + body of a length-delimited field with a {@code body}-byte payload. */

@@ -22,6 +22,8 @@ final class RowBlock {
   /** Row {@code r}, metric {@code m} at {@code r * width + m}. */
   double[] values;
   int rows;
+  /** Batches cut from this block and not yet encoded; at 0 the writer may reuse the block. */
+  int slicesLeft;
 
   RowBlock(String[] metrics, int capacity) {
     this(metrics, utf8(metrics), capacity);
@@ -37,9 +39,14 @@ final class RowBlock {
     this.values = new double[rows * width];
   }
 
-  /** An empty block of the same metrics, sized for as many rows as this one holds. */
-  RowBlock next() {
-    return new RowBlock(metrics, metricUtf8, rows);
+  /** An empty block of the same metrics, for {@code capacity} rows. */
+  RowBlock next(int capacity) {
+    return new RowBlock(metrics, metricUtf8, capacity);
+  }
+
+  /** Whether this block takes the rows of {@code other}: the same metrics in the same order. */
+  boolean sameMetrics(RowBlock other) {
+    return metrics == other.metrics || Arrays.equals(metrics, other.metrics);
   }
 
   /**

@@ -93,12 +93,16 @@ public final class TimeSeriesWriter implements AutoCloseable {
   private static final int LIMITED_RETRIES = 5;
   /** The longest a RetryInfo delay is honoured: a server's absurd delay must not park the writer. */
   private static final Duration MAX_RETRY_INFO_DELAY = Duration.ofMinutes(1);
+  /** Arrays of acknowledged batches kept for the next batches to be encoded into. */
+  private static final int SPARE_BUFFERS = 4;
+  /** Row blocks whose batches are all encoded, kept for the next cuts. */
+  private static final int SPARE_BLOCKS = 2;
 
   /** Batches travel as pre-encoded bytes: the stub's method with a pass-through marshaller. */
-  static final MethodDescriptor<byte[], StreamTimeSeriesResponse> STREAM_METHOD =
+  static final MethodDescriptor<BatchEncoder.Payload, StreamTimeSeriesResponse> STREAM_METHOD =
       ExperimentRunServiceGrpc.getStreamTimeSeriesMethod()
           .toBuilder(
-              new BytesMarshaller(),
+              new PayloadMarshaller(),
               ExperimentRunServiceGrpc.getStreamTimeSeriesMethod().getResponseMarshaller())
           .build();
 
@@ -243,7 +247,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
     final long sequence;
     final int points;
     BatchEncoder.Content content;
-    byte[] payload;
+    BatchEncoder.Payload payload;
 
     Batch(long sequence, BatchEncoder.Content content) {
       this.sequence = sequence;
@@ -254,7 +258,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
 
   /** One attempt at the stream. Fields are guarded by the writer's lock. */
   private static final class Connection {
-    ClientCallStreamObserver<byte[]> requests;
+    ClientCallStreamObserver<BatchEncoder.Payload> requests;
     boolean opened;
     boolean halfClosed;
     boolean terminated;
@@ -271,7 +275,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
   private final String writerId;
   private final Options options;
   private final long maxBatchDelayNanos;
-  private final byte[] openPayload;
+  private final BatchEncoder.Payload openPayload;
 
   // One lock for all state; `changed` is signalled on every change anyone may wait for.
   private final ReentrantLock lock = new ReentrantLock();
@@ -304,6 +308,9 @@ public final class TimeSeriesWriter implements AutoCloseable {
   private boolean cutNow;
   private boolean reconnectRequested;
   private Connection connection;
+  // Memory to reuse, so that a steady stream allocates (and the GC copies) next to nothing.
+  private final ArrayDeque<byte[]> spareBuffers = new ArrayDeque<>();
+  private final ArrayDeque<RowBlock> spareBlocks = new ArrayDeque<>();
 
   // Lifecycle.
   private boolean closing;
@@ -323,10 +330,11 @@ public final class TimeSeriesWriter implements AutoCloseable {
     this.maxBatchDelayNanos = options.maxBatchDelay().toNanos();
     this.free = options.maxBufferedPoints();
     this.openPayload =
-        StreamTimeSeriesRequest.newBuilder()
-            .setOpen(StreamOpen.newBuilder().setRun(run).setWriterId(writerId))
-            .build()
-            .toByteArray();
+        BatchEncoder.Payload.of(
+            StreamTimeSeriesRequest.newBuilder()
+                .setOpen(StreamOpen.newBuilder().setRun(run).setWriterId(writerId))
+                .build()
+                .toByteArray());
     this.sender = new Thread(this::runStream, "exprun-writer-" + writerId);
     this.sender.setDaemon(true);
     Live.register(this);
@@ -496,7 +504,8 @@ public final class TimeSeriesWriter implements AutoCloseable {
 
   /**
    * Moves the row block's rows into the columns (lock held), before anything else is appended
-   * there: a metric's points stay in the order they were logged. The block stays, emptied.
+   * there: a metric's points stay in the order they were logged. The block stays, emptied (no
+   * batch refers to it: it was not cut).
    */
   private void moveRowsToColumns() {
     RowBlock block = rows;
@@ -509,7 +518,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
       column.steps.addAll(block.steps, 0, block.rows);
       column.walls.addAll(block.walls, 0, block.rows);
     }
-    rows = block.next();
+    block.rows = 0;
   }
 
   /** {@link #logColumns(long[], Map, long[])} with every row logged now. */
@@ -966,7 +975,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
   }
 
   private void open(Connection conn) {
-    ClientCall<byte[], StreamTimeSeriesResponse> call =
+    ClientCall<BatchEncoder.Payload, StreamTimeSeriesResponse> call =
         channel.newCall(STREAM_METHOD, CallOptions.DEFAULT);
     ClientCalls.asyncBidiStreamingCall(call, new Responses(conn));
     // beforeStart() has set conn.requests; the open message goes first, before any batch.
@@ -1001,19 +1010,24 @@ public final class TimeSeriesWriter implements AutoCloseable {
               if (next.sequence <= conn.resendUpTo) {
                 batchesResent++;
               }
-              byte[] payload = next.payload;
+              BatchEncoder.Payload payload = next.payload;
               lock.unlock();
               try {
                 if (payload == null) {
                   // Only read: its columns or row block left the producer's hands at the cut.
-                  payload = next.content.encode(next.sequence);
+                  payload = next.content.encode(next.sequence, this::buffer);
                 }
+                // gRPC copies the bytes before onNext returns.
                 conn.requests.onNext(payload);
               } finally {
                 lock.lock();
               }
               if (next.payload == null) {
                 next.payload = payload;
+                if (next.content instanceof BatchEncoder.Rows slice && --slice.block().slicesLeft == 0
+                    && spareBlocks.size() < SPARE_BLOCKS) {
+                  spareBlocks.add(slice.block());
+                }
                 next.content = null;
               }
               continue;
@@ -1078,7 +1092,8 @@ public final class TimeSeriesWriter implements AutoCloseable {
       LinkedHashMap<String, MetricColumn> next = new LinkedHashMap<>();
       for (MetricColumn column : swappedColumns) {
         if (column.size() > 0) {
-          next.put(column.metric, new MetricColumn(column.metric, column.size()));
+          int capacity = Math.min(column.size(), options.maxBatchPoints());
+          next.put(column.metric, new MetricColumn(column.metric, capacity));
         }
       }
       columns = next;
@@ -1088,7 +1103,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
     }
     if (rowPoints > 0) {
       plans.addAll(BatchEncoder.planRows(block, options.maxBatchPoints()));
-      rows = block.next();
+      rows = nextBlock(block);
     }
     long points = buffered;
     buffered = 0;
@@ -1100,6 +1115,41 @@ public final class TimeSeriesWriter implements AutoCloseable {
     }
     unackedPoints += points;
     swapped += points;
+  }
+
+  /**
+   * The row block after {@code cut} (lock held): a spare of the same metrics, or a new one sized
+   * for what was cut, at most one batch (it grows if need be, as after a backlog).
+   */
+  private RowBlock nextBlock(RowBlock cut) {
+    RowBlock spare;
+    while ((spare = spareBlocks.poll()) != null) {
+      if (spare.sameMetrics(cut)) {
+        spare.rows = 0;
+        return spare;
+      }
+    }
+    return cut.next(Math.min(cut.rows, BatchEncoder.rowsPerBatch(cut.width, options.maxBatchPoints())));
+  }
+
+  /**
+   * An array of at least {@code size} bytes to encode a batch into: an acknowledged batch's, or
+   * a new one. Only the sending thread encodes, and a batch's array is reused only once the
+   * server acknowledged it, after gRPC copied it out.
+   */
+  private byte[] buffer(int size) {
+    lock.lock();
+    try {
+      byte[] spare;
+      while ((spare = spareBuffers.poll()) != null) {
+        if (spare.length >= size) {
+          return spare;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    return new byte[size];
   }
 
   /**
@@ -1139,7 +1189,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
   // -- the receiving side (gRPC's callback threads) -----------------------------------------------
 
   private final class Responses
-      implements ClientResponseObserver<byte[], StreamTimeSeriesResponse> {
+      implements ClientResponseObserver<BatchEncoder.Payload, StreamTimeSeriesResponse> {
     private final Connection conn;
 
     Responses(Connection conn) {
@@ -1147,7 +1197,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
     }
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<byte[]> requests) {
+    public void beforeStart(ClientCallStreamObserver<BatchEncoder.Payload> requests) {
       conn.requests = requests;
       requests.setOnReadyHandler(TimeSeriesWriter.this::signal);
     }
@@ -1251,6 +1301,9 @@ public final class TimeSeriesWriter implements AutoCloseable {
     boolean released = false;
     while (!unacked.isEmpty() && unacked.peekFirst().sequence <= serverCommitted) {
       Batch batch = unacked.pollFirst();
+      if (batch.payload != null && spareBuffers.size() < SPARE_BUFFERS) {
+        spareBuffers.add(batch.payload.bytes());
+      }
       unackedPoints -= batch.points;
       free += batch.points;
       ackedPoints += batch.points;
@@ -1337,16 +1390,16 @@ public final class TimeSeriesWriter implements AutoCloseable {
   }
 
   /** Passes pre-encoded request bytes through; parsing is never needed on the client. */
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+  private static final class PayloadMarshaller implements MethodDescriptor.Marshaller<BatchEncoder.Payload> {
     @Override
-    public InputStream stream(byte[] value) {
-      return new BytesStream(value);
+    public InputStream stream(BatchEncoder.Payload value) {
+      return new BytesStream(value.bytes(), value.length());
     }
 
     @Override
-    public byte[] parse(InputStream stream) {
+    public BatchEncoder.Payload parse(InputStream stream) {
       try {
-        return stream.readAllBytes();
+        return BatchEncoder.Payload.of(stream.readAllBytes());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -1358,8 +1411,8 @@ public final class TimeSeriesWriter implements AutoCloseable {
    * and drained in one write, as protobuf's own message streams are.
    */
   private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
-    BytesStream(byte[] bytes) {
-      super(bytes);
+    BytesStream(byte[] bytes, int length) {
+      super(bytes, 0, length);
     }
 
     @Override

@@ -126,6 +126,20 @@ class BatchEncoderTest {
   }
 
   @Test
+  void aLongerArrayIsFilledFromTheStartAndItsLengthGiven() {
+    RowBlock block = block(new String[] {"x", "y"}, new long[] {1, 2}, new long[] {5, 6}, new double[][] {{1, 2}, {3, 4}});
+    byte[] reused = new byte[1000];
+    Arrays.fill(reused, (byte) 0x55);
+    BatchEncoder.Payload rows = BatchEncoder.encodeRows(3, block, 0, 2, size -> reused);
+    byte[] exact = BatchEncoder.encodeRows(3, block, 0, 2);
+    assertEquals(exact.length, rows.length());
+    assertArrayEquals(exact, Arrays.copyOf(rows.bytes(), rows.length()));
+    List<BatchEncoder.Part> parts = asParts(block, 0, 2);
+    BatchEncoder.Payload columns = BatchEncoder.encode(4, parts, size -> reused);
+    assertArrayEquals(BatchEncoder.encode(4, parts), Arrays.copyOf(columns.bytes(), columns.length()));
+  }
+
+  @Test
   void aRowThatDoesNotMatchTheBlockIsNotAppended() {
     RowBlock block = new RowBlock(new String[] {"a", "b"}, 1);
     Map<String, Double> row = new LinkedHashMap<>();
@@ -158,7 +172,7 @@ class BatchEncoderTest {
     assertEquals(100, block.rows);
     assertEquals(100, block.steps[99]);
     assertEquals(2.0, block.values[2 * 99 + 1]);
-    assertEquals(0, block.next().rows);
+    assertEquals(0, block.next(4).rows);
   }
 
   @Test
