@@ -11,9 +11,10 @@ import java.util.function.IntFunction;
  *
  * <p>Written field by field from the primitive columns or row blocks — no {@code TimeSeries}
  * message, no boxing, no {@code CodedOutputStream} — into one array (the writer reuses the
- * arrays of acknowledged batches), and kept as bytes, so a resend after a reconnect costs nothing. {@code TimeSeries} is {1: metric, 2:
- * steps (packed varint), 3: values (packed double), 4: wall_time_micros (packed varint)}; the
- * unit tests compare the bytes with protobuf's own serialization.
+ * arrays of acknowledged batches), and kept as bytes, so a resend after a reconnect costs
+ * nothing. {@code TimeSeries} is {1: metric, 2: steps (packed varint), 3: values (packed
+ * double), 4: wall_time_micros (packed varint)}; the unit tests compare the bytes with
+ * protobuf's own serialization.
  */
 final class BatchEncoder {
   private BatchEncoder() {}

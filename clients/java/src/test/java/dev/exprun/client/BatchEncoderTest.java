@@ -121,13 +121,15 @@ class BatchEncoderTest {
       assertArrayEquals(
           expected(sequence, asParts(block, 0, steps.length)),
           BatchEncoder.encodeRows(sequence, block, 0, steps.length));
-      assertArrayEquals(expected(sequence, asParts(block, 2, 5)), BatchEncoder.encodeRows(sequence, block, 2, 5));
+      assertArrayEquals(
+          expected(sequence, asParts(block, 2, 5)), BatchEncoder.encodeRows(sequence, block, 2, 5));
     }
   }
 
   @Test
   void aLongerArrayIsFilledFromTheStartAndItsLengthGiven() {
-    RowBlock block = block(new String[] {"x", "y"}, new long[] {1, 2}, new long[] {5, 6}, new double[][] {{1, 2}, {3, 4}});
+    RowBlock block =
+        block(new String[] {"x", "y"}, new long[] {1, 2}, new long[] {5, 6}, new double[][] {{1, 2}, {3, 4}});
     byte[] reused = new byte[1000];
     Arrays.fill(reused, (byte) 0x55);
     BatchEncoder.Payload rows = BatchEncoder.encodeRows(3, block, 0, 2, size -> reused);

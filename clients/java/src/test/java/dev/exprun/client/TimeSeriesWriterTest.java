@@ -552,7 +552,8 @@ class TimeSeriesWriterTest {
         fresh.put(new String("b"), step * 10.0 + 1);
         writer.log(fresh, step);
       }
-      writer.logColumns(new long[] {150, 151}, Map.of("a", new double[] {-2, -4}, "b", new double[] {-3, -5}));
+      writer.logColumns(
+          new long[] {150, 151}, Map.of("a", new double[] {-2, -4}, "b", new double[] {-3, -5}));
       row.put("a", 7.0);
       row.put("b", 8.0);
       writer.log(row, 150);
