@@ -26,6 +26,17 @@ final class DoubleColumn {
     size += to - from;
   }
 
+  /** Appends {@code count} values of {@code values}, {@code stride} apart from {@code from}. */
+  void addStrided(double[] values, int from, int stride, int count) {
+    if (size + count > data.length) {
+      data = Arrays.copyOf(data, Math.max(size + count, data.length * 2));
+    }
+    for (int i = 0; i < count; i++) {
+      data[size + i] = values[from + i * stride];
+    }
+    size += count;
+  }
+
   void removeLast() {
     size--;
   }

@@ -29,6 +29,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,7 +50,8 @@ import java.util.function.BooleanSupplier;
  * Streams a run's time series over {@code StreamTimeSeries} in acknowledged batches, without
  * blocking the training loop for long.
  *
- * <p>{@link #log} and {@link #logColumns} only append to per-metric primitive columns. A
+ * <p>{@link #log} and {@link #logColumns} only append to primitive arrays: per-metric columns,
+ * and for per-step rows of the same metrics as the row before, a row-major {@link RowBlock}. A
  * background thread owns the stream: it cuts the buffer into batches by size ({@code
  * maxBatchPoints}) and by age ({@code maxBatchDelay}), numbers them, sends at most {@code
  * maxUnackedBatches} ahead of the server's cumulative ack, and keeps every batch until it is
@@ -91,12 +93,16 @@ public final class TimeSeriesWriter implements AutoCloseable {
   private static final int LIMITED_RETRIES = 5;
   /** The longest a RetryInfo delay is honoured: a server's absurd delay must not park the writer. */
   private static final Duration MAX_RETRY_INFO_DELAY = Duration.ofMinutes(1);
+  /** Arrays of acknowledged batches kept for the next batches to be encoded into. */
+  private static final int SPARE_BUFFERS = 4;
+  /** Row blocks whose batches are all encoded, kept for the next cuts. */
+  private static final int SPARE_BLOCKS = 2;
 
   /** Batches travel as pre-encoded bytes: the stub's method with a pass-through marshaller. */
-  static final MethodDescriptor<byte[], StreamTimeSeriesResponse> STREAM_METHOD =
+  static final MethodDescriptor<BatchEncoder.Payload, StreamTimeSeriesResponse> STREAM_METHOD =
       ExperimentRunServiceGrpc.getStreamTimeSeriesMethod()
           .toBuilder(
-              new BytesMarshaller(),
+              new PayloadMarshaller(),
               ExperimentRunServiceGrpc.getStreamTimeSeriesMethod().getResponseMarshaller())
           .build();
 
@@ -240,19 +246,19 @@ public final class TimeSeriesWriter implements AutoCloseable {
   static final class Batch {
     final long sequence;
     final int points;
-    List<BatchEncoder.Part> parts;
-    byte[] payload;
+    BatchEncoder.Content content;
+    BatchEncoder.Payload payload;
 
-    Batch(long sequence, int points, List<BatchEncoder.Part> parts) {
+    Batch(long sequence, BatchEncoder.Content content) {
       this.sequence = sequence;
-      this.points = points;
-      this.parts = parts;
+      this.points = content.points();
+      this.content = content;
     }
   }
 
   /** One attempt at the stream. Fields are guarded by the writer's lock. */
   private static final class Connection {
-    ClientCallStreamObserver<byte[]> requests;
+    ClientCallStreamObserver<BatchEncoder.Payload> requests;
     boolean opened;
     boolean halfClosed;
     boolean terminated;
@@ -269,7 +275,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
   private final String writerId;
   private final Options options;
   private final long maxBatchDelayNanos;
-  private final byte[] openPayload;
+  private final BatchEncoder.Payload openPayload;
 
   // One lock for all state; `changed` is signalled on every change anyone may wait for.
   private final ReentrantLock lock = new ReentrantLock();
@@ -277,9 +283,10 @@ public final class TimeSeriesWriter implements AutoCloseable {
 
   // Producer side.
   private LinkedHashMap<String, MetricColumn> columns = new LinkedHashMap<>();
-  /** The keys of the last logged row and their columns in {@link #columns} (see appendRow). */
-  private String[] rowKeys = new String[0];
-  private MetricColumn[] rowColumns = new MetricColumn[0];
+  /** Per-step rows of one set of metrics, later than the columns' points; null when none. */
+  private RowBlock rows;
+  /** The metrics of the last row that took the general path (see appendRow). */
+  private String[] lastShape;
   private boolean accepting = true; // false once closing or failed
   private long free; // maxBufferedPoints - buffered - unacknowledged
   private long buffered;
@@ -301,6 +308,9 @@ public final class TimeSeriesWriter implements AutoCloseable {
   private boolean cutNow;
   private boolean reconnectRequested;
   private Connection connection;
+  // Memory to reuse, so that a steady stream allocates (and the GC copies) next to nothing.
+  private final ArrayDeque<byte[]> spareBuffers = new ArrayDeque<>();
+  private final ArrayDeque<RowBlock> spareBlocks = new ArrayDeque<>();
 
   // Lifecycle.
   private boolean closing;
@@ -320,10 +330,11 @@ public final class TimeSeriesWriter implements AutoCloseable {
     this.maxBatchDelayNanos = options.maxBatchDelay().toNanos();
     this.free = options.maxBufferedPoints();
     this.openPayload =
-        StreamTimeSeriesRequest.newBuilder()
-            .setOpen(StreamOpen.newBuilder().setRun(run).setWriterId(writerId))
-            .build()
-            .toByteArray();
+        BatchEncoder.Payload.of(
+            StreamTimeSeriesRequest.newBuilder()
+                .setOpen(StreamOpen.newBuilder().setRun(run).setWriterId(writerId))
+                .build()
+                .toByteArray());
     this.sender = new Thread(this::runStream, "exprun-writer-" + writerId);
     this.sender.setDaemon(true);
     Live.register(this);
@@ -416,14 +427,66 @@ public final class TimeSeriesWriter implements AutoCloseable {
     appendRow(metrics, step, wallTimeMicros);
   }
 
+  /**
+   * Appends one row (step -1: the next default step). The hot path of per-step logging: a row of
+   * the same metrics as the row block's is one pass over the map into primitive arrays, with no
+   * lookup and no object per point. Anything else takes {@link #appendRowToColumns}.
+   */
   private void appendRow(Map<String, ? extends Number> metrics, long step, long micros) {
     int count = metrics.size();
     if (count == 0) {
       return;
     }
     checkFits(count);
+    lock.lock();
+    try {
+      if (!accepting || count > free) {
+        // A refused row must be refused before waiting for room (or failing for want of it).
+        validateRow(metrics, step);
+        makeRoom(count);
+      }
+      long at = step < 0 ? nextStep : step;
+      RowBlock block = rows;
+      if (block == null || block.width != count || !block.append(metrics, at, micros)) {
+        appendRowToColumns(metrics, at, micros);
+      }
+      nextStep = at + 1;
+      admitted(count);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The general path (lock held): validates the whole row, then appends it to the columns, after
+   * the row block's rows. A second row in a row of the same metrics starts a new row block, so
+   * a training loop takes this path twice, and rows alternating between metric sets never churn
+   * blocks.
+   */
+  private void appendRowToColumns(Map<String, ? extends Number> metrics, long step, long micros) {
     // Validated before anything is appended: a row is all or nothing, and a refused row sends
     // nothing (the server would refuse the whole batch, and the writer would stop).
+    validateRow(metrics, step);
+    moveRowsToColumns();
+    String[] shape = new String[metrics.size()];
+    int i = 0;
+    for (Map.Entry<String, ? extends Number> entry : metrics.entrySet()) {
+      MetricColumn column = column(entry.getKey(), 16);
+      column.values.add(entry.getValue().doubleValue());
+      column.steps.add(step);
+      column.walls.add(micros);
+      shape[i++] = entry.getKey();
+    }
+    if (Arrays.equals(shape, lastShape) && shape.length <= options.maxBatchPoints()) {
+      rows = new RowBlock(shape, 16);
+    } else {
+      rows = null;
+      lastShape = shape;
+    }
+  }
+
+  /** Throws if a metric name or value is null or a value is not finite. */
+  private static void validateRow(Map<String, ? extends Number> metrics, long step) {
     for (Map.Entry<String, ? extends Number> entry : metrics.entrySet()) {
       String metric = entry.getKey();
       Number value = entry.getValue();
@@ -437,41 +500,25 @@ public final class TimeSeriesWriter implements AutoCloseable {
         throw nonFinite(metric, number, step);
       }
     }
-    lock.lock();
-    try {
-      if (!accepting || count > free) {
-        makeRoom(count);
-      }
-      if (step < 0) {
-        step = nextStep;
-      }
-      // A training loop logs the same metrics every step, usually from one map: the columns of
-      // the last row are remembered by key identity, so a step costs no hash lookups.
-      if (rowKeys.length != count) {
-        rowKeys = new String[count];
-        rowColumns = new MetricColumn[count];
-      }
-      String[] keys = rowKeys;
-      MetricColumn[] remembered = rowColumns;
-      int i = 0;
-      for (Map.Entry<String, ? extends Number> entry : metrics.entrySet()) {
-        String metric = entry.getKey();
-        MetricColumn column = remembered[i];
-        if (keys[i] != metric || column == null) {
-          column = column(metric, 16);
-          keys[i] = metric;
-          remembered[i] = column;
-        }
-        column.values.add(entry.getValue().doubleValue());
-        column.steps.add(step);
-        column.walls.add(micros);
-        i++;
-      }
-      nextStep = step + 1;
-      admitted(count);
-    } finally {
-      lock.unlock();
+  }
+
+  /**
+   * Moves the row block's rows into the columns (lock held), before anything else is appended
+   * there: a metric's points stay in the order they were logged. The block stays, emptied (no
+   * batch refers to it: it was not cut).
+   */
+  private void moveRowsToColumns() {
+    RowBlock block = rows;
+    if (block == null || block.rows == 0) {
+      return;
     }
+    for (int m = 0; m < block.width; m++) {
+      MetricColumn column = column(block.metrics[m], block.rows);
+      column.values.addStrided(block.values, m, block.width, block.rows);
+      column.steps.addAll(block.steps, 0, block.rows);
+      column.walls.addAll(block.walls, 0, block.rows);
+    }
+    block.rows = 0;
   }
 
   /** {@link #logColumns(long[], Map, long[])} with every row logged now. */
@@ -557,6 +604,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
 
   private void appendRows(
       long[] steps, Map<String, double[]> values, long[] walls, long now, int start, int end) {
+    moveRowsToColumns();
     for (Map.Entry<String, double[]> entry : values.entrySet()) {
       MetricColumn column = column(entry.getKey(), end - start);
       column.values.addAll(entry.getValue(), start, end);
@@ -927,7 +975,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
   }
 
   private void open(Connection conn) {
-    ClientCall<byte[], StreamTimeSeriesResponse> call =
+    ClientCall<BatchEncoder.Payload, StreamTimeSeriesResponse> call =
         channel.newCall(STREAM_METHOD, CallOptions.DEFAULT);
     ClientCalls.asyncBidiStreamingCall(call, new Responses(conn));
     // beforeStart() has set conn.requests; the open message goes first, before any batch.
@@ -962,20 +1010,25 @@ public final class TimeSeriesWriter implements AutoCloseable {
               if (next.sequence <= conn.resendUpTo) {
                 batchesResent++;
               }
-              byte[] payload = next.payload;
+              BatchEncoder.Payload payload = next.payload;
               lock.unlock();
               try {
                 if (payload == null) {
-                  // Parts are only read (their columns left the producer's map at the cut).
-                  payload = BatchEncoder.encode(next.sequence, next.parts);
+                  // Only read: its columns or row block left the producer's hands at the cut.
+                  payload = next.content.encode(next.sequence, this::buffer);
                 }
+                // gRPC copies the bytes before onNext returns.
                 conn.requests.onNext(payload);
               } finally {
                 lock.lock();
               }
               if (next.payload == null) {
                 next.payload = payload;
-                next.parts = null;
+                if (next.content instanceof BatchEncoder.Rows slice && --slice.block().slicesLeft == 0
+                    && spareBlocks.size() < SPARE_BLOCKS) {
+                  spareBlocks.add(slice.block());
+                }
+                next.content = null;
               }
               continue;
             }
@@ -1024,36 +1077,79 @@ public final class TimeSeriesWriter implements AutoCloseable {
         || System.nanoTime() - firstBufferedAt >= maxBatchDelayNanos;
   }
 
-  /** Moves the whole buffer into numbered batches (lock held); encoding happens when sent. */
+  /**
+   * Moves the whole buffer into numbered batches (lock held); encoding happens when sent. The
+   * columns' batches go first: the row block's points are the later ones.
+   */
   private void cut() {
-    List<MetricColumn> swappedColumns = new ArrayList<>(columns.values());
-    // The next buffer starts with the metrics of this one, sized as they were: no regrowing from
-    // 16 points, and the remembered row's columns stay valid. A metric not logged since the last
-    // cut is dropped here.
-    LinkedHashMap<String, MetricColumn> next = new LinkedHashMap<>();
-    for (MetricColumn column : swappedColumns) {
-      if (column.size() > 0) {
-        next.put(column.metric, new MetricColumn(column.metric, column.size()));
+    List<BatchEncoder.Content> plans = new ArrayList<>();
+    RowBlock block = rows;
+    long rowPoints = block == null ? 0 : (long) block.rows * block.width;
+    if (buffered > rowPoints) {
+      List<MetricColumn> swappedColumns = new ArrayList<>(columns.values());
+      // The next buffer starts with the metrics of this one, sized as they were: no regrowing
+      // from 16 points. A metric not logged since the last cut is dropped here.
+      LinkedHashMap<String, MetricColumn> next = new LinkedHashMap<>();
+      for (MetricColumn column : swappedColumns) {
+        if (column.size() > 0) {
+          int capacity = Math.min(column.size(), options.maxBatchPoints());
+          next.put(column.metric, new MetricColumn(column.metric, capacity));
+        }
+      }
+      columns = next;
+      for (List<BatchEncoder.Part> plan : BatchEncoder.plan(swappedColumns, options.maxBatchPoints())) {
+        plans.add(new BatchEncoder.Columns(plan));
       }
     }
-    columns = next;
-    for (int i = 0; i < rowKeys.length; i++) {
-      rowColumns[i] = rowKeys[i] == null ? null : next.get(rowKeys[i]);
+    if (rowPoints > 0) {
+      plans.addAll(BatchEncoder.planRows(block, options.maxBatchPoints()));
+      rows = nextBlock(block);
     }
     long points = buffered;
     buffered = 0;
     cutNow = false;
-    for (List<BatchEncoder.Part> plan : BatchEncoder.plan(swappedColumns, options.maxBatchPoints())) {
-      int size = 0;
-      for (BatchEncoder.Part part : plan) {
-        size += part.points();
-      }
+    for (BatchEncoder.Content plan : plans) {
       lastAssigned = nextSequence;
-      unacked.addLast(new Batch(nextSequence, size, plan));
+      unacked.addLast(new Batch(nextSequence, plan));
       nextSequence++;
     }
     unackedPoints += points;
     swapped += points;
+  }
+
+  /**
+   * The row block after {@code cut} (lock held): a spare of the same metrics, or a new one sized
+   * for what was cut, at most one batch (it grows if need be, as after a backlog).
+   */
+  private RowBlock nextBlock(RowBlock cut) {
+    RowBlock spare;
+    while ((spare = spareBlocks.poll()) != null) {
+      if (spare.sameMetrics(cut)) {
+        spare.rows = 0;
+        return spare;
+      }
+    }
+    return cut.next(Math.min(cut.rows, BatchEncoder.rowsPerBatch(cut.width, options.maxBatchPoints())));
+  }
+
+  /**
+   * An array of at least {@code size} bytes to encode a batch into: an acknowledged batch's, or
+   * a new one. Only the sending thread encodes, and a batch's array is reused only once the
+   * server acknowledged it, after gRPC copied it out.
+   */
+  private byte[] buffer(int size) {
+    lock.lock();
+    try {
+      byte[] spare;
+      while ((spare = spareBuffers.poll()) != null) {
+        if (spare.length >= size) {
+          return spare;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    return new byte[size];
   }
 
   /**
@@ -1093,7 +1189,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
   // -- the receiving side (gRPC's callback threads) -----------------------------------------------
 
   private final class Responses
-      implements ClientResponseObserver<byte[], StreamTimeSeriesResponse> {
+      implements ClientResponseObserver<BatchEncoder.Payload, StreamTimeSeriesResponse> {
     private final Connection conn;
 
     Responses(Connection conn) {
@@ -1101,7 +1197,7 @@ public final class TimeSeriesWriter implements AutoCloseable {
     }
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<byte[]> requests) {
+    public void beforeStart(ClientCallStreamObserver<BatchEncoder.Payload> requests) {
       conn.requests = requests;
       requests.setOnReadyHandler(TimeSeriesWriter.this::signal);
     }
@@ -1205,6 +1301,9 @@ public final class TimeSeriesWriter implements AutoCloseable {
     boolean released = false;
     while (!unacked.isEmpty() && unacked.peekFirst().sequence <= serverCommitted) {
       Batch batch = unacked.pollFirst();
+      if (batch.payload != null && spareBuffers.size() < SPARE_BUFFERS) {
+        spareBuffers.add(batch.payload.bytes());
+      }
       unackedPoints -= batch.points;
       free += batch.points;
       ackedPoints += batch.points;
@@ -1291,16 +1390,16 @@ public final class TimeSeriesWriter implements AutoCloseable {
   }
 
   /** Passes pre-encoded request bytes through; parsing is never needed on the client. */
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+  private static final class PayloadMarshaller implements MethodDescriptor.Marshaller<BatchEncoder.Payload> {
     @Override
-    public InputStream stream(byte[] value) {
-      return new BytesStream(value);
+    public InputStream stream(BatchEncoder.Payload value) {
+      return new BytesStream(value.bytes(), value.length());
     }
 
     @Override
-    public byte[] parse(InputStream stream) {
+    public BatchEncoder.Payload parse(InputStream stream) {
       try {
-        return stream.readAllBytes();
+        return BatchEncoder.Payload.of(stream.readAllBytes());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -1312,8 +1411,8 @@ public final class TimeSeriesWriter implements AutoCloseable {
    * and drained in one write, as protobuf's own message streams are.
    */
   private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
-    BytesStream(byte[] bytes) {
-      super(bytes);
+    BytesStream(byte[] bytes, int length) {
+      super(bytes, 0, length);
     }
 
     @Override

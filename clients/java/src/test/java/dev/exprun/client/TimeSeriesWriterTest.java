@@ -536,6 +536,78 @@ class TimeSeriesWriterTest {
   }
 
   @Test
+  void perStepRowsMixedWithOtherMetricsAndColumnsKeepTheOrderTheyWereLoggedIn() {
+    try (TimeSeriesWriter writer = writer(options().maxBatchPoints(30))) {
+      Map<String, Double> row = new LinkedHashMap<>();
+      for (long step = 1; step <= 100; step++) {
+        row.put("a", step * 10.0);
+        row.put("b", step * 10.0 + 1);
+        writer.log(row, step);
+      }
+      // Another set of metrics, a rewrite of a@50: after the rows before it.
+      writer.log(Map.of("a", -1.0), 50);
+      for (long step = 101; step <= 200; step++) {
+        Map<String, Double> fresh = new LinkedHashMap<>(); // equal keys, other objects
+        fresh.put(new String("a"), step * 10.0);
+        fresh.put(new String("b"), step * 10.0 + 1);
+        writer.log(fresh, step);
+      }
+      writer.logColumns(
+          new long[] {150, 151}, Map.of("a", new double[] {-2, -4}, "b", new double[] {-3, -5}));
+      row.put("a", 7.0);
+      row.put("b", 8.0);
+      writer.log(row, 150);
+      writer.log(row, 150);
+      writer.close();
+      assertEquals(409, writer.pointsLogged());
+      assertEquals(409, writer.pointsAcked());
+    }
+    Map<FakeStreamServer.Point, Double> stored = fake.storedPoints();
+    assertEquals(400, stored.size());
+    for (long step = 1; step <= 200; step++) {
+      double a = step == 50 ? -1 : step == 150 ? 7 : step == 151 ? -4 : step * 10.0;
+      double b = step == 150 ? 8 : step == 151 ? -5 : step * 10.0 + 1;
+      assertEquals(a, stored.get(new FakeStreamServer.Point("a", step)), "a@" + step);
+      assertEquals(b, stored.get(new FakeStreamServer.Point("b", step)), "b@" + step);
+    }
+    for (SequencedBatch batch : fake.received) {
+      assertTrue(points(batch) <= 30, "batch of " + points(batch));
+      List<String> metrics = batch.getBatch().getSeriesList().stream().map(TimeSeries::getMetric).toList();
+      assertEquals(metrics.stream().distinct().count(), metrics.size(), metrics.toString());
+      for (TimeSeries series : batch.getBatch().getSeriesList()) {
+        assertEquals(series.getValuesCount(), series.getStepsCount());
+        assertEquals(series.getValuesCount(), series.getWallTimeMicrosCount());
+      }
+    }
+  }
+
+  @Test
+  void aNonFiniteValueInARunOfSameMetricRowsIsRefusedAndTheRowsGoOn() {
+    try (TimeSeriesWriter writer = writer(options())) {
+      Map<String, Double> row = new LinkedHashMap<>();
+      for (long step = 1; step <= 5; step++) {
+        row.put("acc", 0.5);
+        row.put("loss", step == 4 ? Double.POSITIVE_INFINITY : 1.0 / step);
+        if (step == 4) {
+          ExprunException.InvalidArgument refused =
+              assertThrows(ExprunException.InvalidArgument.class, () -> writer.log(row, 4));
+          assertEquals(List.of("metrics['loss']"), refused.violatedFields());
+          assertEquals(ExprunException.REASON_INVALID_VALUE, refused.reason());
+          assertEquals(6, writer.pointsLogged());
+        } else {
+          writer.log(row, step);
+        }
+      }
+      writer.close();
+      assertEquals(8, writer.pointsAcked());
+    }
+    Map<FakeStreamServer.Point, Double> stored = fake.storedPoints();
+    assertEquals(8, stored.size());
+    assertFalse(stored.containsKey(new FakeStreamServer.Point("acc", 4)));
+    assertEquals(0.2, stored.get(new FakeStreamServer.Point("loss", 5)));
+  }
+
+  @Test
   void theDefaultWriterIdNamesTheRunAndIsUnique() {
     String first = TimeSeriesWriter.defaultWriterId(RUN);
     String second = TimeSeriesWriter.defaultWriterId(RUN);
