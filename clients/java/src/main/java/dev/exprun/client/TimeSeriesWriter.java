@@ -859,7 +859,9 @@ public final class TimeSeriesWriter implements AutoCloseable {
       closed = true;
       if (error != null && !errorThrownByClose) {
         errorThrownByClose = true;
-        throw error;
+        // A copy: in try-with-resources the body may have thrown `error` itself, and Java cannot
+        // add an exception to its own suppressed list.
+        throw error.withNote("close() found the writer stopped");
       }
     } finally {
       lock.unlock();

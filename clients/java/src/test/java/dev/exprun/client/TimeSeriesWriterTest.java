@@ -365,6 +365,28 @@ class TimeSeriesWriterTest {
   }
 
   @Test
+  void tryWithResourcesSurfacesTheWritersErrorWhenCloseThrowsItToo() {
+    fake.failure =
+        (stream, batch) -> {
+          stream.fail(Status.INVALID_ARGUMENT.withDescription("bad points").asRuntimeException());
+          return null;
+        };
+    // close() throws the stopped writer's error as well: as its own exception, so that Java can
+    // attach it to flush()'s (an exception cannot suppress itself).
+    ExprunException.InvalidArgument error =
+        assertThrows(
+            ExprunException.InvalidArgument.class,
+            () -> {
+              try (TimeSeriesWriter writer = writer(options())) {
+                writer.log(Map.of("x", 1.0), 1);
+                writer.flush();
+              }
+            });
+    assertEquals(1, error.getSuppressed().length);
+    assertTrue(error.getSuppressed()[0] instanceof ExprunException.InvalidArgument);
+  }
+
+  @Test
   void aPermanentErrorStopsTheWriterAndSurfacesTyped() {
     com.google.rpc.Status rich =
         com.google.rpc.Status.newBuilder()
