@@ -202,16 +202,7 @@ def check_consecutive_and_other_chunks(
             end = None if span is None else start + span
             inside = [p for p in expected[metric] if p[0] >= start and (end is None or p[0] < end)]
             assert read_range(conn, series_pk, start, end) == inside
-            reference = full_downsample(conn, series_pk, start, end, max_points)
-            found = timeseries.read_downsampled(conn, series_pk, start, end, max_points)
-            if found is None:
-                assert len(reference) <= max_points
-                continue
-            assert (list(found.steps), list(found.values), list(found.wall_times)) == (
-                list(reference.steps or []),
-                list(reference.values),
-                list(reference.wall_time_micros),
-            )
+            assert_downsampled_like_the_full_decode(conn, series_pk, start, end, max_points)
 
 
 def test_consecutive_steps_are_stored_as_an_empty_blob(conn: sqlite3.Connection) -> None:
@@ -295,16 +286,22 @@ def test_summary_downsampling_equals_the_full_decode(
     assert_summaries_right(conn)
     end = None if span is None else start + span
     for series_pk, _ in timeseries.metrics(conn, run_pk, ()):
-        expected = full_downsample(conn, series_pk, start, end, max_points)
-        found = timeseries.read_downsampled(conn, series_pk, start, end, max_points)
-        if found is None:  # no more points than asked for: the caller reads them as they are
-            assert len(expected) <= max_points
-            continue
-        assert (list(found.steps), list(found.values), list(found.wall_times)) == (
-            list(expected.steps or []),
-            list(expected.values),
-            list(expected.wall_time_micros),
-        )
+        assert_downsampled_like_the_full_decode(conn, series_pk, start, end, max_points)
+
+
+def assert_downsampled_like_the_full_decode(
+    conn: sqlite3.Connection, series_pk: int, start: int, end: int | None, max_points: int
+) -> None:
+    expected = full_downsample(conn, series_pk, start, end, max_points)
+    found = timeseries.read_downsampled(conn, series_pk, start, end, max_points)
+    if found is None:  # no more points than asked for: the caller reads them as they are
+        assert len(expected) <= max_points
+        return
+    assert (list(found.steps), list(found.values), list(found.wall_times)) == (
+        list(expected.steps or []),
+        list(expected.values),
+        list(expected.wall_time_micros),
+    )
 
 
 def assert_summaries_right(conn: sqlite3.Connection) -> None:
