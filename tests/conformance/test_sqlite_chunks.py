@@ -88,6 +88,9 @@ def assert_chunk_invariants(conn: sqlite3.Connection, *, legacy: bool = False) -
             assert len(points) == count == len(points.values) == len(points.wall_times)
             consecutive = list(points.steps) == list(range(first_step, first_step + count))
             assert consecutive if blobs[0] == b"" else legacy or not consecutive
+            # One wall time stored when every point has it.
+            shared = len(set(points.wall_times)) == 1
+            assert len(blobs[2]) == (8 if shared else 8 * count) or (legacy and len(blobs[2]) == 8 * count)
             assert 0 < count <= timeseries.CHUNK_MAX_POINTS
             assert (points.first_step, points.last_step) == (first_step, last_step)
             assert list(points.steps) == sorted(set(points.steps))
@@ -134,12 +137,15 @@ def test_chunks_stay_disjoint_and_read_like_a_dictionary(
 
 
 def as_before_v7(conn: sqlite3.Connection) -> None:
-    """Every chunk stored as versions before V7 stored it: consecutive steps in a blob too."""
-    for pk, first_step, count in conn.execute(
-        "SELECT pk, first_step, count FROM chunks WHERE steps = x''"
-    ).fetchall():
-        steps = np.arange(first_step, first_step + count, dtype="<i8").tobytes()
-        conn.execute("UPDATE chunks SET steps = ? WHERE pk = ?", (steps, pk))
+    """Every chunk stored as versions before V7 stored it: consecutive steps in a blob too, and
+    a wall time shared by every point once per point."""
+    rows = conn.execute("SELECT pk, first_step, steps, vals, wall_times FROM chunks").fetchall()
+    for pk, first_step, *blobs in rows:
+        points = chunks.columns_of(first_step, *blobs)
+        conn.execute(
+            "UPDATE chunks SET steps = ?, wall_times = ? WHERE pk = ?",
+            (points.steps.astype("<i8").tobytes(), points.wall_times.astype("<i8").tobytes(), pk),
+        )
 
 
 def consecutive_or_any(draw: st.DrawFn) -> list[int]:
@@ -187,7 +193,12 @@ def check_consecutive_and_other_chunks(
     legacy = False
     for metric, steps, old_format in writes:
         values = [float(next(tick) % 7) for _ in steps]
-        walls = [int(v) * 1000 + step for v, step in zip(values, steps, strict=True)]
+        # One wall time for the whole write (as `log_columns` sends), or one per point.
+        walls = (
+            [len(steps)] * len(steps)
+            if values[0] > 3
+            else [int(v) * 1000 + s for v, s in zip(values, steps, strict=True)]
+        )
         timeseries.write(conn, run_pk, [Series(metric, steps, values, walls)])
         model.setdefault(metric, {}).update(zip(steps, zip(values, walls, strict=True), strict=True))
         if old_format:
@@ -205,22 +216,27 @@ def check_consecutive_and_other_chunks(
             assert_downsampled_like_the_full_decode(conn, series_pk, start, end, max_points)
 
 
-def test_consecutive_steps_are_stored_as_an_empty_blob(conn: sqlite3.Connection) -> None:
-    """8 bytes a point fewer for the training loop's steps; scattered steps keep their blob."""
+def test_consecutive_steps_and_a_shared_wall_time_are_stored_short(conn: sqlite3.Connection) -> None:
+    """8 bytes a point fewer for the training loop's steps, and for a wall time every point has;
+    scattered steps and wall times keep their blob."""
     run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("run-1"))).name)
     timeseries.write(conn, run_pk, [Series("a", list(range(10, 20)), [0.5] * 10, [7] * 10)])
     timeseries.write(conn, run_pk, [Series("b", [1, 3, 4], [0.5] * 3, [7] * 3)])
-    timeseries.write(conn, run_pk, [Series("c", None, [0.5] * 4, [7] * 4)])  # steps 20..23
+    timeseries.write(conn, run_pk, [Series("c", None, [0.5] * 4, [7, 8, 8, 9])])  # steps 20..23
     stored = conn.execute(
-        "SELECT metric, first_step, last_step, count, steps FROM chunks JOIN series ON series.pk = series_pk"
-        " ORDER BY metric"
+        "SELECT metric, first_step, last_step, count, steps, wall_times FROM chunks"
+        " JOIN series ON series.pk = series_pk ORDER BY metric"
     ).fetchall()
     assert stored == [
-        ("a", 10, 19, 10, b""),
-        ("b", 1, 4, 3, struct.pack("<3q", 1, 3, 4)),
-        ("c", 20, 23, 4, b""),
+        ("a", 10, 19, 10, b"", struct.pack("<q", 7)),
+        ("b", 1, 4, 3, struct.pack("<3q", 1, 3, 4), struct.pack("<q", 7)),
+        ("c", 20, 23, 4, b"", struct.pack("<4q", 7, 8, 8, 9)),
     ]
-    assert read_all(conn, run_pk)["c"] == [(step, 0.5, 7) for step in range(20, 24)]
+    assert read_all(conn, run_pk) == {
+        "a": [(step, 0.5, 7) for step in range(10, 20)],
+        "b": [(1, 0.5, 7), (3, 0.5, 7), (4, 0.5, 7)],
+        "c": [(20, 0.5, 7), (21, 0.5, 8), (22, 0.5, 8), (23, 0.5, 9)],
+    }
 
 
 def test_appends_fold_small_tail_chunks_into_few_rows(conn: sqlite3.Connection) -> None:
@@ -497,32 +513,34 @@ def test_chunks_written_with_another_block_size_still_downsample_right(
     assert (list(found.steps), list(found.values)) == (list(expected.steps or []), list(expected.values))
 
 
-def test_a_v6_database_keeps_its_consecutive_steps_blobs_and_reads_the_same() -> None:
-    """V7 rewrites no row: a chunk stored with its consecutive steps in a blob reads as before,
-    and a write over it merges into a chunk stored the new way."""
+def test_a_v6_database_keeps_its_chunks_as_they_are_and_reads_the_same() -> None:
+    """V7 rewrites no row: a chunk stored with its consecutive steps and its one wall time in
+    full blobs reads as before, and a write over it merges into a chunk stored the new way."""
     connection = sqlite3.connect(":memory:", isolation_level=None)
     with contextlib.closing(connection):
         with pytest.MonkeyPatch.context() as v6:  # the schema and the chunk format before V7
             v6.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:6])
             v6.setattr(chunks, "consecutive", lambda first_step, last_step, count: False)
+            v6.setattr(chunks, "_shared", lambda column: False)
             schema.migrate(connection)
             experiments.create(connection, Experiment(EXPERIMENT))
             run_pk = runs.require_pk(connection, runs.create(connection, Run(EXPERIMENT.run("old"))).name)
-            timeseries.write(
-                connection, run_pk, [Series("m", list(range(5, 15)), [1.0] * 10, list(range(10)))]
-            )
+            timeseries.write(connection, run_pk, [Series("m", list(range(5, 15)), [1.0] * 10, [9] * 10)])
         schema.migrate(connection)
         assert connection.execute("SELECT version FROM schema_version").fetchone() == (
             len(schema.MIGRATIONS),
         )
-        assert connection.execute("SELECT steps FROM chunks").fetchone() == (
+        assert connection.execute("SELECT steps, wall_times FROM chunks").fetchone() == (
             struct.pack("<10q", *range(5, 15)),
+            struct.pack("<10q", *[9] * 10),
         )
-        assert read_all(connection, run_pk) == {"m": [(s, 1.0, s - 5) for s in range(5, 15)]}
-        timeseries.write(connection, run_pk, [Series("m", [7, 15], [2.0, 3.0], [70, 150])])
-        assert connection.execute("SELECT first_step, last_step, steps FROM chunks").fetchall() == [
-            (5, 14, b""),
-            (15, 15, b""),
+        assert read_all(connection, run_pk) == {"m": [(s, 1.0, 9) for s in range(5, 15)]}
+        timeseries.write(connection, run_pk, [Series("m", [7, 15], [2.0, 3.0], [9, 9])])
+        assert connection.execute(
+            "SELECT first_step, last_step, steps, wall_times FROM chunks"
+        ).fetchall() == [
+            (5, 14, b"", struct.pack("<q", 9)),
+            (15, 15, b"", struct.pack("<q", 9)),
         ]
-        written = {s: (1.0, s - 5) for s in range(5, 15)} | {7: (2.0, 70), 15: (3.0, 150)}
+        written = {s: (1.0, 9) for s in range(5, 15)} | {7: (2.0, 9), 15: (3.0, 9)}
         assert read_all(connection, run_pk) == {"m": [(s, *written[s]) for s in sorted(written)]}

@@ -2,8 +2,9 @@
 
 A chunk stores steps, values and wall times as three little-endian arrays (int64, float64,
 int64), except that a chunk whose steps are consecutive (`first_step + i`, the training loop's
-case) stores an empty steps blob: its steps follow from `first_step` and `count`, and the blob
-was a third of the bytes a point costs SQLite (WAL frame plus checkpoint). Writes work on numpy
+case) stores an empty steps blob, its steps following from `first_step` and `count`, and a
+chunk whose points share one wall time (a `log_columns` call's) stores that one: each blob left
+out was a third of the bytes a point costs SQLite (WAL frame plus checkpoint). Writes work on numpy
 `Columns`: ordering, de-duplication, merging into a stored chunk and packing are whole-column
 operations, never a Python loop over points. Reads page through `Points` (`array` columns, which
 `array.frombytes` fills in C). Each chunk also keeps a packed summary (`summarize`) and the
@@ -183,18 +184,24 @@ def consecutive(first_step: int, last_step: int, count: int) -> bool:
     return last_step - first_step + 1 == count
 
 
+def _shared(column: _Ints) -> bool:
+    """Whether every entry equals the first; the ends decide most columns without a pass."""
+    return len(column) > 1 and column[0] == column[-1] and bool((column == column[0]).all())
+
+
 def pack(columns: Columns) -> tuple[_Blob | bytes, _Blob, _Blob]:
     """The three blobs of a chunk, as buffers SQLite binds (and copies) directly: no copy here
     unless a column must be byte-swapped (a big-endian machine; the stored format is
     little-endian everywhere) or gathered (a strided view). Consecutive steps are the empty
-    blob (`consecutive`): 8 bytes a point fewer to write, twice (WAL, then checkpoint)."""
-    steps = columns.steps
+    blob (`consecutive`), a wall time every point shares is stored once: each 8 bytes a point
+    fewer to write, twice (WAL, then checkpoint)."""
+    steps, walls = columns.steps, columns.wall_times
     return (
         b""
         if consecutive(columns.first_step, columns.last_step, len(steps))
         else np.ascontiguousarray(steps, dtype="<i8"),
         np.ascontiguousarray(columns.values, dtype="<f8"),
-        np.ascontiguousarray(columns.wall_times, dtype="<i8"),
+        np.ascontiguousarray(walls[:1] if _shared(walls) else walls, dtype="<i8"),
     )
 
 
@@ -206,11 +213,14 @@ def _steps_of(first_step: int, steps: bytes, values: bytes) -> _Ints:
 
 
 def columns_of(first_step: int, steps: bytes, values: bytes, wall_times: bytes) -> Columns:
-    """A stored chunk as Columns, without a copy (read-only views of the blobs)."""
+    """A stored chunk as Columns, without a copy (read-only views of the blobs) unless a column
+    must be rebuilt (consecutive steps, one shared wall time)."""
+    walls = np.frombuffer(wall_times, dtype="<i8").astype(np.int64, copy=False)
+    count = len(values) // 8
     return Columns(
         _steps_of(first_step, steps, values),
         np.frombuffer(values, dtype="<f8").astype(np.float64, copy=False),
-        np.frombuffer(wall_times, dtype="<i8").astype(np.int64, copy=False),
+        np.full(count, walls[0]) if len(walls) < count else walls,
     )
 
 
@@ -234,8 +244,12 @@ def steps_column(first_step: int, steps: bytes, count: int) -> array[int]:
 
 
 def unpack(first_step: int, steps: bytes, values: bytes, wall_times: bytes) -> Points:
+    count = len(values) // 8
+    walls = column("q", wall_times)
     return Points(
-        steps_column(first_step, steps, len(values) // 8), column("d", values), column("q", wall_times)
+        steps_column(first_step, steps, count),
+        column("d", values),
+        walls * count if len(walls) < count else walls,
     )
 
 

@@ -255,9 +255,10 @@ _V6: list[Step] = [
     "CREATE INDEX chunk_blocks ON chunks (series_pk, last_step, first_step, count, blocks)",
 ]
 
-# A chunk whose steps are consecutive stores an empty steps blob (`chunks.pack`). No row changes:
-# older chunks keep their blobs and read as before. The version moves so that an older exprun,
-# which would read an empty blob as no steps, refuses the database (`NewerSchema`) instead.
+# A chunk whose steps are consecutive stores an empty steps blob, and one whose points share a
+# wall time stores it once (`chunks.pack`). No row changes: older chunks keep their blobs and read
+# as before. The version moves so that an older exprun, which would read those blobs as fewer
+# points, refuses the database (`NewerSchema`) instead.
 _V7: list[Step] = []
 
 MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), _V5, _V6, _V7]

@@ -398,9 +398,12 @@ def _cells(
     conn: sqlite3.Connection, chunk_pk: int, column: str, indices: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
     """Some int64 cells of a chunk's column (indices ascending), in place, not the whole blob:
-    one read of the span that holds them when they are dense, else one read per cell."""
+    one read of the span that holds them when they are dense, else one read per cell. A column
+    of one cell holds every point's (a shared wall time, `chunks.pack`)."""
     first, last = int(indices[0]), int(indices[-1])
     with conn.blobopen("chunks", column, chunk_pk, readonly=True) as blob:
+        if len(blob) == 8:
+            return np.full(len(indices), np.frombuffer(blob.read(8), dtype="<i8")[0], dtype=np.int64)
         if last - first + 1 <= _SPARSE * len(indices):
             blob.seek(first * 8)
             span = np.frombuffer(blob.read((last - first + 1) * 8), dtype="<i8")
