@@ -6,6 +6,7 @@ check the stored chunks themselves, which no port method shows.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 import struct
@@ -24,12 +25,17 @@ from hypothesis import strategies as st
 EXPERIMENT = ExperimentName("test-project", "us-central1", "exp-1")
 
 
-@pytest.fixture
-def conn() -> Iterator[sqlite3.Connection]:
+def new_database() -> sqlite3.Connection:
     connection = sqlite3.connect(":memory:", isolation_level=None)
     connection.execute("PRAGMA foreign_keys=ON")
     schema.migrate(connection)
     experiments.create(connection, Experiment(EXPERIMENT))
+    return connection
+
+
+@pytest.fixture
+def conn() -> Iterator[sqlite3.Connection]:
+    connection = new_database()
     yield connection
     connection.close()
 
@@ -50,21 +56,35 @@ def read_all(
 ) -> dict[str, list[tuple[int, float, int]]]:
     out: dict[str, list[tuple[int, float, int]]] = {}
     for series_pk, metric in timeseries.metrics(conn, run_pk, ()):
-        start, more = 0, True
-        while more:
-            points, more = timeseries.read_page(conn, series_pk, start, None, page)
-            assert len(points) <= page
-            if not points:
-                break
-            out.setdefault(metric, []).extend(
-                zip(points.steps, points.values, points.wall_times, strict=True)
-            )
-            start = points.last_step + 1
+        if found := read_range(conn, series_pk, 0, None, page):
+            out[metric] = found
     return out
 
 
-def assert_chunk_invariants(conn: sqlite3.Connection) -> None:
-    """Ranges disjoint per series, columns consistent, and the series row's summary right."""
+def read_range(
+    conn: sqlite3.Connection,
+    series_pk: int,
+    start: int,
+    end: int | None,
+    page: int = limits.READ_CHUNK_MAX_POINTS,
+) -> list[tuple[int, float, int]]:
+    """Page by page, as the store reads a series."""
+    out: list[tuple[int, float, int]] = []
+    more = True
+    while more:
+        points, more = timeseries.read_page(conn, series_pk, start, end, page)
+        assert len(points) <= page
+        if not points:
+            break
+        out.extend(zip(points.steps, points.values, points.wall_times, strict=True))
+        start = points.last_step + 1
+    return out
+
+
+def assert_chunk_invariants(conn: sqlite3.Connection, *, legacy: bool = False) -> None:
+    """Ranges disjoint per series, columns consistent, and the series row's summary right. The
+    steps blob is empty exactly when the steps are consecutive, except that `legacy` (chunks
+    from before V7) allows consecutive steps in a blob."""
     for series_pk, max_step, point_count in conn.execute("SELECT pk, max_step, point_count FROM series"):
         rows = conn.execute(
             "SELECT first_step, last_step, count, steps, vals, wall_times FROM chunks WHERE series_pk = ?"
@@ -73,8 +93,13 @@ def assert_chunk_invariants(conn: sqlite3.Connection) -> None:
         ).fetchall()
         previous_last = -1
         for first_step, last_step, count, *blobs in rows:
-            points = chunks.unpack(*blobs)
+            points = chunks.unpack(first_step, *blobs)
             assert len(points) == count == len(points.values) == len(points.wall_times)
+            consecutive = list(points.steps) == list(range(first_step, first_step + count))
+            assert consecutive if blobs[0] == b"" else legacy or not consecutive
+            # One wall time stored when every point has it.
+            shared = len(set(points.wall_times)) == 1
+            assert len(blobs[2]) == (8 if shared else 8 * count) or (legacy and len(blobs[2]) == 8 * count)
             assert 0 < count <= timeseries.CHUNK_MAX_POINTS
             assert (points.first_step, points.last_step) == (first_step, last_step)
             assert list(points.steps) == sorted(set(points.steps))
@@ -118,6 +143,109 @@ def test_chunks_stay_disjoint_and_read_like_a_dictionary(
         assert_chunk_invariants(conn)
     expected = {m: [(s, *model[m][s]) for s in sorted(model[m])] for m in sorted(model)}
     assert read_all(conn, run_pk, TINY_PAGE) == expected
+
+
+def as_before_v7(conn: sqlite3.Connection) -> None:
+    """Every chunk stored as versions before V7 stored it: consecutive steps in a blob too, and
+    a wall time shared by every point once per point."""
+    rows = conn.execute("SELECT pk, first_step, steps, vals, wall_times FROM chunks").fetchall()
+    for pk, first_step, *blobs in rows:
+        points = chunks.columns_of(first_step, *blobs)
+        conn.execute(
+            "UPDATE chunks SET steps = ?, wall_times = ? WHERE pk = ?",
+            (points.steps.astype("<i8").tobytes(), points.wall_times.astype("<i8").tobytes(), pk),
+        )
+
+
+def consecutive_or_any(draw: st.DrawFn) -> list[int]:
+    if draw(st.booleans()):
+        first = draw(st.integers(0, 90))
+        return list(range(first, first + draw(st.integers(1, 20))))
+    return draw(st.lists(st.integers(0, 110), min_size=1, max_size=20))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    writes=st.lists(
+        st.tuples(st.sampled_from(["a", "b"]), st.composite(consecutive_or_any)(), st.booleans()),
+        min_size=1,
+        max_size=8,
+    ),
+    ranges=st.lists(
+        st.tuples(st.integers(0, 120), st.one_of(st.none(), st.integers(1, 120)), st.integers(1, 12)),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_consecutive_and_other_chunks_merge_and_read_like_a_dictionary(
+    tiny_chunks: None,
+    writes: list[tuple[str, list[int], bool]],
+    ranges: list[tuple[int, int | None, int]],
+) -> None:
+    """Consecutive runs of steps (stored without a steps blob) and scattered steps (with one)
+    overwrite and interleave each other, also over chunks stored as before V7 (`legacy`: their
+    consecutive steps in a blob): every read, whole, by step range or downsampled, sees the
+    union by step with the newest point winning. A database of its own: no other example's
+    legacy chunks."""
+    with contextlib.closing(new_database()) as conn:
+        check_consecutive_and_other_chunks(conn, writes, ranges)
+
+
+def check_consecutive_and_other_chunks(
+    conn: sqlite3.Connection,
+    writes: list[tuple[str, list[int], bool]],
+    ranges: list[tuple[int, int | None, int]],
+) -> None:
+    run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("run-1"))).name)
+    model: dict[str, dict[int, tuple[float, int]]] = {}
+    tick = itertools.count(1)
+    legacy = False
+    for metric, steps, old_format in writes:
+        values = [float(next(tick) % 7) for _ in steps]
+        # One wall time for the whole write (as `log_columns` sends), or one per point.
+        walls = (
+            [len(steps)] * len(steps)
+            if values[0] > 3
+            else [int(v) * 1000 + s for v, s in zip(values, steps, strict=True)]
+        )
+        timeseries.write(conn, run_pk, [Series(metric, steps, values, walls)])
+        model.setdefault(metric, {}).update(zip(steps, zip(values, walls, strict=True), strict=True))
+        if old_format:
+            as_before_v7(conn)
+            legacy = True
+        assert_chunk_invariants(conn, legacy=legacy)
+        assert_summaries_right(conn)
+    expected = {m: [(s, *model[m][s]) for s in sorted(model[m])] for m in sorted(model)}
+    assert read_all(conn, run_pk) == expected
+    for series_pk, metric in timeseries.metrics(conn, run_pk, ()):
+        for start, span, max_points in ranges:
+            end = None if span is None else start + span
+            inside = [p for p in expected[metric] if p[0] >= start and (end is None or p[0] < end)]
+            assert read_range(conn, series_pk, start, end) == inside
+            assert_downsampled_like_the_full_decode(conn, series_pk, start, end, max_points)
+
+
+def test_consecutive_steps_and_a_shared_wall_time_are_stored_short(conn: sqlite3.Connection) -> None:
+    """8 bytes a point fewer for the training loop's steps, and for a wall time every point has;
+    scattered steps and wall times keep their blob."""
+    run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("run-1"))).name)
+    timeseries.write(conn, run_pk, [Series("a", list(range(10, 20)), [0.5] * 10, [7] * 10)])
+    timeseries.write(conn, run_pk, [Series("b", [1, 3, 4], [0.5] * 3, [7] * 3)])
+    timeseries.write(conn, run_pk, [Series("c", None, [0.5] * 4, [7, 8, 8, 9])])  # steps 20..23
+    stored = conn.execute(
+        "SELECT metric, first_step, last_step, count, steps, wall_times FROM chunks"
+        " JOIN series ON series.pk = series_pk ORDER BY metric"
+    ).fetchall()
+    assert stored == [
+        ("a", 10, 19, 10, b"", struct.pack("<q", 7)),
+        ("b", 1, 4, 3, struct.pack("<3q", 1, 3, 4), struct.pack("<q", 7)),
+        ("c", 20, 23, 4, b"", struct.pack("<4q", 7, 8, 8, 9)),
+    ]
+    assert read_all(conn, run_pk) == {
+        "a": [(step, 0.5, 7) for step in range(10, 20)],
+        "b": [(1, 0.5, 7), (3, 0.5, 7), (4, 0.5, 7)],
+        "c": [(20, 0.5, 7), (21, 0.5, 8), (22, 0.5, 8), (23, 0.5, 9)],
+    }
 
 
 def test_appends_fold_small_tail_chunks_into_few_rows(conn: sqlite3.Connection) -> None:
@@ -188,23 +316,29 @@ def test_summary_downsampling_equals_the_full_decode(
     assert_summaries_right(conn)
     end = None if span is None else start + span
     for series_pk, _ in timeseries.metrics(conn, run_pk, ()):
-        expected = full_downsample(conn, series_pk, start, end, max_points, TINY_PAGE)
-        found = timeseries.read_downsampled(conn, series_pk, start, end, max_points)
-        if found is None:  # no more points than asked for: the caller reads them as they are
-            assert len(expected) <= max_points
-            continue
-        assert (list(found.steps), list(found.values), list(found.wall_times)) == (
-            list(expected.steps or []),
-            list(expected.values),
-            list(expected.wall_time_micros),
-        )
+        assert_downsampled_like_the_full_decode(conn, series_pk, start, end, max_points)
+
+
+def assert_downsampled_like_the_full_decode(
+    conn: sqlite3.Connection, series_pk: int, start: int, end: int | None, max_points: int
+) -> None:
+    expected = full_downsample(conn, series_pk, start, end, max_points, TINY_PAGE)
+    found = timeseries.read_downsampled(conn, series_pk, start, end, max_points)
+    if found is None:  # no more points than asked for: the caller reads them as they are
+        assert len(expected) <= max_points
+        return
+    assert (list(found.steps), list(found.values), list(found.wall_times)) == (
+        list(expected.steps or []),
+        list(expected.values),
+        list(expected.wall_time_micros),
+    )
 
 
 def assert_summaries_right(conn: sqlite3.Connection) -> None:
-    for steps, values, wall_times, packed in conn.execute(
-        "SELECT steps, vals, wall_times, summary FROM chunks"
+    for first_step, steps, values, wall_times, packed in conn.execute(
+        "SELECT first_step, steps, vals, wall_times, summary FROM chunks"
     ):
-        assert packed == chunks.summarize(chunks.unpack(steps, values, wall_times))
+        assert packed == chunks.summarize(chunks.unpack(first_step, steps, values, wall_times))
 
 
 class _CountingConnection(sqlite3.Connection):
@@ -391,3 +525,36 @@ def test_chunks_written_with_another_block_size_still_downsample_right(
     expected = full_downsample(conn, series_pk, 0, None, 30)
     assert found is not None
     assert (list(found.steps), list(found.values)) == (list(expected.steps or []), list(expected.values))
+
+
+def test_a_v6_database_keeps_its_chunks_as_they_are_and_reads_the_same() -> None:
+    """V7 rewrites no row: a chunk stored with its consecutive steps and its one wall time in
+    full blobs reads as before, and a write over it merges into a chunk stored the new way."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    with contextlib.closing(connection):
+        with pytest.MonkeyPatch.context() as v6:  # the schema and the chunk format before V7
+            v6.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:6])
+            v6.setattr(chunks, "consecutive", lambda first_step, last_step, count: False)
+            v6.setattr(chunks, "_shared", lambda column: False)
+            schema.migrate(connection)
+            experiments.create(connection, Experiment(EXPERIMENT))
+            run_pk = runs.require_pk(connection, runs.create(connection, Run(EXPERIMENT.run("old"))).name)
+            timeseries.write(connection, run_pk, [Series("m", list(range(5, 15)), [1.0] * 10, [9] * 10)])
+        schema.migrate(connection)
+        assert connection.execute("SELECT version FROM schema_version").fetchone() == (
+            len(schema.MIGRATIONS),
+        )
+        assert connection.execute("SELECT steps, wall_times FROM chunks").fetchone() == (
+            struct.pack("<10q", *range(5, 15)),
+            struct.pack("<10q", *[9] * 10),
+        )
+        assert read_all(connection, run_pk) == {"m": [(s, 1.0, 9) for s in range(5, 15)]}
+        timeseries.write(connection, run_pk, [Series("m", [7, 15], [2.0, 3.0], [9, 9])])
+        assert connection.execute(
+            "SELECT first_step, last_step, steps, wall_times FROM chunks"
+        ).fetchall() == [
+            (5, 14, b"", struct.pack("<q", 9)),
+            (15, 15, b"", struct.pack("<q", 9)),
+        ]
+        written = {s: (1.0, 9) for s in range(5, 15)} | {7: (2.0, 9), 15: (3.0, 9)}
+        assert read_all(connection, run_pk) == {"m": [(s, *written[s]) for s in sorted(written)]}

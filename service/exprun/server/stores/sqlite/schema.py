@@ -161,7 +161,9 @@ def _summarize_chunks(conn: sqlite3.Connection) -> None:
     """Chunks written before V3 get their summaries now, one chunk in memory at a time."""
     pks = [pk for (pk,) in conn.execute("SELECT pk FROM chunks WHERE summary IS NULL")]
     for pk in pks:
-        row = conn.execute("SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)).fetchone()
+        row = conn.execute(
+            "SELECT first_step, steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)
+        ).fetchone()
         conn.execute(
             "UPDATE chunks SET summary = ? WHERE pk = ?", (chunks.summarize(chunks.columns_of(*row)), pk)
         )
@@ -234,7 +236,9 @@ def _block_chunks(conn: sqlite3.Connection) -> None:
     """Chunks written before V6 get their block extremes now, one chunk in memory at a time."""
     pks = [pk for (pk,) in conn.execute("SELECT pk FROM chunks WHERE blocks IS NULL")]
     for pk in pks:
-        row = conn.execute("SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)).fetchone()
+        row = conn.execute(
+            "SELECT first_step, steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)
+        ).fetchone()
         conn.execute(
             "UPDATE chunks SET blocks = ? WHERE pk = ?", (chunks.block_extremes(chunks.columns_of(*row)), pk)
         )
@@ -251,7 +255,13 @@ _V6: list[Step] = [
     "CREATE INDEX chunk_blocks ON chunks (series_pk, last_step, first_step, count, blocks)",
 ]
 
-MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), _V5, _V6]
+# A chunk whose steps are consecutive stores an empty steps blob, and one whose points share a
+# wall time stores it once (`chunks.pack`). No row changes: older chunks keep their blobs and read
+# as before. The version moves so that an older exprun, which would read those blobs as fewer
+# points, refuses the database (`NewerSchema`) instead.
+_V7: list[Step] = []
+
+MIGRATIONS: list[list[Step]] = [list(_V1), list(_V2), _V3, list(_V4), _V5, _V6, _V7]
 
 
 class NewerSchema(RuntimeError):

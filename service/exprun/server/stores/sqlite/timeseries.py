@@ -112,10 +112,10 @@ def _insert(conn: sqlite3.Connection, series_pk: int, points: Columns) -> None:
 
 
 def _load(conn: sqlite3.Connection, chunk_pk: int) -> Columns:
-    steps, values, wall_times = conn.execute(
-        "SELECT steps, vals, wall_times FROM chunks WHERE pk = ?", (chunk_pk,)
+    row = conn.execute(
+        "SELECT first_step, steps, vals, wall_times FROM chunks WHERE pk = ?", (chunk_pk,)
     ).fetchone()
-    return chunks.columns_of(steps, values, wall_times)
+    return chunks.columns_of(*row)
 
 
 def _append(conn: sqlite3.Connection, series_pk: int, points: Columns) -> int:
@@ -135,8 +135,8 @@ def _append(conn: sqlite3.Connection, series_pk: int, points: Columns) -> int:
             fold_from = last_step
         if fold_from is not None:
             folded = conn.execute(
-                "SELECT steps, vals, wall_times FROM chunks WHERE series_pk = ? AND last_step >= ?"
-                " ORDER BY last_step",
+                "SELECT first_step, steps, vals, wall_times FROM chunks"
+                " WHERE series_pk = ? AND last_step >= ? ORDER BY last_step",
                 (series_pk, fold_from),
             ).fetchall()
             conn.execute("DELETE FROM chunks WHERE series_pk = ? AND last_step >= ?", (series_pk, fold_from))
@@ -221,7 +221,7 @@ def read_page(
     for first_step, steps, values, wall_times in cursor:
         if end_step is not None and first_step >= end_step:
             break
-        points = chunks.unpack(steps, values, wall_times).between(start_step, end_step)
+        points = chunks.unpack(first_step, steps, values, wall_times).between(start_step, end_step)
         if not points:
             continue
         if size + len(points) > max_points:
@@ -275,7 +275,7 @@ def read_downsampled(
             pieces.append(_Piece(pk, first_step, last_step, count, 0, count, blocks))
             continue
         (steps,) = conn.execute("SELECT steps FROM chunks WHERE pk = ?", (pk,)).fetchone()
-        inside = chunks.column("q", steps)
+        inside = chunks.steps_column(first_step, steps, count)
         low = bisect_left(inside, start_step)
         high = len(inside) if end_step is None else bisect_left(inside, end_step)
         if high > low:
@@ -386,7 +386,7 @@ def _resolve(
             continue
         mine = rest[low:high]
         local = positions[mine] - offset + piece.start
-        if piece.last_step - piece.first_step + 1 == piece.stored:
+        if chunks.consecutive(piece.first_step, piece.last_step, piece.stored):
             steps[mine] = local + piece.first_step
         else:
             steps[mine] = _cells(conn, piece.pk, "steps", local)
@@ -402,9 +402,12 @@ def _cells(
     conn: sqlite3.Connection, chunk_pk: int, column: str, indices: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
     """Some int64 cells of a chunk's column (indices ascending), in place, not the whole blob:
-    one read of the span that holds them when they are dense, else one read per cell."""
+    one read of the span that holds them when they are dense, else one read per cell. A column
+    of one cell holds every point's (a shared wall time, `chunks.pack`)."""
     first, last = int(indices[0]), int(indices[-1])
     with conn.blobopen("chunks", column, chunk_pk, readonly=True) as blob:
+        if len(blob) == 8:
+            return np.full(len(indices), np.frombuffer(blob.read(8), dtype="<i8")[0], dtype=np.int64)
         if last - first + 1 <= _SPARSE * len(indices):
             blob.seek(first * 8)
             span = np.frombuffer(blob.read((last - first + 1) * 8), dtype="<i8")
