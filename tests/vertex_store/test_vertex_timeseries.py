@@ -9,6 +9,7 @@ import time
 import grpc
 import pytest
 from exprun.server.core.errors import FailedPrecondition, InvalidArgument, Unavailable
+from exprun.server.core.ingest import Ingest
 from exprun.server.core.model import (
     Experiment,
     Run,
@@ -276,3 +277,26 @@ async def test_a_write_after_a_failed_one_fails_and_records_nothing(
     # The failure holds back only the writes that overlapped it.
     result = await store.write_time_series(run.name, [column("loss", 1, 10)], WriterPosition("w", 1))
     assert result.committed_sequence == 1
+
+
+async def test_the_ingest_pipeline_sends_a_batch_while_an_earlier_call_waits(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """On Vertex the pipeline has several store calls out: a batch queued behind a slow call
+    (its series is being created) is written meanwhile, and both are acknowledged in order."""
+    await store.write_time_series(run.name, [column("loss", 0, 1)], None)
+    fake.clear_calls()
+    fake.faults = Faults({"CreateTensorboardTimeSeries": Fault(latency=LATENCY)})
+    ingest = Ingest(store)
+    ingest.start()
+    try:
+        slow = await ingest.submit(TimeSeriesWrite(run.name, [column("acc", 0, 10)], WriterPosition("w", 1)))
+        await asyncio.sleep(0)  # the first call is out before the second batch arrives
+        fast = await ingest.submit(TimeSeriesWrite(run.name, [column("loss", 1, 10)], WriterPosition("w", 2)))
+        results = await asyncio.gather(slow, fast)
+    finally:
+        await ingest.stop()
+    assert [r.committed_sequence for r in results] == [1, 2]
+    (first, _) = requests(fake, "WriteTensorboardRunData")
+    assert [d.values[0].step for d in first.time_series_data] == [1]  # the second batch's
+    assert await store.committed_sequence(run.name, "w") == 2

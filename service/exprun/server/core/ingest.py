@@ -90,7 +90,7 @@ class Ingest:
         self._task: asyncio.Task[None] | None = None
         # Store calls at once: one for a local transaction, more where a call is mostly waiting.
         self._concurrency = max(1, store.ingest_concurrency)
-        self._writing: set[asyncio.Task[None]] = set()
+        self._writing: set[asyncio.Task[None]] = set()  # the calls out, referenced until done
         self.stats = IngestStats()
 
     @property
