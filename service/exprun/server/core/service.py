@@ -7,6 +7,7 @@ domain types; `field` names in errors are the request's field paths.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import time
@@ -337,8 +338,16 @@ class ExperimentRuns:
         run into liveness at once, as a heartbeat does; while it stays open, the sweep renews it."""
         name = parse_run(run, "open.run")
         check_writer_id(writer_id, "open.writer_id")
-        committed = await self.store.committed_sequence(name, writer_id)
-        await self.liveness.heard_from(name)
+        # Side by side: each is a round trip to a remote store, and neither needs the other.
+        committed, heard = await asyncio.gather(
+            self.store.committed_sequence(name, writer_id),
+            self.liveness.heard_from(name),
+            return_exceptions=True,
+        )
+        for outcome in (committed, heard):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert isinstance(committed, int)
         return name, committed
 
     async def heartbeat(self, run: str) -> tuple[RunState, datetime | None]:
