@@ -150,3 +150,19 @@ async def test_metadata_small_as_json_but_over_the_limit_serialized_is_refused_a
     assert isinstance(outcomes[1], InvalidArgument)
     assert outcomes[1].reason == "METADATA_TOO_LARGE"
     assert (await store.get_run(run.name)).params == {"a": 1}
+
+
+async def test_a_read_answered_after_our_own_write_does_not_replace_it_in_the_cache(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """A stream open reads the run while it writes the run's lease; should the read come back
+    last, its older etag must not be what the next update sends (Vertex would refuse it, and
+    the update would cost a fresh read and a second try)."""
+    contexts = store._contexts
+    before = await contexts.get(run.name, fresh=True)
+    await store.merge_summary(run.name, params={"a": 1})
+    contexts.remember(run.name, before)  # the late answer of a read sent before the write
+    fake.clear_calls()
+    await store.merge_summary(run.name, params={"b": 2})
+    assert fake.call_names() == ["UpdateContext"]
+    assert (await store.get_run(run.name)).params == {"a": 1, "b": 2}

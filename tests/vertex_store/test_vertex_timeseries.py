@@ -3,12 +3,22 @@ steps from the server's max_step, complete reads through Export."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import grpc
 import pytest
-from exprun.server.core.errors import FailedPrecondition
-from exprun.server.core.model import Experiment, Run, Series, SeriesQuery, TimeSeriesWrite, WriterPosition
+from exprun.server.core.errors import FailedPrecondition, InvalidArgument, Unavailable
+from exprun.server.core.ingest import Ingest
+from exprun.server.core.model import (
+    Experiment,
+    Run,
+    Series,
+    SeriesQuery,
+    TimeSeriesWrite,
+    WriteResult,
+    WriterPosition,
+)
 from exprun.server.stores.vertex.store import VertexRunStore
 
 from tests.fakes.vertex import Fault, Faults, VertexFake
@@ -221,3 +231,72 @@ async def test_a_repeated_step_in_one_batch_keeps_its_last_value(store: VertexRu
     )
     assert result.points_written == 3
     assert (await read_all(store, run))["loss"] == [(1, 5.0), (2, 4.0), (3, 3.0)]
+
+
+async def overlapping(
+    store: VertexRunStore, run: Run, fake: VertexFake, slow: Fault
+) -> tuple[WriteResult | BaseException, ...]:
+    """Two writes of one writer out at once, as the ingest pipeline sends them: the first to a
+    new series whose creation is `slow`, the second, started after it, to an existing series,
+    so its points are in Vertex first. Returns their outcomes in order."""
+    await store.write_time_series(run.name, [column("loss", 0, 1)], None)
+    fake.clear_calls()
+    fake.faults = Faults({"CreateTensorboardTimeSeries": slow})
+    first = asyncio.create_task(
+        store.write_time_series(run.name, [column("acc", 0, 10)], WriterPosition("w", 1))
+    )
+    await asyncio.sleep(0)  # the first write is under way before the second starts
+    second = store.write_time_series(run.name, [column("loss", 1, 10)], WriterPosition("w", 2))
+    outcomes = await asyncio.gather(first, second, return_exceptions=True)
+    fake.faults = Faults()
+    return tuple(outcomes)
+
+
+async def test_a_later_write_records_its_sequence_only_after_an_earlier_writes_points(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """Sequence 2 recorded before sequence 1's points were in Vertex would lose them on a crash:
+    the writer would resume after 2."""
+    outcomes = await overlapping(store, run, fake, Fault(latency=LATENCY))
+    assert [getattr(o, "committed_sequence", o) for o in outcomes] == [1, 2]
+    order = [c for c in fake.call_names() if c in ("WriteTensorboardRunData", "UpdateContext")]
+    assert order[:2] == ["WriteTensorboardRunData", "WriteTensorboardRunData"]
+    assert await store.committed_sequence(run.name, "w") == 2
+
+
+async def test_a_write_after_a_failed_one_fails_and_records_nothing(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    refused = Fault(latency=LATENCY / 2, error_rate=1.0, code=grpc.StatusCode.INVALID_ARGUMENT)
+    first, second = await overlapping(store, run, fake, refused)
+    assert isinstance(first, InvalidArgument)
+    assert isinstance(second, Unavailable)
+    assert second.reason == "EARLIER_WRITE_FAILED"
+    assert "UpdateContext" not in fake.call_names()
+    assert await store.committed_sequence(run.name, "w") == 0
+    # The failure holds back only the writes that overlapped it.
+    result = await store.write_time_series(run.name, [column("loss", 1, 10)], WriterPosition("w", 1))
+    assert result.committed_sequence == 1
+
+
+async def test_the_ingest_pipeline_sends_a_batch_while_an_earlier_call_waits(
+    store: VertexRunStore, fake: VertexFake, run: Run
+) -> None:
+    """On Vertex the pipeline has several store calls out: a batch queued behind a slow call
+    (its series is being created) is written meanwhile, and both are acknowledged in order."""
+    await store.write_time_series(run.name, [column("loss", 0, 1)], None)
+    fake.clear_calls()
+    fake.faults = Faults({"CreateTensorboardTimeSeries": Fault(latency=LATENCY)})
+    ingest = Ingest(store)
+    ingest.start()
+    try:
+        slow = await ingest.submit(TimeSeriesWrite(run.name, [column("acc", 0, 10)], WriterPosition("w", 1)))
+        await asyncio.sleep(0)  # the first call is out before the second batch arrives
+        fast = await ingest.submit(TimeSeriesWrite(run.name, [column("loss", 1, 10)], WriterPosition("w", 2)))
+        results = await asyncio.gather(slow, fast)
+    finally:
+        await ingest.stop()
+    assert [r.committed_sequence for r in results] == [1, 2]
+    (first, _) = requests(fake, "WriteTensorboardRunData")
+    assert [d.values[0].step for d in first.time_series_data] == [1]  # the second batch's
+    assert await store.committed_sequence(run.name, "w") == 2

@@ -83,6 +83,22 @@ def test_a_training_runs_columns_parse_to_the_points_built_field_by_field() -> N
     assert _Request.FromString(mine).SerializeToString(deterministic=True) == expected
 
 
+def test_a_column_of_one_value_parses_to_the_points_built_field_by_field() -> None:
+    """One wall time for a whole call (`log_columns` without wall times) goes into the row
+    template instead of row by row; so does a lone point's every column."""
+    steps = list(range(1, 1001))
+    values = [s / 7 for s in steps]
+    for wall in WALLS:
+        mine = wire.run_request_of("r", {"3": [encoded(steps, values, [wall] * len(steps)).span(0, 1000)]})
+        expected = built("r", "3", steps, values, [wall] * len(steps))
+        assert _Request.FromString(mine).SerializeToString(deterministic=True) == expected
+    for step, value, wall in zip(STEPS, VALUES, WALLS, strict=True):
+        lone = wire.run_request_of("r", {"3": [encoded([step], [value], [wall]).span(0, 1)]})
+        assert _Request.FromString(lone).SerializeToString(deterministic=True) == built(
+            "r", "3", [step], [value], [wall]
+        )
+
+
 def test_an_experiment_request_carries_each_runs_request() -> None:
     points = encoded([1, 2], [0.5, 0.25], [10, 20])
     runs = [wire.run_request_of(f"e/runs/{r}", {"7": [points.span(0, 2)]}) for r in ("a", "b")]

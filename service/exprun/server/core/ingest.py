@@ -4,10 +4,14 @@ A store commit costs a fixed price (an fsync for SQLite, a request round trip fo
 one write per batch caps throughput at the commit rate. Writers submit validated batches to
 one queue; a single consumer takes whatever is waiting, up to COALESCE_POINTS, and hands it
 to the store in one call. Each submitter awaits its own outcome, so an acknowledgement still
-means "durable". The queue is bounded by the server's one memory budget: a batch holds its
-packed bytes from before it was read (streams) or from `submit` (unary writes) until the store
-has committed it, so when the store lags, readers stop reading and gRPC flow control pushes
-back on the clients instead of the server growing memory.
+means "durable". A store whose commit is a network round trip may take several calls at once
+(`RunStore.ingest_concurrency`): the next batches then go out while the previous call waits
+for its answer, and that store keeps each writer's checkpoints in order itself.
+
+The queue is bounded by the server's one memory budget: a batch holds its packed bytes from
+before it was read (streams) or from `submit` (unary writes) until the store has committed
+it, so when the store lags, readers stop reading and gRPC flow control pushes back on the
+clients instead of the server growing memory.
 """
 
 from __future__ import annotations
@@ -84,6 +88,9 @@ class Ingest:
         self._buffered_points = 0
         self._coalesce_points = coalesce_points
         self._task: asyncio.Task[None] | None = None
+        # Store calls at once: one for a local transaction, more where a call is mostly waiting.
+        self._concurrency = max(1, store.ingest_concurrency)
+        self._writing: set[asyncio.Task[None]] = set()  # the calls out, referenced until done
         self.stats = IngestStats()
 
     @property
@@ -130,19 +137,29 @@ class Ingest:
         return await (await self.submit(write))
 
     async def _run(self) -> None:
+        # A slot is taken before the queue is read, so while every call is out the batches
+        # wait in the queue and the next call coalesces them.
+        slots = asyncio.Semaphore(self._concurrency)
         while True:
+            await slots.acquire()
             taken = [await self._queue.get()]
             points = taken[0].write.points
             while points < self._coalesce_points and not self._queue.empty():
                 taken.append(self._queue.get_nowait())
                 points += taken[-1].write.points
-            try:
-                await self._write(taken, points)
-            finally:
-                self._buffered_points -= points
-                for pending in taken:
-                    pending.hold.release()
-                    self._queue.task_done()
+            task = asyncio.create_task(self._commit(taken, points, slots))
+            self._writing.add(task)
+            task.add_done_callback(self._writing.discard)
+
+    async def _commit(self, taken: list[_Pending], points: int, slots: asyncio.Semaphore) -> None:
+        try:
+            await self._write(taken, points)
+        finally:
+            self._buffered_points -= points
+            for pending in taken:
+                pending.hold.release()
+                self._queue.task_done()
+            slots.release()
 
     async def _write(self, taken: list[_Pending], points: int) -> None:
         results: list[WriteResult | Exception]

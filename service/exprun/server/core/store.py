@@ -89,6 +89,11 @@ class RunStore(abc.ABC):
     # The liveness terms the store renews watched runs by on every write, and the one source
     # `Liveness` takes its timeout from, so the two cannot disagree. Off unless opened with some.
     leases: Leases = Leases()
+    # `write_time_series_batch` calls the ingest pipeline may have out at once. More than one
+    # only for a store that keeps each writer's checkpoints in order across concurrent calls:
+    # a batch's sequence is recorded only once every earlier call's points for that run are
+    # durable, and a call whose earlier call failed fails as well.
+    ingest_concurrency: int = 1
 
     @functools.cached_property
     def health(self) -> StoreHealth:

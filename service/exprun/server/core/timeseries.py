@@ -7,6 +7,7 @@ validates its input completely before the first store call.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
@@ -93,8 +94,16 @@ class RunTimeSeries:
         run into liveness at once, as a heartbeat does; while it stays open, the sweep renews it."""
         name = parse_run(run, "open.run")
         check_writer_id(writer_id, "open.writer_id")
-        committed = await self.store.committed_sequence(name, writer_id)
-        await self.liveness.heard_from(name)
+        # Side by side: each is a round trip to a remote store, and neither needs the other.
+        committed, heard = await asyncio.gather(
+            self.store.committed_sequence(name, writer_id),
+            self.liveness.heard_from(name),
+            return_exceptions=True,
+        )
+        for outcome in (committed, heard):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert isinstance(committed, int)
         return name, committed
 
     async def heartbeat(self, run: str) -> tuple[RunState, datetime | None]:

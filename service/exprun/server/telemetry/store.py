@@ -134,6 +134,7 @@ class TracingStore(RunStore):
         self.inner = store
         self.health = store.health
         self.leases = store.leases
+        self.ingest_concurrency = store.ingest_concurrency
         self._timed = _Timed(backend)
 
     # -- experiments --------------------------------------------------------------------------

@@ -74,6 +74,12 @@ def belongs(ctx: ContextPb, name: RunName) -> bool:
     )
 
 
+def _newer(ctx: ContextPb, than: ContextPb) -> bool:
+    """Whether `ctx` was updated after `than` (Vertex stamps every update)."""
+    a, b = ctx.update_time, than.update_time
+    return (a.seconds, a.nanos) > (b.seconds, b.nanos)
+
+
 @dataclass
 class _Cached:
     ctx: ContextPb
@@ -111,7 +117,13 @@ class RunContexts:
         return found
 
     def remember(self, name: RunName, ctx: ContextPb) -> None:
+        """Caches `ctx` unless the cache holds a later version: a read sent before one of our
+        own writes may be answered after it, and its stale etag would fail the next update."""
         self.locations.add(name.parent.parent)
+        cached = self._cache.get(name)
+        if cached is not None and _newer(cached.ctx, ctx):
+            self._cache.move_to_end(name)
+            return
         self._cache[name] = _Cached(ctx, self.leases.clock())
         self._cache.move_to_end(name)
         while len(self._cache) > RUN_CACHE_MAX:

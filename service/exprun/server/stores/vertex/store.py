@@ -52,7 +52,7 @@ from exprun.server.stores.vertex.metadata_store import MetadataStores
 from exprun.server.stores.vertex.models import LocalStaging, Staging, VertexModelUpload, open_staging
 from exprun.server.stores.vertex.runs import Runs
 from exprun.server.stores.vertex.tensorboard import Tensorboards
-from exprun.server.stores.vertex.timeseries import TimeSeries
+from exprun.server.stores.vertex.timeseries import WRITES_AT_ONCE, TimeSeries
 from google.api_core import exceptions
 
 # Runs deleted at once when their experiment is deleted.
@@ -71,6 +71,8 @@ class VertexRunStore(RunStore):
     """The vertex store. Stateless apart from caches: any number of replicas may serve the same
     projects, since every change is a create or an etag-checked read-modify-write in Vertex,
     liveness leases included (`liveness.py`)."""
+
+    ingest_concurrency = WRITES_AT_ONCE  # `TimeSeries.write_many` keeps checkpoints in order
 
     def __init__(self, backend: Backend, staging: Staging | None, leases: Leases | None = None) -> None:
         self._backend = backend

@@ -10,6 +10,10 @@ request is harmless.
 Writer positions (exactly-once resume) live in the run's `_exprun.writers`: after a batch's
 points are all written, its sequence is recorded through the coalesced read-modify-write, and
 only then is the batch acknowledged. A batch at or below the recorded sequence writes nothing.
+The ingest pipeline has several writes of a run out at once (`WRITES_AT_ONCE`), so the points
+of the next batches travel while an earlier write's sequence is being recorded; each write
+records its sequences only after every earlier write of the run has its points in Vertex, and
+fails if one of them failed, so a recorded sequence never covers a lost point.
 
 Reads use `ExportTensorboardTimeSeriesData` (complete and paged), not the SDK's
 `BatchReadTensorboardTimeSeriesData`, which samples 1000 points at random beyond that. Export is
@@ -18,6 +22,7 @@ asked for step order, so a read with an `end_step` stops paging once it is passe
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import contextlib
 import itertools
@@ -29,6 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from exprun.server.core import limits
+from exprun.server.core.errors import Unavailable
 from exprun.server.core.model import FloatColumn, IntColumn, Series, SeriesQuery, WriteResult, WriterPosition
 from exprun.server.core.names import RunName
 from exprun.server.stores.vertex import codec, layout, wire
@@ -42,6 +48,8 @@ from google.api_core import exceptions
 from google.cloud.aiplatform_v1.types import tensorboard_service
 
 EXPORT_PAGE_SIZE = 10_000
+# Writes the ingest pipeline may have out at once (`RunStore.ingest_concurrency`).
+WRITES_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,9 @@ class TimeSeries:
         self._tensorboards = tensorboards
         self._ids = SeriesIds(backend, tensorboards)
         self._writes = PointWrites(backend, backend.config.max_inflight_writes)
+        # The newest write of each run: true once its points and every earlier write's are in
+        # Vertex, false if any of them failed. A write's sequences wait for its predecessor's.
+        self._written: dict[RunName, asyncio.Future[bool]] = {}
 
     def forget(self, name: RunName) -> None:
         self._ids.forget(name)
@@ -114,7 +125,26 @@ class TimeSeries:
 
         A batch at or below its writer's committed sequence (also one committed by an earlier
         batch of this call) writes nothing. A later batch's point overwrites an earlier one's
-        at the same (metric, step), as sequential writes would."""
+        at the same (metric, step), as sequential writes would. Writes of a run that overlap
+        record their sequences in the order they were called."""
+        # Taken before the first await, so the order is the callers'.
+        earlier = self._written.get(name)
+        written = self._written[name] = asyncio.get_running_loop().create_future()
+        try:
+            return await self._write_many(name, batches, earlier, written)
+        finally:
+            if not written.done():
+                written.set_result(False)
+            if self._written.get(name) is written:
+                del self._written[name]
+
+    async def _write_many(
+        self,
+        name: RunName,
+        batches: Sequence[tuple[Sequence[Series], WriterPosition | None]],
+        earlier: asyncio.Future[bool] | None,
+        written: asyncio.Future[bool],
+    ) -> list[WriteResult]:
         ctx = await self._contexts.get(name)
         meta = codec.from_struct(ctx.metadata)
         results: list[WriteResult | None] = [None] * len(batches)
@@ -130,10 +160,20 @@ class TimeSeries:
                     continue
                 sequences[position.writer_id] = position.sequence
             accepted.append(i)
+        counts: list[int] = []
         if accepted:
             run = await self._run(name, ctx, assign=True)
             assert run is not None
             counts = await self._write_points(name, run, [batches[i][0] for i in accepted])
+        # The points are in Vertex; the earlier writes' must be too before a sequence is recorded.
+        if earlier is not None and not await asyncio.shield(earlier):
+            raise Unavailable(
+                f"an earlier write to run {name.path} failed, so this one is not recorded; "
+                "resume from the committed sequence",
+                reason="EARLIER_WRITE_FAILED",
+            )
+        written.set_result(True)
+        if accepted:
             metrics = {s.metric for i in accepted for s in batches[i][0]}
             new = sorted(metrics - set(layout.time_series(meta)))
             if new or sequences:

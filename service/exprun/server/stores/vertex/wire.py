@@ -58,6 +58,11 @@ def _width(top: int) -> int:
     return len(varint(top))
 
 
+def _padded_varint(value: int, width: int) -> bytes:
+    """The varint of `value` in exactly `width` bytes, as `_put_varints` writes each row's."""
+    return bytes(((value >> 7 * k) & 0x7F) | (0x80 if k < width - 1 else 0) for k in range(width))
+
+
 def _put_varints(matrix: npt.NDArray[np.uint8], at: int, values: _U64, top: int) -> None:
     """Each value's varint into columns [at, at + width) of its row, every row as wide as the
     column's widest: shorter ones padded with continuation bytes (0x80 ... 0x00), which every
@@ -98,7 +103,7 @@ def as_float64(column: Sequence[float]) -> npt.NDArray[np.float64]:
 class Points:
     """Encoded `TimeSeriesData.values` entries of one series: `data[ends[i-1]:ends[i]]` is point i."""
 
-    data: bytes
+    data: bytes | bytearray  # never changed once encoded
     ends: npt.NDArray[np.int64]  # cumulative end offset of each point
 
     def __len__(self) -> int:
@@ -140,16 +145,26 @@ def encode_points(
         _STEP_TAG, _SCALAR_TAG, 9, _DOUBLE_TAG,
     )  # fmt: skip
     assert value_at + 8 == row
+    # A column with one value throughout (the wall time of a whole `log_columns` call, say) is
+    # part of the template: its bytes are then repeated with the tags, not written row by row.
+    varying = []
+    for at, width, column, top in zip(
+        (sec_at, nano_at, step_at), (sec, nano, step), columns, tops, strict=True
+    ):
+        if int(column.min()) == top:
+            template[at : at + width] = np.frombuffer(_padded_varint(top, width), dtype=np.uint8)
+        else:
+            varying.append((at, column, top))
     # The tags and lengths, the same in every point: repeating the row's bytes is one memset-like
     # pass, where a broadcast assignment into an (n, row) matrix goes element by element.
     buffer = bytearray(template.tobytes()) * n
     matrix = np.frombuffer(buffer, dtype=np.uint8).reshape(n, row)
-    for at, column, top in zip((sec_at, nano_at, step_at), columns, tops, strict=True):
+    for at, column, top in varying:
         _put_varints(matrix, at, column, top)
     # The value as one unaligned float64 field of each row: a single strided copy.
     value_field = np.dtype({"names": ["value"], "formats": ["<f8"], "offsets": [value_at], "itemsize": row})
     np.frombuffer(buffer, dtype=value_field)["value"] = values
-    return Points(bytes(buffer), np.arange(1, n + 1, dtype=np.int64) * row)
+    return Points(buffer, np.arange(1, n + 1, dtype=np.int64) * row)
 
 
 def run_request_of(tb_run: str, series: Mapping[str, Sequence[Buffer]]) -> bytes:
