@@ -361,9 +361,9 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         from exprun.server.core.names import parse_experiment
 
         try:
-            parse_experiment(tensorboard_experiment, "--tensorboard-experiment")
+            parse_experiment(tensorboard_experiment, _option_name("tensorboard_experiment"))
         except InvalidArgument as exc:
-            raise SettingsError(f"{exc.message} / EXPRUN_TENSORBOARD_EXPERIMENT") from None
+            raise SettingsError(f"{exc.message} / {_variable('tensorboard_experiment')}") from None
     settings = Settings(
         listen=args.listen,
         data_dir=pathlib.Path(args.data_dir),
