@@ -99,196 +99,233 @@ class SettingsError(ValueError):
     """A setting is invalid; the message names the flag and the variable."""
 
 
+def _option_name(name: str) -> str:
+    return f"--{name.replace('_', '-')}"
+
+
+def _variable(name: str) -> str:
+    return f"EXPRUN_{name.upper()}"
+
+
 def flag(name: str) -> str:
     """How a message names a setting, e.g. `flag("tls_cert")` is `--tls-cert / EXPRUN_TLS_CERT`:
-    an operator may have set either, so both are named, spelled in this one place."""
-    return f"--{name.replace('_', '-')} / EXPRUN_{name.upper()}"
+    an operator may have set either, so both are named, spelled as `_option` defines them."""
+    return f"{_option_name(name)} / {_variable(name)}"
+
+
+def _option(
+    parser: argparse.ArgumentParser,
+    name: str,
+    help: str,
+    default: str | None = None,
+    *,
+    boolean: bool = False,
+) -> None:
+    """Adds the flag of setting `name`, whose default is its `EXPRUN_*` variable, else `default`;
+    the help ends with the variable and the default, so `--help` shows both spellings."""
+    variable = _variable(name)
+    if default is None:
+        tail = f"[{variable}]"
+    elif boolean:  # a literal: BooleanOptionalAction's own tail would follow `%(default)s`
+        tail = f"[{variable}, default {default}]"
+    else:
+        tail = f"[{variable}, default %(default)s]"
+    parser.add_argument(
+        _option_name(name),
+        default=os.environ.get(variable, default),
+        help=f"{help} {tail}",
+        action=argparse.BooleanOptionalAction if boolean else "store",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    env = os.environ.get
     defaults = Settings()
-    parser.add_argument(
-        "--listen",
-        default=env("EXPRUN_LISTEN", defaults.listen),
-        help="host:port to listen on; port 0 picks a free one [EXPRUN_LISTEN, default %(default)s]",
+    _option(
+        parser,
+        "listen",
+        "host:port to listen on; port 0 picks a free one",
+        defaults.listen,
     )
-    parser.add_argument(
-        "--data-dir",
-        default=env("EXPRUN_DATA_DIR", str(defaults.data_dir)),
-        help="directory of the embedded store, created on first start [EXPRUN_DATA_DIR, default %(default)s]",
+    _option(
+        parser,
+        "data_dir",
+        "directory of the embedded store, created on first start",
+        str(defaults.data_dir),
     )
-    parser.add_argument(
-        "--store",
-        default=env("EXPRUN_STORE", defaults.store),
-        help=f"storage backend, one of {', '.join(STORES)} [EXPRUN_STORE, default %(default)s]",
+    _option(
+        parser,
+        "store",
+        f"storage backend, one of {', '.join(STORES)}",
+        defaults.store,
     )
-    parser.add_argument(
-        "--vertex-endpoint",
-        default=env("EXPRUN_VERTEX_ENDPOINT"),
-        help="Vertex AI API host:port; default the regional endpoint of each request's location "
-        "[EXPRUN_VERTEX_ENDPOINT]",
+    _option(
+        parser,
+        "vertex_endpoint",
+        "Vertex AI API host:port; default the regional endpoint of each request's location",
     )
-    parser.add_argument(
-        "--vertex-plaintext",
-        action=argparse.BooleanOptionalAction,
-        default=env("EXPRUN_VERTEX_PLAINTEXT", "false"),
-        help="talk to the Vertex endpoint without TLS or credentials, for local emulators and tests "
-        "[EXPRUN_VERTEX_PLAINTEXT, default false]",
+    _option(
+        parser,
+        "vertex_plaintext",
+        "talk to the Vertex endpoint without TLS or credentials, for local emulators and tests",
+        "false",
+        boolean=True,
     )
-    parser.add_argument(
-        "--vertex-tensorboard",
-        default=env("EXPRUN_VERTEX_TENSORBOARD"),
-        help="TensorBoard (full name, or an ID in each request's project and location) for runs "
-        "whose experiment has none [EXPRUN_VERTEX_TENSORBOARD]",
+    _option(
+        parser,
+        "vertex_tensorboard",
+        "TensorBoard (full name, or an ID in each request's project and location) for runs whose "
+        "experiment has none",
     )
-    parser.add_argument(
-        "--vertex-max-inflight-writes",
-        default=env("EXPRUN_VERTEX_MAX_INFLIGHT_WRITES", str(defaults.vertex_max_inflight_writes)),
-        help="TensorBoard write requests (up to 5000 points each) the vertex store keeps in flight "
-        "at once [EXPRUN_VERTEX_MAX_INFLIGHT_WRITES, default %(default)s]",
+    _option(
+        parser,
+        "vertex_max_inflight_writes",
+        "TensorBoard write requests (up to 5000 points each) the vertex store keeps in flight at once",
+        str(defaults.vertex_max_inflight_writes),
     )
-    parser.add_argument(
-        "--model-staging-uri",
-        default=env("EXPRUN_MODEL_STAGING_URI"),
-        help="where the vertex store keeps uploaded model files: gs://bucket/prefix or a local "
-        "directory [EXPRUN_MODEL_STAGING_URI]",
+    _option(
+        parser,
+        "model_staging_uri",
+        "where the vertex store keeps uploaded model files: gs://bucket/prefix or a local directory",
     )
-    parser.add_argument(
-        "--page-token-key-file",
-        default=env("EXPRUN_PAGE_TOKEN_KEY_FILE"),
-        help="file holding the secret (at least 32 bytes) that signs page tokens; every replica "
-        "needs the same one. Default: the embedded store keeps one in its data directory, the "
-        "vertex store makes a random one per process [EXPRUN_PAGE_TOKEN_KEY_FILE]",
+    _option(
+        parser,
+        "page_token_key_file",
+        "file holding the secret (at least 32 bytes) that signs page tokens; every replica needs "
+        "the same one. Default: the embedded store keeps one in its data directory, the vertex "
+        "store makes a random one per process",
     )
-    parser.add_argument(
-        "--shutdown-grace",
-        default=env("EXPRUN_SHUTDOWN_GRACE", str(defaults.shutdown_grace_seconds)),
-        help="seconds in-flight RPCs get to finish on SIGTERM [EXPRUN_SHUTDOWN_GRACE, default %(default)s]",
+    _option(
+        parser,
+        "shutdown_grace",
+        "seconds in-flight RPCs get to finish on SIGTERM",
+        str(defaults.shutdown_grace_seconds),
     )
-    parser.add_argument(
-        "--run-liveness-timeout",
-        default=env("EXPRUN_RUN_LIVENESS_TIMEOUT", str(defaults.run_liveness_timeout_seconds)),
-        help="seconds a RUNNING run that sent a heartbeat or opened a stream may stay silent "
-        "before it is failed; 0 turns liveness off [EXPRUN_RUN_LIVENESS_TIMEOUT, default %(default)s]",
+    _option(
+        parser,
+        "run_liveness_timeout",
+        "seconds a RUNNING run that sent a heartbeat or opened a stream may stay silent before it"
+        " is failed; 0 turns liveness off",
+        str(defaults.run_liveness_timeout_seconds),
     )
-    parser.add_argument(
-        "--max-concurrent-rpcs",
-        default=env("EXPRUN_MAX_CONCURRENT_RPCS", str(defaults.max_concurrent_rpcs)),
-        help="calls served at once, health checks not counted; beyond it new calls get "
-        "RESOURCE_EXHAUSTED with a retry delay; 0 means no limit "
-        "[EXPRUN_MAX_CONCURRENT_RPCS, default %(default)s]",
+    _option(
+        parser,
+        "max_concurrent_rpcs",
+        "calls served at once, health checks not counted; beyond it new calls get "
+        "RESOURCE_EXHAUSTED with a retry delay; 0 means no limit",
+        str(defaults.max_concurrent_rpcs),
     )
-    parser.add_argument(
-        "--max-streams-per-principal",
-        default=env("EXPRUN_MAX_STREAMS_PER_PRINCIPAL", str(defaults.max_streams_per_principal)),
-        help="StreamTimeSeries, LogModel and ReadTimeSeries streams one principal (without "
-        "authentication: all callers together) may have open; 0 means no cap "
-        "[EXPRUN_MAX_STREAMS_PER_PRINCIPAL, default %(default)s]",
+    _option(
+        parser,
+        "max_streams_per_principal",
+        "StreamTimeSeries, LogModel and ReadTimeSeries streams one principal (without "
+        "authentication: all callers together) may have open; 0 means no cap",
+        str(defaults.max_streams_per_principal),
     )
-    parser.add_argument(
-        "--health-listen",
-        default=env("EXPRUN_HEALTH_LISTEN"),
-        help="host:port of a second, plaintext listener that serves only grpc.health.v1 (for "
-        "the kubelet's gRPC probes when --listen serves TLS); off by default [EXPRUN_HEALTH_LISTEN]",
+    _option(
+        parser,
+        "health_listen",
+        "host:port of a second, plaintext listener that serves only grpc.health.v1 (for the "
+        "kubelet's gRPC probes when --listen serves TLS); off by default",
     )
-    parser.add_argument(
-        "--ingest-memory-mb",
-        default=env("EXPRUN_INGEST_MEMORY_MB", str(defaults.ingest_memory_mb)),
-        help="MiB that every batch in flight may hold together, from its read to its commit; a "
-        "stream that finds it full stops reading, so its client waits "
-        "[EXPRUN_INGEST_MEMORY_MB, default %(default)s]",
+    _option(
+        parser,
+        "ingest_memory_mb",
+        "MiB that every batch in flight may hold together, from its read to its commit; a stream "
+        "that finds it full stops reading, so its client waits",
+        str(defaults.ingest_memory_mb),
     )
-    parser.add_argument(
-        "--stream-open-timeout",
-        default=env("EXPRUN_STREAM_OPEN_TIMEOUT", str(defaults.stream_open_timeout_seconds)),
-        help="seconds a new StreamTimeSeries stream has to send its open message "
-        "[EXPRUN_STREAM_OPEN_TIMEOUT, default %(default)s]",
+    _option(
+        parser,
+        "stream_open_timeout",
+        "seconds a new StreamTimeSeries stream has to send its open message",
+        str(defaults.stream_open_timeout_seconds),
     )
-    parser.add_argument(
-        "--tensorboard-data-provider",
-        action=argparse.BooleanOptionalAction,
-        default=env("EXPRUN_TENSORBOARD_DATA_PROVIDER", "true"),
-        help="serve TensorBoard's data-provider API (tensorboard.data.TensorBoardDataProvider) on "
-        "--listen, for `tensorboard --grpc_data_provider` and `exprun tensorboard` "
-        "[EXPRUN_TENSORBOARD_DATA_PROVIDER, default true]",
+    _option(
+        parser,
+        "tensorboard_data_provider",
+        "serve TensorBoard's data-provider API (tensorboard.data.TensorBoardDataProvider) on "
+        "--listen, for `tensorboard --grpc_data_provider` and `exprun tensorboard`",
+        "true",
+        boolean=True,
     )
-    parser.add_argument(
-        "--tensorboard-experiment",
-        default=env("EXPRUN_TENSORBOARD_EXPERIMENT"),
-        help="the experiment TensorBoard's bare URL shows: projects/P/locations/L/experiments/E; "
-        "others are at /experiment/P.L.E/ [EXPRUN_TENSORBOARD_EXPERIMENT]",
+    _option(
+        parser,
+        "tensorboard_experiment",
+        "the experiment TensorBoard's bare URL shows: projects/P/locations/L/experiments/E; "
+        "others are at /experiment/P.L.E/",
     )
     _add_security_arguments(parser)
-    parser.add_argument(
-        "--log-level",
-        default=env("EXPRUN_LOG_LEVEL", defaults.log_level),
-        help="DEBUG, INFO, WARNING or ERROR [EXPRUN_LOG_LEVEL, default %(default)s]",
+    _option(
+        parser,
+        "log_level",
+        "DEBUG, INFO, WARNING or ERROR",
+        defaults.log_level,
     )
-    parser.add_argument(
-        "--log-format",
-        default=env("EXPRUN_LOG_FORMAT", defaults.log_format),
-        help="json (one JSON object a line), console (for people), or auto: console on a "
-        "terminal, json otherwise [EXPRUN_LOG_FORMAT, default %(default)s]",
+    _option(
+        parser,
+        "log_format",
+        "json (one JSON object a line), console (for people), or auto: console on a terminal, json otherwise",
+        defaults.log_format,
     )
 
 
 def _add_security_arguments(parser: argparse.ArgumentParser) -> None:
     """TLS, authentication and authorization; see exprun.server.security for the file formats."""
-    env = os.environ.get
-    parser.add_argument(
-        "--reflection",
-        action=argparse.BooleanOptionalAction,
-        default=env("EXPRUN_REFLECTION", "true"),
-        help="serve gRPC reflection (for grpcurl); with authentication on it needs a valid token "
-        "[EXPRUN_REFLECTION, default true]",
+    _option(
+        parser,
+        "reflection",
+        "serve gRPC reflection (for grpcurl); with authentication on it needs a valid token",
+        "true",
+        boolean=True,
     )
-    parser.add_argument(
-        "--tls-cert",
-        default=env("EXPRUN_TLS_CERT"),
-        help="PEM server certificate (chain) file; with --tls-key serves TLS only. Read at start: "
-        "renewed certificates take effect on restart [EXPRUN_TLS_CERT]",
+    _option(
+        parser,
+        "tls_cert",
+        "PEM server certificate (chain) file; with --tls-key serves TLS only. Read at start: "
+        "renewed certificates take effect on restart",
     )
-    parser.add_argument(
-        "--tls-key", default=env("EXPRUN_TLS_KEY"), help="PEM unencrypted private key file [EXPRUN_TLS_KEY]"
+    _option(
+        parser,
+        "tls_key",
+        "PEM unencrypted private key file",
     )
-    parser.add_argument(
-        "--tls-client-ca",
-        default=env("EXPRUN_TLS_CLIENT_CA"),
-        help="PEM CA certificates; clients must present a certificate they signed (mTLS) "
-        "[EXPRUN_TLS_CLIENT_CA]",
+    _option(
+        parser,
+        "tls_client_ca",
+        "PEM CA certificates; clients must present a certificate they signed (mTLS)",
     )
-    parser.add_argument(
-        "--auth-tokens-file",
-        default=env("EXPRUN_AUTH_TOKENS_FILE"),
-        help="JSON file of static bearer tokens by SHA-256 hash, each with its principal and "
-        "optional projects [EXPRUN_AUTH_TOKENS_FILE]",
+    _option(
+        parser,
+        "auth_tokens_file",
+        "JSON file of static bearer tokens by SHA-256 hash, each with its principal and optional projects",
     )
-    parser.add_argument(
-        "--auth-jwks",
-        default=env("EXPRUN_AUTH_JWKS"),
-        help="JWKS file path or https:// URL that verifies bearer JWTs (RS256, ES256); the "
-        "principal is the sub claim [EXPRUN_AUTH_JWKS]",
+    _option(
+        parser,
+        "auth_jwks",
+        "JWKS file path or https:// URL that verifies bearer JWTs (RS256, ES256); the principal "
+        "is the sub claim",
     )
-    parser.add_argument(
-        "--auth-issuer", default=env("EXPRUN_AUTH_ISSUER"), help="required iss of JWTs [EXPRUN_AUTH_ISSUER]"
+    _option(
+        parser,
+        "auth_issuer",
+        "required iss of JWTs",
     )
-    parser.add_argument(
-        "--auth-audience",
-        default=env("EXPRUN_AUTH_AUDIENCE"),
-        help="audience JWTs must be issued for [EXPRUN_AUTH_AUDIENCE]",
+    _option(
+        parser,
+        "auth_audience",
+        "audience JWTs must be issued for",
     )
-    parser.add_argument(
-        "--auth-policy",
-        default=env("EXPRUN_AUTH_POLICY"),
-        help="JSON file mapping principals (or globs) to the projects they may act in [EXPRUN_AUTH_POLICY]",
+    _option(
+        parser,
+        "auth_policy",
+        "JSON file mapping principals (or globs) to the projects they may act in",
     )
-    parser.add_argument(
-        "--insecure",
-        action=argparse.BooleanOptionalAction,
-        default=env("EXPRUN_INSECURE", "false"),
-        help="allow listening on a non-loopback address with authentication off "
-        "[EXPRUN_INSECURE, default false]",
+    _option(
+        parser,
+        "insecure",
+        "allow listening on a non-loopback address with authentication off",
+        "false",
+        boolean=True,
     )
 
 
@@ -305,16 +342,10 @@ def from_arguments(args: argparse.Namespace) -> Settings:
     if args.store not in STORES:
         raise SettingsError(f"{flag('store')}: {args.store!r} is not one of {', '.join(STORES)}")
     grace = _seconds(args.shutdown_grace, flag("shutdown_grace"))
-    plaintext = str(args.vertex_plaintext).lower()
-    if plaintext not in TRUE + FALSE:
-        raise SettingsError(f"{flag('vertex_plaintext')}: {args.vertex_plaintext!r} is not a boolean")
-    inflight_writes = _count(args.vertex_max_inflight_writes, flag("vertex_max_inflight_writes"))
-    if inflight_writes < 1:
-        raise SettingsError(f"{flag('vertex_max_inflight_writes')}: must be >= 1")
+    plaintext = _boolean(args.vertex_plaintext, flag("vertex_plaintext"))
+    inflight_writes = _count(args.vertex_max_inflight_writes, flag("vertex_max_inflight_writes"), minimum=1)
     liveness = _seconds(args.run_liveness_timeout, flag("run_liveness_timeout"))
-    memory = str(args.ingest_memory_mb)
-    if not memory.isdigit() or int(memory) < 1:
-        raise SettingsError(f"{flag('ingest_memory_mb')}: {memory!r} is not a whole number >= 1")
+    memory = _count(args.ingest_memory_mb, flag("ingest_memory_mb"), minimum=1)
     open_timeout = _seconds(args.stream_open_timeout, flag("stream_open_timeout"))
     level = str(args.log_level).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -330,9 +361,9 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         from exprun.server.core.names import parse_experiment
 
         try:
-            parse_experiment(tensorboard_experiment, "--tensorboard-experiment")
+            parse_experiment(tensorboard_experiment, _option_name("tensorboard_experiment"))
         except InvalidArgument as exc:
-            raise SettingsError(f"{exc.message} / EXPRUN_TENSORBOARD_EXPERIMENT") from None
+            raise SettingsError(f"{exc.message} / {_variable('tensorboard_experiment')}") from None
     settings = Settings(
         listen=args.listen,
         data_dir=pathlib.Path(args.data_dir),
@@ -344,10 +375,10 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         max_concurrent_rpcs=_count(args.max_concurrent_rpcs, flag("max_concurrent_rpcs")),
         max_streams_per_principal=_count(args.max_streams_per_principal, flag("max_streams_per_principal")),
         health_listen=health_listen,
-        ingest_memory_mb=int(memory),
+        ingest_memory_mb=memory,
         stream_open_timeout_seconds=open_timeout,
         vertex_endpoint=args.vertex_endpoint or None,
-        vertex_plaintext=plaintext in TRUE,
+        vertex_plaintext=plaintext,
         vertex_tensorboard=args.vertex_tensorboard or None,
         vertex_max_inflight_writes=inflight_writes,
         model_staging_uri=args.model_staging_uri or None,
@@ -374,10 +405,10 @@ def _address(value: object, setting: str) -> None:
         raise SettingsError(f"{setting}: {value!r} is not host:port")
 
 
-def _count(value: object, setting: str) -> int:
+def _count(value: object, setting: str, minimum: int = 0) -> int:
     text = str(value).strip()
-    if not text.isdigit():
-        raise SettingsError(f"{setting}: {value!r} is not a whole number >= 0")
+    if not text.isdigit() or int(text) < minimum:
+        raise SettingsError(f"{setting}: {value!r} is not a whole number >= {minimum}")
     return int(text)
 
 

@@ -92,7 +92,8 @@ class Api:
                 return result
 
 
-def current() -> Api:
-    """An `Api` on the shared channel of the configured target, with the credentials in force
-    (per-call `credentials=`, else those from `init`)."""
-    return Api(_config.channel(), _config.static_metadata(), _config.google_credentials())
+def current(credentials: Any = None) -> Api:
+    """An `Api` on the shared channel of the configured target, with the credentials in force:
+    `credentials` (a method's per-call `credentials=`) when given, else those from `init`."""
+    with _config.call_credentials(credentials):
+        return Api(_config.channel(), _config.static_metadata(), _config.google_credentials())

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from exprun.client import _config
 
+# The one metadata store of a location, as a path segment of artifact and execution names.
+METADATA_STORE = "metadataStores/default"
+
 if TYPE_CHECKING:
     from exprun.client._api import Api
 
@@ -107,11 +110,25 @@ def run_name(
     return f"{experiment_name(experiment, project, location)}/runs/{run}"
 
 
+def check_metadata_store(metadata_store_id: str | None) -> None:
+    """The SDK's `metadata_store_id=` arguments: exprun keeps one store per location."""
+    if metadata_store_id not in (None, "default"):
+        raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
+
+
 def in_location(name: str, collection: str, project: str, location: str) -> str:
     """`name` if it is a full name already, else the ID `name` in `collection` of the location."""
     if name.startswith("projects/"):
         return name
     return f"projects/{project}/locations/{location}/{collection}/{name}"
+
+
+def in_metadata_store(name: str, collection: str, project: str | None, location: str | None) -> str:
+    """`name` if it is a full name already, else the ID `name` in `collection` (`artifacts`,
+    `executions`) of the location's one metadata store."""
+    return in_location(
+        name, f"{METADATA_STORE}/{collection}", _config.project(project), _config.location(location)
+    )
 
 
 def segment(name: str, collection: str) -> str:

@@ -6,7 +6,7 @@ import builtins
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from exprun.client import _api, _config, _names, dataframe
+from exprun.client import _api, _names, dataframe
 from exprun.client.errors import NotFound
 from exprun.client.values import from_timestamp
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
@@ -39,8 +39,7 @@ class Experiment(_names.NamedResource):
         location: str | None = None,
         credentials: Any = None,
     ) -> None:
-        with _config.call_credentials(credentials):
-            api = _api.current()
+        api = _api.current(credentials)
         name = _names.experiment_name(experiment_name, project, location)
         self._api = api
         self._proto: resources_pb2.Experiment = api.call(
@@ -68,8 +67,7 @@ class Experiment(_names.NamedResource):
                 `.resource_name`) that backs the time series of the experiment's runs.
             project, location, credentials: Optional. See `exprun.client`.
         """
-        with _config.call_credentials(credentials):
-            api = _api.current()
+        api = _api.current(credentials)
         parent = _names.location_name(project, location)
         body = resources_pb2.Experiment(description=description or "")
         if backing_tensorboard is not None:
@@ -153,8 +151,7 @@ class Experiment(_names.NamedResource):
                 `experiment_id`, optionally followed by ` desc`.
             project, location, credentials: Optional. See `exprun.client`.
         """
-        with _config.call_credentials(credentials):
-            api = _api.current()
+        api = _api.current(credentials)
         request = service_pb2.ListExperimentsRequest(
             parent=_names.location_name(project, location), filter=filter or "", order_by=order_by or ""
         )

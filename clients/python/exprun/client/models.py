@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 import grpc
-from exprun.client import _api, _config, _names, errors
+from exprun.client import _api, _names, errors
 from exprun.client.values import from_json_value, from_timestamp, to_json_value
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
 from exprun.v1 import resources_pb2
@@ -102,16 +102,9 @@ class ExperimentModel:
             metadata_store_id: Optional. See `exprun.client`.
             project, location, credentials: Optional. See `exprun.client`.
         """
-        if metadata_store_id not in (None, "default"):
-            raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
-        with _config.call_credentials(credentials):
-            api = _api.current()
-        name = _names.in_location(
-            artifact_id,
-            "metadataStores/default/artifacts",
-            _config.project(project),
-            _config.location(location),
-        )
+        _names.check_metadata_store(metadata_store_id)
+        api = _api.current(credentials)
+        name = _names.in_metadata_store(artifact_id, "artifacts", project, location)
         return cls.from_proto(
             api.call(api.stub.GetExperimentModel, service_pb2.GetExperimentModelRequest(name=name))
         )

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from exprun.client import _api, _config, _names
+from exprun.client import _api, _names
 from exprun.client.errors import NotFound
 from exprun.client.values import from_struct, from_timestamp, to_struct
 from exprun.v1 import experiment_run_service_pb2 as service_pb2
@@ -108,15 +108,9 @@ class Execution:
             return
         if display_name or metadata or description or resource_name or create_time:
             raise ValueError("Execution(execution_name) fetches a stored execution: give no value fields")
-        _check_store(metadata_store_id)
-        with _config.call_credentials(credentials):
-            api = _api.current()
-        name = _names.in_location(
-            execution_name,
-            "metadataStores/default/executions",
-            _config.project(project),
-            _config.location(location),
-        )
+        _names.check_metadata_store(metadata_store_id)
+        api = _api.current(credentials)
+        name = _names.in_metadata_store(execution_name, "executions", project, location)
         proto = api.call(api.stub.GetExecution, service_pb2.GetExecutionRequest(name=name))
         self._client = api
         self.resource_name, self.create_time = proto.name, from_timestamp(proto.create_time)
@@ -171,9 +165,8 @@ class Execution:
             metadata_store_id: Optional. See `exprun.client`.
             project, location, credentials: Optional. See `exprun.client`.
         """
-        _check_store(metadata_store_id)
-        with _config.call_credentials(credentials):
-            api = _api.current()
+        _names.check_metadata_store(metadata_store_id)
+        api = _api.current(credentials)
         proto = api.call(
             api.stub.CreateExecution,
             service_pb2.CreateExecutionRequest(
@@ -207,20 +200,16 @@ class Execution:
             metadata_store_id: Optional. See `exprun.client`.
             project, location, credentials: Optional. See `exprun.client`.
         """
-        _check_store(metadata_store_id)
-        with _config.call_credentials(credentials):
-            api = _api.current()
-        name = _names.in_location(
-            resource_id,
-            "metadataStores/default/executions",
-            _config.project(project),
-            _config.location(location),
-        )
         try:
-            proto = api.call(api.stub.GetExecution, service_pb2.GetExecutionRequest(name=name))
+            return cls(
+                resource_id,
+                metadata_store_id=metadata_store_id,
+                project=project,
+                location=location,
+                credentials=credentials,
+            )
         except NotFound:
             return None
-        return cls.from_proto(proto, api)
 
     @classmethod
     def list(
@@ -243,13 +232,12 @@ class Execution:
             order_by: Optional. `create_time` (default, oldest first), optionally followed by
                 ` asc` or ` desc`.
         """
-        _check_store(metadata_store_id)
-        with _config.call_credentials(credentials):
-            api = _api.current()
+        _names.check_metadata_store(metadata_store_id)
+        api = _api.current(credentials)
         found: builtins.list[Execution] = api.list_all(
             api.stub.ListExecutions,
             service_pb2.ListExecutionsRequest(
-                parent=f"{_names.location_name(project, location)}/metadataStores/default",
+                parent=f"{_names.location_name(project, location)}/{_names.METADATA_STORE}",
                 filter=filter or "",
                 order_by=order_by or "",
             ),
@@ -314,7 +302,10 @@ class Execution:
         )
         return [
             _names.in_location(
-                _names.resource_name_of(a, "artifact"), "metadataStores/default/artifacts", project, location
+                _names.resource_name_of(a, "artifact"),
+                f"{_names.METADATA_STORE}/artifacts",
+                project,
+                location,
             )
             for a in artifacts
         ]
@@ -373,11 +364,6 @@ class Execution:
     ) -> None:
         """Ends the execution FAILED if the block raised, else COMPLETE, as the SDK does."""
         self.update(state=RunState.FAILED if exc_type is not None else RunState.COMPLETE)
-
-
-def _check_store(metadata_store_id: str | None) -> None:
-    if metadata_store_id not in (None, "default"):
-        raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
 
 
 @dataclass(frozen=True)

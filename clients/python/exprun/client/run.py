@@ -64,8 +64,7 @@ class ExperimentRun(_names.NamedResource):
         location: str | None = None,
         credentials: Any = None,
     ) -> None:
-        with _config.call_credentials(credentials):
-            api = _api.current()
+        api = _api.current(credentials)
         name = _names.run_name(run_name, experiment, project, location)
         self._api = api
         self._proto: resources_pb2.Run = api.call(api.stub.GetRun, service_pb2.GetRunRequest(name=name))
@@ -94,8 +93,7 @@ class ExperimentRun(_names.NamedResource):
             state: Optional. The run's first state, `RUNNING` by default.
             project, location, credentials: Optional. See `exprun.client`.
         """
-        with _config.call_credentials(credentials):
-            api = _api.current()
+        api = _api.current(credentials)
         parent = _names.experiment_name(experiment, project, location)
         request = service_pb2.CreateRunRequest(
             parent=parent, run_id=run_name, run=resources_pb2.Run(state=to_proto_state(state))
@@ -149,8 +147,7 @@ class ExperimentRun(_names.NamedResource):
                 followed by ` desc`.
             project, location, credentials: Optional. See `exprun.client`.
         """
-        with _config.call_credentials(credentials):
-            api = _api.current()
+        api = _api.current(credentials)
         request = service_pb2.ListRunsRequest(
             parent=_names.experiment_name(experiment, project, location),
             filter=filter or "",
@@ -466,7 +463,7 @@ class ExperimentRun(_names.NamedResource):
         return Execution.from_proto(proto, self._api)
 
     def _execution_name(self, name: str) -> str:
-        return _names.in_location(name, "metadataStores/default/executions", self.project, self.location)
+        return _names.in_location(name, f"{_names.METADATA_STORE}/executions", self.project, self.location)
 
     def get_executions(self) -> builtins.list[Execution]:
         return self._api.list_all(
@@ -523,8 +520,7 @@ class ExperimentRun(_names.NamedResource):
             model_file: Optional (exprun only; the SDK always saves the model itself). The
                 file under `uri`, or in an uploaded directory, that holds the model.
         """
-        if metadata_store_id not in (None, "default"):
-            raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
+        _names.check_metadata_store(metadata_store_id)
         if project not in (None, self.project) or location not in (None, self.location):
             raise ValueError("a run logs models in its own project and location")
         if staging_bucket is not None:

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from exprun.client import _config, timeseries, writer
+from exprun.client import _config, _names, timeseries, writer
 from exprun.client.errors import NotFound
 from exprun.client.experiment import Experiment
 from exprun.client.models import ExperimentModel
@@ -225,8 +225,7 @@ def log_model(
         project, location: Optional. Only the run's own, as in the SDK.
         credentials: Optional. See `exprun.client`.
     """
-    if metadata_store_id not in (None, "default"):
-        raise ValueError("exprun has one metadata store: metadata_store_id must be 'default'")
+    _names.check_metadata_store(metadata_store_id)
     with _config.call_credentials(credentials):
         return tracker.require().log_model(
             model,

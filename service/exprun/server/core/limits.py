@@ -21,6 +21,16 @@ MODEL_MAX_FILES = 1000
 MODEL_MAX_TOTAL_BYTES = 2 * 1024**3
 MODEL_CHUNK_MAX_BYTES = 1024**2
 MODEL_ARTIFACT_ID_MAX_CHARS = 63
+# Vertex Metadata context IDs (experiments): 4-128 of [a-z0-9-].
+EXPERIMENT_ID_MIN_CHARS = 4
+EXPERIMENT_ID_MAX_CHARS = 128
+# TensorboardRun IDs: 1-128 of [a-z0-9-].
+RUN_ID_MAX_CHARS = 128
+# The run context `{E}-{R}` plus "-tb-run" fits a 128-character ID (the SDK's `_EXPERIMENT_RUN_MAX_LENGTH`).
+RUN_RESOURCE_ID_MAX_CHARS = 128 - len("-tb-run")
+# Google Cloud project IDs: 6-30 characters, lowercase.
+PROJECT_ID_MIN_CHARS = 6
+PROJECT_ID_MAX_CHARS = 30
 # An ID naming an existing Vertex Metadata resource (context, execution, artifact).
 METADATA_ID_MAX_CHARS = 128
 # Artifacts per list in one AddExecutionEvents call.

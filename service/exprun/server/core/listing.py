@@ -18,8 +18,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 from exprun.server.core import limits
 from exprun.server.core.errors import InvalidArgument
@@ -34,6 +34,8 @@ _FINGERPRINT_BYTES = 8
 _MAC_BYTES = 16
 # Keys shorter than this are refused: 256 bits, the size of the HMAC-SHA256 block's hash.
 KEY_MIN_BYTES = 32
+
+T = TypeVar("T")
 
 # A field's normaliser turns the written value into the stored one, or raises ValueError.
 Normaliser = Callable[[str], str]
@@ -118,6 +120,32 @@ class PageTokens:
         if not page.next_cursor:
             return ""
         return self.encode(page.next_cursor, scope, filter_text, order_by)
+
+    async def page(
+        self,
+        fetch: Callable[[ListQuery], Awaitable[Page[T]]],
+        *,
+        scope: str,
+        page_size: int,
+        page_token: str,
+        filter_text: str = "",
+        order_by: str = "",
+        filter_fields: Mapping[str, Normaliser] | None = None,
+        order_fields: tuple[str, ...] = ("create_time",),
+    ) -> tuple[list[T], str]:
+        """One page of a List method: the query from the request, `fetch`'s page of the store,
+        and the next token, bound to the same scope, filter and order as the query's."""
+        query = self.list_query(
+            scope=scope,
+            page_size=page_size,
+            page_token=page_token,
+            filter_text=filter_text,
+            order_by=order_by,
+            filter_fields=filter_fields,
+            order_fields=order_fields,
+        )
+        page = await fetch(query)
+        return page.items, self.next_token(page, scope, filter_text, order_by)
 
 
 def parse_filter(text: str, fields: Mapping[str, Normaliser]) -> tuple[FilterTerm, ...]:

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import logging
 from datetime import datetime
 
 from exprun.server.core.names import RunName
 from exprun.server.core.store import RunStore
+from exprun.server.core.tasks import cancel_and_wait
 
 log = logging.getLogger("exprun.server.liveness")
 
@@ -61,9 +61,7 @@ class Liveness:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
 
     async def heard_from(self, name: RunName) -> datetime | None:

@@ -9,21 +9,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from exprun.server.core import limits
 from exprun.server.core.errors import InvalidArgument
 from exprun.server.core.quoting import quote
 
-# Vertex Metadata context IDs: 4-128 of [a-z0-9-]; the SDK's `^[\w-]+$` is looser, the server's rule wins.
-_EXPERIMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{3,127}$")
-# TensorboardRun IDs are 1-128 of [a-z0-9-]; the run context `{E}-{R}` is held to 121 below.
-_RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
-# Project IDs (6-30, lowercase) and project numbers are both accepted on input.
-_PROJECT = re.compile(r"^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|[0-9]{1,20})$")
+# Vertex Metadata context IDs; the SDK's `^[\w-]+$` is looser, the server's rule wins.
+_EXPERIMENT_ID = re.compile(
+    rf"^[a-z0-9][a-z0-9-]{{{limits.EXPERIMENT_ID_MIN_CHARS - 1},{limits.EXPERIMENT_ID_MAX_CHARS - 1}}}$"
+)
+# TensorboardRun IDs; the run context `{E}-{R}` is held to `limits.RUN_RESOURCE_ID_MAX_CHARS`.
+_RUN_ID = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{limits.RUN_ID_MAX_CHARS - 1}}}$")
+# Project IDs (a letter first, no dash last) and project numbers are both accepted on input.
+_PROJECT = re.compile(
+    rf"^(?:[a-z][a-z0-9-]{{{limits.PROJECT_ID_MIN_CHARS - 2},{limits.PROJECT_ID_MAX_CHARS - 2}}}[a-z0-9]"
+    r"|[0-9]{1,20})$"
+)
 _LOCATION = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 _TENSORBOARD_ID = re.compile(r"^[0-9a-z][0-9a-z-]{0,127}$")
 _JOB_ID = re.compile(r"^[0-9a-zA-Z][0-9a-zA-Z_-]{0,127}$")
 
-# `len(E) + 1 + len(R)` may not exceed 121 = 128 - len("-tb-run") (the SDK's `_EXPERIMENT_RUN_MAX_LENGTH`).
-RUN_RESOURCE_ID_MAX = 121
 METADATA_STORE = "default"
 
 
@@ -100,7 +104,8 @@ def _check_project_location(project: str, location: str, field: str) -> None:
     if not _PROJECT.match(project):
         raise InvalidArgument.field(
             field,
-            f"project {quote(project)} is not a project ID (6-30 of [a-z0-9-]) or number",
+            f"project {quote(project)} is not a project ID "
+            f"({limits.PROJECT_ID_MIN_CHARS}-{limits.PROJECT_ID_MAX_CHARS} of [a-z0-9-]) or number",
             reason="BAD_NAME",
         )
     if not _LOCATION.match(location):
@@ -132,7 +137,8 @@ def check_experiment_id(experiment: str, field: str) -> None:
     if not _EXPERIMENT_ID.match(experiment):
         raise InvalidArgument.field(
             field,
-            f"experiment ID {quote(experiment)} must be 4-128 characters of [a-z0-9-], "
+            f"experiment ID {quote(experiment)} must be "
+            f"{limits.EXPERIMENT_ID_MIN_CHARS}-{limits.EXPERIMENT_ID_MAX_CHARS} characters of [a-z0-9-], "
             "starting with a letter or digit",
             reason="BAD_EXPERIMENT_ID",
         )
@@ -142,15 +148,16 @@ def check_run_id(experiment: str, run: str, field: str) -> None:
     if not _RUN_ID.match(run):
         raise InvalidArgument.field(
             field,
-            f"run ID {quote(run)} must be 1-128 characters of [a-z0-9-], starting with a letter or digit",
+            f"run ID {quote(run)} must be 1-{limits.RUN_ID_MAX_CHARS} characters of [a-z0-9-], "
+            "starting with a letter or digit",
             reason="BAD_RUN_ID",
         )
     length = len(experiment) + 1 + len(run)
-    if length > RUN_RESOURCE_ID_MAX:
+    if length > limits.RUN_RESOURCE_ID_MAX_CHARS:
         raise InvalidArgument.field(
             field,
             f"experiment ID and run ID together ({experiment}-{run}) are {length} characters; "
-            f"at most {RUN_RESOURCE_ID_MAX} are allowed",
+            f"at most {limits.RUN_RESOURCE_ID_MAX_CHARS} are allowed",
             reason="RUN_ID_TOO_LONG",
         )
 

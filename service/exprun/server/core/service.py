@@ -23,6 +23,7 @@ from exprun.server.core.model import (
     ExperimentModel,
     Link,
     LinkKind,
+    ListQuery,
     ModelFile,
     ParamValue,
     Run,
@@ -86,6 +87,14 @@ _RUN_FILTERS: dict[str, listing.Normaliser] = {"state": _run_state, "run_id": st
 _RUN_ORDER = ("create_time", "update_time", "run_id")
 
 
+def _display_name_as_run_id(query: ListQuery) -> ListQuery:
+    """A run's display name is its ID, so stores filter runs on run_id alone."""
+    return replace(
+        query,
+        filters=tuple(replace(t, field="run_id") if t.field == "display_name" else t for t in query.filters),
+    )
+
+
 _TENSORBOARD_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/tensorboards/[^/]+")
 
 
@@ -138,7 +147,8 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, filter_text: str, order_by: str
     ) -> tuple[list[Experiment], str]:
         location = parse_location(parent, "parent")
-        query = self.page_tokens.list_query(
+        return await self.page_tokens.page(
+            lambda query: self.store.list_experiments(location, query),
             scope=parent,
             page_size=page_size,
             page_token=page_token,
@@ -147,8 +157,6 @@ class ExperimentRuns:
             filter_fields=_EXPERIMENT_FILTERS,
             order_fields=_EXPERIMENT_ORDER,
         )
-        page = await self.store.list_experiments(location, query)
-        return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
 
     async def delete_experiment(
         self, name: str, delete_backing_tensorboard_runs: bool, delete_artifacts: bool = False
@@ -187,7 +195,8 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, filter_text: str, order_by: str
     ) -> tuple[list[Run], str]:
         experiment = parse_experiment(parent, "parent")
-        query = self.page_tokens.list_query(
+        return await self.page_tokens.page(
+            lambda query: self.store.list_runs(experiment, _display_name_as_run_id(query)),
             scope=parent,
             page_size=page_size,
             page_token=page_token,
@@ -196,14 +205,6 @@ class ExperimentRuns:
             filter_fields=_RUN_FILTERS,
             order_fields=_RUN_ORDER,
         )
-        query = replace(
-            query,
-            filters=tuple(
-                replace(t, field="run_id") if t.field == "display_name" else t for t in query.filters
-            ),
-        )
-        page = await self.store.list_runs(experiment, query)
-        return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
 
     async def delete_run(
         self, name: str, delete_backing_tensorboard_run: bool, delete_artifacts: bool = False
@@ -368,7 +369,8 @@ class ExperimentRuns:
         (the SDK's `Execution.list`), which alone takes a filter and an order."""
         location = parse_metadata_store(parent, "parent")
         if location is not None:
-            query = self.page_tokens.list_query(
+            return await self.page_tokens.page(
+                lambda query: self.store.list_location_executions(location, query),
                 scope=parent,
                 page_size=page_size,
                 page_token=page_token,
@@ -376,15 +378,16 @@ class ExperimentRuns:
                 order_by=order_by,
                 filter_fields=_EXECUTION_FILTERS,
             )
-            page = await self.store.list_location_executions(location, query)
-            return page.items, self.page_tokens.next_token(page, parent, filter_text, order_by)
         name = parse_run(parent, "parent")
         for field, text in (("filter", filter_text), ("order_by", order_by)):
             if text:
                 raise InvalidArgument.field(field, "is only taken with a metadataStores/default parent")
-        query = self.page_tokens.list_query(scope=parent, page_size=page_size, page_token=page_token)
-        run_page = await self.store.list_executions(name, query)
-        return run_page.items, self.page_tokens.next_token(run_page, parent, "", "")
+        return await self.page_tokens.page(
+            lambda query: self.store.list_executions(name, query),
+            scope=parent,
+            page_size=page_size,
+            page_token=page_token,
+        )
 
     async def list_artifacts(
         self, parent: str, page_size: int, page_token: str, filter_text: str
@@ -400,12 +403,12 @@ class ExperimentRuns:
         self, parent: str, page_size: int, page_token: str, schema_title: str, filter_text: str = ""
     ) -> tuple[list[Artifact], str]:
         name = parse_run(parent, "parent")
-        query = self.page_tokens.list_query(
-            scope=f"{parent}|{schema_title}", page_size=page_size, page_token=page_token
+        return await self.page_tokens.page(
+            lambda query: self.store.list_artifacts(name, query, schema_title=schema_title),
+            scope=f"{parent}|{schema_title}",
+            page_size=page_size,
+            page_token=page_token,
         )
-        page = await self.store.list_artifacts(name, query, schema_title=schema_title)
-        token = self.page_tokens.next_token(page, f"{parent}|{schema_title}", "", "")
-        return page.items, token
 
     # -- models -------------------------------------------------------------------------------
     async def log_model(
@@ -456,7 +459,9 @@ class ExperimentRuns:
         self, parent: str, kind: LinkKind, page_size: int, page_token: str
     ) -> tuple[list[Link], str]:
         name = parse_run(parent, "parent")
-        scope = f"{parent}|{kind}"
-        query = self.page_tokens.list_query(scope=scope, page_size=page_size, page_token=page_token)
-        page = await self.store.list_links(name, kind, query)
-        return page.items, self.page_tokens.next_token(page, scope, "", "")
+        return await self.page_tokens.page(
+            lambda query: self.store.list_links(name, kind, query),
+            scope=f"{parent}|{kind}",
+            page_size=page_size,
+            page_token=page_token,
+        )

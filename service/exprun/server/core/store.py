@@ -135,8 +135,9 @@ class RunStore(abc.ABC):
 
     @abc.abstractmethod
     async def list_runs(self, parent: ExperimentName, query: ListQuery) -> Page[Run]:
-        """Filter fields: state, run_id. Order: create_time, update_time, run_id.
-        Raises NotFound (experiment)."""
+        """Filter fields: state (a `RunState` name), run_id. Clients may also filter on
+        display_name, which the core rewrites to run_id (a run's display name is its ID), so a
+        store never sees it. Order: create_time, update_time, run_id. Raises NotFound (experiment)."""
 
     @abc.abstractmethod
     async def delete_run(

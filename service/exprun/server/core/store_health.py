@@ -10,12 +10,12 @@ readiness, so neither the core nor the stores know gRPC.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
 import logging
 from collections.abc import Awaitable, Callable
 
 from exprun.server.core.errors import ExprunError, Internal, ResourceExhausted, Unavailable
+from exprun.server.core.tasks import cancel_and_wait
 
 log = logging.getLogger("exprun.server.store_health")
 
@@ -105,9 +105,7 @@ class StoreHealth:
 
     async def close(self) -> None:
         if self._probing is not None:
-            self._probing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._probing
+            await cancel_and_wait(self._probing)
             self._probing = None
 
     async def _become(self, condition: StoreCondition, error: ExprunError | None) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -30,6 +29,7 @@ from exprun.server.core import limits
 from exprun.server.core.errors import InvalidArgument, Unavailable
 from exprun.server.core.memory import MemoryBudget
 from exprun.server.core.model import Series, WriteResult
+from exprun.server.core.tasks import cancel_and_wait
 from exprun.server.core.timeseries import RunTimeSeries
 
 # Batches of one stream read ahead of their acks: enough to keep the store busy while acks
@@ -222,9 +222,7 @@ class StreamSession:
                     window.release()
                 yield Acked(result.committed_sequence)
         finally:
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
+            await cancel_and_wait(reader)
 
     @staticmethod
     def _checked(batch: Open | Batch | None, last: int) -> Batch:

@@ -53,23 +53,12 @@ log = structlog.get_logger()
 LOGGER = "exprun.server.rpc"
 
 
-class TelemetryInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+class TelemetryInterceptor(handlers.Rewrapping):
     def __init__(self, excluded_services: frozenset[str] = EXCLUDED_SERVICES) -> None:
+        super().__init__()
         self._excluded = excluded_services
-        self._built = handlers.PerMethod()
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(handler_call_details)
-        if handler is None:
-            return handler
-        path = str(handler_call_details.method)
-        return self._built.get(path, handler, lambda: self._wrapped(handler, path))
-
-    def _wrapped(self, handler: grpc.RpcMethodHandler, path: str) -> grpc.RpcMethodHandler:
+    def build(self, handler: grpc.RpcMethodHandler, path: str) -> grpc.RpcMethodHandler:
         service, _, method = path.lstrip("/").rpartition("/")
         if service in self._excluded:
             return handler

@@ -6,13 +6,16 @@ dispatch, and the shim for handlers that write with `context.write()` instead of
 live here once.
 
 Building a handler costs a few closures and a grpc handler object; `PerMethod` builds each
-method's once, on its first call, instead of on every call.
+method's once, on its first call, instead of on every call. `Rewrapping` is the interceptor
+that does both steps; the authentication interceptor alone builds per call (it reads the
+call's metadata).
 """
 
 from __future__ import annotations
 
+import abc
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal, TypeAlias
 
 import grpc
@@ -74,6 +77,34 @@ class PerMethod:
         wrapped = build()
         self._built[method] = (handler, wrapped)
         return wrapped
+
+
+class Rewrapping(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+    """An interceptor that puts a handler of its own around each method's, built once per
+    method: subclasses build it (`build`) and name the methods they leave alone (`passes`)."""
+
+    def __init__(self) -> None:
+        self._built = PerMethod()
+
+    def passes(self, method: str, handler: grpc.RpcMethodHandler) -> bool:
+        """True for a method whose handler is served as it is."""
+        return False
+
+    @abc.abstractmethod
+    def build(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+        """The handler that serves `method` in place of `handler`; only what is the same for
+        every call goes into it (see `PerMethod`)."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        method: str = handler_call_details.method
+        if handler is None or self.passes(method, handler):
+            return handler
+        return self._built.get(method, handler, lambda: self.build(handler, method))
 
 
 async def responses(result: Any) -> AsyncIterator[Any]:

@@ -117,26 +117,18 @@ class _StreamSlot:
             self._principal = None
 
 
-class OverloadInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+class OverloadInterceptor(handlers.Rewrapping):
     """Place it inside the ErrorInterceptor (its refusals become rich statuses) and outside the
     authentication interceptor (see the module docstring)."""
 
     def __init__(self, admission: Admission) -> None:
+        super().__init__()
         self.admission = admission
-        self._built = handlers.PerMethod()
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(handler_call_details)
-        method: str = handler_call_details.method
-        if handler is None or method in UNCOUNTED:
-            return handler
-        return self._built.get(method, handler, lambda: self._wrapped(handler, method))
+    def passes(self, method: str, handler: grpc.RpcMethodHandler) -> bool:
+        return method in UNCOUNTED
 
-    def _wrapped(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+    def build(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         capped = method in CAPPED_STREAMS  # applies to request streams here; reads: ReadStreamCap
 
         def wrap(fn: Callable[..., Any], kind: handlers.Kind) -> Callable[..., Any]:
@@ -172,26 +164,18 @@ class OverloadInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # 
         return handler
 
 
-class ReadStreamCap(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+class ReadStreamCap(handlers.Rewrapping):
     """The per-principal cap for capped streams with a single request (ReadTimeSeries). Place
     it inside the authentication interceptor, which has named the principal when it runs."""
 
     def __init__(self, admission: Admission) -> None:
+        super().__init__()
         self.admission = admission
-        self._built = handlers.PerMethod()
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(handler_call_details)
-        method: str = handler_call_details.method
-        if handler is None or method not in CAPPED_STREAMS or not handler.unary_stream:
-            return handler
-        return self._built.get(method, handler, lambda: self._wrapped(handler))
+    def passes(self, method: str, handler: grpc.RpcMethodHandler) -> bool:
+        return method not in CAPPED_STREAMS or not handler.unary_stream
 
-    def _wrapped(self, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+    def build(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
 
         def capped(fn: Callable[..., Any], _kind: handlers.Kind) -> Callable[..., AsyncIterator[Any]]:
             async def read(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:

@@ -42,12 +42,36 @@ def artifact_name(location: LocationName, artifact_id: str) -> str:
     return f"{location.metadata_store()}/artifacts/{artifact_id}"
 
 
-def artifact_exists(conn: sqlite3.Connection, location: LocationName, artifact_id: str) -> bool:
+def execution_name(location: LocationName, execution_id: str) -> str:
+    return f"{location.metadata_store()}/executions/{execution_id}"
+
+
+def _pk_or_none(conn: sqlite3.Connection, table: str, location: LocationName, resource_id: str) -> int | None:
+    """The row of an artifact or execution: both are keyed by ID within a location."""
+    id_column = {"artifacts": "artifact_id", "executions": "execution_id"}[table]
     row = conn.execute(
-        "SELECT 1 FROM artifacts WHERE project = ? AND location = ? AND artifact_id = ?",
-        (location.project, location.location, artifact_id),
+        f"SELECT pk FROM {table} WHERE project = ? AND location = ? AND {id_column} = ?",
+        (location.project, location.location, resource_id),
     ).fetchone()
-    return row is not None
+    return None if row is None else int(row[0])
+
+
+def artifact_exists(conn: sqlite3.Connection, location: LocationName, artifact_id: str) -> bool:
+    return _pk_or_none(conn, "artifacts", location, artifact_id) is not None
+
+
+def artifact_pk(conn: sqlite3.Connection, location: LocationName, artifact_id: str) -> int:
+    pk = _pk_or_none(conn, "artifacts", location, artifact_id)
+    if pk is None:
+        raise NotFound(artifact_name(location, artifact_id), kind="Artifact")
+    return pk
+
+
+def execution_pk(conn: sqlite3.Connection, location: LocationName, execution_id: str) -> int:
+    pk = _pk_or_none(conn, "executions", location, execution_id)
+    if pk is None:
+        raise NotFound(execution_name(location, execution_id), kind="Execution")
+    return pk
 
 
 def add_artifact(
@@ -134,14 +158,14 @@ def _execution(row: ExecutionRow) -> Execution:
     )
 
 
-def associate_execution(
-    conn: sqlite3.Connection, run_pk: int, location: LocationName, execution: Execution
-) -> Execution:
-    """An existing execution keeps its stored fields, as AddContextArtifactsAndExecutions does."""
-    conn.execute(
+def insert_execution(
+    conn: sqlite3.Connection, location: LocationName, execution: Execution, *, keep_existing: bool = False
+) -> sqlite3.Cursor:
+    """Raises sqlite3.IntegrityError for a taken ID, unless `keep_existing` (then nothing changes)."""
+    on_conflict = " ON CONFLICT (project, location, execution_id) DO NOTHING" if keep_existing else ""
+    return conn.execute(
         "INSERT INTO executions (project, location, execution_id, display_name, schema_title, state,"
-        " metadata, description, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (project, location, execution_id) DO NOTHING",
+        f" metadata, description, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?){on_conflict}",
         (
             location.project,
             location.location,
@@ -154,19 +178,27 @@ def associate_execution(
             codec.now_micros(),
         ),
     )
-    (execution_pk,) = conn.execute(
-        "SELECT pk FROM executions WHERE project = ? AND location = ? AND execution_id = ?",
-        (location.project, location.location, execution.execution_id),
+
+
+def read_execution(conn: sqlite3.Connection, pk: int) -> Execution:
+    row: ExecutionRow = conn.execute(
+        f"SELECT {_EXECUTION_COLUMNS} FROM executions AS e WHERE e.pk = ?", (pk,)
     ).fetchone()
+    return _execution(row)
+
+
+def associate_execution(
+    conn: sqlite3.Connection, run_pk: int, location: LocationName, execution: Execution
+) -> Execution:
+    """An existing execution keeps its stored fields, as AddContextArtifactsAndExecutions does."""
+    insert_execution(conn, location, execution, keep_existing=True)
+    pk = execution_pk(conn, location, execution.execution_id)
     conn.execute(
         "INSERT INTO run_executions (run_pk, execution_pk) VALUES (?, ?)"
         " ON CONFLICT (run_pk, execution_pk) DO NOTHING",
-        (run_pk, execution_pk),
+        (run_pk, pk),
     )
-    row: ExecutionRow = conn.execute(
-        f"SELECT {_EXECUTION_COLUMNS} FROM executions AS e WHERE e.pk = ?", (execution_pk,)
-    ).fetchone()
-    return _execution(row)
+    return read_execution(conn, pk)
 
 
 def list_executions(conn: sqlite3.Connection, run_pk: int, query: ListQuery) -> Page[Execution]:

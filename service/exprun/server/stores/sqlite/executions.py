@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from exprun.server.core.errors import AlreadyExists, NotFound
+from exprun.server.core.errors import AlreadyExists
 from exprun.server.core.model import Artifact, Execution, ExecutionChange, ListQuery, Page
 from exprun.server.core.names import LocationName
 from exprun.server.stores.sqlite import codec, paging
@@ -20,32 +20,14 @@ from exprun.server.stores.sqlite.artifacts import (
     ExecutionRow,
     _artifact,
     _execution,
-    artifact_name,
+    artifact_pk,
+    execution_name,
+    execution_pk,
+    insert_execution,
+    read_execution,
 )
 
 INPUT, OUTPUT = "INPUT", "OUTPUT"
-
-
-def execution_name(location: LocationName, execution_id: str) -> str:
-    return f"{location.metadata_store()}/executions/{execution_id}"
-
-
-def _pk(conn: sqlite3.Connection, location: LocationName, execution_id: str) -> int:
-    row = conn.execute(
-        "SELECT pk FROM executions WHERE project = ? AND location = ? AND execution_id = ?",
-        (location.project, location.location, execution_id),
-    ).fetchone()
-    if row is None:
-        raise NotFound(execution_name(location, execution_id), kind="Execution")
-    pk: int = row[0]
-    return pk
-
-
-def _read(conn: sqlite3.Connection, pk: int) -> Execution:
-    row: ExecutionRow = conn.execute(
-        f"SELECT {_EXECUTION_COLUMNS} FROM executions AS e WHERE e.pk = ?", (pk,)
-    ).fetchone()
-    return _execution(row)
 
 
 _LISTING = paging.Listing(
@@ -68,33 +50,19 @@ def list_page(conn: sqlite3.Connection, location: LocationName, query: ListQuery
 
 def create(conn: sqlite3.Connection, location: LocationName, execution: Execution) -> Execution:
     try:
-        cursor = conn.execute(
-            "INSERT INTO executions (project, location, execution_id, display_name, schema_title, state,"
-            " metadata, description, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                location.project,
-                location.location,
-                execution.execution_id,
-                execution.display_name,
-                execution.schema_title,
-                execution.state.name,
-                codec.encode_json(execution.metadata),
-                execution.description,
-                codec.now_micros(),
-            ),
-        )
+        cursor = insert_execution(conn, location, execution)
     except sqlite3.IntegrityError:
         raise AlreadyExists(execution_name(location, execution.execution_id), kind="Execution") from None
-    return _read(conn, int(cursor.lastrowid or 0))
+    return read_execution(conn, int(cursor.lastrowid or 0))
 
 
 def get(conn: sqlite3.Connection, location: LocationName, execution_id: str) -> Execution:
-    return _read(conn, _pk(conn, location, execution_id))
+    return read_execution(conn, execution_pk(conn, location, execution_id))
 
 
 def update(conn: sqlite3.Connection, location: LocationName, change: ExecutionChange) -> Execution:
-    pk = _pk(conn, location, change.execution_id)
-    current = _read(conn, pk)
+    pk = execution_pk(conn, location, change.execution_id)
+    current = read_execution(conn, pk)
     metadata = dict(current.metadata)
     if change.metadata is not None:
         metadata.update(change.metadata)
@@ -108,18 +76,7 @@ def update(conn: sqlite3.Connection, location: LocationName, change: ExecutionCh
             pk,
         ),
     )
-    return _read(conn, pk)
-
-
-def _artifact_pk(conn: sqlite3.Connection, location: LocationName, artifact_id: str) -> int:
-    row = conn.execute(
-        "SELECT pk FROM artifacts WHERE project = ? AND location = ? AND artifact_id = ?",
-        (location.project, location.location, artifact_id),
-    ).fetchone()
-    if row is None:
-        raise NotFound(artifact_name(location, artifact_id), kind="Artifact")
-    pk: int = row[0]
-    return pk
+    return read_execution(conn, pk)
 
 
 def add_events(
@@ -130,9 +87,9 @@ def add_events(
     outputs: Sequence[str],
 ) -> None:
     """Every artifact is looked up before any event is written, so a missing one changes nothing."""
-    pk = _pk(conn, location, execution_id)
-    events = [(_artifact_pk(conn, location, a), INPUT) for a in inputs] + [
-        (_artifact_pk(conn, location, a), OUTPUT) for a in outputs
+    pk = execution_pk(conn, location, execution_id)
+    events = [(artifact_pk(conn, location, a), INPUT) for a in inputs] + [
+        (artifact_pk(conn, location, a), OUTPUT) for a in outputs
     ]
     conn.executemany(
         "INSERT INTO execution_events (execution_pk, artifact_pk, kind) VALUES (?, ?, ?)"
@@ -144,7 +101,7 @@ def add_events(
 def artifacts(
     conn: sqlite3.Connection, location: LocationName, execution_id: str
 ) -> tuple[list[Artifact], list[Artifact]]:
-    pk = _pk(conn, location, execution_id)
+    pk = execution_pk(conn, location, execution_id)
     columns = ", ".join(f"a.{c.strip()}" for c in _ARTIFACT_COLUMNS.split(","))
     rows: list[tuple[str, *ArtifactRow]] = conn.execute(
         f"SELECT ev.kind, {columns} FROM execution_events AS ev JOIN artifacts AS a ON a.pk = ev.artifact_pk"
