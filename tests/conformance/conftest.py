@@ -154,9 +154,9 @@ class VertexBackend(Backend):
 
     async def _open(self) -> RunStore:
         from exprun.server.stores.vertex.config import VertexConfig
-        from exprun.server.stores.vertex.store import open_vertex_store
+        from exprun.server.stores.vertex.store import VertexRunStore
 
-        return await open_vertex_store(
+        return await VertexRunStore.open(
             VertexConfig(
                 api_endpoint=self.fake.address,
                 plaintext=True,

@@ -210,9 +210,12 @@ async def test_each_vertex_attempt_is_a_client_span_and_retries_are_counted(otel
 
 def test_the_tracing_store_delegates_every_method_of_the_port() -> None:
     """A port method added later but not wrapped would silently run the base class default."""
+    # Built on the port's own batch write and overridden by no store: it reaches the inner
+    # store through the traced batch, so wrapping it as well would trace the write twice.
+    conveniences = {"write_time_series"}
     port_methods = {
         name for name, value in vars(RunStore).items() if callable(value) and not name.startswith("_")
-    }
+    } - conveniences
     wrapped = {name for name in port_methods if name in vars(TracingStore)}
 
     assert port_methods - wrapped == set()

@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 from exprun.server.core.model import Experiment, Run
 from exprun.server.stores.vertex.config import VertexConfig
-from exprun.server.stores.vertex.store import VertexRunStore, open_vertex_store
+from exprun.server.stores.vertex.store import VertexRunStore
 
 from tests.fakes.vertex import VertexFake
 from tests.vertex_store.vertex_support import EXPERIMENT, NUMBER, PROJECT, RUN, OpenStore
@@ -38,7 +38,7 @@ async def open_store(fake: VertexFake, tmp_path: pathlib.Path) -> AsyncIterator[
             "retry_deadline_seconds": 20.0,
         }
         settings.update(options)
-        store = await open_vertex_store(VertexConfig(**settings))
+        store = await VertexRunStore.open(VertexConfig(**settings))
         opened.append(store)
         return store
 

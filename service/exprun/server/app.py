@@ -77,9 +77,9 @@ async def open_store(settings: Settings) -> RunStore:
     leases = Leases(settings.run_liveness_timeout_seconds)
     if settings.store == "vertex":
         from exprun.server.stores.vertex.config import VertexConfig
-        from exprun.server.stores.vertex.store import open_vertex_store
+        from exprun.server.stores.vertex.store import VertexRunStore
 
-        return await open_vertex_store(
+        return await VertexRunStore.open(
             VertexConfig(
                 api_endpoint=settings.vertex_endpoint,
                 plaintext=settings.vertex_plaintext,

@@ -47,15 +47,6 @@ class _Pending:
     )
 
 
-@dataclass
-class IngestStats:
-    """Counters for operators and benchmarks: how well batches coalesce."""
-
-    batches: int = 0
-    store_writes: int = 0
-    points: int = 0
-
-
 class IngestObserver:
     """Telemetry hooks. These defaults do nothing, so the core needs no telemetry library."""
 
@@ -91,7 +82,6 @@ class Ingest:
         # Store calls at once: one for a local transaction, more where a call is mostly waiting.
         self._concurrency = max(1, store.ingest_concurrency)
         self._writing: set[asyncio.Task[None]] = set()  # the calls out, referenced until done
-        self.stats = IngestStats()
 
     @property
     def depth(self) -> int:
@@ -173,8 +163,6 @@ class Ingest:
                     log.exception("store write of %d batches failed", len(taken))
                 results = [error] * len(taken)
         committed = 0
-        self.stats.store_writes += 1
-        self.stats.batches += len(taken)
         for pending, result in zip(taken, results, strict=True):
             if pending.done.done():
                 continue
@@ -183,5 +171,4 @@ class Ingest:
                 pending.done.set_result(result)
             else:
                 pending.done.set_exception(result)
-        self.stats.points += committed
         self._observer.written(committed)

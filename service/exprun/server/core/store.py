@@ -183,29 +183,30 @@ class RunStore(abc.ABC):
         same TensorBoard. Raises NotFound, FailedPrecondition (another one is assigned)."""
 
     # -- time series --------------------------------------------------------------------------
-    @abc.abstractmethod
     async def write_time_series(
         self, name: RunName, series: Sequence[Series], position: WriterPosition | None
     ) -> WriteResult:
-        """Writes points; `(run, metric, step)` overwrites. Series with `steps is None` get the
-        run's largest step + 1 + i. With a position, a sequence at or below the writer's
-        committed one writes nothing; otherwise points and sequence commit together.
-        Raises NotFound."""
+        """One batch through `write_time_series_batch`, its error raised: for callers with a
+        single batch in hand (tests, tools); the server's writes all go through the batch."""
+        (result,) = await self.write_time_series_batch([TimeSeriesWrite(name, series, position)])
+        if isinstance(result, ExprunError):
+            raise result
+        return result
 
+    @abc.abstractmethod
     async def write_time_series_batch(
         self, writes: Sequence[TimeSeriesWrite]
     ) -> list[WriteResult | ExprunError]:
-        """Writes several batches, each with `write_time_series` semantics and its own outcome:
-        one batch's error (a deleted run) fails that batch only. The ingest pipeline hands
-        coalesced batches from many streams here, so a store that can commit them together
-        (one transaction, one fsync) should override this loop."""
-        results: list[WriteResult | ExprunError] = []
-        for write in writes:
-            try:
-                results.append(await self.write_time_series(write.name, write.series, write.position))
-            except ExprunError as error:
-                results.append(error)
-        return results
+        """Writes several batches, in order, each with its own outcome: one batch's error (its
+        run was deleted: NotFound) fails that batch only. The ingest pipeline hands coalesced
+        batches from many streams here, so a store commits them together where it can (one
+        transaction, one fsync; one request).
+
+        Each batch writes points; `(run, metric, step)` overwrites, and `points_written` counts
+        distinct (metric, step) points (a step repeated within one series is written once, with
+        its last value). Series with `steps is None` get the run's largest step + 1 + i. With a
+        position, a sequence at or below the writer's committed one writes nothing; otherwise
+        points and sequence commit together."""
 
     @abc.abstractmethod
     async def committed_sequence(self, name: RunName, writer_id: str) -> int:

@@ -32,7 +32,6 @@ from exprun.server.core.model import (
     SeriesQuery,
     TimeSeriesWrite,
     WriteResult,
-    WriterPosition,
 )
 from exprun.server.core.names import ExperimentName, LocationName, RunName
 from exprun.server.core.store import ModelUpload, RunStore
@@ -212,12 +211,6 @@ class TracingStore(RunStore):
             return await self.inner.set_backing_tensorboard_run(name, tensorboard)
 
     # -- time series --------------------------------------------------------------------------
-    async def write_time_series(
-        self, name: RunName, series: Sequence[Series], position: WriterPosition | None
-    ) -> WriteResult:
-        with self._timed.call("write_time_series", {"exprun.ingest.points": sum(len(s) for s in series)}):
-            return await self.inner.write_time_series(name, series, position)
-
     async def write_time_series_batch(
         self, writes: Sequence[TimeSeriesWrite]
     ) -> list[WriteResult | ExprunError]:

@@ -13,7 +13,7 @@ import pathlib
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from exprun.server.core import limits
 from exprun.server.core.downsample import downsample
@@ -36,7 +36,6 @@ from exprun.server.core.model import (
     SeriesQuery,
     TimeSeriesWrite,
     WriteResult,
-    WriterPosition,
 )
 from exprun.server.core.names import ExperimentName, LocationName, RunName
 from exprun.server.core.store import ModelUpload, RunStore
@@ -91,7 +90,7 @@ class SqliteRunStore(RunStore):
         *,
         probe_interval: float = PROBE_INTERVAL_SECONDS,
         read_page_points: int = limits.READ_CHUNK_MAX_POINTS,
-    ) -> SqliteRunStore:
+    ) -> Self:
         """Creates the directory and database on first use and migrates the schema. A crashed
         process needs no repair: SQLite replays its WAL, and uploads it left half done are swept.
         Raises DataDirInUse while another process has the directory open.
@@ -213,14 +212,6 @@ class SqliteRunStore(RunStore):
         return await self._write_run(name, lambda conn: assign_tensorboard(conn, name, tensorboard))
 
     # -- time series --------------------------------------------------------------------------
-    async def write_time_series(
-        self, name: RunName, series: Sequence[Series], position: WriterPosition | None
-    ) -> WriteResult:
-        """`points_written` counts distinct (metric, step) points: a step repeated within one
-        series of the batch is written once, with its last value."""
-
-        return await self._write_run(name, lambda conn: _write(conn, TimeSeriesWrite(name, series, position)))
-
     async def write_time_series_batch(
         self, writes: Sequence[TimeSeriesWrite]
     ) -> list[WriteResult | ExprunError]:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
+from typing import Self
 
 from exprun.server.core import layouts, limits
 from exprun.server.core.errors import AlreadyExists, ExprunError, FailedPrecondition, NotFound
@@ -33,7 +34,6 @@ from exprun.server.core.model import (
     SeriesQuery,
     TimeSeriesWrite,
     WriteResult,
-    WriterPosition,
 )
 from exprun.server.core.names import ExperimentName, LocationName, RunName
 from exprun.server.core.store import ModelUpload, RunStore
@@ -90,6 +90,16 @@ class VertexRunStore(RunStore):
         self._links = Links(backend, self._contexts)
         # Model artifact IDs with an upload in progress in this process.
         self._reserved: set[tuple[LocationName, str]] = set()
+
+    @classmethod
+    async def open(cls, config: VertexConfig, leases: Leases | None = None) -> Self:
+        """The composition root's entry: clients (and credentials, unless plaintext) and staging.
+        `leases` are the liveness terms writes renew watched runs by (default: off)."""
+        clients = await VertexClients.open(config)
+        staging = open_staging(config.model_staging_uri) if config.model_staging_uri else None
+        if isinstance(staging, LocalStaging):
+            await asyncio.to_thread(staging.sweep)
+        return cls(Backend(config, clients), staging, leases)
 
     # -- experiments --------------------------------------------------------------------------
     async def create_experiment(self, experiment: Experiment) -> Experiment:
@@ -214,12 +224,6 @@ class VertexRunStore(RunStore):
             return self._runs.to_domain(name, ctx)
 
     # -- time series --------------------------------------------------------------------------
-    async def write_time_series(
-        self, name: RunName, series: Sequence[Series], position: WriterPosition | None
-    ) -> WriteResult:
-        with _boundary():
-            return await self._timeseries.write(name, series, position)
-
     async def write_time_series_batch(
         self, writes: Sequence[TimeSeriesWrite]
     ) -> list[WriteResult | ExprunError]:
@@ -361,13 +365,3 @@ class VertexRunStore(RunStore):
     # -- lifecycle ----------------------------------------------------------------------------
     async def close(self) -> None:
         await self._backend.clients.close()
-
-
-async def open_vertex_store(config: VertexConfig, leases: Leases | None = None) -> VertexRunStore:
-    """The composition root's entry: clients (and credentials, unless plaintext) and staging.
-    `leases` are the liveness terms writes renew watched runs by (default: off)."""
-    clients = await VertexClients.open(config)
-    staging = open_staging(config.model_staging_uri) if config.model_staging_uri else None
-    if isinstance(staging, LocalStaging):
-        await asyncio.to_thread(staging.sweep)
-    return VertexRunStore(Backend(config, clients), staging, leases)

@@ -112,11 +112,6 @@ class TimeSeries:
         self._ids.forget(name)
 
     # -- writes -------------------------------------------------------------------------------
-    async def write(
-        self, name: RunName, series: Sequence[Series], position: WriterPosition | None
-    ) -> WriteResult:
-        return (await self.write_many(name, [(series, position)]))[0]
-
     async def write_many(
         self, name: RunName, batches: Sequence[tuple[Sequence[Series], WriterPosition | None]]
     ) -> list[WriteResult]:
