@@ -22,6 +22,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from exprun.server.core import tasks
 from exprun.server.core.errors import ExprunError, Unavailable
 from exprun.server.core.memory import Hold, MemoryBudget
 from exprun.server.core.model import TimeSeriesWrite, WriteResult
@@ -96,9 +97,7 @@ class Ingest:
         if self._task is None:
             return
         await self._queue.join()
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await tasks.cancel_and_wait(self._task)
         self._task = None
 
     @property

@@ -157,23 +157,28 @@ _V2 = [
 ]
 
 
-def _summarize_chunks(conn: sqlite3.Connection) -> None:
-    """Chunks written before V3 get their summaries now, one chunk in memory at a time."""
-    pks = [pk for (pk,) in conn.execute("SELECT pk FROM chunks WHERE summary IS NULL")]
-    for pk in pks:
-        row = conn.execute(
-            "SELECT first_step, steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)
-        ).fetchone()
-        conn.execute(
-            "UPDATE chunks SET summary = ? WHERE pk = ?", (chunks.summarize(chunks.columns_of(*row)), pk)
-        )
+def _backfill(column: str, derive: Callable[[chunks.Columns], bytes]) -> Step:
+    """A step that gives chunks written before it their new `column` (`derive` of the chunk's
+    points), one chunk in memory at a time."""
+
+    def backfill(conn: sqlite3.Connection) -> None:
+        pks = [pk for (pk,) in conn.execute(f"SELECT pk FROM chunks WHERE {column} IS NULL")]
+        for pk in pks:
+            row = conn.execute(
+                "SELECT first_step, steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)
+            ).fetchone()
+            conn.execute(
+                f"UPDATE chunks SET {column} = ? WHERE pk = ?", (derive(chunks.columns_of(*row)), pk)
+            )
+
+    return backfill
 
 
 # Chunk summaries (`chunks.summarize`): a downsampled read decodes only chunks at bucket edges.
 # NULL only between the ALTER and the backfill; a reader treats NULL as "decode the chunk".
 _V3: list[Step] = [
     "ALTER TABLE chunks ADD COLUMN summary BLOB",
-    _summarize_chunks,
+    _backfill("summary", chunks.summarize),
 ]
 
 # Execution events: the artifacts an execution read (INPUT) and produced (OUTPUT), in the
@@ -232,18 +237,6 @@ _V5: list[Step] = [
 ]
 
 
-def _block_chunks(conn: sqlite3.Connection) -> None:
-    """Chunks written before V6 get their block extremes now, one chunk in memory at a time."""
-    pks = [pk for (pk,) in conn.execute("SELECT pk FROM chunks WHERE blocks IS NULL")]
-    for pk in pks:
-        row = conn.execute(
-            "SELECT first_step, steps, vals, wall_times FROM chunks WHERE pk = ?", (pk,)
-        ).fetchone()
-        conn.execute(
-            "UPDATE chunks SET blocks = ? WHERE pk = ?", (chunks.block_extremes(chunks.columns_of(*row)), pk)
-        )
-
-
 # Block extremes (`chunks.block_extremes`): a downsampled read decodes only the blocks at bucket
 # edges, and lists them from a covering index alone. From the table, `blocks` (the last column)
 # is reached by walking each row's overflow pages past its three blobs, which cost 4-6 ms of a
@@ -251,7 +244,7 @@ def _block_chunks(conn: sqlite3.Connection) -> None:
 # NULL as "decode the chunk".
 _V6: list[Step] = [
     "ALTER TABLE chunks ADD COLUMN blocks BLOB",
-    _block_chunks,
+    _backfill("blocks", chunks.block_extremes),
     "CREATE INDEX chunk_blocks ON chunks (series_pk, last_step, first_step, count, blocks)",
 ]
 

@@ -70,6 +70,22 @@ def to_execution(pb: Any) -> Execution:
     )
 
 
+def create_execution_request(store: str, execution: Execution) -> metadata_service.CreateExecutionRequest:
+    """The execution in the metadata `store` as the SDK's `Execution.create` makes it."""
+    return metadata_service.CreateExecutionRequest(
+        parent=store,
+        execution_id=execution.execution_id,
+        execution=execution_types.Execution(
+            display_name=execution.display_name,
+            schema_title=execution.schema_title,
+            schema_version=layout.SCHEMA_VERSION,
+            state=int(execution.state),
+            metadata=codec.to_struct(execution.metadata),
+            description=execution.description,
+        ),
+    )
+
+
 class Artifacts:
     def __init__(self, backend: Backend, contexts: RunContexts) -> None:
         self._backend = backend
@@ -208,18 +224,7 @@ class Artifacts:
         client = self._backend.at(name.location).metadata
         store = self._backend.numbers.store(name.parent.parent)
         execution_name = f"{store}/executions/{execution.execution_id}"
-        request = metadata_service.CreateExecutionRequest(
-            parent=store,
-            execution_id=execution.execution_id,
-            execution=execution_types.Execution(
-                display_name=execution.display_name,
-                schema_title=execution.schema_title,
-                schema_version=layout.SCHEMA_VERSION,
-                state=int(execution.state),
-                metadata=codec.to_struct(execution.metadata),
-                description=execution.description,
-            ),
-        )
+        request = create_execution_request(store, execution)
 
         async def get_or_create(attempt: Attempt) -> Any:
             try:

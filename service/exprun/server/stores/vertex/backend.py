@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from exprun.server.core.errors import ExprunError
+from exprun.server.core.model import ListQuery
 from exprun.server.stores.vertex.clients import Clients, VertexClients
 from exprun.server.stores.vertex.config import VertexConfig
 from exprun.server.stores.vertex.errors import translate
@@ -97,6 +98,31 @@ class Backend:
             raise missing from None
         except exceptions.GoogleAPICallError as exc:
             raise translate(exc, field=field) from exc
+
+    async def list_page(
+        self,
+        method: Callable[..., Awaitable[Any]],
+        request_type: Callable[..., Any],
+        *,
+        parent: str,
+        terms: Sequence[str],
+        order_by: str,
+        query: ListQuery,
+    ) -> Any | None:
+        """One page of a list call filtered by all of `terms`, as its raw protobuf response;
+        None when `parent` (a metadata store not created yet) does not exist. An error names
+        the cursor when there is one, else the filter, the only parts a client chose."""
+        request = request_type(
+            parent=parent,
+            filter=" AND ".join(terms),
+            order_by=order_by,
+            page_size=query.page_size,
+            page_token=query.cursor,
+        )
+        page = await self.unary(
+            method, request, field="page_token" if query.cursor else "filter", missing=None
+        )
+        return None if page is None else type(page).pb(page)
 
     async def pages(
         self, method: Callable[..., Awaitable[Any]], request: Any, *, field: str = "request"

@@ -14,8 +14,8 @@ from typing import Any
 from exprun.server.core.errors import AlreadyExists, InvalidArgument, NotFound
 from exprun.server.core.model import Artifact, Execution, ExecutionChange, FilterTerm, ListQuery, Page
 from exprun.server.core.names import LocationName
-from exprun.server.stores.vertex import codec, layout
-from exprun.server.stores.vertex.artifacts import to_artifact, to_execution
+from exprun.server.stores.vertex import codec
+from exprun.server.stores.vertex.artifacts import create_execution_request, to_artifact, to_execution
 from exprun.server.stores.vertex.backend import Backend, quote
 from exprun.server.stores.vertex.errors import translate
 from exprun.server.stores.vertex.retry import Attempt
@@ -46,18 +46,7 @@ class Executions:
 
     async def create(self, location: LocationName, execution: Execution) -> Execution:
         client = self._backend.at(location.location).metadata
-        request = metadata_service.CreateExecutionRequest(
-            parent=self._backend.numbers.store(location),
-            execution_id=execution.execution_id,
-            execution=execution_types.Execution(
-                display_name=execution.display_name,
-                schema_title=execution.schema_title,
-                schema_version=layout.SCHEMA_VERSION,
-                state=int(execution.state),
-                metadata=codec.to_struct(execution.metadata),
-                description=execution.description,
-            ),
-        )
+        request = create_execution_request(self._backend.numbers.store(location), execution)
 
         async def create(attempt: Attempt) -> Any:
             return await client.create_execution(request=request, retry=None, timeout=attempt.timeout)
@@ -88,20 +77,16 @@ class Executions:
     async def list_page(self, location: LocationName, query: ListQuery) -> Page[Execution]:
         """ListExecutions on the location's store, as the SDK's `Execution.list` calls it; every
         execution there, the legacy `system.Run` ones included. No store yet: none."""
-        request = metadata_service.ListExecutionsRequest(
+        response = await self._backend.list_page(
+            self._backend.at(location.location).metadata.list_executions,
+            metadata_service.ListExecutionsRequest,
             parent=self._backend.numbers.store(location),
-            filter=" AND ".join(_term(t) for t in query.filters),
+            terms=[_term(t) for t in query.filters],
             order_by="create_time" + (" desc" if query.descending else ""),
-            page_size=query.page_size,
-            page_token=query.cursor,
+            query=query,
         )
-        client = self._backend.at(location.location).metadata
-        page = await self._backend.unary(
-            client.list_executions, request, field="page_token" if query.cursor else "filter", missing=None
-        )
-        if page is None:
+        if response is None:
             return Page([])
-        response = metadata_service.ListExecutionsResponse.pb(page)
         return Page([to_execution(e) for e in response.executions], next_cursor=response.next_page_token)
 
     async def update(self, location: LocationName, change: ExecutionChange) -> Execution:

@@ -135,21 +135,16 @@ class Experiments:
         terms = [f'schema_title = "{layout.SYSTEM_EXPERIMENT}"']
         for term in query.filters:
             terms.append(await self._term(parent, term))
-        request = metadata_service.ListContextsRequest(
+        response = await self._backend.list_page(
+            self._backend.at(parent.location).metadata.list_contexts,
+            metadata_service.ListContextsRequest,
             parent=parent.metadata_store(),
-            filter=" AND ".join(terms),
+            terms=terms,
             order_by=order_by(query, _ORDER),
-            page_size=query.page_size,
-            page_token=query.cursor,
+            query=query,
         )
-        client = self._backend.at(parent.location).metadata
-
-        page = await self._backend.unary(
-            client.list_contexts, request, field="page_token" if query.cursor else "filter", missing=None
-        )
-        if page is None:
+        if response is None:
             return Page([])  # no metadata store in this location yet: no experiments
-        response = metadata_service.ListContextsResponse.pb(page)
         for ctx in response.contexts[:1]:
             self._backend.numbers.learn(parent.project, ctx.name)
         items = [

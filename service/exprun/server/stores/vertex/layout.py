@@ -33,10 +33,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from exprun.server.core import limits
-from exprun.server.core.errors import FieldViolation, InvalidArgument
 from exprun.server.core.lease import Leases
 from exprun.server.core.model import ParamValue, RunState
-from exprun.server.core.validation import check_metadata_size, metadata_size
+from exprun.server.core.validation import check_metadata_size, metadata_size, metadata_too_large
 from exprun.server.stores.vertex import codec
 
 SYSTEM_EXPERIMENT = "system.Experiment"
@@ -75,11 +74,7 @@ def check_size(meta: Metadata, field: str) -> None:
         return
     wire = codec.to_struct(meta).ByteSize()
     if wire > limits.METADATA_MAX_BYTES:
-        raise InvalidArgument(
-            [FieldViolation(field, f"would make the run's metadata {wire} bytes serialized; at most 204800")],
-            reason="METADATA_TOO_LARGE",
-            metadata={"size_bytes": str(wire), "limit_bytes": str(limits.METADATA_MAX_BYTES)},
-        )
+        raise metadata_too_large(field, f"would make the run's metadata {wire} bytes serialized", wire)
 
 
 def new_run_metadata(state: RunState) -> Metadata:

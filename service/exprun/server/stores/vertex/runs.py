@@ -145,19 +145,14 @@ class Runs:
             f"parent_contexts:{quote(experiment_context)}",
             *(_term(t) for t in query.filters),
         ]
-        request = metadata_service.ListContextsRequest(
+        response = await self._backend.list_page(
+            self._backend.at(parent.location).metadata.list_contexts,
+            metadata_service.ListContextsRequest,
             parent=self._backend.numbers.store(parent.parent),
-            filter=" AND ".join(terms),
+            terms=terms,
             order_by=order_by(query, _ORDER),
-            page_size=query.page_size,
-            page_token=query.cursor,
+            query=query,
         )
-        client = self._backend.at(parent.location).metadata
-
-        page = await self._backend.unary(
-            client.list_contexts, request, field="page_token" if query.cursor else "filter", missing=None
-        )
-        response = None if page is None else metadata_service.ListContextsResponse.pb(page)
         if (response is None or not response.contexts) and not checked:
             await self._experiments.fetch(parent)  # an empty page: is there an experiment at all?
         if response is None:
