@@ -7,6 +7,7 @@ check the stored chunks themselves, which no port method shows.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import sqlite3
 import struct
@@ -44,11 +45,8 @@ def conn() -> Iterator[sqlite3.Connection]:
 TINY_PAGE = 5
 
 
-@pytest.fixture
-def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 8)
-    monkeypatch.setattr(timeseries, "MERGE_MAX_POINTS", 4)
-    monkeypatch.setattr(chunks, "BLOCK_POINTS", 3)  # blocks cross bucket edges and step ranges
+# Chunks of a few points, blocks crossing bucket edges and step ranges.
+TINY = chunks.ChunkTuning(chunk_max_points=8, merge_max_points=4, block_points=3)
 
 
 def read_all(
@@ -81,7 +79,9 @@ def read_range(
     return out
 
 
-def assert_chunk_invariants(conn: sqlite3.Connection, *, legacy: bool = False) -> None:
+def assert_chunk_invariants(
+    conn: sqlite3.Connection, tuning: chunks.ChunkTuning = chunks.TUNING, *, legacy: bool = False
+) -> None:
     """Ranges disjoint per series, columns consistent, and the series row's summary right. The
     steps blob is empty exactly when the steps are consecutive, except that `legacy` (chunks
     from before V7) allows consecutive steps in a blob."""
@@ -100,7 +100,7 @@ def assert_chunk_invariants(conn: sqlite3.Connection, *, legacy: bool = False) -
             # One wall time stored when every point has it.
             shared = len(set(points.wall_times)) == 1
             assert len(blobs[2]) == (8 if shared else 8 * count) or (legacy and len(blobs[2]) == 8 * count)
-            assert 0 < count <= timeseries.CHUNK_MAX_POINTS
+            assert 0 < count <= tuning.chunk_max_points
             assert (points.first_step, points.last_step) == (first_step, last_step)
             assert list(points.steps) == sorted(set(points.steps))
             assert first_step > previous_last
@@ -122,7 +122,7 @@ _series = st.tuples(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(calls=st.lists(st.lists(_series, min_size=1, max_size=3), min_size=1, max_size=10))
 def test_chunks_stay_disjoint_and_read_like_a_dictionary(
-    conn: sqlite3.Connection, tiny_chunks: None, calls: list[list[tuple[str, list[int] | None, int]]]
+    conn: sqlite3.Connection, calls: list[list[tuple[str, list[int] | None, int]]]
 ) -> None:
     """Each call may repeat a metric, as coalesced batches do: series apply in order."""
     run = runs.create(conn, Run(EXPERIMENT.run(next(_run_ids))))
@@ -139,8 +139,8 @@ def test_chunks_stay_disjoint_and_read_like_a_dictionary(
             batch.append(Series(metric, given_steps, values, walls))
             for step, value, wall in zip(steps, values, walls, strict=True):
                 model.setdefault(metric, {})[step] = (value, wall)
-        timeseries.write(conn, run_pk, batch)
-        assert_chunk_invariants(conn)
+        timeseries.write(conn, run_pk, batch, TINY)
+        assert_chunk_invariants(conn, TINY)
     expected = {m: [(s, *model[m][s]) for s in sorted(model[m])] for m in sorted(model)}
     assert read_all(conn, run_pk, TINY_PAGE) == expected
 
@@ -164,7 +164,7 @@ def consecutive_or_any(draw: st.DrawFn) -> list[int]:
     return draw(st.lists(st.integers(0, 110), min_size=1, max_size=20))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None)
 @given(
     writes=st.lists(
         st.tuples(st.sampled_from(["a", "b"]), st.composite(consecutive_or_any)(), st.booleans()),
@@ -178,7 +178,6 @@ def consecutive_or_any(draw: st.DrawFn) -> list[int]:
     ),
 )
 def test_consecutive_and_other_chunks_merge_and_read_like_a_dictionary(
-    tiny_chunks: None,
     writes: list[tuple[str, list[int], bool]],
     ranges: list[tuple[int, int | None, int]],
 ) -> None:
@@ -208,12 +207,12 @@ def check_consecutive_and_other_chunks(
             if values[0] > 3
             else [int(v) * 1000 + s for v, s in zip(values, steps, strict=True)]
         )
-        timeseries.write(conn, run_pk, [Series(metric, steps, values, walls)])
+        timeseries.write(conn, run_pk, [Series(metric, steps, values, walls)], TINY)
         model.setdefault(metric, {}).update(zip(steps, zip(values, walls, strict=True), strict=True))
         if old_format:
             as_before_v7(conn)
             legacy = True
-        assert_chunk_invariants(conn, legacy=legacy)
+        assert_chunk_invariants(conn, TINY, legacy=legacy)
         assert_summaries_right(conn)
     expected = {m: [(s, *model[m][s]) for s in sorted(model[m])] for m in sorted(model)}
     assert read_all(conn, run_pk) == expected
@@ -299,7 +298,6 @@ _writes = st.lists(
 )
 def test_summary_downsampling_equals_the_full_decode(
     conn: sqlite3.Connection,
-    tiny_chunks: None,
     writes: list[tuple[str, list[int], st.DataObject]],
     max_points: int,
     start: int,
@@ -312,7 +310,7 @@ def test_summary_downsampling_equals_the_full_decode(
     for metric, steps, data in writes:
         values = data.draw(st.lists(_values, min_size=len(steps), max_size=len(steps)))
         walls = [step * 10 + len(steps) for step in steps]
-        timeseries.write(conn, run_pk, [Series(metric, steps, values, walls)])
+        timeseries.write(conn, run_pk, [Series(metric, steps, values, walls)], TINY)
     assert_summaries_right(conn)
     end = None if span is None else start + span
     for series_pk, _ in timeseries.metrics(conn, run_pk, ()):
@@ -322,8 +320,9 @@ def test_summary_downsampling_equals_the_full_decode(
 def assert_downsampled_like_the_full_decode(
     conn: sqlite3.Connection, series_pk: int, start: int, end: int | None, max_points: int
 ) -> None:
+    """Of a series written with `TINY` chunks."""
     expected = full_downsample(conn, series_pk, start, end, max_points, TINY_PAGE)
-    found = timeseries.read_downsampled(conn, series_pk, start, end, max_points)
+    found = timeseries.read_downsampled(conn, series_pk, start, end, max_points, TINY)
     if found is None:  # no more points than asked for: the caller reads them as they are
         assert len(expected) <= max_points
         return
@@ -374,22 +373,19 @@ class _CountingBlob:
         return self._blob.read(length)
 
 
-def test_a_large_series_downsamples_from_block_extremes_reading_few_values(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_large_series_downsamples_from_block_extremes_reading_few_values() -> None:
     """100 chunks of 100 points in blocks of 10, 10 buckets of ~1000: only the blocks at bucket
     edges and at both ends have their values read, not the 10,000 points."""
-    monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 100)
-    monkeypatch.setattr(chunks, "BLOCK_POINTS", 10)
+    tuning = chunks.ChunkTuning(chunk_max_points=100, block_points=10)
     conn = sqlite3.connect(":memory:", isolation_level=None, factory=_CountingConnection)
     schema.migrate(conn)
     experiments.create(conn, Experiment(EXPERIMENT))
     run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("big"))).name)
     steps = list(range(10_000))
     values = [float((step * 7919) % 1013) for step in steps]
-    timeseries.write(conn, run_pk, [Series("m", steps, values, steps)])
+    timeseries.write(conn, run_pk, [Series("m", steps, values, steps)], tuning)
     ((series_pk,),) = conn.execute("SELECT pk FROM series").fetchall()
-    found = timeseries.read_downsampled(conn, series_pk, 0, None, 22)
+    found = timeseries.read_downsampled(conn, series_pk, 0, None, 22, tuning)
     assert found is not None
     assert list(found.steps) == list(full_downsample(conn, series_pk, 0, None, 22).steps or [])
     # The first and last block and one block per bucket edge (9) at most, not 10,000 values.
@@ -509,19 +505,17 @@ def test_migration_gives_chunks_from_before_block_extremes_theirs_and_keeps_ever
     connection.close()
 
 
-def test_chunks_written_with_another_block_size_still_downsample_right(
-    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Block records that do not line up with today's block size are not misread: those chunks
-    are read whole, and the points equal the full decode."""
-    monkeypatch.setattr(timeseries, "CHUNK_MAX_POINTS", 100)
-    monkeypatch.setattr(chunks, "BLOCK_POINTS", 10)
+def test_chunks_written_with_another_block_size_still_downsample_right(conn: sqlite3.Connection) -> None:
+    """Block records that do not line up with the reader's block size are not misread: those
+    chunks are read whole, and the points equal the full decode."""
+    written_with = chunks.ChunkTuning(chunk_max_points=100, block_points=10)
     run_pk = runs.require_pk(conn, runs.create(conn, Run(EXPERIMENT.run("resized"))).name)
     steps = list(range(2_000))
-    timeseries.write(conn, run_pk, [Series("m", steps, [float((s * 31) % 97) for s in steps], steps)])
+    series = Series("m", steps, [float((s * 31) % 97) for s in steps], steps)
+    timeseries.write(conn, run_pk, [series], written_with)
     ((series_pk,),) = conn.execute("SELECT pk FROM series WHERE run_pk = ?", (run_pk,)).fetchall()
-    monkeypatch.setattr(chunks, "BLOCK_POINTS", 7)
-    found = timeseries.read_downsampled(conn, series_pk, 0, None, 30)
+    read_with = dataclasses.replace(written_with, block_points=7)
+    found = timeseries.read_downsampled(conn, series_pk, 0, None, 30, read_with)
     expected = full_downsample(conn, series_pk, 0, None, 30)
     assert found is not None
     assert (list(found.steps), list(found.values)) == (list(expected.steps or []), list(expected.values))

@@ -8,7 +8,7 @@ out was a third of the bytes a point costs SQLite (WAL frame plus checkpoint). W
 `Columns`: ordering, de-duplication, merging into a stored chunk and packing are whole-column
 operations, never a Python loop over points. Reads page through `Points` (`array` columns, which
 `array.frombytes` fills in C). Each chunk also keeps a packed summary (`summarize`) and the
-lowest and highest point of each block of `BLOCK_POINTS` points (`block_extremes`), so a
+lowest and highest point of each block of `ChunkTuning.block_points` (`block_extremes`), so a
 downsampled read takes a block that lies inside one bucket from those and reads the values of
 only the blocks at bucket edges.
 """
@@ -284,12 +284,24 @@ def unsummarize(first_step: int, last_step: int, count: int, packed: bytes) -> S
     )
 
 
-# Points per block of `block_extremes`. Buckets of a downsampled read hold n / max_points points
-# (2,000 for a million points to a thousand): a block inside one bucket is read as its two
-# extreme points, so a read decodes about one block per bucket edge. 56 bytes a block: 3.5 KiB
-# for the largest chunk, within what an index entry holds in a 16 KiB page (about 4 KiB), so the
-# index that serves them (schema V5) needs no overflow pages.
-BLOCK_POINTS = 256
+@dataclass(frozen=True)
+class ChunkTuning:
+    """How a series is cut into stored chunks and their blocks. The defaults are what the
+    store runs with; tests pass tiny ones so that a few points cross every edge."""
+
+    # The largest chunk a write stores; larger writes are split.
+    chunk_max_points: int = 16384
+    # Tail folding stops here: beyond it, rewriting costs more than another row saves.
+    merge_max_points: int = 4096
+    # Points per block of `block_extremes`. Buckets of a downsampled read hold n / max_points
+    # points (2,000 for a million points to a thousand): a block inside one bucket is read as
+    # its two extreme points, so a read decodes about one block per bucket edge. 56 bytes a
+    # block: 3.5 KiB for the largest chunk, within what an index entry holds in a 16 KiB page
+    # (about 4 KiB), so the index that serves them (schema V5) needs no overflow pages.
+    block_points: int = 256
+
+
+TUNING = ChunkTuning()
 
 # One block's record: its lowest and highest point (the first occurrence, as `argmin`/`argmax`
 # pick them), each as where in the chunk it is, its step, value and wall time.
@@ -307,18 +319,18 @@ BLOCK = np.dtype(
 )
 
 
-def block_extremes(points: Columns | Points) -> bytes:
-    """A chunk's blocks as packed `BLOCK` records, one per `BLOCK_POINTS` points."""
+def block_extremes(points: Columns | Points, size: int = TUNING.block_points) -> bytes:
+    """A chunk's blocks as packed `BLOCK` records, one per `size` points."""
     v = np.asarray(points.values, dtype=np.float64)
     steps, walls = np.asarray(points.steps, dtype=np.int64), np.asarray(points.wall_times, dtype=np.int64)
-    blocks = -(-len(v) // BLOCK_POINTS)
-    padded = np.empty(blocks * BLOCK_POINTS)
+    blocks = -(-len(v) // size)
+    padded = np.empty(blocks * size)
     padded[: len(v)] = v
-    base = np.arange(blocks) * BLOCK_POINTS
+    base = np.arange(blocks) * size
     out = np.empty(blocks, dtype=BLOCK)
     for pad, pick, kind in ((np.inf, np.argmin, "low"), (-np.inf, np.argmax, "high")):
         padded[len(v) :] = pad  # finite values only, so padding never wins
-        where = base + pick(padded.reshape(blocks, BLOCK_POINTS), axis=1)
+        where = base + pick(padded.reshape(blocks, size), axis=1)
         out[kind] = v[where]
         out[f"{kind}_step"] = steps[where]
         out[f"{kind}_wall"] = walls[where]

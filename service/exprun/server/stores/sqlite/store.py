@@ -53,6 +53,7 @@ from exprun.server.stores.sqlite import (
     timeseries,
     writers,
 )
+from exprun.server.stores.sqlite.chunks import TUNING, ChunkTuning
 from exprun.server.stores.sqlite.database import Database
 from exprun.server.stores.sqlite.datadir import DataDir
 from exprun.server.stores.sqlite.tensorboard import assign as assign_tensorboard
@@ -75,12 +76,14 @@ class SqliteRunStore(RunStore):
         leases: Leases | None = None,
         *,
         read_page_points: int = limits.READ_CHUNK_MAX_POINTS,
+        tuning: ChunkTuning = TUNING,
     ) -> None:
         self._db = db
         self._data_dir = data_dir
         self.leases = leases or Leases()
         self.health = db.health
         self._read_page_points = read_page_points
+        self._tuning = tuning
 
     @classmethod
     async def open(
@@ -90,6 +93,7 @@ class SqliteRunStore(RunStore):
         *,
         probe_interval: float = PROBE_INTERVAL_SECONDS,
         read_page_points: int = limits.READ_CHUNK_MAX_POINTS,
+        tuning: ChunkTuning = TUNING,
     ) -> Self:
         """Creates the directory and database on first use and migrates the schema. A crashed
         process needs no repair: SQLite replays its WAL, and uploads it left half done are swept.
@@ -98,7 +102,8 @@ class SqliteRunStore(RunStore):
 
         While the disk is full, a probe write every `probe_interval` seconds finds out when
         space is freed (see `StoreHealth`). `read_time_series` reads a series in transactions
-        of at most `read_page_points` points (tests make pages tiny to cross their edges)."""
+        of at most `read_page_points` points, and writes chunks cut by `tuning` (tests make both
+        tiny to cross their edges)."""
         directory = DataDir(data_dir)
         await asyncio.to_thread(directory.acquire)
         try:
@@ -113,7 +118,7 @@ class SqliteRunStore(RunStore):
         except BaseException:
             directory.release()
             raise
-        return cls(db, directory, leases, read_page_points=read_page_points)
+        return cls(db, directory, leases, read_page_points=read_page_points, tuning=tuning)
 
     # -- experiments --------------------------------------------------------------------------
     async def create_experiment(self, experiment: Experiment) -> Experiment:
@@ -223,7 +228,7 @@ class SqliteRunStore(RunStore):
             for write in writes:
                 conn.execute("SAVEPOINT batch")
                 try:
-                    results.append(_write(conn, write))
+                    results.append(_write(conn, write, self._tuning))
                 except ExprunError as error:
                     conn.execute("ROLLBACK TO batch")
                     results.append(error)
@@ -286,6 +291,7 @@ class SqliteRunStore(RunStore):
                 start_step=query.start_step,
                 end_step=query.end_step,
                 max_points=max_points,
+                tuning=self._tuning,
             )
             points = await self._db.read(read)
             if points is None:
@@ -383,15 +389,17 @@ class SqliteRunStore(RunStore):
             self._data_dir.release()
 
 
-def _write(conn: sqlite3.Connection, write: TimeSeriesWrite) -> WriteResult:
+def _write(conn: sqlite3.Connection, write: TimeSeriesWrite, tuning: ChunkTuning) -> WriteResult:
     """The writer's checkpoint moves in the same transaction as its points: exactly once."""
     pk = runs.require_pk(conn, write.name)
     position = write.position
     if position is None:
-        return WriteResult(committed_sequence=0, points_written=timeseries.write(conn, pk, write.series))
+        return WriteResult(
+            committed_sequence=0, points_written=timeseries.write(conn, pk, write.series, tuning)
+        )
     committed = writers.committed(conn, pk, position.writer_id)
     if position.sequence <= committed:
         return WriteResult(committed_sequence=committed, points_written=0)
-    written = timeseries.write(conn, pk, write.series)
+    written = timeseries.write(conn, pk, write.series, tuning)
     writers.advance(conn, pk, position.writer_id, position.sequence)
     return WriteResult(committed_sequence=position.sequence, points_written=written)

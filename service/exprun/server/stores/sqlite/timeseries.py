@@ -9,7 +9,7 @@ step once, ascending, with no merging.
 Appends (every step past the series' `max_step`, the training-loop case) only add a chunk. To
 keep many small writes from leaving many tiny chunks, an append folds the chunks before it into
 itself while each is no larger than what it has gathered so far (a binary counter): a point is
-rewritten at most log2(MERGE_MAX_POINTS / batch) times and the tail holds few small chunks.
+rewritten at most log2(`ChunkTuning.merge_max_points` / batch) times and the tail holds few small chunks.
 """
 
 from __future__ import annotations
@@ -27,13 +27,10 @@ from exprun.server.core import limits
 from exprun.server.core.downsample import Buckets, Candidates, Extremes, Kept
 from exprun.server.core.model import Series
 from exprun.server.stores.sqlite import chunks
-from exprun.server.stores.sqlite.chunks import Columns, Points
+from exprun.server.stores.sqlite.chunks import TUNING, ChunkTuning, Columns, Points
 
-# The largest chunk a write stores; larger writes are split.
-CHUNK_MAX_POINTS = 16384
-# Tail folding stops here: beyond it, rewriting costs more than another row saves.
-MERGE_MAX_POINTS = 4096
-# A binary counter over chunks of at most MERGE_MAX_POINTS never has more small tail chunks.
+# A binary counter over chunks of at most `merge_max_points` (4096) never has more small tail
+# chunks.
 _TAIL_LOOKBACK = 16
 
 
@@ -42,7 +39,9 @@ def largest_step(conn: sqlite3.Connection, run_pk: int) -> int:
     return 0 if row[0] is None else int(row[0])
 
 
-def write(conn: sqlite3.Connection, run_pk: int, series: Sequence[Series]) -> int:
+def write(
+    conn: sqlite3.Connection, run_pk: int, series: Sequence[Series], tuning: ChunkTuning = TUNING
+) -> int:
     """Writes every series and returns the number of distinct (metric, step) points written.
 
     Series without steps continue after the run's largest step as it was before this call, all
@@ -54,7 +53,7 @@ def write(conn: sqlite3.Connection, run_pk: int, series: Sequence[Series]) -> in
         steps = np.arange(base + 1, base + 1 + len(s.values), dtype=np.int64) if s.steps is None else s.steps
         points = chunks.from_batch(steps, s.values, s.wall_time_micros)
         # A metric may come twice when batches were coalesced; the later one sees the earlier.
-        known[s.metric] = _write_points(conn, run_pk, s.metric, known.get(s.metric), points)
+        known[s.metric] = _write_points(conn, run_pk, s.metric, known.get(s.metric), points, tuning)
         written += len(points)
     return written
 
@@ -70,7 +69,12 @@ def _series(conn: sqlite3.Connection, run_pk: int, metrics: Sequence[str]) -> di
 
 
 def _write_points(
-    conn: sqlite3.Connection, run_pk: int, metric: str, known: tuple[int, int] | None, points: Columns
+    conn: sqlite3.Connection,
+    run_pk: int,
+    metric: str,
+    known: tuple[int, int] | None,
+    points: Columns,
+    tuning: ChunkTuning,
 ) -> tuple[int, int]:
     """Returns the series' (pk, max_step) after the write."""
     if known is None:
@@ -78,13 +82,13 @@ def _write_points(
             "INSERT INTO series (run_pk, metric, max_step, point_count) VALUES (?, ?, ?, 0) RETURNING pk",
             (run_pk, metric, points.last_step),
         ).fetchone()
-        added = _append(conn, series_pk, points)
+        added = _append(conn, series_pk, points, tuning)
     else:
         series_pk, max_step = known
         if points.first_step > max_step:
-            added = _append(conn, series_pk, points)
+            added = _append(conn, series_pk, points, tuning)
         else:
-            added = _overwrite(conn, series_pk, max_step, points)
+            added = _overwrite(conn, series_pk, max_step, points, tuning)
     (new_max_step,) = conn.execute(
         "UPDATE series SET max_step = max(max_step, ?), point_count = point_count + ? WHERE pk = ?"
         " RETURNING max_step",
@@ -93,8 +97,8 @@ def _write_points(
     return series_pk, int(new_max_step)
 
 
-def _insert(conn: sqlite3.Connection, series_pk: int, points: Columns) -> None:
-    for part in points.split(CHUNK_MAX_POINTS):
+def _insert(conn: sqlite3.Connection, series_pk: int, points: Columns, tuning: ChunkTuning) -> None:
+    for part in points.split(tuning.chunk_max_points):
         conn.execute(
             "INSERT INTO chunks"
             " (series_pk, first_step, last_step, count, steps, vals, wall_times, summary, blocks)"
@@ -106,7 +110,7 @@ def _insert(conn: sqlite3.Connection, series_pk: int, points: Columns) -> None:
                 len(part),
                 *chunks.pack(part),
                 chunks.summarize(part),
-                chunks.block_extremes(part),
+                chunks.block_extremes(part, tuning.block_points),
             ),
         )
 
@@ -118,10 +122,10 @@ def _load(conn: sqlite3.Connection, chunk_pk: int) -> Columns:
     return chunks.columns_of(*row)
 
 
-def _append(conn: sqlite3.Connection, series_pk: int, points: Columns) -> int:
+def _append(conn: sqlite3.Connection, series_pk: int, points: Columns, tuning: ChunkTuning) -> int:
     """Points that all lie past the series' last step. Returns how many were added."""
     added = len(points)
-    if len(points) < MERGE_MAX_POINTS:
+    if len(points) < tuning.merge_max_points:
         # Sizes first (no blobs read), then only the chunks being folded in.
         tail = conn.execute(
             "SELECT last_step, count FROM chunks WHERE series_pk = ? ORDER BY last_step DESC LIMIT ?",
@@ -129,7 +133,7 @@ def _append(conn: sqlite3.Connection, series_pk: int, points: Columns) -> int:
         ).fetchall()
         size, fold_from = len(points), None
         for last_step, count in tail:
-            if count > size or count + size > MERGE_MAX_POINTS:
+            if count > size or count + size > tuning.merge_max_points:
                 break
             size += count
             fold_from = last_step
@@ -141,11 +145,13 @@ def _append(conn: sqlite3.Connection, series_pk: int, points: Columns) -> int:
             ).fetchall()
             conn.execute("DELETE FROM chunks WHERE series_pk = ? AND last_step >= ?", (series_pk, fold_from))
             points = chunks.joined([*(chunks.columns_of(*row) for row in folded), points])
-    _insert(conn, series_pk, points)
+    _insert(conn, series_pk, points, tuning)
     return added
 
 
-def _overwrite(conn: sqlite3.Connection, series_pk: int, max_step: int, points: Columns) -> int:
+def _overwrite(
+    conn: sqlite3.Connection, series_pk: int, max_step: int, points: Columns, tuning: ChunkTuning
+) -> int:
     """Points reaching back to or before the series' last step.
 
     Each existing chunk whose range holds some of the new steps is rewritten with them laid
@@ -167,21 +173,21 @@ def _overwrite(conn: sqlite3.Connection, series_pk: int, max_step: int, points: 
     for chunk_pk, first_step, last_step, count in touched:
         inside = max(i, points.index(first_step))
         if inside > i:
-            _insert(conn, series_pk, points.slice(i, inside))
+            _insert(conn, series_pk, points.slice(i, inside), tuning)
             added += inside - i
         end = max(inside, points.index(last_step, after=True))
         if end > inside:
             merged = chunks.overlay(_load(conn, chunk_pk), points.slice(inside, end))
             conn.execute("DELETE FROM chunks WHERE pk = ?", (chunk_pk,))
-            _insert(conn, series_pk, merged)
+            _insert(conn, series_pk, merged, tuning)
             added += len(merged) - count
         i = end
     if i < len(points):
         rest = points.slice(i, len(points))
         if rest.first_step > max_step:
-            added += _append(conn, series_pk, rest)
+            added += _append(conn, series_pk, rest, tuning)
         else:
-            _insert(conn, series_pk, rest)
+            _insert(conn, series_pk, rest, tuning)
             added += len(rest)
     return added
 
@@ -257,7 +263,12 @@ class _Piece:
 
 
 def read_downsampled(
-    conn: sqlite3.Connection, series_pk: int, start_step: int, end_step: int | None, max_points: int
+    conn: sqlite3.Connection,
+    series_pk: int,
+    start_step: int,
+    end_step: int | None,
+    max_points: int,
+    tuning: ChunkTuning = TUNING,
 ) -> Points | None:
     """The series' points with `start_step <= step < end_step` downsampled to `max_points`
     (`core.downsample`), or None when there are no more than `max_points` of them.
@@ -286,7 +297,7 @@ def read_downsampled(
     buckets = Buckets(n, max_points)
     counts = np.array([piece.count for piece in pieces], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    extremes, located, points = _offer(conn, pieces, offsets, buckets)
+    extremes, located, points = _offer(conn, pieces, offsets, buckets, tuning.block_points)
     return _resolve(conn, pieces, offsets.tolist(), buckets.kept(extremes, points), located)
 
 
@@ -300,12 +311,16 @@ class _Located:
 
 
 def _offer(
-    conn: sqlite3.Connection, pieces: list[_Piece], offsets: npt.NDArray[np.int64], buckets: Buckets
+    conn: sqlite3.Connection,
+    pieces: list[_Piece],
+    offsets: npt.NDArray[np.int64],
+    buckets: Buckets,
+    size: int,
 ) -> tuple[Extremes, list[_Located], Candidates]:
     """Every piece's blocks at once: the extremes of those `buckets` may take whole, and the
     values of the others, read in place as runs of adjacent blocks (about one per bucket edge).
-    Python loops over runs only; the rest is whole-array work over all blocks of the read."""
-    size = chunks.BLOCK_POINTS
+    Python loops over runs only; the rest is whole-array work over all blocks of the read.
+    `size` is the block size the chunks were written with."""
     stored = np.array([piece.stored for piece in pieces], dtype=np.int64)
     start = np.array([piece.start for piece in pieces], dtype=np.int64)
     per_piece = -(-stored // size)
@@ -314,7 +329,8 @@ def _offer(
     end = np.minimum(begin + size, stored[piece])  # each block's chunk indices [begin, end)
     low, high = start[piece], (start + [p.count for p in pieces])[piece]  # the piece's part
     shift = (offsets - start)[piece]  # a chunk index plus shift is a position
-    # Records of another block size (none today) would not line up: such a chunk is read whole.
+    # Records of another block size (a store opened with other tuning) would not line up: such
+    # a chunk is read whole.
     records = [
         p.blocks if p.blocks is not None and len(p.blocks) == chunks.BLOCK.itemsize * blocks else None
         for p, blocks in zip(pieces, per_piece.tolist(), strict=True)
