@@ -8,6 +8,9 @@ import os
 import pathlib
 from dataclasses import dataclass
 
+from exprun.server.core.errors import InvalidArgument
+from exprun.server.core.names import parse_experiment
+
 STORES = ("embedded", "vertex")
 LOG_FORMATS = ("auto", "json", "console")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
@@ -357,9 +360,6 @@ def from_arguments(args: argparse.Namespace) -> Settings:
         )
     tensorboard_experiment = args.tensorboard_experiment or None
     if tensorboard_experiment is not None:
-        from exprun.server.core.errors import InvalidArgument
-        from exprun.server.core.names import parse_experiment
-
         try:
             parse_experiment(tensorboard_experiment, _option_name("tensorboard_experiment"))
         except InvalidArgument as exc:
