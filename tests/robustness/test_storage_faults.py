@@ -96,15 +96,18 @@ class Served:
 
 
 class CountingStore(SqliteRunStore):
-    """Counts the batches the server hands the store, so a test sees a refused writer try again."""
+    """Counts the batches the store has answered (written or refused), so a test sees a refused
+    writer try again."""
 
-    batches = 0
+    answered = 0
 
     async def write_time_series_batch(
         self, writes: Sequence[TimeSeriesWrite]
     ) -> list[WriteResult | ExprunError]:
-        self.batches += len(writes)
-        return await super().write_time_series_batch(writes)
+        try:
+            return await super().write_time_series_batch(writes)
+        finally:
+            self.answered += len(writes)
 
 
 @contextlib.asynccontextmanager
@@ -154,8 +157,8 @@ async def test_a_full_database_refuses_writes_retryably_until_a_write_succeeds_a
         producing = asyncio.create_task(asyncio.to_thread(produce))
         await eventually(lambda: writer.points_pending == 4000)  # the budget is full: log blocks
         await eventually(lambda: any("storage is full" in r.getMessage() for r in caplog.records))
-        refused_so_far = store.batches
-        await eventually(lambda: store.batches > refused_so_far)  # it retried
+        refused_so_far = store.answered
+        await eventually(lambda: store.answered > refused_so_far)  # it retried, and was refused
         assert writer.points_acked == 0
         assert writer.points_pending == 4000
         assert not logged.is_set()
