@@ -38,11 +38,36 @@ PACKED_POINT_BYTES = 24
 COALESCE_POINTS = 250_000
 
 
+class Chain:
+    """The batches of one stream, in the order they were submitted.
+
+    Once one of them fails, the later ones must not be stored: a later batch's checkpoint would
+    cover the failed batch's sequence, and the client, resuming from the committed sequence,
+    would never resend the failed points. A later batch can still be queued when an earlier one
+    fails (a stream submits as it reads), and run after the store has recovered (a full disk
+    freed), so each is checked as its store call starts. Within one store call the store keeps
+    the rule (see `RunStore.write_time_series_batch`)."""
+
+    __slots__ = ("failed",)
+
+    def __init__(self) -> None:
+        self.failed = False
+
+
+def _earlier_failed(write: TimeSeriesWrite) -> Unavailable:
+    return Unavailable(
+        f"an earlier batch of this stream to run {write.name.path} failed, so this one is not "
+        "stored; resume from the committed sequence",
+        reason="EARLIER_WRITE_FAILED",
+    )
+
+
 @dataclass
 class _Pending:
     write: TimeSeriesWrite
     hold: Hold
     origin: object = None  # what the observer captured from the submitter
+    chain: Chain | None = None
     done: asyncio.Future[WriteResult] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -105,9 +130,12 @@ class Ingest:
         """Points submitted and not yet committed."""
         return self._buffered_points
 
-    async def submit(self, write: TimeSeriesWrite, hold: Hold | None = None) -> asyncio.Future[WriteResult]:
+    async def submit(
+        self, write: TimeSeriesWrite, hold: Hold | None = None, chain: Chain | None = None
+    ) -> asyncio.Future[WriteResult]:
         """Queues a batch and returns the future of its outcome. A stream passes the budget it
-        took before reading the batch; a unary write first waits for its packed bytes to fit."""
+        took before reading the batch, and its `Chain`; a unary write first waits for its packed
+        bytes to fit."""
         if self._task is None:
             if hold is not None:
                 hold.release()
@@ -117,7 +145,7 @@ class Ingest:
             hold = await self.budget.hold(packed)
         else:
             hold.resize(packed)
-        pending = _Pending(write, hold, self._observer.submitted(write))
+        pending = _Pending(write, hold, self._observer.submitted(write), chain)
         self._buffered_points += write.points
         self._queue.put_nowait(pending)
         return pending.done
@@ -151,6 +179,15 @@ class Ingest:
             slots.release()
 
     async def _write(self, taken: list[_Pending], points: int) -> None:
+        kept = []
+        for pending in taken:
+            if pending.chain is None or not pending.chain.failed:
+                kept.append(pending)
+            elif not pending.done.done():
+                pending.done.set_exception(_earlier_failed(pending.write))
+        if not kept:
+            return
+        taken = kept
         results: list[WriteResult | Exception]
         with self._observer.writing([p.origin for p in taken], points):
             try:
@@ -163,6 +200,8 @@ class Ingest:
                 results = [error] * len(taken)
         committed = 0
         for pending, result in zip(taken, results, strict=True):
+            if not isinstance(result, WriteResult) and pending.chain is not None:
+                pending.chain.failed = True
             if pending.done.done():
                 continue
             if isinstance(result, WriteResult):

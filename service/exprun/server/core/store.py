@@ -206,7 +206,12 @@ class RunStore(abc.ABC):
         distinct (metric, step) points (a step repeated within one series is written once, with
         its last value). Series with `steps is None` get the run's largest step + 1 + i. With a
         position, a sequence at or below the writer's committed one writes nothing; otherwise
-        points and sequence commit together."""
+        points and sequence commit together.
+
+        A writer's batch is not stored when an earlier batch of the same writer in the call
+        failed: its sequence would cover the failed one's (see `ingest.Chain`). The stores keep
+        this by the nature of their errors: SQLite's one per-batch error is the run's NotFound,
+        and the Vertex store's calls succeed or fail per run."""
 
     @abc.abstractmethod
     async def committed_sequence(self, name: RunName, writer_id: str) -> int:

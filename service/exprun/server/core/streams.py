@@ -27,6 +27,7 @@ from typing import Protocol
 
 from exprun.server.core import limits
 from exprun.server.core.errors import InvalidArgument, Unavailable
+from exprun.server.core.ingest import Chain
 from exprun.server.core.memory import MemoryBudget
 from exprun.server.core.model import Series, WriteResult
 from exprun.server.core.tasks import cancel_and_wait
@@ -165,6 +166,7 @@ class StreamSession:
         self, incoming: AsyncIterator[Encoded], decode: Decode, run: str, writer_id: str
     ) -> AsyncIterator[Acked]:
         window = asyncio.Semaphore(self._window)
+        chain = Chain()  # a failed batch keeps the later ones of this stream from being stored
         outcomes = _Outcomes()
 
         async def read() -> None:
@@ -203,7 +205,7 @@ class StreamSession:
                     # From here the ingest pipeline owns the hold and releases it after commit,
                     # and the batch: a reference kept here while the next read waits for budget
                     # would keep every waiting stream's last batch alive outside the budget.
-                    outcomes.push(await self._series.ingest.submit(write, hold))
+                    outcomes.push(await self._series.ingest.submit(write, hold, chain))
                     del write
                 outcomes.push(draining() if self._draining.is_set() else None)
             except Exception as error:  # reported after the acks of what came before it
