@@ -187,7 +187,8 @@ class Ingest:
                 pending.done.set_exception(_earlier_failed(pending.write))
         if not kept:
             return
-        taken = kept
+        if len(kept) < len(taken):
+            taken, points = kept, sum(p.write.points for p in kept)
         results: list[WriteResult | Exception]
         with self._observer.writing([p.origin for p in taken], points):
             try:
