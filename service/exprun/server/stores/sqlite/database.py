@@ -113,7 +113,7 @@ def _settle_future(future: asyncio.Future[Any], result: Any, error: BaseExceptio
         future.set_result(result)
 
 
-class _Worker:
+class Worker:
     """The one thread that owns the connection: runs jobs in the order they come."""
 
     def __init__(self) -> None:
@@ -254,7 +254,7 @@ class Database:
     A full disk, a lock held elsewhere or a damaged file surfaces as its domain error (see
     `storage_faults`) and is reported to `health`, as is every committed write."""
 
-    def __init__(self, worker: _Worker, conn: sqlite3.Connection, health: StoreHealth) -> None:
+    def __init__(self, worker: Worker, conn: sqlite3.Connection, health: StoreHealth) -> None:
         self._worker = worker
         self._conn = conn
         self._closed = False
@@ -275,7 +275,7 @@ class Database:
     ) -> Database:
         """Connects and runs `prepare` (the schema migrations) in one write transaction."""
         health = health or StoreHealth()
-        worker = _Worker()
+        worker = Worker()
         try:
             conn = await guarded(health, worker.call(_connect, path, busy_timeout_ms), write=False)
         except BaseException:
