@@ -120,6 +120,16 @@ class CallDetails:
     invocation_metadata: tuple[tuple[str, str], ...]
 
 
+@dataclass
+class ServicerContext:
+    """What the interceptor reads of grpc.aio's servicer context: the call's own metadata."""
+
+    metadata: tuple[tuple[str, str], ...]
+
+    def invocation_metadata(self) -> tuple[tuple[str, str], ...]:
+        return self.metadata
+
+
 def tokens_for(tmp_path: pathlib.Path, **principals: str) -> StaticTokens:
     entries = [
         {"sha256": hashlib.sha256(token.encode()).hexdigest(), "principal": name, "projects": ["proj-a"]}
@@ -142,7 +152,7 @@ async def intercepted(
         return grpc.unary_unary_rpc_method_handler(behaviour)
 
     handler = await interceptor.intercept_service(continuation, CallDetails(method, metadata))
-    return handler, seen
+    return handler, seen, ServicerContext(metadata)
 
 
 @pytest.fixture
@@ -152,12 +162,12 @@ def interceptor(tmp_path: pathlib.Path) -> AuthInterceptor:
 
 async def test_the_principal_is_visible_to_the_handler_and_after_it(interceptor: AuthInterceptor) -> None:
     async def call() -> tuple[Any, Any, str | None]:
-        handler, seen = await intercepted(
+        handler, seen, ctx = await intercepted(
             interceptor,
             "/exprun.v1.ExperimentRunService/GetRun",
             (("authorization", "Bearer exp_bot-token"),),
         )
-        result = await handler.unary_unary(api.GetRunRequest(name=RUN_A), None)
+        result = await handler.unary_unary(api.GetRunRequest(name=RUN_A), ctx)
         return result, seen, context.principal.get()
 
     result, seen, after = await asyncio.create_task(call())  # a task per RPC, as in grpc.aio
@@ -167,19 +177,50 @@ async def test_the_principal_is_visible_to_the_handler_and_after_it(interceptor:
     assert context.principal.get() is None  # and it never leaks out of the RPC's task
 
 
+async def test_each_call_is_checked_with_its_own_token(tmp_path: pathlib.Path) -> None:
+    """The wrapped handler is built once per method and reused; the token must still be each
+    call's own, never the first caller's."""
+    interceptor = AuthInterceptor(
+        Authenticator(tokens_for(tmp_path, bot="exp_bot-token", other="exp_other-token"), None),
+        Policy.empty(),
+    )
+    method = "/exprun.v1.ExperimentRunService/GetRun"
+    served = grpc.unary_unary_rpc_method_handler(lambda request, ctx: _principal())
+
+    async def continuation(details: Any) -> Any:
+        return served  # grpc's generic handler: the same object for every call of a method
+
+    async def call(metadata: tuple[tuple[str, str], ...]) -> Any:
+        handler = await interceptor.intercept_service(continuation, CallDetails(method, metadata))
+        return handler, await asyncio.create_task(
+            handler.unary_unary(api.GetRunRequest(name=RUN_A), ServicerContext(metadata))
+        )
+
+    first, principal = await call((("authorization", "Bearer exp_bot-token"),))
+    second, other = await call((("authorization", "Bearer exp_other-token"),))
+    assert second is first
+    assert (principal, other) == ("bot", "other")
+    with pytest.raises(Unauthenticated):
+        await call(())
+
+
+async def _principal() -> str | None:
+    return context.principal.get()
+
+
 async def test_health_is_passed_through_untouched(interceptor: AuthInterceptor) -> None:
-    handler, seen = await intercepted(interceptor, "/grpc.health.v1.Health/Check", ())
-    assert await handler.unary_unary(object(), None) == "ok"
+    handler, seen, ctx = await intercepted(interceptor, "/grpc.health.v1.Health/Check", ())
+    assert await handler.unary_unary(object(), ctx) == "ok"
     assert seen["principal"] is None
 
 
 async def test_a_denied_call_never_reaches_the_handler(interceptor: AuthInterceptor) -> None:
-    handler, seen = await intercepted(
+    handler, seen, ctx = await intercepted(
         interceptor, "/exprun.v1.ExperimentRunService/GetRun", (("authorization", "Bearer exp_bot-token"),)
     )
     with pytest.raises(PermissionDenied):
         await handler.unary_unary(
-            api.GetRunRequest(name="projects/proj-b/locations/l/experiments/e/runs/r"), None
+            api.GetRunRequest(name="projects/proj-b/locations/l/experiments/e/runs/r"), ctx
         )
     assert seen == {}
 

@@ -11,7 +11,7 @@ names a run (later `open`/`header` messages are refused by the servicer).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import grpc
 from exprun.server.core.errors import PermissionDenied, Unauthenticated
@@ -23,6 +23,8 @@ from exprun.server.security.policy import Policy
 from exprun.server.security.tokens import StaticTokens
 from exprun.server.transport import handlers
 from google.protobuf.message import Message
+
+ServicerContext: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 
 OPEN_PREFIXES = ("/grpc.health.v1.Health/",)
 REFLECTION_PREFIXES = ("/grpc.reflection.v1alpha.ServerReflection/", "/grpc.reflection.v1.ServerReflection/")
@@ -59,25 +61,20 @@ class Authenticator:
         raise Unauthenticated("the bearer token is not valid", reason="TOKEN_INVALID")
 
 
-class AuthInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+class AuthInterceptor(handlers.Rewrapping):
     def __init__(
         self, authenticator: Authenticator, policy: Policy, tensorboard_ids: ExperimentIds | None = None
     ) -> None:
+        super().__init__()
         self.authenticator = authenticator
         self.policy = policy
         self.tensorboard_ids = tensorboard_ids or ExperimentIds()
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(handler_call_details)
-        method: str = handler_call_details.method
-        if handler is None or method.startswith(OPEN_PREFIXES):
-            return handler
-        metadata = tuple(handler_call_details.invocation_metadata or ())
-        check = _Check(self, metadata, authorize=not method.startswith(REFLECTION_PREFIXES))
+    def passes(self, method: str, handler: grpc.RpcMethodHandler) -> bool:
+        return method.startswith(OPEN_PREFIXES)
+
+    def build(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+        check = _Check(self, authorize=not method.startswith(REFLECTION_PREFIXES))
         return handlers.rewrap(handler, lambda fn, kind: getattr(check, kind)(fn))
 
     def authorize(self, identity: Identity, request: Any) -> None:
@@ -92,21 +89,21 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc
 
 
 class _Check:
-    """One call's checks, wrapped around each kind of handler."""
+    """One method's checks, wrapped around its handler: the token comes from each call's
+    metadata, read from its servicer context when the call runs."""
 
-    def __init__(self, interceptor: AuthInterceptor, metadata: Sequence[tuple[str, Any]], *, authorize: bool):
+    def __init__(self, interceptor: AuthInterceptor, *, authorize: bool):
         self.interceptor = interceptor
-        self.metadata = metadata
         self.authorize = authorize
 
-    async def _identity(self) -> Identity:
-        identity = await self.interceptor.authenticator.authenticate(self.metadata)
+    async def _identity(self, ctx: ServicerContext) -> Identity:
+        identity = await self.interceptor.authenticator.authenticate(ctx.invocation_metadata() or ())
         context.principal.set(identity.principal)
         return identity
 
-    async def _checked_stream(self, requests: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async def _checked_stream(self, requests: AsyncIterator[Any], ctx: ServicerContext) -> AsyncIterator[Any]:
         """Authenticates before reading anything, authorizes on the first message."""
-        identity = await self._identity()
+        identity = await self._identity(ctx)
         if not self.authorize:
             return requests
         iterator = aiter(requests)
@@ -120,8 +117,8 @@ class _Check:
         return _prepend(first, iterator)
 
     def unary_unary(self, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def handler(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            identity = await self._identity()
+        async def handler(request: Any, ctx: ServicerContext) -> Any:
+            identity = await self._identity(ctx)
             if self.authorize:
                 self.interceptor.authorize(identity, request)
             return await fn(request, ctx)
@@ -129,8 +126,8 @@ class _Check:
         return handler
 
     def unary_stream(self, fn: Callable[..., Any]) -> Callable[..., AsyncIterator[Any]]:
-        async def handler(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
-            identity = await self._identity()
+        async def handler(request: Any, ctx: ServicerContext) -> AsyncIterator[Any]:
+            identity = await self._identity(ctx)
             if self.authorize:
                 self.interceptor.authorize(identity, request)
             async for response in handlers.responses(fn(request, ctx)):
@@ -139,16 +136,14 @@ class _Check:
         return handler
 
     def stream_unary(self, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def handler(requests: AsyncIterator[Any], ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            return await fn(await self._checked_stream(requests), ctx)
+        async def handler(requests: AsyncIterator[Any], ctx: ServicerContext) -> Any:
+            return await fn(await self._checked_stream(requests, ctx), ctx)
 
         return handler
 
     def stream_stream(self, fn: Callable[..., Any]) -> Callable[..., AsyncIterator[Any]]:
-        async def handler(
-            requests: AsyncIterator[Any], ctx: grpc.aio.ServicerContext[Any, Any]
-        ) -> AsyncIterator[Any]:
-            checked = await self._checked_stream(requests)
+        async def handler(requests: AsyncIterator[Any], ctx: ServicerContext) -> AsyncIterator[Any]:
+            checked = await self._checked_stream(requests, ctx)
             async for response in handlers.responses(fn(checked, ctx)):
                 yield response
 

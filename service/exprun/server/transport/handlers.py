@@ -7,8 +7,7 @@ live here once.
 
 Building a handler costs a few closures and a grpc handler object; `PerMethod` builds each
 method's once, on its first call, instead of on every call. `Rewrapping` is the interceptor
-that does both steps; the authentication interceptor alone builds per call (it reads the
-call's metadata).
+that does both steps; every interceptor here is one.
 """
 
 from __future__ import annotations
