@@ -16,7 +16,6 @@ only the blocks at bucket edges.
 from __future__ import annotations
 
 import struct
-import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
@@ -28,7 +27,6 @@ import numpy.typing as npt
 from exprun.server.core.downsample import Point, Summary
 from exprun.server.core.model import FloatColumn, IntColumn
 
-_BIG_ENDIAN = sys.byteorder == "big"
 _Ints = npt.NDArray[np.int64]
 _Floats = npt.NDArray[np.float64]
 _G = TypeVar("_G", bound=np.generic)
@@ -205,52 +203,36 @@ def pack(columns: Columns) -> tuple[_Blob | bytes, _Blob, _Blob]:
     )
 
 
-def _steps_of(first_step: int, steps: bytes, values: bytes) -> _Ints:
-    """A chunk's steps; an empty blob (with values) means consecutive from `first_step`."""
-    if steps or not values:
+def steps_of(first_step: int, steps: bytes, count: int) -> _Ints:
+    """A chunk's `count` steps; an empty blob (with points) means consecutive from `first_step`."""
+    if steps or not count:
         return np.frombuffer(steps, dtype="<i8").astype(np.int64, copy=False)
-    return np.arange(first_step, first_step + len(values) // 8, dtype=np.int64)
+    return np.arange(first_step, first_step + count, dtype=np.int64)
 
 
 def columns_of(first_step: int, steps: bytes, values: bytes, wall_times: bytes) -> Columns:
     """A stored chunk as Columns, without a copy (read-only views of the blobs) unless a column
-    must be rebuilt (consecutive steps, one shared wall time)."""
+    must be rebuilt (consecutive steps, one shared wall time): the one reader of `pack`'s rules."""
     walls = np.frombuffer(wall_times, dtype="<i8").astype(np.int64, copy=False)
     count = len(values) // 8
     return Columns(
-        _steps_of(first_step, steps, values),
+        steps_of(first_step, steps, count),
         np.frombuffer(values, dtype="<f8").astype(np.float64, copy=False),
         np.full(count, walls[0]) if len(walls) < count else walls,
     )
 
 
-def column(typecode: str, packed: bytes) -> array[Any]:
-    """One packed column ("q": steps or wall times, "d": values) as an array."""
-    out = array(typecode)
-    out.frombytes(packed)
-    if _BIG_ENDIAN:
-        out.byteswap()
-    return out
-
-
-def steps_column(first_step: int, steps: bytes, count: int) -> array[int]:
-    """A chunk's stored steps as an array of `count` steps, consecutive ones from `first_step`
-    (filled from numpy in C, in native byte order, so never swapped)."""
-    if steps or not count:
-        return column("q", steps)
-    out = array("q")
-    out.frombytes(np.arange(first_step, first_step + count, dtype=np.int64).data.cast("B"))
-    return out
-
-
 def unpack(first_step: int, steps: bytes, values: bytes, wall_times: bytes) -> Points:
-    count = len(values) // 8
-    walls = column("q", wall_times)
-    return Points(
-        steps_column(first_step, steps, count),
-        column("d", values),
-        walls * count if len(walls) < count else walls,
-    )
+    """A stored chunk as Points: `columns_of`, copied into arrays."""
+    columns = columns_of(first_step, steps, values, wall_times)
+    return Points(_array("q", columns.steps), _array("d", columns.values), _array("q", columns.wall_times))
+
+
+def _array(typecode: str, column: npt.NDArray[Any]) -> array[Any]:
+    """A numpy column (native byte order, as `columns_of` gives) copied into an array."""
+    out = array(typecode)
+    out.frombytes(np.ascontiguousarray(column).data.cast("B"))
+    return out
 
 
 # first (value, wall), last (value, wall), low (step, value, wall), high (step, value, wall);

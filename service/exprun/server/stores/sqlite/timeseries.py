@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -286,9 +285,9 @@ def read_downsampled(
             pieces.append(_Piece(pk, first_step, last_step, count, 0, count, blocks))
             continue
         (steps,) = conn.execute("SELECT steps FROM chunks WHERE pk = ?", (pk,)).fetchone()
-        inside = chunks.steps_column(first_step, steps, count)
-        low = bisect_left(inside, start_step)
-        high = len(inside) if end_step is None else bisect_left(inside, end_step)
+        inside = chunks.steps_of(first_step, steps, count)
+        low = int(np.searchsorted(inside, start_step))
+        high = count if end_step is None else int(np.searchsorted(inside, end_step))
         if high > low:
             pieces.append(_Piece(pk, first_step, last_step, count, low, high - low, blocks))
     n = sum(piece.count for piece in pieces)
