@@ -172,22 +172,24 @@ class _Active:
         otel_context.detach(tokens[0])
 
     def finish_after_reply(self, error: BaseException | None) -> None:
-        """Takes the outcome and the time now, and records them on the loop's next turn, once grpc
-        has sent the reply: a unary caller then no longer waits for the span, the metric and the log
-        line (0.04-0.06 ms of a LogMetrics, measured). Runs while the span is current; the record
+        """Takes the outcome now and records it on the loop's next turn, once grpc has sent the
+        reply: a unary caller then no longer waits for the span, the metric and the log line
+        (0.04-0.06 ms of a LogMetrics, measured). Runs while the span is current; the record
         keeps that context, so the line still carries its ids."""
-        code = _status(self.servicer_context, error)
-        end_ns = time.time_ns()
-        duration_ms = (time.perf_counter() - self.start) * 1000
         asyncio.get_running_loop().call_soon(
-            self._record, code, duration_ms, end_ns, context=contextvars.copy_context()
+            self._record, *self._outcome(error), context=contextvars.copy_context()
         )
 
     def finish(self, error: BaseException | None) -> None:
         """Records the outcome; runs while the span is still current, so the line carries its ids."""
-        self._record(_status(self.servicer_context, error), (time.perf_counter() - self.start) * 1000, None)
+        self._record(*self._outcome(error))
 
-    def _record(self, code: grpc.StatusCode, duration_ms: float, end_ns: int | None) -> None:
+    def _outcome(self, error: BaseException | None) -> tuple[grpc.StatusCode, float, int]:
+        """The call's status code, its duration in milliseconds and its end (ns since the epoch)."""
+        duration_ms = (time.perf_counter() - self.start) * 1000
+        return _status(self.servicer_context, error), duration_ms, time.time_ns()
+
+    def _record(self, code: grpc.StatusCode, duration_ms: float, end_ns: int) -> None:
         number = code.value[0]
         span = self.span
         span.set_attribute("rpc.grpc.status_code", number)
